@@ -1,0 +1,61 @@
+package io.meridian.contracts;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.meridian.contracts.kafka.UnreadableEventException;
+import java.io.IOException;
+
+/**
+ * The one JSON mapping of event data. Unknown fields are ignored so that a reader of version N keeps
+ * reading data written by a newer producer that added optional fields (the compatibility rule).
+ */
+public final class EventJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .registerModule(new Jdk8Module())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    private EventJson() {}
+
+    /** A copy of the shared mapper, for callers that want to add their own modules. */
+    public static ObjectMapper mapper() {
+        return MAPPER.copy();
+    }
+
+    public static byte[] write(Object data) {
+        try {
+            return MAPPER.writeValueAsBytes(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write event data of " + data.getClass().getName(), e);
+        }
+    }
+
+    /**
+     * Reads event data into its record.
+     *
+     * @throws UnreadableEventException when the bytes are not valid data of that type
+     */
+    public static <T> T read(byte[] data, Class<T> type) {
+        if (data == null) {
+            throw new UnreadableEventException("record has no value, expected " + type.getSimpleName() + " data");
+        }
+        try {
+            return MAPPER.readValue(data, type);
+        } catch (JsonProcessingException e) {
+            throw new UnreadableEventException(
+                    "data is not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UnreadableEventException("data of " + type.getSimpleName() + " cannot be read: " + e, e);
+        }
+    }
+}
