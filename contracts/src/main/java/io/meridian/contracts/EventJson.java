@@ -36,7 +36,8 @@ public final class EventJson {
         try {
             return MAPPER.writeValueAsBytes(data);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write event data of " + data.getClass().getName(), e);
+            throw new IllegalArgumentException(
+                    "cannot write event data of " + data.getClass().getName(), e);
         }
     }
 

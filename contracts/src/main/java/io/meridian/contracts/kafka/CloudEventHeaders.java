@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -32,7 +33,8 @@ public final class CloudEventHeaders {
         put(headers, ID, event.id());
         put(headers, TYPE, event.type());
         put(headers, SOURCE, event.source().toString());
-        put(headers, TIME, event.time().toString());
+        // OffsetDateTime.toString() drops zero seconds ("10:15Z"), which is not RFC 3339.
+        put(headers, TIME, DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.time()));
         if (event.subject() != null) {
             put(headers, SUBJECT, event.subject());
         }
@@ -50,7 +52,7 @@ public final class CloudEventHeaders {
      * @throws UnreadableEventException naming the missing or malformed attribute
      */
     public static CloudEvent read(Headers headers, byte[] value) {
-        String specVersion = text(headers, SPEC_VERSION);
+        String specVersion = required(headers, SPEC_VERSION);
         if (!CloudEvent.SPEC_VERSION.equals(specVersion)) {
             throw new UnreadableEventException(
                     "header " + SPEC_VERSION + " is '" + specVersion + "', expected '" + CloudEvent.SPEC_VERSION + "'");

@@ -15,15 +15,15 @@ import org.apache.kafka.common.utils.Utils;
 public class ClusterKeyPartitioner implements Partitioner {
 
     @Override
-    public int partition(
-            String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, Cluster cluster) {
+    public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, Cluster cluster) {
         int partitions = cluster.partitionCountForTopic(topic);
         if (keyBytes == null) {
             throw new IllegalArgumentException("Meridian records are always keyed; topic " + topic + " got no key");
         }
-        String routingKey = Topic.byName(topic.endsWith(Topic.DEAD_LETTER_SUFFIX)
-                        ? topic.substring(0, topic.length() - Topic.DEAD_LETTER_SUFFIX.length())
-                        : topic)
+        String routingKey = Topic.byName(
+                        topic.endsWith(Topic.DEAD_LETTER_SUFFIX)
+                                ? topic.substring(0, topic.length() - Topic.DEAD_LETTER_SUFFIX.length())
+                                : topic)
                 .flatMap(t -> t.clusterIdOf(new String(keyBytes, StandardCharsets.UTF_8)))
                 .orElse(null);
         return partitionFor(routingKey == null ? keyBytes : routingKey.getBytes(StandardCharsets.UTF_8), partitions);
