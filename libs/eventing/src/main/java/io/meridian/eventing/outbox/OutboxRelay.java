@@ -1,0 +1,252 @@
+package io.meridian.eventing.outbox;
+
+import io.meridian.contracts.CloudEvent;
+import io.meridian.contracts.kafka.CloudEventHeaders;
+import java.net.URI;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+
+/**
+ * Publishes the outbox to Kafka: in id order, batch by batch, deleting rows only after the broker
+ * acknowledged them. A crash between send and delete re-sends that batch in the same order on restart,
+ * so delivery is at-least-once and consumers deduplicate by {@code ce_id}. One relay per database
+ * holds a PostgreSQL advisory lock, so replicas of a service never interleave their sends.
+ *
+ * <p>Runs on its own platform thread: JDBC and the producer's acknowledgements are blocking.
+ */
+public final class OutboxRelay implements AutoCloseable {
+
+    /** Called after each record is handed to the producer; lets tests stop the relay mid-batch. */
+    @FunctionalInterface
+    public interface SendObserver {
+        void sent(long outboxId);
+    }
+
+    /** How the relay paces itself. */
+    public record Options(int batchSize, Duration idleWait, Duration retryBackoff, long lockKey) {
+        public static Options defaults() {
+            return new Options(500, Duration.ofSeconds(1), Duration.ofMillis(500), LOCK_KEY);
+        }
+    }
+
+    /** Advisory-lock key shared by every replica of a service using the same database. */
+    public static final long LOCK_KEY = 0x4d6572696469616eL; // "Meridian"
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    private static final String SELECT = "SELECT id, topic, record_key, ce_id, ce_type, ce_source, ce_subject,"
+            + " ce_time, ce_dataschema, payload FROM outbox ORDER BY id LIMIT ?";
+
+    private final DataSource dataSource;
+    private final Producer<String, byte[]> producer;
+    private final Options options;
+    private final SendObserver observer;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicLong relayed = new AtomicLong();
+    private final AtomicBoolean leader = new AtomicBoolean();
+    private volatile Thread thread;
+
+    public OutboxRelay(DataSource dataSource, Producer<String, byte[]> producer, Options options) {
+        this(dataSource, producer, options, id -> {});
+    }
+
+    public OutboxRelay(
+            DataSource dataSource, Producer<String, byte[]> producer, Options options, SendObserver observer) {
+        this.dataSource = dataSource;
+        this.producer = producer;
+        this.options = options;
+        this.observer = observer;
+    }
+
+    /** Starts relaying on a dedicated thread. */
+    public synchronized OutboxRelay start() {
+        if (running.compareAndSet(false, true)) {
+            thread = Thread.ofPlatform().name("outbox-relay").daemon().start(this::run);
+        }
+        return this;
+    }
+
+    /** Stops after the current send; unacknowledged rows stay in the outbox for the next relay. */
+    public void stop() {
+        running.set(false);
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+            try {
+                t.join(SEND_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Records published (acknowledged by the broker) since start. */
+    public long relayedCount() {
+        return relayed.get();
+    }
+
+    /** Whether this relay holds the lock and is the one publishing. */
+    public boolean isLeader() {
+        return leader.get();
+    }
+
+    public boolean isRunning() {
+        return running.get();
+    }
+
+    private void run() {
+        Duration backoff = options.retryBackoff();
+        while (running.get()) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(true);
+                if (!tryLock(connection)) {
+                    sleep(options.idleWait());
+                    continue;
+                }
+                leader.set(true);
+                LOG.infof("outbox relay holds the lock and is publishing");
+                listen(connection);
+                while (running.get()) {
+                    int sent = relayBatch(connection);
+                    backoff = options.retryBackoff();
+                    if (sent == 0) {
+                        awaitNotification(connection);
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!running.get()) {
+                    break;
+                }
+                LOG.warnf(
+                        "outbox relay failed, retrying in %d ms: %s",
+                        backoff.toMillis(), e.getMessage() == null ? e.toString() : e.getMessage());
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            } finally {
+                leader.set(false);
+            }
+        }
+        LOG.debug("outbox relay stopped");
+    }
+
+    private boolean tryLock(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            ps.setLong(1, options.lockKey());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static void listen(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("LISTEN meridian_outbox");
+        }
+    }
+
+    private void awaitNotification(Connection connection) throws SQLException {
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        pg.getNotifications((int) options.idleWait().toMillis());
+    }
+
+    /** Publishes one batch; returns how many records the broker acknowledged and were deleted. */
+    int relayBatch(Connection connection) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(SELECT)) {
+            ps.setInt(1, options.batchSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && running.get()) {
+                    long id = rs.getLong("id");
+                    acks.add(producer.send(toRecord(rs)));
+                    ids.add(id);
+                    observer.sent(id);
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        producer.flush();
+        awaitAcks(acks);
+        if (!running.get()) {
+            // Stopped mid-batch: leave the rows; the next relay re-sends them in order.
+            return 0;
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE id = ANY (?)")) {
+            Array array = connection.createArrayOf("bigint", ids.toArray());
+            delete.setArray(1, array);
+            delete.executeUpdate();
+        }
+        relayed.addAndGet(ids.size());
+        return ids.size();
+    }
+
+    private static void awaitAcks(List<Future<RecordMetadata>> acks) {
+        for (Future<RecordMetadata> ack : acks) {
+            try {
+                ack.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the broker", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("broker refused an outbox record: " + e.getCause(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("broker did not acknowledge within " + SEND_TIMEOUT, e);
+            }
+        }
+    }
+
+    private static ProducerRecord<String, byte[]> toRecord(ResultSet rs) throws SQLException {
+        String dataschema = rs.getString("ce_dataschema");
+        byte[] payload = rs.getBytes("payload");
+        CloudEvent event = new CloudEvent(
+                rs.getString("ce_id"),
+                rs.getString("ce_type"),
+                URI.create(rs.getString("ce_source")),
+                rs.getString("ce_subject"),
+                rs.getObject("ce_time", OffsetDateTime.class),
+                dataschema == null ? null : URI.create(dataschema),
+                payload == null ? null : CloudEvent.JSON,
+                payload);
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(rs.getString("topic"), rs.getString("record_key"), payload);
+        CloudEventHeaders.write(event, record.headers());
+        return record;
+    }
+
+    private void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.set(false);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.meridian.eventing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.contracts.kafka.CloudEventHeaders;
+import io.meridian.eventing.outbox.OutboxRelay;
+import io.meridian.testsupport.Awaits;
+import io.meridian.testsupport.CloudEventCollector;
+import io.meridian.testsupport.CloudEventCollector.Received;
+import io.meridian.testsupport.KafkaBroker;
+import io.meridian.testsupport.PostgresDatabase;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The relay against a real broker and a real database, including a relay stopped mid-batch. */
+class OutboxRelayTest {
+
+    private static final Duration FAST_IDLE = Duration.ofMillis(200);
+
+    private final KafkaBroker broker = KafkaBroker.shared();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private DataSource db;
+    private String topic;
+
+    @BeforeEach
+    void freshDatabaseAndTopic() {
+        PostgresDatabase database = PostgresDatabase.freshDatabase("relay");
+        db = database.dataSource();
+        Flyway.configure()
+                .dataSource(db)
+                .locations("classpath:db/eventing")
+                .load()
+                .migrate();
+        topic = "relay-test-" + UUID.randomUUID();
+        broker.createTopic(topic, 3, false);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : closeables.reversed()) {
+            c.close();
+        }
+    }
+
+    @Test
+    void publishesEveryRowInOrderAsCloudEventsAndEmptiesTheOutbox() throws Exception {
+        for (int i = 0; i < 90; i++) {
+            insert("cluster-" + (i % 3) + "/apps/Deployment/ns/app", i, false);
+        }
+        CloudEventCollector collector = collector();
+        relay(id -> {});
+
+        Awaits.eventually(() -> assertThat(collector.all()).hasSize(90));
+        for (int c = 0; c < 3; c++) {
+            String key = "cluster-" + c + "/apps/Deployment/ns/app";
+            List<Integer> sequence = collector.all().stream()
+                    .filter(r -> r.key().equals(key))
+                    .map(OutboxRelayTest::sequenceOf)
+                    .toList();
+            assertThat(sequence).isSorted().hasSize(30);
+        }
+        Received first = collector.all().getFirst();
+        assertThat(first.event()).isNotNull();
+        assertThat(first.event().type()).isEqualTo("io.meridian.test.thing.happened.v1");
+        assertThat(first.header(CloudEventHeaders.CONTENT_TYPE)).isEqualTo("application/json");
+        Awaits.eventually(() -> assertThat(outboxRows()).isZero());
+    }
+
+    @Test
+    void tombstoneRowsBecomeNullValuesThatStillCarryTheirCloudEventHeaders() throws Exception {
+        insert("cluster-1/apps/Deployment/ns/gone", 0, true);
+        CloudEventCollector collector = collector();
+        relay(id -> {});
+
+        Received tombstone = collector.awaitFirst(r -> true, Duration.ofSeconds(30));
+        assertThat(tombstone.isTombstone()).isTrue();
+        assertThat(tombstone.event()).isNotNull();
+        assertThat(tombstone.event().isTombstone()).isTrue();
+        assertThat(tombstone.header(CloudEventHeaders.SUBJECT)).isEqualTo("thing-0");
+    }
+
+    @Test
+    void relayStoppedMidBatchLosesNothingAndKeepsOrderAfterRestart() throws Exception {
+        String key = "cluster-1/apps/Deployment/ns/hot";
+        for (int i = 0; i < 300; i++) {
+            insert(key, i, false);
+        }
+        CloudEventCollector collector = collector();
+        AtomicInteger sends = new AtomicInteger();
+        OutboxRelay[] crashing = new OutboxRelay[1];
+        crashing[0] = relay(id -> {
+            if (sends.incrementAndGet() == 120) {
+                crashing[0].stop(); // killed after 120 sends, before the batch is deleted
+            }
+        });
+        Awaits.eventually(() -> assertThat(crashing[0].isRunning()).isFalse());
+        // Batches of 50: two were acknowledged and deleted; the third was cut off after 20 sends and stays.
+        assertThat(outboxRows())
+                .as("rows of the interrupted batch and after it")
+                .isEqualTo(200);
+
+        relay(id -> {});
+
+        Awaits.eventually(() -> assertThat(distinctIds(collector)).hasSize(300));
+        List<Integer> firstDeliveries = new ArrayList<>(new LinkedHashSet<>(
+                collector.all().stream().map(OutboxRelayTest::sequenceOf).toList()));
+        assertThat(firstDeliveries)
+                .as("first delivery of each event, in order")
+                .isSorted()
+                .hasSize(300);
+        assertThat(collector.all())
+                .as("the re-sent prefix is the only duplicate")
+                .hasSize(320);
+        Awaits.eventually(() -> assertThat(outboxRows()).isZero());
+    }
+
+    @Test
+    void onlyOneRelayPublishesAtATimeAndAnotherTakesOverWhenItStops() throws Exception {
+        OutboxRelay first = relay(id -> {});
+        Awaits.eventually(() -> assertThat(first.isLeader()).isTrue());
+        OutboxRelay second = relay(id -> {});
+        Thread.sleep(FAST_IDLE.toMillis() * 2); // give the second relay a chance to (wrongly) take the lock
+        assertThat(second.isLeader()).isFalse();
+
+        first.stop();
+        Awaits.eventually(() -> assertThat(second.isLeader()).isTrue());
+        CloudEventCollector collector = collector();
+        insert("cluster-9/v1/Namespace//team-a", 0, false);
+        collector.awaitFirst(r -> r.key().startsWith("cluster-9"), Duration.ofSeconds(30));
+        assertThat(second.relayedCount()).isEqualTo(1);
+    }
+
+    private OutboxRelay relay(OutboxRelay.SendObserver observer) {
+        Properties props = new Properties();
+        props.putAll(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"));
+        KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        OutboxRelay relay = new OutboxRelay(
+                db,
+                producer,
+                new OutboxRelay.Options(50, FAST_IDLE, Duration.ofMillis(100), OutboxRelay.LOCK_KEY),
+                observer);
+        closeables.add(producer);
+        closeables.add(relay);
+        return relay.start();
+    }
+
+    private CloudEventCollector collector() {
+        CloudEventCollector collector = CloudEventCollector.collect(broker.bootstrapServers(), topic);
+        closeables.add(collector);
+        return collector;
+    }
+
+    private void insert(String key, int sequence, boolean tombstone) throws SQLException {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (topic, record_key, ce_id, ce_type,"
+                        + " ce_source, ce_subject, ce_time, ce_dataschema, payload) VALUES (?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, topic);
+            ps.setString(2, key);
+            ps.setString(3, UUID.randomUUID().toString());
+            ps.setString(4, "io.meridian.test.thing.happened.v1");
+            ps.setString(5, "/meridian/test");
+            ps.setString(6, "thing-" + sequence);
+            ps.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setString(8, "https://schemas.meridian.io/thing.v1.json");
+            ps.setBytes(9, tombstone ? null : ("{\"sequence\":" + sequence + "}").getBytes(StandardCharsets.UTF_8));
+            ps.executeUpdate();
+        }
+    }
+
+    private int outboxRows() throws SQLException {
+        try (Connection c = db.getConnection();
+                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM outbox")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static List<String> distinctIds(CloudEventCollector collector) {
+        return collector.all().stream().map(r -> r.event().id()).distinct().toList();
+    }
+
+    private static int sequenceOf(Received r) {
+        return Integer.parseInt(r.event().subject().substring("thing-".length()));
+    }
+}
