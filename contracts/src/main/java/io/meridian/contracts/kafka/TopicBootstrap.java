@@ -134,11 +134,19 @@ public final class TopicBootstrap {
             }
         }
 
-        List<String> names = planned.stream().map(NewTopic::name).toList();
+        // Only topics that already existed can have too few partitions; ones just created may not be
+        // in the broker's metadata yet, so describing them could fail spuriously.
+        List<String> names = planned.stream()
+                .map(NewTopic::name)
+                .filter(name -> !changes.containsKey(name))
+                .toList();
         Map<String, TopicDescription> descriptions =
                 admin.describeTopics(names).allTopicNames().get();
         Map<String, NewPartitions> increases = new LinkedHashMap<>();
         for (NewTopic topic : planned) {
+            if (changes.containsKey(topic.name())) {
+                continue;
+            }
             int actual = descriptions.get(topic.name()).partitions().size();
             if (actual < topic.numPartitions()) {
                 increases.put(topic.name(), NewPartitions.increaseTo(topic.numPartitions()));
@@ -158,6 +166,10 @@ public final class TopicBootstrap {
 
         List<TopicResult> results = new ArrayList<>();
         for (NewTopic topic : planned) {
+            if (changes.containsKey(topic.name())) {
+                results.add(new TopicResult(topic.name(), Change.CREATED, topic.numPartitions()));
+                continue;
+            }
             int actual = descriptions.get(topic.name()).partitions().size();
             if (increases.containsKey(topic.name())) {
                 results.add(new TopicResult(topic.name(), Change.PARTITIONS_INCREASED, topic.numPartitions()));

@@ -1,11 +1,11 @@
 package io.meridian.testsupport;
 
-import io.meridian.contracts.Topic;
+import io.meridian.contracts.kafka.TopicBootstrap;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -82,14 +82,16 @@ public final class KafkaBroker implements AutoCloseable {
         return admin;
     }
 
-    /** Creates every topic of Meridian's catalog and its dead-letter topic, as deployed. */
+    /** Creates every topic of Meridian's catalog and its dead-letter topic, exactly as the bootstrap deploys them. */
     public KafkaBroker createMeridianTopics() {
-        List<NewTopic> topics = new ArrayList<>();
-        for (Topic topic : Topic.values()) {
-            topics.add(newTopic(topic.topicName(), topic.partitions(), topic.compacted()));
-            topics.add(newTopic(topic.deadLetterTopicName(), topic.partitions(), false));
+        try {
+            new TopicBootstrap(admin, (short) 1, OptionalInt.empty()).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not create Meridian's topics", e.getCause());
         }
-        create(topics);
         return this;
     }
 
