@@ -1,12 +1,16 @@
 package io.meridian.testsupport;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.VersionInfo;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.util.HashMap;
-import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 
 /**
  * A Kubernetes API server for tests: the fabric8 mock server in CRUD mode (create, get, patch, delete,
@@ -15,21 +19,63 @@ import java.util.List;
 public final class MockCluster implements AutoCloseable {
 
     private final String name;
-    private final KubernetesMockServer server;
-    private final KubernetesClient client;
+    private final int port;
+    private KubernetesMockServer server;
+    private KubernetesClient client;
 
     private MockCluster(String name, KubernetesMockServer server) {
         this.name = name;
         this.server = server;
+        this.port = server.getPort();
         this.client = server.createClient();
     }
 
+    /** The version a mock API server reports on {@code /version}. */
+    public static final String KUBERNETES_VERSION = "v1.31.4";
+
     /** Starts a mock API server on a free loopback port. */
     public static MockCluster start(String name) {
-        KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
+        KubernetesMockServer server = newServer();
         server.init();
         return new MockCluster(name, server);
+    }
+
+    /** CRUD for objects, answering {@code /version} like a real API server. */
+    private static KubernetesMockServer newServer() {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        VersionInfo version = new VersionInfo.Builder()
+                .withMajor("1")
+                .withMinor("31")
+                .withGitVersion(KUBERNETES_VERSION)
+                .withPlatform("linux/amd64")
+                .build();
+        return new KubernetesMockServer(
+                new Context(),
+                new MockWebServer(),
+                responses,
+                new KubernetesMixedDispatcher(responses),
+                false,
+                version);
+    }
+
+    /** Takes the API server down: connections are refused until {@link #startAgain()}. */
+    public void stop() {
+        client.close();
+        server.destroy();
+    }
+
+    /**
+     * Brings the API server back on the same port, empty (as after a restore from an older backup):
+     * the test seeds what the cluster should hold now.
+     */
+    public void startAgain() {
+        server = newServer();
+        try {
+            server.init(java.net.InetAddress.getByName("localhost"), port);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        client = server.createClient();
     }
 
     public String name() {
@@ -42,7 +88,7 @@ public final class MockCluster implements AutoCloseable {
     }
 
     public int port() {
-        return server.getPort();
+        return port;
     }
 
     /** A client with full access, for seeding objects and checking what the service did. */

@@ -48,6 +48,23 @@ class MockClusterTest {
     }
 
     @Test
+    void answersVersionAndComesBackOnTheSamePortAfterAnOutage() {
+        try (MockCluster cluster = MockCluster.start("gcp-dev-1");
+                KubernetesClient client = new KubernetesClientBuilder()
+                        .withConfig(Config.fromKubeconfig(cluster.kubeconfig()))
+                        .build()) {
+            assertThat(client.getKubernetesVersion().getGitVersion()).isEqualTo(MockCluster.KUBERNETES_VERSION);
+            String url = cluster.url();
+            cluster.stop();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.getKubernetesVersion())
+                    .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class);
+            cluster.startAgain();
+            assertThat(cluster.url()).isEqualTo(url);
+            assertThat(client.getKubernetesVersion().getGitVersion()).isEqualTo(MockCluster.KUBERNETES_VERSION);
+        }
+    }
+
+    @Test
     void freshDatabasesAreSeparate() throws Exception {
         PostgresDatabase a = PostgresDatabase.freshDatabase("probe");
         PostgresDatabase b = PostgresDatabase.freshDatabase("probe");

@@ -18,4 +18,9 @@ class InventoryServiceTest extends ServiceBaselineTest {
     protected String serviceName() {
         return "inventory";
     }
+
+    @Override
+    protected String schemaVersion() {
+        return "11";
+    }
 }

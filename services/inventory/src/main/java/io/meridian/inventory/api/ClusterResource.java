@@ -1,0 +1,221 @@
+package io.meridian.inventory.api;
+
+import io.meridian.contracts.cluster.Cloud;
+import io.meridian.inventory.credentials.ClusterCredentials;
+import io.meridian.inventory.persistence.ClusterRegistry;
+import io.meridian.inventory.registry.ClusterSpec;
+import io.meridian.inventory.registry.FieldProblem;
+import io.meridian.inventory.registry.LabelSelector;
+import io.meridian.inventory.registry.RegistrationRules;
+import io.meridian.servicekit.Problem;
+import io.meridian.servicekit.ProblemException;
+import io.meridian.servicekit.Roles;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The cluster registry: viewers read, operators and admins register, change and deregister. */
+@Path("/api/v1/clusters")
+@Tag(name = "clusters")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ClusterResource {
+
+    static final int MAX_PAGE = 500;
+
+    private final ClusterRegistry registry;
+
+    ClusterResource(ClusterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @GET
+    @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "List clusters, filtered and paged by name")
+    public Uni<ClusterPage> list(
+            @QueryParam("cloud") String cloud,
+            @QueryParam("region") String region,
+            @QueryParam("environment") String environment,
+            @QueryParam("phase") String phase,
+            @QueryParam("labelSelector") String labelSelector,
+            @QueryParam("q") String text,
+            @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("cursor") String cursor) {
+        List<FieldProblem> problems = new ArrayList<>();
+        if (cloud != null && Cloud.fromWire(cloud).isEmpty()) {
+            problems.add(new FieldProblem("cloud", "must be one of " + Cloud.wireNames()));
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            problems.add(new FieldProblem("limit", "must be between 1 and " + MAX_PAGE));
+        }
+        LabelSelector selector = null;
+        try {
+            selector = LabelSelector.parse(labelSelector);
+        } catch (IllegalArgumentException e) {
+            problems.add(new FieldProblem("labelSelector", e.getMessage()));
+        }
+        reject(problems);
+        var filter = new ClusterRegistry.Filter(
+                cloud,
+                region,
+                environment,
+                phase,
+                selector,
+                text == null ? null : text.toLowerCase(java.util.Locale.ROOT));
+        return registry.list(filter, limit, cursor)
+                .map(page -> new ClusterPage(
+                        page.items().stream().map(ClusterView::of).toList(),
+                        page.total(),
+                        page.nextCursor().orElse(null)));
+    }
+
+    @GET
+    @Path("/{name}")
+    @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "One cluster with its observed status")
+    public Uni<ClusterView> get(@PathParam("name") String name) {
+        return registry.get(name).map(ClusterView::of);
+    }
+
+    @POST
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Register a cluster; its credentials are encrypted and never returned")
+    public Uni<Response> register(ClusterRegistration body) {
+        if (body == null) {
+            throw new ProblemException(Problem.invalid("A registration body is required", List.of()));
+        }
+        List<FieldProblem> problems = new ArrayList<>();
+        Cloud cloud = parseCloud(body.cloud(), problems);
+        ClusterCredentials credentials = credentials(body.credentials(), true, problems);
+        String apiServerUrl = body.apiServerUrl();
+        if ((apiServerUrl == null || apiServerUrl.isBlank())
+                && credentials instanceof ClusterCredentials.Kubeconfig kubeconfig
+                && problems.isEmpty()) {
+            apiServerUrl = ClusterCredentials.serverUrlOf(kubeconfig);
+        }
+        ClusterSpec spec = new ClusterSpec(
+                body.name(),
+                body.displayName(),
+                cloud == null ? Cloud.OTHER : cloud,
+                body.region(),
+                body.environment(),
+                body.labels(),
+                apiServerUrl,
+                body.metricsUrl());
+        problems.addAll(RegistrationRules.check(spec, true));
+        reject(problems);
+        return registry.register(spec, credentials, "api")
+                .map(registered -> Response.created(URI.create("/api/v1/clusters/" + spec.name()))
+                        .entity(ClusterView.of(registered))
+                        .build());
+    }
+
+    @PATCH
+    @Path("/{name}")
+    @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Change a cluster's labels, metadata or credentials")
+    public Uni<ClusterView> update(@PathParam("name") String name, ClusterChange body) {
+        if (body == null) {
+            throw new ProblemException(Problem.invalid("A change body is required", List.of()));
+        }
+        List<FieldProblem> problems = new ArrayList<>();
+        ClusterCredentials credentials = credentials(body.credentials(), false, problems);
+        ClusterSpec probe = new ClusterSpec(
+                name,
+                body.displayName(),
+                Cloud.OTHER,
+                body.region(),
+                body.environment(),
+                body.labels(),
+                null,
+                body.metricsUrl());
+        problems.addAll(RegistrationRules.checkMetadata(probe));
+        reject(problems);
+        return registry.update(
+                        name,
+                        new ClusterRegistry.Update(
+                                body.displayName(),
+                                body.region(),
+                                body.environment(),
+                                body.labels() == null ? null : Map.copyOf(body.labels()),
+                                body.metricsUrl(),
+                                credentials))
+                .map(ClusterView::of);
+    }
+
+    @DELETE
+    @Path("/{name}")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Deregister a cluster; inventory disconnects and consumers forget it")
+    public Uni<Response> deregister(@PathParam("name") String name) {
+        return registry.deregister(name).map(nothing -> Response.noContent().build());
+    }
+
+    private static Cloud parseCloud(String value, List<FieldProblem> problems) {
+        if (value == null || value.isBlank()) {
+            problems.add(new FieldProblem("cloud", "is required: one of " + Cloud.wireNames()));
+            return null;
+        }
+        return Cloud.fromWire(value).orElseGet(() -> {
+            problems.add(new FieldProblem("cloud", "'" + value + "' is not one of " + Cloud.wireNames()));
+            return null;
+        });
+    }
+
+    private static ClusterCredentials credentials(CredentialsInput in, boolean required, List<FieldProblem> problems) {
+        if (in == null) {
+            if (required) {
+                problems.add(new FieldProblem(
+                        "credentials", "are required: a kubeconfig, or a token with an optional caBundle"));
+            }
+            return null;
+        }
+        boolean hasKubeconfig = in.kubeconfig() != null && !in.kubeconfig().isBlank();
+        boolean hasToken = in.token() != null && !in.token().isBlank();
+        if (hasKubeconfig == hasToken) {
+            problems.add(new FieldProblem(
+                    "credentials", "give exactly one of kubeconfig or token (with an optional caBundle)"));
+            return null;
+        }
+        ClusterCredentials credentials = hasKubeconfig
+                ? new ClusterCredentials.Kubeconfig(in.kubeconfig())
+                : new ClusterCredentials.BearerToken(
+                        in.token(), in.caBundle(), Boolean.TRUE.equals(in.insecureSkipTlsVerify()));
+        for (var problem : ClusterCredentials.validate(credentials)) {
+            problems.add(new FieldProblem(
+                    problem.field().startsWith("credentials") ? problem.field() : "credentials." + problem.field(),
+                    problem.message()));
+        }
+        return credentials;
+    }
+
+    private static void reject(List<FieldProblem> problems) {
+        if (problems.isEmpty()) {
+            return;
+        }
+        List<Problem.FieldError> errors = problems.stream()
+                .map(p -> new Problem.FieldError(p.field(), p.message()))
+                .toList();
+        String detail = String.join(
+                "; ", problems.stream().map(p -> p.field() + " " + p.message()).toList());
+        throw new ProblemException(Problem.invalid(detail, errors));
+    }
+}

@@ -1,0 +1,415 @@
+package io.meridian.inventory.connect;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.meridian.contracts.cluster.ClusterPhase;
+import io.meridian.contracts.cluster.ConditionStatus;
+import io.meridian.inventory.observe.ClusterFacts;
+import io.meridian.inventory.observe.ObservedResourceMapper;
+import io.meridian.inventory.observe.WatchedKind;
+import io.meridian.inventory.persistence.ObservedStatus;
+import io.meridian.inventory.persistence.ObservedStatus.ConditionState;
+import io.meridian.inventory.registry.ClusterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * One cluster's connection, run by a supervisor thread: probe the API server, (re)connect with fresh
+ * informers behind a resync marker, publish every object change, and report status. An unreachable
+ * cluster keeps its last published objects: nothing is reported deleted because the cluster went away.
+ */
+final class ClusterConnection {
+
+    /** Timing of probes and reconnects. */
+    record Timing(
+            Duration probeInterval,
+            Duration probeTimeout,
+            int failuresBeforeUnreachable,
+            Duration maxBackoff,
+            Duration connectTimeout,
+            Duration syncTimeout) {}
+
+    private static final Logger LOG = Logger.getLogger(ClusterConnection.class);
+    private static final Duration RETRY_SOON = Duration.ofSeconds(2);
+
+    private final ClusterSpec spec;
+    private final Config clientConfig;
+    private final long registrationVersion;
+    private final List<WatchedKind> kinds;
+    private final Timing timing;
+    private final ResourcePublisher publisher;
+    private final ObservedResourceMapper mapper = new ObservedResourceMapper();
+    private final Consumer<ObservedStatus> statusSink;
+    private final Clock clock;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean nodesChanged = new AtomicBoolean();
+    private final Object wakeUp = new Object();
+
+    private KubernetesClient client;
+    private final Map<WatchedKind, SharedIndexInformer<HasMetadata>> informers = new LinkedHashMap<>();
+    private final List<String> unavailableKinds = new ArrayList<>();
+    private SharedIndexInformer<HasMetadata> nodeInformer;
+    private volatile boolean connected;
+    private volatile long epoch;
+    private String kubernetesVersion;
+    private String lastProbeError;
+    private Thread supervisor;
+
+    ClusterConnection(
+            ClusterSpec spec,
+            Config clientConfig,
+            long registrationVersion,
+            List<WatchedKind> kinds,
+            Timing timing,
+            ResourcePublisher publisher,
+            Consumer<ObservedStatus> statusSink,
+            Clock clock) {
+        this.spec = spec;
+        this.clientConfig = clientConfig;
+        this.registrationVersion = registrationVersion;
+        this.kinds = List.copyOf(kinds);
+        this.timing = timing;
+        this.publisher = publisher;
+        this.statusSink = statusSink;
+        this.clock = clock;
+    }
+
+    String name() {
+        return spec.name();
+    }
+
+    long registrationVersion() {
+        return registrationVersion;
+    }
+
+    boolean isConnected() {
+        return connected;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    void start() {
+        supervisor = Thread.ofVirtual().name("cluster-" + spec.name()).start(this::supervise);
+    }
+
+    /** Stops watching; with {@code wait}, returns once the supervisor has ended. */
+    void stop(boolean wait) {
+        stopped.set(true);
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
+        if (wait && supervisor != null) {
+            try {
+                supervisor.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void supervise() {
+        report(ClusterPhase.Connecting);
+        client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+        int failures = 0;
+        Duration backoff = timing.probeInterval();
+        try {
+            while (!stopped.get()) {
+                long started = clock.millis();
+                boolean reachable = probe();
+                if (reachable) {
+                    failures = 0;
+                    backoff = timing.probeInterval();
+                    if (!connected) {
+                        connect();
+                    } else if (nodesChanged.getAndSet(false)) {
+                        report(null);
+                    }
+                    pause(timing.probeInterval().minusMillis(clock.millis() - started));
+                    continue;
+                }
+                failures++;
+                if (failures < timing.failuresBeforeUnreachable()) {
+                    pause(RETRY_SOON);
+                    continue;
+                }
+                if (connected || failures == timing.failuresBeforeUnreachable()) {
+                    LOG.warnf("cluster %s is unreachable: %s", spec.name(), lastProbeError);
+                    disconnect();
+                    report(ClusterPhase.Unreachable);
+                }
+                pause(backoff);
+                backoff = min(backoff.multipliedBy(2), timing.maxBackoff());
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "connection supervisor of cluster %s failed; the next reconcile restarts it", spec.name());
+        } finally {
+            disconnect();
+            client.close();
+        }
+    }
+
+    private boolean probe() {
+        try {
+            CompletableFuture<String> version = CompletableFuture.supplyAsync(
+                    () -> client.getKubernetesVersion().getGitVersion(), Thread::startVirtualThread);
+            kubernetesVersion = version.get(timing.probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            lastProbeError = null;
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            lastProbeError = cause instanceof java.util.concurrent.TimeoutException
+                            || e instanceof java.util.concurrent.TimeoutException
+                    ? "no answer within " + timing.probeTimeout().toMillis() + " ms"
+                    : String.valueOf(cause.getMessage());
+            return false;
+        }
+    }
+
+    /** Fresh informers behind a resync marker, so consumers can drop what vanished while we were away. */
+    private void connect() {
+        epoch = clock.millis();
+        publisher.resyncStarted(spec.name(), epoch);
+        unavailableKinds.clear();
+        List<CompletableFuture<Void>> synced = new ArrayList<>();
+        for (WatchedKind kind : kinds) {
+            SharedIndexInformer<HasMetadata> informer = ClusterInformers.create(client, kind);
+            informer.addEventHandler(new Publishing(kind));
+            informers.put(kind, informer);
+            if ("Node".equals(kind.kind()) && kind.group().isEmpty()) {
+                nodeInformer = informer;
+            }
+            synced.add(informer.start().toCompletableFuture().exceptionally(error -> {
+                synchronized (unavailableKinds) {
+                    unavailableKinds.add(kind.kind() + " (" + rootMessage(error) + ")");
+                }
+                return null;
+            }));
+        }
+        try {
+            CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new))
+                    .get(timing.syncTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            informers.forEach((kind, informer) -> {
+                if (!informer.hasSynced()) {
+                    synchronized (unavailableKinds) {
+                        unavailableKinds.add(kind.kind() + " (not listed within " + timing.syncTimeout() + ")");
+                    }
+                }
+            });
+        }
+        int objects = informers.values().stream()
+                .filter(SharedIndexInformer::hasSynced)
+                .mapToInt(i -> i.getStore().list().size())
+                .sum();
+        publisher.resyncCompleted(spec.name(), epoch, objects);
+        connected = true;
+        nodesChanged.set(false);
+        LOG.infof("cluster %s connected: %d objects of %d kinds, epoch %d", spec.name(), objects, kinds.size(), epoch);
+        report(null);
+    }
+
+    private void disconnect() {
+        connected = false;
+        informers.values().forEach(SharedIndexInformer::stop);
+        informers.clear();
+        nodeInformer = null;
+    }
+
+    private void report(ClusterPhase forced) {
+        List<Node> nodes = nodeInformer == null
+                ? List.of()
+                : nodeInformer.getStore().list().stream()
+                        .filter(Node.class::isInstance)
+                        .map(Node.class::cast)
+                        .toList();
+        ClusterFacts facts = ClusterFacts.of(nodes, kubernetesVersion);
+        List<String> unavailable;
+        synchronized (unavailableKinds) {
+            unavailable = List.copyOf(unavailableKinds);
+        }
+        ClusterPhase phase = forced != null ? forced : phaseOf(facts, unavailable);
+        List<ConditionState> conditions = new ArrayList<>();
+        boolean reachable = phase != ClusterPhase.Unreachable;
+        conditions.add(new ConditionState(
+                "Reachable",
+                phase == ClusterPhase.Connecting
+                        ? ConditionStatus.Unknown
+                        : reachable ? ConditionStatus.True : ConditionStatus.False,
+                phase == ClusterPhase.Connecting ? "Connecting" : reachable ? "ProbeSucceeded" : "ProbeFailed",
+                reachable ? null : lastProbeError));
+        if (connected) {
+            conditions.add(
+                    unavailable.isEmpty()
+                            ? new ConditionState(
+                                    "Synced", ConditionStatus.True, "InformersSynced", kinds.size() + " kinds watched")
+                            : new ConditionState(
+                                    "Synced",
+                                    ConditionStatus.False,
+                                    "KindsUnavailable",
+                                    String.join("; ", unavailable)));
+            conditions.add(
+                    facts.readyNodeCount() == facts.nodeCount()
+                            ? new ConditionState(
+                                    "NodesReady",
+                                    ConditionStatus.True,
+                                    "AllNodesReady",
+                                    facts.nodeCount() + " nodes Ready")
+                            : new ConditionState(
+                                    "NodesReady",
+                                    ConditionStatus.False,
+                                    "NodesNotReady",
+                                    (facts.nodeCount() - facts.readyNodeCount()) + " of " + facts.nodeCount()
+                                            + " nodes not Ready"));
+        } else {
+            conditions.add(new ConditionState(
+                    "Synced", ConditionStatus.Unknown, reachable ? "Connecting" : "Disconnected", null));
+        }
+        conditions.add(new ConditionState(
+                "Ready",
+                phase == ClusterPhase.Ready ? ConditionStatus.True : ConditionStatus.False,
+                phase.name(),
+                null));
+        statusSink.accept(new ObservedStatus(
+                phase,
+                conditions,
+                kubernetesVersion,
+                facts.nodeCount(),
+                facts.allocatableCpuMillis(),
+                facts.allocatableMemoryBytes(),
+                facts.detectedCloud(),
+                facts.detectedRegion(),
+                connected ? facts.warnings(spec.cloud(), spec.region()) : List.of()));
+    }
+
+    private static ClusterPhase phaseOf(ClusterFacts facts, List<String> unavailable) {
+        return unavailable.isEmpty() && facts.readyNodeCount() == facts.nodeCount()
+                ? ClusterPhase.Ready
+                : ClusterPhase.Degraded;
+    }
+
+    private void pause(Duration duration) {
+        if (duration.isNegative() || duration.isZero()) {
+            return;
+        }
+        synchronized (wakeUp) {
+            if (stopped.get()) {
+                return;
+            }
+            try {
+                wakeUp.wait(duration.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopped.set(true);
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable t = error;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null
+                ? t.getClass().getSimpleName()
+                : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    /** Publishes every change an informer sees, stamped with the current resync epoch. */
+    private final class Publishing implements ResourceEventHandler<HasMetadata> {
+
+        private final WatchedKind kind;
+
+        Publishing(WatchedKind kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public void onAdd(HasMetadata object) {
+            publish(object);
+        }
+
+        @Override
+        public void onUpdate(HasMetadata previous, HasMetadata object) {
+            if (previous.getMetadata().getResourceVersion() != null
+                    && previous.getMetadata()
+                            .getResourceVersion()
+                            .equals(object.getMetadata().getResourceVersion())) {
+                return;
+            }
+            publish(object);
+        }
+
+        @Override
+        public void onDelete(HasMetadata object, boolean finalStateUnknown) {
+            if (stopped.get()) {
+                return;
+            }
+            try {
+                publisher.deleted(
+                        spec.name(),
+                        mapper.map(spec.name(), withKind(object), epoch, clock.instant())
+                                .key());
+            } catch (RuntimeException e) {
+                LOG.warnf(
+                        "could not map deleted %s %s: %s",
+                        kind.kind(), object.getMetadata().getName(), e.getMessage());
+            }
+            if (object instanceof Node) {
+                nodesChanged.set(true);
+            }
+        }
+
+        private void publish(HasMetadata object) {
+            if (stopped.get()) {
+                return;
+            }
+            try {
+                publisher.observed(mapper.map(spec.name(), withKind(object), epoch, clock.instant()));
+            } catch (RuntimeException e) {
+                LOG.warnf(
+                        "could not map %s %s on cluster %s: %s",
+                        kind.kind(), object.getMetadata().getName(), spec.name(), e.getMessage());
+            }
+            if (object instanceof Node) {
+                nodesChanged.set(true);
+            }
+        }
+
+        /** Lists of typed objects come without apiVersion and kind; the mapper needs them. */
+        private HasMetadata withKind(HasMetadata object) {
+            if (object.getKind() == null) {
+                object.setApiVersion(kind.apiVersion());
+                if (object instanceof io.fabric8.kubernetes.api.model.GenericKubernetesResource generic) {
+                    generic.setKind(kind.kind());
+                }
+            }
+            return object;
+        }
+    }
+}

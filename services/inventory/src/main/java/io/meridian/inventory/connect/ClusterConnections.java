@@ -1,0 +1,196 @@
+package io.meridian.inventory.connect;
+
+import io.fabric8.kubernetes.client.Config;
+import io.meridian.inventory.config.InventoryConfig;
+import io.meridian.inventory.credentials.ClusterCredentials;
+import io.meridian.inventory.observe.WatchedKind;
+import io.meridian.inventory.observe.WatchedKinds;
+import io.meridian.inventory.persistence.ClusterEntities;
+import io.meridian.inventory.persistence.ClusterEntity;
+import io.meridian.inventory.persistence.ClusterRegistry;
+import io.meridian.inventory.persistence.CredentialVault;
+import io.meridian.inventory.persistence.ObservedStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.VertxContextSupport;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * The connection reconciler: level-triggered, one reconcile per cluster at a time. Desired: a
+ * connection for every registered cluster this replica owns, built from its current registration.
+ * Observed: the running connections. An event only says "look at this cluster again"; a periodic
+ * resync repairs whatever an event missed.
+ */
+@ApplicationScoped
+public class ClusterConnections {
+
+    private static final Logger LOG = Logger.getLogger(ClusterConnections.class);
+
+    private final Map<String, ClusterConnection> running = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final ExecutorService reconciles = Executors.newVirtualThreadPerTaskExecutor();
+    private final ClusterRegistry registry;
+    private final CredentialVault vault;
+    private final ClusterOwnership ownership;
+    private final ResourcePublisher publisher;
+    private final InventoryConfig config;
+    private final Clock clock;
+    private final List<WatchedKind> kinds;
+
+    ClusterConnections(
+            ClusterRegistry registry,
+            CredentialVault vault,
+            ClusterOwnership ownership,
+            ResourcePublisher publisher,
+            InventoryConfig config,
+            Clock clock,
+            MeterRegistry meters) {
+        this.registry = registry;
+        this.vault = vault;
+        this.ownership = ownership;
+        this.publisher = publisher;
+        this.config = config;
+        this.clock = clock;
+        this.kinds =
+                WatchedKinds.withConfigured(config.connections().extraKinds().orElse(List.of()));
+        meters.gaugeMapSize("meridian.inventory.connections", List.of(), running);
+    }
+
+    /** Schedules a reconcile of one cluster. */
+    public void reconcileAsync(String name) {
+        reconciles.submit(() -> reconcile(name));
+    }
+
+    /** Schedules a reconcile of every cluster, registered or running. */
+    public void reconcileAllAsync() {
+        reconciles.submit(this::reconcileAll);
+    }
+
+    @Scheduled(every = "${meridian.inventory.connections.resync-interval:30s}", delayed = "10s")
+    void periodicResync() {
+        reconcileAllAsync();
+    }
+
+    /** Whether this replica currently holds a live connection to the cluster. */
+    public boolean isConnected(String name) {
+        ClusterConnection c = running.get(name);
+        return c != null && c.isConnected();
+    }
+
+    void reconcileAll() {
+        try {
+            List<ClusterRegistry.Registered> all = await(registry::all);
+            Set<String> names = new HashSet<>(running.keySet());
+            all.forEach(r -> names.add(r.cluster().name));
+            names.forEach(this::reconcile);
+        } catch (RuntimeException e) {
+            LOG.warnf("periodic reconcile could not read the registry: %s", e.getMessage());
+        }
+    }
+
+    void reconcile(String name) {
+        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+            ClusterEntity cluster;
+            try {
+                cluster = await(() -> registry.get(name)).cluster();
+            } catch (io.meridian.servicekit.ProblemException notFound) {
+                cluster = null;
+            } catch (RuntimeException e) {
+                LOG.warnf("could not read cluster %s, keeping its connection as it is: %s", name, e.getMessage());
+                return;
+            }
+            ClusterConnection current = running.get(name);
+            boolean wanted = cluster != null && ownership.owns(name);
+            if (!wanted) {
+                if (current != null) {
+                    LOG.infof(
+                            "disconnecting cluster %s (%s)",
+                            name, cluster == null ? "deregistered" : "owned elsewhere");
+                    running.remove(name).stop(true);
+                }
+                return;
+            }
+            if (current != null && current.registrationVersion() == cluster.version) {
+                return; // Unchanged: the connection's own supervisor handles reachability.
+            }
+            if (current != null) {
+                LOG.infof("registration of cluster %s changed, reconnecting", name);
+                running.remove(name).stop(true);
+            }
+            start(cluster);
+        }
+    }
+
+    private void start(ClusterEntity cluster) {
+        String name = cluster.name;
+        Config clientConfig;
+        try {
+            ClusterCredentials credentials = vault.open(name, cluster.credentialSecret);
+            clientConfig = ClusterCredentials.toClientConfig(
+                    cluster.apiServerUrl,
+                    credentials,
+                    config.connections().connectTimeout(),
+                    config.connections().probeTimeout());
+        } catch (RuntimeException e) {
+            // Never log the exception itself: it may quote the credentials it could not use.
+            LOG.errorf(
+                    "cannot connect to cluster %s: its stored credentials are unusable (%s);"
+                            + " replace them with PATCH /api/v1/clusters/%s",
+                    name, e.getClass().getSimpleName(), name);
+            return;
+        }
+        var timing = new ClusterConnection.Timing(
+                config.connections().probeInterval(),
+                config.connections().probeTimeout(),
+                config.connections().failuresBeforeUnreachable(),
+                config.connections().maxReconnectBackoff(),
+                config.connections().connectTimeout(),
+                Duration.ofSeconds(60));
+        ClusterConnection connection = new ClusterConnection(
+                ClusterEntities.spec(cluster),
+                clientConfig,
+                cluster.version,
+                kinds,
+                timing,
+                publisher,
+                status -> recordStatus(name, status),
+                clock);
+        running.put(name, connection);
+        connection.start();
+    }
+
+    private void recordStatus(String name, ObservedStatus status) {
+        try {
+            await(() -> registry.recordStatus(name, status));
+        } catch (RuntimeException e) {
+            LOG.warnf("could not record status %s of cluster %s: %s", status.phase(), name, e.getMessage());
+        }
+    }
+
+    private static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void shutdown(@Observes ShutdownEvent event) {
+        running.values().forEach(c -> c.stop(false));
+        reconciles.shutdownNow();
+    }
+}

@@ -1,0 +1,93 @@
+package io.meridian.inventory.persistence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meridian.inventory.config.InventoryConfig;
+import io.meridian.inventory.credentials.ClusterCredentials;
+import io.meridian.inventory.credentials.CredentialCipher;
+import io.meridian.inventory.credentials.EncryptedSecret;
+import io.meridian.inventory.credentials.KeyRing;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+
+/**
+ * Seals cluster credentials for storage and opens them for the connection that needs them. The
+ * cluster name is the associated data, so a ciphertext copied to another cluster's row does not open.
+ */
+@ApplicationScoped
+public class CredentialVault {
+
+    /** Ciphertext in its storage form, with what the registry records next to it. */
+    public record Sealed(String kind, String storage, String keyId) {
+        @Override
+        public String toString() {
+            return "Sealed[kind=" + kind + ", keyId=" + keyId + "]";
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CredentialCipher cipher;
+
+    CredentialVault(InventoryConfig config) {
+        this.cipher = new CredentialCipher(
+                KeyRing.parse(
+                        config.credentials().activeKeyId(), config.credentials().keys()),
+                new SecureRandom());
+    }
+
+    public Sealed seal(String clusterName, ClusterCredentials credentials) {
+        ObjectNode node = JSON.createObjectNode();
+        String kind;
+        switch (credentials) {
+            case ClusterCredentials.Kubeconfig k -> {
+                kind = "kubeconfig";
+                node.put("kubeconfig", k.yaml());
+            }
+            case ClusterCredentials.BearerToken t -> {
+                kind = "token";
+                node.put("token", t.token());
+                node.put("caBundle", t.caBundlePem());
+                node.put("insecureSkipTlsVerify", t.insecureSkipTlsVerify());
+            }
+        }
+        node.put("kind", kind);
+        try {
+            EncryptedSecret secret = cipher.encrypt(JSON.writeValueAsBytes(node), clusterName);
+            return new Sealed(kind, secret.toStorage(), secret.keyId());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public ClusterCredentials open(String clusterName, String storage) {
+        byte[] plain = cipher.decrypt(EncryptedSecret.fromStorage(storage), clusterName);
+        try {
+            JsonNode node = JSON.readTree(plain);
+            return switch (node.path("kind").asText()) {
+                case "kubeconfig" ->
+                    new ClusterCredentials.Kubeconfig(node.path("kubeconfig").asText());
+                case "token" ->
+                    new ClusterCredentials.BearerToken(
+                            node.path("token").asText(),
+                            node.path("caBundle").isNull()
+                                    ? null
+                                    : node.path("caBundle").asText(null),
+                            node.path("insecureSkipTlsVerify").asBoolean());
+                default ->
+                    throw new IllegalStateException("stored credentials of cluster " + clusterName
+                            + " have an unknown kind '" + node.path("kind").asText() + "'");
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored credentials of cluster " + clusterName + " are unreadable", e);
+        }
+    }
+
+    /** Whether a stored secret was encrypted with a key other than the active one. */
+    public boolean needsRotation(String storage) {
+        return cipher.needsRotation(EncryptedSecret.fromStorage(storage));
+    }
+}

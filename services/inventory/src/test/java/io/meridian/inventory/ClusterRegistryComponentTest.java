@@ -1,0 +1,438 @@
+package io.meridian.inventory;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import io.meridian.contracts.EventJson;
+import io.meridian.contracts.EventType;
+import io.meridian.contracts.Topic;
+import io.meridian.contracts.audit.AuditRecord;
+import io.meridian.contracts.cluster.ClusterPhase;
+import io.meridian.contracts.cluster.ClusterSnapshot;
+import io.meridian.contracts.resource.ObservedResource;
+import io.meridian.contracts.resource.ResyncMarker;
+import io.meridian.testsupport.Awaits;
+import io.meridian.testsupport.CloudEventCollector;
+import io.meridian.testsupport.CloudEventCollector.Received;
+import io.meridian.testsupport.ClusterObjects;
+import io.meridian.testsupport.KafkaBroker;
+import io.meridian.testsupport.KafkaTestResource;
+import io.meridian.testsupport.MockCluster;
+import io.meridian.testsupport.PostgresTestResource;
+import io.meridian.testsupport.Tokens;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The registry and the fleet's eyes against the real broker and database, with fabric8 mock API
+ * servers standing for clusters.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "inventory"))
+@WithTestResource(OidcWiremockTestResource.class)
+class ClusterRegistryComponentTest {
+
+    private static final String OPERATOR = Tokens.bearer("olga", Tokens.OPERATOR);
+    private static final String VIEWER = Tokens.bearer("vera", Tokens.VIEWER);
+    private static final Duration EVENTUALLY = Duration.ofSeconds(30);
+
+    private static CloudEventCollector events;
+    private static final List<String> logLines = new CopyOnWriteArrayList<>();
+    private static final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logLines.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters())
+                    + (record.getThrown() == null ? "" : " " + record.getThrown()));
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
+
+    @BeforeAll
+    static void collect() {
+        events = CloudEventCollector.collect(
+                KafkaBroker.shared().bootstrapServers(),
+                Topic.CLUSTERS.topicName(),
+                Topic.RESOURCES.topicName(),
+                Topic.AUDIT.topicName());
+        java.util.logging.Logger.getLogger("").addHandler(capture);
+    }
+
+    @AfterAll
+    static void stop() {
+        java.util.logging.Logger.getLogger("").removeHandler(capture);
+        events.close();
+    }
+
+    @Test
+    void registeredClusterBecomesReadyAndItsObjectsArePublished() {
+        try (MockCluster cluster = MockCluster.start("aws-prod-1")) {
+            var k8s = cluster.client();
+            k8s.nodes()
+                    .resource(ClusterObjects.awsNode("ip-10-0-1-10", "us-east-1", "us-east-1a", "m6i.xlarge"))
+                    .create();
+            k8s.nodes()
+                    .resource(ClusterObjects.awsNode("ip-10-0-2-20", "us-east-1", "us-east-1b", "m6i.xlarge"))
+                    .create();
+            k8s.namespaces()
+                    .resource(ClusterObjects.namespace("payments", "payments"))
+                    .create();
+            k8s.apps()
+                    .deployments()
+                    .resource(ClusterObjects.deployment("payments", "ledger", "nginx:1.27", 2))
+                    .create();
+            k8s.pods()
+                    .resource(ClusterObjects.pod("payments", "ledger", "abcde", "nginx:1.27", "ip-10-0-1-10"))
+                    .create();
+
+            String body = given().header("Authorization", OPERATOR)
+                    .contentType(ContentType.JSON)
+                    .body(registration("aws-prod-1", "aws", "us-east-1", Map.of("kubeconfig", cluster.kubeconfig())))
+                    .post("/api/v1/clusters")
+                    .then()
+                    .statusCode(201)
+                    .header("Location", containsString("/api/v1/clusters/aws-prod-1"))
+                    .body("credentials.kind", equalTo("kubeconfig"))
+                    .extract()
+                    .asString();
+            assertThat(body).doesNotContain("mock-token").doesNotContain("apiVersion: v1");
+
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> given().header("Authorization", VIEWER)
+                            .get("/api/v1/clusters/aws-prod-1")
+                            .then()
+                            .statusCode(200)
+                            .body("status.phase", equalTo("Ready"))
+                            .body("status.nodeCount", equalTo(2))
+                            .body("status.allocatableCpuMillis", equalTo(8000))
+                            .body("status.detectedCloud", equalTo("aws"))
+                            .body("status.detectedRegion", equalTo("us-east-1"))
+                            .body("status.kubernetesVersion", equalTo(MockCluster.KUBERNETES_VERSION))
+                            .body("status.conditions.find { it.type == 'Ready' }.status", equalTo("True"))
+                            .body("status.warnings", org.hamcrest.Matchers.empty()));
+
+            Received registered = events.awaitFirst(
+                    r -> isType(r, EventType.CLUSTER_REGISTERED) && "aws-prod-1".equals(r.key()), EVENTUALLY);
+            assertThat(EventJson.read(registered.value(), ClusterSnapshot.class).phase())
+                    .isEqualTo(ClusterPhase.Pending);
+            events.awaitFirst(
+                    r -> isType(r, EventType.CLUSTER_STATUS_CHANGED)
+                            && "aws-prod-1".equals(r.key())
+                            && EventJson.read(r.value(), ClusterSnapshot.class).phase() == ClusterPhase.Ready,
+                    EVENTUALLY);
+            Received completed = events.awaitFirst(
+                    r -> isType(r, EventType.RESOURCE_RESYNC_COMPLETED)
+                            && r.key().equals("aws-prod-1/~resync"),
+                    EVENTUALLY);
+            assertThat(EventJson.read(completed.value(), ResyncMarker.class).objectCount())
+                    .isEqualTo(5);
+            Received deployment = events.awaitFirst(
+                    r -> isType(r, EventType.RESOURCE_OBSERVED)
+                            && r.key().equals("aws-prod-1/apps/Deployment/payments/ledger"),
+                    EVENTUALLY);
+            ObservedResource observed = EventJson.read(deployment.value(), ObservedResource.class);
+            assertThat(observed.containers()).singleElement().satisfies(c -> {
+                assertThat(c.image()).isEqualTo("nginx:1.27");
+                assertThat(c.requests().cpuMillis()).isEqualTo(250L);
+            });
+            assertThat(deployment.partition())
+                    .as("every record about a cluster lands in one partition")
+                    .isEqualTo(completed.partition());
+
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> given().header("Authorization", VIEWER)
+                            .queryParam("kind", "Deployment")
+                            .queryParam("image", "nginx:*")
+                            .queryParam("cloud", "aws")
+                            .get("/api/v1/resources")
+                            .then()
+                            .statusCode(200)
+                            .body("items.name", hasItem("ledger")));
+
+            Received audit = events.awaitFirst(
+                    r -> isType(r, EventType.AUDIT_RECORD_APPENDED) && r.key().equals("Cluster/aws-prod-1"),
+                    EVENTUALLY);
+            AuditRecord record = EventJson.read(audit.value(), AuditRecord.class);
+            assertThat(record.action()).isEqualTo("cluster.registered");
+            assertThat(record.actor().name()).isEqualTo("olga");
+
+            // An object deleted in the cluster becomes a tombstone, and search forgets it.
+            k8s.pods()
+                    .inNamespace("payments")
+                    .withName("ledger-7c9f8d6b5d-abcde")
+                    .delete();
+            Received tombstone = events.awaitFirst(
+                    r -> r.key().equals("aws-prod-1//Pod/payments/ledger-7c9f8d6b5d-abcde") && r.isTombstone(),
+                    EVENTUALLY);
+            assertThat(tombstone.event().type()).isEqualTo(EventType.RESOURCE_DELETED.type());
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> given().header("Authorization", VIEWER)
+                            .queryParam("cluster", "aws-prod-1")
+                            .queryParam("kind", "Pod")
+                            .get("/api/v1/resources")
+                            .then()
+                            .body("total", equalTo(0)));
+
+            assertThat(logLines).noneMatch(line -> line.contains("mock-token-aws-prod-1"));
+            given().header("Authorization", VIEWER)
+                    .get("/api/v1/clusters")
+                    .then()
+                    .statusCode(200)
+                    .body(not(containsString("mock-token")));
+        }
+    }
+
+    @Test
+    void unreachableClusterIsDetectedQuicklyAndItsStaleObjectsArePurgedOnReturn() {
+        try (MockCluster cluster = MockCluster.start("gcp-edge-1")) {
+            var k8s = cluster.client();
+            k8s.nodes()
+                    .resource(ClusterObjects.gcpNode("gke-a", "europe-west1", "europe-west1-b", "n2-standard-4"))
+                    .create();
+            k8s.namespaces()
+                    .resource(ClusterObjects.namespace("checkout", "checkout"))
+                    .create();
+            k8s.apps()
+                    .deployments()
+                    .resource(ClusterObjects.deployment("checkout", "cart", "redis:7", 1))
+                    .create();
+            given().header("Authorization", OPERATOR)
+                    .contentType(ContentType.JSON)
+                    .body(registration("gcp-edge-1", "gcp", "europe-west1", Map.of("kubeconfig", cluster.kubeconfig())))
+                    .post("/api/v1/clusters")
+                    .then()
+                    .statusCode(201);
+            awaitPhase("gcp-edge-1", "Ready", EVENTUALLY);
+            events.awaitFirst(r -> r.key().equals("gcp-edge-1/apps/Deployment/checkout/cart"), EVENTUALLY);
+
+            long down = System.nanoTime();
+            cluster.stop();
+            awaitPhase("gcp-edge-1", "Unreachable", Duration.ofSeconds(15));
+            assertThat(Duration.ofNanos(System.nanoTime() - down)).isLessThan(Duration.ofSeconds(15));
+            assertThat(events.all())
+                    .as("nothing is reported deleted because the cluster is unreachable")
+                    .noneMatch(r -> r.key().startsWith("gcp-edge-1/") && r.isTombstone());
+
+            // It comes back without the Deployment, which was deleted while it was away.
+            cluster.startAgain();
+            cluster.client()
+                    .nodes()
+                    .resource(ClusterObjects.gcpNode("gke-a", "europe-west1", "europe-west1-b", "n2-standard-4"))
+                    .create();
+            cluster.client()
+                    .namespaces()
+                    .resource(ClusterObjects.namespace("checkout", "checkout"))
+                    .create();
+            awaitPhase("gcp-edge-1", "Ready", EVENTUALLY);
+            events.awaitFirst(
+                    r -> r.key().equals("gcp-edge-1/apps/Deployment/checkout/cart") && r.isTombstone(), EVENTUALLY);
+            assertThat(events.ofType(EventType.RESOURCE_RESYNC_COMPLETED.type()).stream()
+                            .filter(r -> r.key().startsWith("gcp-edge-1/")))
+                    .hasSizeGreaterThanOrEqualTo(2);
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> given().header("Authorization", VIEWER)
+                            .queryParam("cluster", "gcp-edge-1")
+                            .get("/api/v1/resources")
+                            .then()
+                            .body("total", equalTo(2))
+                            .body("items.kind", not(hasItem("Deployment"))));
+        }
+    }
+
+    @Test
+    void badRegistrationsAreRefusedNamingTheFieldAndNothingIsStored() {
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(registration("Bad_Name", "aws", "us-east-1", Map.of("token", "abc")))
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("name"));
+
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(registration("fine-name", "alibaba", "us-east-1", Map.of("token", "abc")))
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("cloud"))
+                .body("errors.find { it.field == 'cloud' }.message", containsString("aws, azure, gcp, onprem, other"));
+
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(registration("fine-name", "aws", "us-east-1", Map.of("kubeconfig", "this: [is not a kubeconfig")))
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem(containsString("credentials")));
+
+        Map<String, String> tooMany = new HashMap<>();
+        for (int i = 0; i < 70; i++) {
+            tooMany.put("label-" + i, "v");
+        }
+        Map<String, Object> oversized = registration("fine-name", "aws", "us-east-1", Map.of("token", "abc"));
+        oversized.put("labels", tooMany);
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(oversized)
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("labels"));
+
+        Map<String, Object> longValue = registration("fine-name", "aws", "us-east-1", Map.of("token", "abc"));
+        longValue.put("labels", Map.of("team", "x".repeat(64)));
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(longValue)
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("labels[team]"));
+
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body("{\"name\": 42, \"labels\": \"not a map\"}")
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+
+        given().header("Authorization", VIEWER)
+                .contentType(ContentType.JSON)
+                .body(registration("viewer-try", "aws", "us-east-1", Map.of("token", "abc")))
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(403);
+
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/clusters/fine-name")
+                .then()
+                .statusCode(404);
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/clusters/viewer-try")
+                .then()
+                .statusCode(404);
+        given().header("Authorization", VIEWER)
+                .queryParam("labelSelector", "team in (a")
+                .get("/api/v1/clusters")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("labelSelector"));
+    }
+
+    @Test
+    void duplicateNameIsAConflictAndLabelsAndDeregistrationArePublished() {
+        Map<String, Object> body = registration(
+                "onprem-lab-1",
+                "onprem",
+                "dc-frankfurt",
+                Map.of("token", "lab-secret-token", "insecureSkipTlsVerify", true));
+        body.put("apiServerUrl", "https://127.0.0.1:1");
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(201)
+                .body("credentials.kind", equalTo("token"))
+                .body(not(containsString("lab-secret-token")));
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json");
+
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("labels", Map.of("team", "platform", "tier", "lab")))
+                .patch("/api/v1/clusters/onprem-lab-1")
+                .then()
+                .statusCode(200)
+                .body("labels.tier", equalTo("lab"));
+        Received updated = events.awaitFirst(
+                r -> isType(r, EventType.CLUSTER_UPDATED) && "onprem-lab-1".equals(r.key()), EVENTUALLY);
+        assertThat(EventJson.read(updated.value(), ClusterSnapshot.class).labels())
+                .containsEntry("tier", "lab");
+
+        given().header("Authorization", VIEWER)
+                .queryParam("labelSelector", "tier=lab,team in (platform,payments)")
+                .get("/api/v1/clusters")
+                .then()
+                .statusCode(200)
+                .body("items.name", org.hamcrest.Matchers.contains("onprem-lab-1"));
+
+        given().header("Authorization", OPERATOR)
+                .delete("/api/v1/clusters/onprem-lab-1")
+                .then()
+                .statusCode(204);
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/clusters/onprem-lab-1")
+                .then()
+                .statusCode(404);
+        events.awaitFirst(
+                r -> isType(r, EventType.CLUSTER_DEREGISTERED) && !r.isTombstone() && "onprem-lab-1".equals(r.key()),
+                EVENTUALLY);
+        events.awaitFirst(
+                r -> "onprem-lab-1".equals(r.key())
+                        && r.isTombstone()
+                        && r.topic().equals(Topic.CLUSTERS.topicName()),
+                EVENTUALLY);
+        assertThat(logLines).noneMatch(line -> line.contains("lab-secret-token"));
+    }
+
+    private static void awaitPhase(String name, String phase, Duration timeout) {
+        Awaits.eventually(
+                timeout,
+                () -> given().header("Authorization", VIEWER)
+                        .get("/api/v1/clusters/" + name)
+                        .then()
+                        .body("status.phase", equalTo(phase)));
+    }
+
+    private static boolean isType(Received r, EventType type) {
+        return r.event() != null && type.type().equals(r.event().type());
+    }
+
+    private static Map<String, Object> registration(
+            String name, String cloud, String region, Map<String, Object> credentials) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", name);
+        body.put("displayName", name.toUpperCase());
+        body.put("cloud", cloud);
+        body.put("region", region);
+        body.put("environment", "prod");
+        body.put("labels", Map.of("team", "payments"));
+        body.put("credentials", credentials);
+        return body;
+    }
+}
