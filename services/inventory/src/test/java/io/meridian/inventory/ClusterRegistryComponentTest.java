@@ -410,6 +410,124 @@ class ClusterRegistryComponentTest {
         assertThat(logLines).noneMatch(line -> line.contains("lab-secret-token"));
     }
 
+    @Test
+    void clusterApiManagementClusterImportsUpdatesAndDeregistersItsClusters() {
+        try (MockCluster management = MockCluster.start("capi-mgmt");
+                MockCluster workload = MockCluster.start("capi-wl-1")) {
+            workload.client()
+                    .nodes()
+                    .resource(ClusterObjects.awsNode("ip-10-9-0-1", "eu-west-1", "eu-west-1a", "c6i.2xlarge"))
+                    .create();
+            var capiClusters = management.client().genericKubernetesResources(CAPI_CLUSTERS);
+            management
+                    .client()
+                    .namespaces()
+                    .resource(ClusterObjects.namespace("fleet", "platform"))
+                    .create();
+            capiClusters
+                    .inNamespace("fleet")
+                    .resource(capiCluster("capi-wl-1", "AWSCluster", "gold"))
+                    .create();
+            management
+                    .client()
+                    .secrets()
+                    .inNamespace("fleet")
+                    .resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                            .withNewMetadata()
+                            .withName("capi-wl-1-kubeconfig")
+                            .withNamespace("fleet")
+                            .addToLabels("cluster.x-k8s.io/cluster-name", "capi-wl-1")
+                            .endMetadata()
+                            .addToData(
+                                    "value",
+                                    java.util.Base64.getEncoder()
+                                            .encodeToString(workload.kubeconfig()
+                                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                            .build())
+                    .create();
+
+            Map<String, Object> body =
+                    registration("capi-mgmt", "aws", "eu-west-1", Map.of("kubeconfig", management.kubeconfig()));
+            body.put("labels", Map.of("meridian.io/capi-management", "true"));
+            given().header("Authorization", OPERATOR)
+                    .contentType(ContentType.JSON)
+                    .body(body)
+                    .post("/api/v1/clusters")
+                    .then()
+                    .statusCode(201);
+
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> given().header("Authorization", VIEWER)
+                            .get("/api/v1/clusters/capi-wl-1")
+                            .then()
+                            .statusCode(200)
+                            .body("cloud", equalTo("aws"))
+                            .body("source", equalTo("capi"))
+                            .body("environment", equalTo("staging"))
+                            .body("labels.tier", equalTo("gold"))
+                            .body("labels.'meridian.io/source'", equalTo("capi"))
+                            .body("status.phase", equalTo("Ready")));
+
+            var changed =
+                    capiClusters.inNamespace("fleet").withName("capi-wl-1").get();
+            changed.getMetadata().getLabels().put("tier", "silver");
+            capiClusters.inNamespace("fleet").resource(changed).update();
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> given().header("Authorization", VIEWER)
+                            .get("/api/v1/clusters/capi-wl-1")
+                            .then()
+                            .body("labels.tier", equalTo("silver")));
+
+            capiClusters.inNamespace("fleet").withName("capi-wl-1").delete();
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> given().header("Authorization", VIEWER)
+                            .get("/api/v1/clusters/capi-wl-1")
+                            .then()
+                            .statusCode(404));
+            given().header("Authorization", OPERATOR)
+                    .delete("/api/v1/clusters/capi-mgmt")
+                    .then()
+                    .statusCode(204);
+        }
+    }
+
+    private static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext CAPI_CLUSTERS =
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                    .withGroup("cluster.x-k8s.io")
+                    .withVersion("v1beta1")
+                    .withKind("Cluster")
+                    .withPlural("clusters")
+                    .withNamespaced(true)
+                    .build();
+
+    private static io.fabric8.kubernetes.api.model.GenericKubernetesResource capiCluster(
+            String name, String infrastructureKind, String tier) {
+        var cluster = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion("cluster.x-k8s.io/v1beta1")
+                .withKind("Cluster")
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("fleet")
+                .addToLabels("environment", "staging")
+                .addToLabels("tier", tier)
+                .addToLabels("cluster.x-k8s.io/cluster-name", name)
+                .endMetadata()
+                .build();
+        cluster.setAdditionalProperty(
+                "spec",
+                Map.of(
+                        "infrastructureRef",
+                        Map.of(
+                                "apiVersion", "infrastructure.cluster.x-k8s.io/v1beta2",
+                                "kind", infrastructureKind,
+                                "name", name)));
+        cluster.setAdditionalProperty("status", Map.of("phase", "Provisioned"));
+        return cluster;
+    }
+
     private static void awaitPhase(String name, String phase, Duration timeout) {
         Awaits.eventually(
                 timeout,

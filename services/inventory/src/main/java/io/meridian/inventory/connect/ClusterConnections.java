@@ -1,6 +1,7 @@
 package io.meridian.inventory.connect;
 
 import io.fabric8.kubernetes.client.Config;
+import io.meridian.inventory.capi.ClusterApiImports;
 import io.meridian.inventory.config.InventoryConfig;
 import io.meridian.inventory.credentials.ClusterCredentials;
 import io.meridian.inventory.observe.WatchedKind;
@@ -13,7 +14,6 @@ import io.meridian.inventory.persistence.ObservedStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
@@ -42,6 +42,7 @@ public class ClusterConnections {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final ExecutorService reconciles = Executors.newVirtualThreadPerTaskExecutor();
     private final ClusterRegistry registry;
+    private final ClusterApiImports capiImports;
     private final CredentialVault vault;
     private final ClusterOwnership ownership;
     private final ResourcePublisher publisher;
@@ -51,6 +52,7 @@ public class ClusterConnections {
 
     ClusterConnections(
             ClusterRegistry registry,
+            ClusterApiImports capiImports,
             CredentialVault vault,
             ClusterOwnership ownership,
             ResourcePublisher publisher,
@@ -58,6 +60,7 @@ public class ClusterConnections {
             Clock clock,
             MeterRegistry meters) {
         this.registry = registry;
+        this.capiImports = capiImports;
         this.vault = vault;
         this.ownership = ownership;
         this.publisher = publisher;
@@ -128,6 +131,7 @@ public class ClusterConnections {
             if (current != null) {
                 LOG.infof("registration of cluster %s changed, reconnecting", name);
                 running.remove(name).stop(true);
+                capiImports.stop(name);
             }
             start(cluster);
         }
@@ -169,6 +173,9 @@ public class ClusterConnections {
                 clock);
         running.put(name, connection);
         connection.start();
+        if (ClusterApiImports.isManagementCluster(cluster.labels)) {
+            capiImports.ensure(name, clientConfig);
+        }
     }
 
     private void recordStatus(String name, ObservedStatus status) {
@@ -180,13 +187,7 @@ public class ClusterConnections {
     }
 
     private static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(work);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        return io.meridian.inventory.persistence.Await.on(work);
     }
 
     void shutdown(@Observes ShutdownEvent event) {

@@ -1,0 +1,259 @@
+package io.meridian.inventory.capi;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.meridian.inventory.credentials.ClusterCredentials;
+import io.meridian.inventory.persistence.ClusterRegistry;
+import io.meridian.inventory.registry.ClusterSpec;
+import io.meridian.inventory.registry.RegistrationRules;
+import io.meridian.servicekit.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * Cluster API import: a registered cluster labelled {@code meridian.io/capi-management=true} is a
+ * management cluster; its {@code Cluster} objects and their {@code <name>-kubeconfig} secrets are
+ * registered, updated and deregistered here as they come and go. The replica that owns the management
+ * cluster runs its import, like any other connection.
+ */
+@ApplicationScoped
+public class ClusterApiImports {
+
+    /** The label that marks a registered cluster as a Cluster API management cluster. */
+    public static final String MANAGEMENT_LABEL = "meridian.io/capi-management";
+
+    /** The label that names, on an imported cluster, the management cluster it came from. */
+    public static final String MANAGED_BY_LABEL = "meridian.io/capi-management-cluster";
+
+    private static final Logger LOG = Logger.getLogger(ClusterApiImports.class);
+    private static final ResourceDefinitionContext CAPI_CLUSTERS = new ResourceDefinitionContext.Builder()
+            .withGroup(ClusterApiMapping.GROUP)
+            .withVersion("v1beta1")
+            .withKind("Cluster")
+            .withPlural("clusters")
+            .withNamespaced(true)
+            .build();
+    private static final Duration RESYNC = Duration.ofSeconds(30);
+
+    private final Map<String, Import> running = new ConcurrentHashMap<>();
+    private final ClusterRegistry registry;
+
+    ClusterApiImports(ClusterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public static boolean isManagementCluster(Map<String, String> labels) {
+        return labels != null && "true".equals(labels.get(MANAGEMENT_LABEL));
+    }
+
+    /** Starts importing from a management cluster, or keeps the running import. */
+    public void ensure(String managementCluster, Config clientConfig) {
+        running.computeIfAbsent(managementCluster, name -> new Import(name, clientConfig).start());
+    }
+
+    public void stop(String managementCluster) {
+        Import current = running.remove(managementCluster);
+        if (current != null) {
+            current.stop();
+        }
+    }
+
+    /** One management cluster's import: informers mark it dirty, a loop converges the registry. */
+    private final class Import {
+        private final String management;
+        private final Config clientConfig;
+        private final AtomicBoolean stopped = new AtomicBoolean();
+        private final AtomicBoolean dirty = new AtomicBoolean(true);
+        private final Object wakeUp = new Object();
+        private KubernetesClient client;
+        private SharedIndexInformer<GenericKubernetesResource> clusters;
+        private SharedIndexInformer<Secret> secrets;
+
+        Import(String management, Config clientConfig) {
+            this.management = management;
+            this.clientConfig = clientConfig;
+        }
+
+        Import start() {
+            Thread.ofVirtual().name("capi-import-" + management).start(this::run);
+            return this;
+        }
+
+        void stop() {
+            stopped.set(true);
+            synchronized (wakeUp) {
+                wakeUp.notifyAll();
+            }
+        }
+
+        private void run() {
+            try {
+                client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+                clusters = client.genericKubernetesResources(CAPI_CLUSTERS)
+                        .inAnyNamespace()
+                        .inform(new Dirty<>(), 0);
+                secrets = client.secrets()
+                        .inAnyNamespace()
+                        .withLabel("cluster.x-k8s.io/cluster-name")
+                        .inform(new Dirty<>(), 0);
+                LOG.infof("importing Cluster API clusters from management cluster %s", management);
+                while (!stopped.get()) {
+                    if (dirty.getAndSet(false)) {
+                        converge();
+                    }
+                    synchronized (wakeUp) {
+                        if (!dirty.get() && !stopped.get()) {
+                            wakeUp.wait(RESYNC.toMillis());
+                            dirty.set(true);
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warnf(
+                        "Cluster API import from %s stopped: %s; it restarts with the next reconcile",
+                        management, e.getMessage());
+                running.remove(management, this);
+            } finally {
+                if (clusters != null) {
+                    clusters.stop();
+                }
+                if (secrets != null) {
+                    secrets.stop();
+                }
+                if (client != null) {
+                    client.close();
+                }
+            }
+        }
+
+        /** Desired: one registration per CAPI Cluster with a kubeconfig. Observed: what we imported before. */
+        private void converge() {
+            Map<String, ImportedCluster> desired = new HashMap<>();
+            for (GenericKubernetesResource cluster : clusters.getStore().list()) {
+                try {
+                    String namespace = cluster.getMetadata().getNamespace();
+                    String name = cluster.getMetadata().getName();
+                    Secret secret =
+                            secrets.getStore().getByKey(namespace + "/" + ClusterApiMapping.kubeconfigSecretName(name));
+                    ImportedCluster imported = ClusterApiMapping.map(cluster, secret);
+                    if (imported.hasKubeconfig() && !"Deleting".equals(imported.phase())) {
+                        desired.put(imported.name(), imported);
+                    }
+                } catch (IllegalArgumentException e) {
+                    LOG.warnf(
+                            "skipping CAPI cluster %s in %s: %s",
+                            cluster.getMetadata().getName(), management, e.getMessage());
+                }
+            }
+            List<ClusterRegistry.Registered> existing = await(registry::all);
+            Map<String, ClusterRegistry.Registered> imported = new HashMap<>();
+            for (ClusterRegistry.Registered r : existing) {
+                if (management.equals(
+                        r.cluster().labels == null ? null : r.cluster().labels.get(MANAGED_BY_LABEL))) {
+                    imported.put(r.cluster().name, r);
+                }
+            }
+            Map<String, ClusterRegistry.Registered> byName = new HashMap<>();
+            existing.forEach(r -> byName.put(r.cluster().name, r));
+            desired.forEach((name, cluster) -> apply(cluster, byName.get(name)));
+            imported.keySet().stream()
+                    .filter(name -> !desired.containsKey(name))
+                    .forEach(name -> {
+                        LOG.infof("CAPI cluster %s is gone from %s; deregistering it", name, management);
+                        try {
+                            await(() -> registry.deregister(name));
+                        } catch (ProblemException alreadyGone) {
+                            // deregistered meanwhile
+                        }
+                    });
+        }
+
+        private void apply(ImportedCluster cluster, ClusterRegistry.Registered current) {
+            Map<String, String> labels = new HashMap<>(cluster.labels());
+            labels.put(MANAGED_BY_LABEL, management);
+            ClusterCredentials credentials = new ClusterCredentials.Kubeconfig(cluster.kubeconfig());
+            if (!ClusterCredentials.validate(credentials).isEmpty()) {
+                LOG.warnf("CAPI cluster %s has an unusable kubeconfig; not importing it", cluster.name());
+                return;
+            }
+            String server = ClusterCredentials.serverUrlOf((ClusterCredentials.Kubeconfig) credentials);
+            ClusterSpec spec = new ClusterSpec(
+                    cluster.name(),
+                    null,
+                    cluster.cloud(),
+                    cluster.region(),
+                    labels.get("environment"),
+                    labels,
+                    server,
+                    null);
+            var problems = RegistrationRules.check(spec, true);
+            if (!problems.isEmpty()) {
+                LOG.warnf("CAPI cluster %s cannot be registered: %s", cluster.name(), problems);
+                return;
+            }
+            if (current == null) {
+                LOG.infof(
+                        "registering CAPI cluster %s (%s) from %s",
+                        cluster.name(), cluster.cloud().wireName(), management);
+                await(() -> registry.register(spec, credentials, "capi"));
+                return;
+            }
+            if (!management.equals(current.cluster().labels.get(MANAGED_BY_LABEL))) {
+                LOG.warnf(
+                        "CAPI cluster %s has the name of a cluster registered otherwise; leaving both alone",
+                        cluster.name());
+                return;
+            }
+            boolean labelsChanged = !Objects.equals(current.cluster().labels, labels);
+            boolean serverChanged = !Objects.equals(current.cluster().apiServerUrl, server);
+            if (labelsChanged || serverChanged || !Objects.equals(current.cluster().region, cluster.region())) {
+                await(() -> registry.update(
+                        cluster.name(),
+                        new ClusterRegistry.Update(null, cluster.region(), null, labels, null, credentials)));
+            }
+        }
+
+        private final class Dirty<T> implements ResourceEventHandler<T> {
+            @Override
+            public void onAdd(T obj) {
+                mark();
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                mark();
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                mark();
+            }
+
+            private void mark() {
+                dirty.set(true);
+                synchronized (wakeUp) {
+                    wakeUp.notifyAll();
+                }
+            }
+        }
+    }
+
+    private static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
+        return io.meridian.inventory.persistence.Await.on(work);
+    }
+}
