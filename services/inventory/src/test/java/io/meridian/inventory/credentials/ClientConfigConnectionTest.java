@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.meridian.inventory.credentials.ClusterCredentials.BearerToken;
 import io.meridian.inventory.credentials.ClusterCredentials.Kubeconfig;
 import java.time.Duration;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,10 @@ class ClientConfigConnectionTest {
 
         try (KubernetesClient client =
                 new KubernetesClientBuilder().withConfig(config).build()) {
-            assertThatThrownBy(() -> client.namespaces().list()).isInstanceOf(KubernetesClientException.class);
+            assertThatThrownBy(() -> client.namespaces().list())
+                    .isInstanceOf(KubernetesClientException.class)
+                    .rootCause()
+                    .isInstanceOf(SSLHandshakeException.class);
         }
     }
 }
