@@ -49,6 +49,14 @@ public interface InventoryConfig {
         @WithDefault("5s")
         Duration connectTimeout();
 
+        /** Time allowed for one API request, e.g. the initial list of a large kind. */
+        @WithDefault("60s")
+        Duration requestTimeout();
+
+        /** How long a Degraded cluster (some kinds could not be listed) waits before a full reconnect. */
+        @WithDefault("60s")
+        Duration degradedRetry();
+
         /** Kinds watched besides the built-in ones: {@code group/version/Kind/plural[/cluster]}. */
         Optional<List<String>> extraKinds();
     }

@@ -41,7 +41,8 @@ final class ClusterConnection {
             int failuresBeforeUnreachable,
             Duration maxBackoff,
             Duration connectTimeout,
-            Duration syncTimeout) {}
+            Duration syncTimeout,
+            Duration degradedRetry) {}
 
     private static final Logger LOG = Logger.getLogger(ClusterConnection.class);
     private static final Duration RETRY_SOON = Duration.ofSeconds(2);
@@ -65,6 +66,7 @@ final class ClusterConnection {
     private SharedIndexInformer<HasMetadata> nodeInformer;
     private volatile boolean connected;
     private volatile long epoch;
+    private long connectedAt;
     private String kubernetesVersion;
     private String lastProbeError;
     private Thread supervisor;
@@ -136,6 +138,12 @@ final class ClusterConnection {
                     failures = 0;
                     backoff = timing.probeInterval();
                     if (!connected) {
+                        connect();
+                    } else if (hasUnavailableKinds()
+                            && clock.millis() - connectedAt
+                                    > timing.degradedRetry().toMillis()) {
+                        LOG.infof("cluster %s: retrying the kinds it could not list", spec.name());
+                        disconnect();
                         connect();
                     } else if (nodesChanged.getAndSet(false)) {
                         report(null);
@@ -225,9 +233,16 @@ final class ClusterConnection {
                 .sum();
         publisher.resyncCompleted(spec.name(), epoch, objects);
         connected = true;
+        connectedAt = clock.millis();
         nodesChanged.set(false);
         LOG.infof("cluster %s connected: %d objects of %d kinds, epoch %d", spec.name(), objects, kinds.size(), epoch);
         report(null);
+    }
+
+    private boolean hasUnavailableKinds() {
+        synchronized (unavailableKinds) {
+            return !unavailableKinds.isEmpty();
+        }
     }
 
     private void disconnect() {

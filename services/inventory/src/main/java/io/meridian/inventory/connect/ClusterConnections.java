@@ -17,7 +17,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -73,12 +72,20 @@ public class ClusterConnections {
 
     /** Schedules a reconcile of one cluster. */
     public void reconcileAsync(String name) {
-        reconciles.submit(() -> reconcile(name));
+        submit(() -> reconcile(name));
     }
 
     /** Schedules a reconcile of every cluster, registered or running. */
     public void reconcileAllAsync() {
-        reconciles.submit(this::reconcileAll);
+        submit(this::reconcileAll);
+    }
+
+    private void submit(Runnable reconcile) {
+        try {
+            reconciles.submit(reconcile);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            // The service is stopping; the replicas that stay pick the clusters up.
+        }
     }
 
     @Scheduled(every = "${meridian.inventory.connections.resync-interval:30s}", delayed = "10s")
@@ -146,7 +153,7 @@ public class ClusterConnections {
                     cluster.apiServerUrl,
                     credentials,
                     config.connections().connectTimeout(),
-                    config.connections().probeTimeout());
+                    config.connections().requestTimeout());
         } catch (RuntimeException e) {
             // Never log the exception itself: it may quote the credentials it could not use.
             LOG.errorf(
@@ -161,7 +168,8 @@ public class ClusterConnections {
                 config.connections().failuresBeforeUnreachable(),
                 config.connections().maxReconnectBackoff(),
                 config.connections().connectTimeout(),
-                Duration.ofSeconds(60));
+                config.connections().requestTimeout(),
+                config.connections().degradedRetry());
         ClusterConnection connection = new ClusterConnection(
                 ClusterEntities.spec(cluster),
                 clientConfig,

@@ -2,6 +2,7 @@ package io.meridian.inventory.persistence;
 
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -12,9 +13,16 @@ public final class Await {
 
     private Await() {}
 
+    /** Longest wait for the database; a supervisor must never hang on it forever. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     public static <T> T on(Supplier<Uni<T>> work) {
         try {
-            return VertxContextSupport.subscribeAndAwait(work);
+            return VertxContextSupport.subscribeAndAwait(() -> work.get()
+                    .ifNoItem()
+                    .after(TIMEOUT)
+                    .failWith(() -> new IllegalStateException(
+                            "the database did not answer within " + TIMEOUT.toSeconds() + " s")));
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable e) {
