@@ -77,6 +77,8 @@ public class ClusterApiImports {
         private final Config clientConfig;
         private final AtomicBoolean stopped = new AtomicBoolean();
         private final AtomicBoolean dirty = new AtomicBoolean(true);
+        // Kubeconfigs last registered, by cluster: CAPI providers rotate them (EKS tokens every ~15 min).
+        private final Map<String, String> appliedKubeconfigs = new HashMap<>();
         private final Object wakeUp = new Object();
         private KubernetesClient client;
         private SharedIndexInformer<GenericKubernetesResource> clusters;
@@ -221,10 +223,16 @@ public class ClusterApiImports {
             }
             boolean labelsChanged = !Objects.equals(current.cluster().labels, labels);
             boolean serverChanged = !Objects.equals(current.cluster().apiServerUrl, server);
-            if (labelsChanged || serverChanged || !Objects.equals(current.cluster().region, cluster.region())) {
+            boolean kubeconfigChanged = !cluster.kubeconfig().equals(appliedKubeconfigs.get(cluster.name()));
+            if (labelsChanged
+                    || serverChanged
+                    || kubeconfigChanged
+                    || !Objects.equals(current.cluster().region, cluster.region())) {
                 await(() -> registry.update(
                         cluster.name(),
-                        new ClusterRegistry.Update(null, cluster.region(), null, labels, null, credentials)));
+                        new ClusterRegistry.Update(
+                                null, cluster.region(), null, labels, null, kubeconfigChanged ? credentials : null)));
+                appliedKubeconfigs.put(cluster.name(), cluster.kubeconfig());
             }
         }
 
