@@ -17,6 +17,14 @@ public final class IncomingEvents {
 
     private IncomingEvents() {}
 
+    /** The key of a record, which every Meridian topic requires. */
+    public static String requireKey(ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null) {
+            throw new UnreadableEventException("record has no key; every Meridian topic is keyed");
+        }
+        return record.key();
+    }
+
     /** The CloudEvent of a record; tombstones come back with {@code data == null}. */
     public static CloudEvent read(ConsumerRecord<String, byte[]> record) {
         if (record.key() == null) {

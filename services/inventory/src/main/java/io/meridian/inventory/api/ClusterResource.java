@@ -41,9 +41,78 @@ public class ClusterResource {
     static final int MAX_PAGE = 500;
 
     private final ClusterRegistry registry;
+    private final io.meridian.inventory.persistence.BundleStore bundles;
+    private final io.meridian.inventory.bundle.BundleEngine engine;
 
-    ClusterResource(ClusterRegistry registry) {
+    ClusterResource(
+            ClusterRegistry registry,
+            io.meridian.inventory.persistence.BundleStore bundles,
+            io.meridian.inventory.bundle.BundleEngine engine) {
         this.registry = registry;
+        this.bundles = bundles;
+        this.engine = engine;
+    }
+
+    @GET
+    @Path("/{name}/sync")
+    @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Per owner: the bundle generation wanted and applied, outcome counts, last drift, last error")
+    public Uni<ClusterSyncView> sync(@PathParam("name") String name) {
+        return registry.get(name).chain(cluster -> bundles.syncOf(name)).map(rows -> {
+            Map<String, ClusterSyncView.OwnerSync> byOwner = new java.util.TreeMap<>();
+            for (var row : rows) {
+                Map<String, Integer> outcomes = new java.util.LinkedHashMap<>();
+                row.outcomes().forEach((outcome, count) -> outcomes.put(outcome.name(), count));
+                byOwner.put(
+                        row.owner(),
+                        new ClusterSyncView.OwnerSync(
+                                row.owner(),
+                                row.generationWanted(),
+                                row.generationApplied(),
+                                row.generationApplied() == row.generationWanted() ? "Applied" : "Pending",
+                                outcomes,
+                                row.driftPolicy(),
+                                row.lastError(),
+                                row.lastDrift(),
+                                row.lastDriftAt() == null
+                                        ? null
+                                        : row.lastDriftAt().toInstant(),
+                                row.appliedAt() == null ? null : row.appliedAt().toInstant()));
+            }
+            for (var pending : engine.pending(name)) {
+                var known = byOwner.get(pending.owner());
+                if (known == null || pending.generationWanted() > known.generationWanted()) {
+                    byOwner.put(
+                            pending.owner(),
+                            new ClusterSyncView.OwnerSync(
+                                    pending.owner(),
+                                    pending.generationWanted(),
+                                    known == null ? 0 : known.generationApplied(),
+                                    pending.state(),
+                                    known == null ? Map.of() : known.outcomes(),
+                                    known == null ? null : known.driftPolicy(),
+                                    known == null ? null : known.lastError(),
+                                    known == null ? null : known.lastDrift(),
+                                    known == null ? null : known.lastDriftAt(),
+                                    known == null ? null : known.appliedAt()));
+                } else if (!"Applied".equals(known.state()) || !"Declared".equals(pending.state())) {
+                    byOwner.put(
+                            pending.owner(),
+                            new ClusterSyncView.OwnerSync(
+                                    known.owner(),
+                                    known.generationWanted(),
+                                    known.generationApplied(),
+                                    pending.state(),
+                                    known.outcomes(),
+                                    known.driftPolicy(),
+                                    known.lastError(),
+                                    known.lastDrift(),
+                                    known.lastDriftAt(),
+                                    known.appliedAt()));
+                }
+            }
+            return new ClusterSyncView(name, List.copyOf(byOwner.values()));
+        });
     }
 
     @GET

@@ -55,6 +55,7 @@ final class ClusterConnection {
     private final ResourcePublisher publisher;
     private final ObservedResourceMapper mapper = new ObservedResourceMapper();
     private final Consumer<ObservedStatus> statusSink;
+    private final Consumer<String> connectedListener;
     private final Clock clock;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicBoolean nodesChanged = new AtomicBoolean();
@@ -79,6 +80,7 @@ final class ClusterConnection {
             Timing timing,
             ResourcePublisher publisher,
             Consumer<ObservedStatus> statusSink,
+            Consumer<String> connectedListener,
             Clock clock) {
         this.spec = spec;
         this.clientConfig = clientConfig;
@@ -87,6 +89,7 @@ final class ClusterConnection {
         this.timing = timing;
         this.publisher = publisher;
         this.statusSink = statusSink;
+        this.connectedListener = connectedListener;
         this.clock = clock;
     }
 
@@ -100,6 +103,11 @@ final class ClusterConnection {
 
     boolean isConnected() {
         return connected;
+    }
+
+    /** The client of a connected cluster; writes go through it too, so there is one client per cluster. */
+    KubernetesClient client() {
+        return client;
     }
 
     long epoch() {
@@ -237,6 +245,7 @@ final class ClusterConnection {
         nodesChanged.set(false);
         LOG.infof("cluster %s connected: %d objects of %d kinds, epoch %d", spec.name(), objects, kinds.size(), epoch);
         report(null);
+        connectedListener.accept(spec.name());
     }
 
     private boolean hasUnavailableKinds() {

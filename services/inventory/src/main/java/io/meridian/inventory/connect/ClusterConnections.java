@@ -38,6 +38,8 @@ public class ClusterConnections {
     private static final Logger LOG = Logger.getLogger(ClusterConnections.class);
 
     private final Map<String, ClusterConnection> running = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<String>> connectedListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final ExecutorService reconciles = Executors.newVirtualThreadPerTaskExecutor();
     private final ClusterRegistry registry;
@@ -91,6 +93,25 @@ public class ClusterConnections {
     @Scheduled(every = "${meridian.inventory.connections.resync-interval:30s}", delayed = "10s")
     void periodicResync() {
         reconcileAllAsync();
+    }
+
+    /** Called with a cluster's name each time it (re)connects: bundles waiting for it can be applied. */
+    public void onConnected(java.util.function.Consumer<String> listener) {
+        connectedListeners.add(listener);
+    }
+
+    /** The client of a cluster this replica holds a live connection to. */
+    public java.util.Optional<io.fabric8.kubernetes.client.KubernetesClient> client(String name) {
+        ClusterConnection c = running.get(name);
+        return c != null && c.isConnected() ? java.util.Optional.of(c.client()) : java.util.Optional.empty();
+    }
+
+    /** Names of the clusters this replica is connected to. */
+    public java.util.Set<String> connectedClusters() {
+        return running.values().stream()
+                .filter(ClusterConnection::isConnected)
+                .map(ClusterConnection::name)
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     /** Whether this replica currently holds a live connection to the cluster. */
@@ -178,6 +199,7 @@ public class ClusterConnections {
                 timing,
                 publisher,
                 status -> recordStatus(name, status),
+                connected -> connectedListeners.forEach(l -> l.accept(connected)),
                 clock);
         running.put(name, connection);
         connection.start();

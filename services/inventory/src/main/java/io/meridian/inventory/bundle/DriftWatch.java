@@ -1,0 +1,111 @@
+package io.meridian.inventory.bundle;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Watches the objects Meridian manages on each cluster (by the managed-by label), per kind, and reports
+ * every change or deletion to the engine, which decides whether it is drift. Kinds without a typed
+ * model in the client (custom resources) are covered by the engine's periodic resync instead.
+ */
+final class DriftWatch {
+
+    /** Receives a live object that changed ({@code deleted=false}) or vanished. */
+    @FunctionalInterface
+    interface Listener {
+        void changed(String cluster, HasMetadata live, boolean deleted);
+    }
+
+    private static final Logger LOG = Logger.getLogger(DriftWatch.class);
+
+    private final Listener listener;
+    private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, SharedIndexInformer<? extends HasMetadata>>> informers =
+            new ConcurrentHashMap<>();
+
+    DriftWatch(Listener listener) {
+        this.listener = listener;
+    }
+
+    /** Makes sure every kind is watched on the cluster with the given (current) client. */
+    synchronized void watch(String cluster, KubernetesClient client, List<String> apiVersionKinds) {
+        if (clients.get(cluster) != client) {
+            stop(cluster);
+            clients.put(cluster, client);
+        }
+        Map<String, SharedIndexInformer<? extends HasMetadata>> byKind =
+                informers.computeIfAbsent(cluster, c -> new ConcurrentHashMap<>());
+        for (String apiVersionKind : apiVersionKinds) {
+            if (byKind.containsKey(apiVersionKind)) {
+                continue;
+            }
+            int slash = apiVersionKind.lastIndexOf('/');
+            Class<? extends HasMetadata> type =
+                    typeOf(client, apiVersionKind.substring(0, slash), apiVersionKind.substring(slash + 1));
+            if (type == null) {
+                continue;
+            }
+            try {
+                SharedIndexInformer<? extends HasMetadata> informer = client.resources(type)
+                        .inAnyNamespace()
+                        .withLabel(DesiredObject.MANAGED_BY, DesiredObject.MERIDIAN)
+                        .inform(new Handler<>(cluster), 0);
+                byKind.put(apiVersionKind, informer);
+            } catch (RuntimeException e) {
+                LOG.warnf(
+                        "cluster %s: cannot watch %s for drift (%s); the periodic resync covers it",
+                        cluster, apiVersionKind, e.getMessage());
+            }
+        }
+    }
+
+    synchronized void stop(String cluster) {
+        Map<String, SharedIndexInformer<? extends HasMetadata>> byKind = informers.remove(cluster);
+        if (byKind != null) {
+            byKind.values().forEach(SharedIndexInformer::stop);
+        }
+        clients.remove(cluster);
+    }
+
+    synchronized void stopAll() {
+        List.copyOf(informers.keySet()).forEach(this::stop);
+    }
+
+    private static Class<? extends HasMetadata> typeOf(KubernetesClient client, String apiVersion, String kind) {
+        HasMetadata probe = client.getKubernetesSerialization()
+                .convertValue(
+                        Map.of("apiVersion", apiVersion, "kind", kind, "metadata", Map.of("name", "probe")),
+                        HasMetadata.class);
+        return probe instanceof GenericKubernetesResource ? null : probe.getClass();
+    }
+
+    private final class Handler<T extends HasMetadata> implements ResourceEventHandler<T> {
+        private final String cluster;
+
+        Handler(String cluster) {
+            this.cluster = cluster;
+        }
+
+        @Override
+        public void onAdd(T obj) {
+            // Initial lists and our own creations: nothing drifted.
+        }
+
+        @Override
+        public void onUpdate(T oldObj, T newObj) {
+            listener.changed(cluster, newObj, false);
+        }
+
+        @Override
+        public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+            listener.changed(cluster, obj, true);
+        }
+    }
+}

@@ -1,0 +1,425 @@
+package io.meridian.inventory;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.meridian.contracts.CloudEvent;
+import io.meridian.contracts.EventJson;
+import io.meridian.contracts.EventType;
+import io.meridian.contracts.Topic;
+import io.meridian.contracts.desired.DesiredBundle;
+import io.meridian.contracts.desired.DriftPolicy;
+import io.meridian.contracts.kafka.CloudEventHeaders;
+import io.meridian.contracts.kafka.ClusterKeyPartitioner;
+import io.meridian.contracts.sync.DriftEvent;
+import io.meridian.contracts.sync.ObjectOutcome;
+import io.meridian.contracts.sync.ObjectOutcome.Outcome;
+import io.meridian.contracts.sync.SyncReport;
+import io.meridian.testsupport.Awaits;
+import io.meridian.testsupport.CloudEventCollector;
+import io.meridian.testsupport.CloudEventCollector.Received;
+import io.meridian.testsupport.ClusterObjects;
+import io.meridian.testsupport.KafkaBroker;
+import io.meridian.testsupport.KafkaTestResource;
+import io.meridian.testsupport.MockCluster;
+import io.meridian.testsupport.PostgresTestResource;
+import io.meridian.testsupport.Tokens;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The desired-bundle engine against the real broker and database and mock clusters. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "inventory"))
+@WithTestResource(OidcWiremockTestResource.class)
+class BundleEngineComponentTest {
+
+    private static final String OPERATOR = Tokens.bearer("olga", Tokens.OPERATOR);
+    private static final String VIEWER = Tokens.bearer("vera", Tokens.VIEWER);
+    private static final Duration EVENTUALLY = Duration.ofSeconds(30);
+    private static final String OWNER = "identity";
+
+    private static CloudEventCollector sync;
+    private static CloudEventCollector deadLetters;
+    private static KafkaProducer<String, byte[]> producer;
+
+    @BeforeAll
+    static void kafka() {
+        String servers = KafkaBroker.shared().bootstrapServers();
+        sync = CloudEventCollector.collect(servers, Topic.SYNC.topicName());
+        deadLetters = CloudEventCollector.collect(servers, Topic.DESIRED.deadLetterTopicName());
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ClusterKeyPartitioner.class.getName());
+        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void close() {
+        sync.close();
+        deadLetters.close();
+        producer.close();
+    }
+
+    @Test
+    void appliesPrunesIgnoresStaleGenerationsAndHonoursTombstones() {
+        try (MockCluster cluster = registered("bundle-basic")) {
+            publish(bundle(
+                    "bundle-basic",
+                    3,
+                    DriftPolicy.REPAIR,
+                    false,
+                    roleBinding("team-a", "payments"),
+                    clusterRole("reader")));
+            SyncReport first = awaitReport("bundle-basic", 3);
+            assertThat(first.outcomes()).extracting(ObjectOutcome::outcome).containsOnly(Outcome.Created);
+            RoleBinding created = cluster.client()
+                    .rbac()
+                    .roleBindings()
+                    .inNamespace("payments")
+                    .withName("team-a")
+                    .get();
+            assertThat(created.getMetadata().getLabels())
+                    .containsEntry("app.kubernetes.io/managed-by", "meridian")
+                    .containsEntry("meridian.io/owner", OWNER);
+
+            // A late generation 2 arrives after 3: ignored. Generation 4 drops the ClusterRole.
+            publish(bundle("bundle-basic", 2, DriftPolicy.REPAIR, false, roleBinding("stale", "payments")));
+            publish(bundle("bundle-basic", 4, DriftPolicy.REPAIR, false, roleBinding("team-a", "payments")));
+            SyncReport fourth = awaitReport("bundle-basic", 4);
+            assertThat(fourth.outcomes())
+                    .extracting(ObjectOutcome::kind, ObjectOutcome::outcome)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("RoleBinding", Outcome.Unchanged),
+                            org.assertj.core.groups.Tuple.tuple("ClusterRole", Outcome.Deleted));
+            assertThat(cluster.client().rbac().clusterRoles().withName("reader").get())
+                    .isNull();
+            assertThat(cluster.client()
+                            .rbac()
+                            .roleBindings()
+                            .inNamespace("payments")
+                            .withName("stale")
+                            .get())
+                    .isNull();
+            assertThat(sync.all())
+                    .noneMatch(r -> isReport(r, "bundle-basic") && report(r).generationWanted() == 2);
+
+            given().header("Authorization", VIEWER)
+                    .get("/api/v1/clusters/bundle-basic/sync")
+                    .then()
+                    .statusCode(200)
+                    .body("owners[0].owner", equalTo(OWNER))
+                    .body("owners[0].generationWanted", equalTo(4))
+                    .body("owners[0].generationApplied", equalTo(4))
+                    .body("owners[0].outcomes.Deleted", equalTo(1));
+
+            tombstone("bundle-basic");
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> assertThat(cluster.client()
+                                    .rbac()
+                                    .roleBindings()
+                                    .inNamespace("payments")
+                                    .withName("team-a")
+                                    .get())
+                            .isNull());
+        }
+    }
+
+    @Test
+    void driftIsRepairedOrOnlyReportedAsTheBundleSays() {
+        try (MockCluster cluster = registered("bundle-drift")) {
+            publish(bundle("bundle-drift", 1, DriftPolicy.REPAIR, false, roleBinding("guarded", "checkout")));
+            awaitReport("bundle-drift", 1);
+            var bindings = cluster.client().rbac().roleBindings().inNamespace("checkout");
+
+            bindings.withName("guarded")
+                    .edit(rb -> new RoleBindingBuilder(rb)
+                            .editFirstSubject()
+                            .withName("mallory")
+                            .endSubject()
+                            .build());
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> assertThat(bindings.withName("guarded")
+                                    .get()
+                                    .getSubjects()
+                                    .getFirst()
+                                    .getName())
+                            .isEqualTo("oidc:checkout"));
+            Received repaired = sync.awaitFirst(
+                    r -> r.event() != null
+                            && r.event().type().equals(EventType.SYNC_DRIFT_REPAIRED.type())
+                            && r.key().equals(OWNER + "/bundle-drift"),
+                    EVENTUALLY);
+            assertThat(EventJson.read(repaired.value(), DriftEvent.class).change())
+                    .isEqualTo(DriftEvent.Change.Modified);
+
+            bindings.withName("guarded").delete();
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> assertThat(bindings.withName("guarded").get()).isNotNull());
+
+            publish(bundle("bundle-drift", 2, DriftPolicy.REPORT, false, roleBinding("guarded", "checkout")));
+            awaitReport("bundle-drift", 2);
+            bindings.withName("guarded")
+                    .edit(rb -> new RoleBindingBuilder(rb)
+                            .editFirstSubject()
+                            .withName("mallory")
+                            .endSubject()
+                            .build());
+            sync.awaitFirst(
+                    r -> r.event() != null
+                            && r.event().type().equals(EventType.SYNC_DRIFT_DETECTED.type())
+                            && r.key().equals(OWNER + "/bundle-drift")
+                            && r.offset() > repaired.offset(),
+                    EVENTUALLY);
+            assertThat(bindings.withName("guarded")
+                            .get()
+                            .getSubjects()
+                            .getFirst()
+                            .getName())
+                    .isEqualTo("mallory");
+            given().header("Authorization", VIEWER)
+                    .get("/api/v1/clusters/bundle-drift/sync")
+                    .then()
+                    .body(
+                            "owners[0].lastDrift",
+                            org.hamcrest.Matchers.containsString("Modified RoleBinding checkout/guarded"));
+        }
+    }
+
+    @Test
+    void unmanagedObjectsAreConflictsUnlessAdoptedAndInvalidObjectsFailAlone() {
+        try (MockCluster cluster = registered("bundle-conflict")) {
+            cluster.client()
+                    .rbac()
+                    .roleBindings()
+                    .inNamespace("data")
+                    .resource(new RoleBindingBuilder()
+                            .withNewMetadata()
+                            .withName("hand-made")
+                            .withNamespace("data")
+                            .endMetadata()
+                            .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "admin")
+                            .addNewSubject()
+                            .withKind("User")
+                            .withName("bob")
+                            .endSubject()
+                            .build())
+                    .create();
+            Map<String, Object> poison = Map.of("apiVersion", "v1", "metadata", Map.of("name", "no-kind"));
+            publish(bundle(
+                    "bundle-conflict",
+                    1,
+                    DriftPolicy.REPAIR,
+                    false,
+                    roleBinding("hand-made", "data"),
+                    roleBinding("fresh", "data"),
+                    poison));
+            SyncReport report = awaitReport("bundle-conflict", 1);
+            assertThat(report.outcomes())
+                    .extracting(ObjectOutcome::name, ObjectOutcome::outcome)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("hand-made", Outcome.Conflict),
+                            org.assertj.core.groups.Tuple.tuple("fresh", Outcome.Created),
+                            org.assertj.core.groups.Tuple.tuple("no-kind", Outcome.Failed));
+            assertThat(report.generationApplied()).as("not fully applied").isZero();
+            assertThat(cluster.client()
+                            .rbac()
+                            .roleBindings()
+                            .inNamespace("data")
+                            .withName("hand-made")
+                            .get()
+                            .getMetadata()
+                            .getLabels())
+                    .isNullOrEmpty();
+
+            publish(bundle(
+                    "bundle-conflict",
+                    2,
+                    DriftPolicy.REPAIR,
+                    true,
+                    roleBinding("hand-made", "data"),
+                    roleBinding("fresh", "data")));
+            SyncReport adopted = awaitReport("bundle-conflict", 2);
+            assertThat(adopted.generationApplied()).isEqualTo(2);
+            assertThat(cluster.client()
+                            .rbac()
+                            .roleBindings()
+                            .inNamespace("data")
+                            .withName("hand-made")
+                            .get()
+                            .getMetadata()
+                            .getLabels())
+                    .containsEntry("meridian.io/owner", OWNER);
+        }
+    }
+
+    @Test
+    void anUnreadableBundleIsDeadLetteredAndLaterBundlesStillApply() {
+        try (MockCluster cluster = registered("bundle-poison")) {
+            producer.send(new ProducerRecord<>(
+                    Topic.DESIRED.topicName(), OWNER + "/bundle-poison", "garbage".getBytes(StandardCharsets.UTF_8)));
+            publish(bundle("bundle-poison", 1, DriftPolicy.REPAIR, false, roleBinding("after", "payments")));
+            awaitReport("bundle-poison", 1);
+            Received dead = deadLetters.awaitFirst(r -> (OWNER + "/bundle-poison").equals(r.key()), EVENTUALLY);
+            assertThat(dead.header("dead-letter-reason")).contains("ce_specversion");
+            assertThat(cluster.client()
+                            .rbac()
+                            .roleBindings()
+                            .inNamespace("payments")
+                            .withName("after")
+                            .get())
+                    .isNotNull();
+        }
+    }
+
+    @Test
+    void aBundleForAClusterThatIsDownIsAppliedWhenItReturns() {
+        try (MockCluster cluster = registered("bundle-down")) {
+            cluster.stop();
+            awaitPhase("bundle-down", "Unreachable");
+            publish(bundle("bundle-down", 1, DriftPolicy.REPAIR, false, roleBinding("later", "payments")));
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> given().header("Authorization", VIEWER)
+                            .get("/api/v1/clusters/bundle-down/sync")
+                            .then()
+                            .body("owners[0].state", equalTo("WaitingForCluster")));
+            cluster.startAgain();
+            awaitReport("bundle-down", 1);
+            assertThat(cluster.client()
+                            .rbac()
+                            .roleBindings()
+                            .inNamespace("payments")
+                            .withName("later")
+                            .get())
+                    .isNotNull();
+        }
+    }
+
+    private static MockCluster registered(String name) {
+        MockCluster cluster = MockCluster.start(name);
+        cluster.client()
+                .nodes()
+                .resource(ClusterObjects.awsNode(name + "-node", "us-east-1", "us-east-1a", "m6i.xlarge"))
+                .create();
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        name,
+                        "cloud",
+                        "aws",
+                        "region",
+                        "us-east-1",
+                        "credentials",
+                        Map.of("kubeconfig", cluster.kubeconfig())))
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(201);
+        awaitPhase(name, "Ready");
+        return cluster;
+    }
+
+    private static void awaitPhase(String name, String phase) {
+        Awaits.eventually(
+                EVENTUALLY,
+                () -> given().header("Authorization", VIEWER)
+                        .get("/api/v1/clusters/" + name)
+                        .then()
+                        .body("status.phase", equalTo(phase)));
+    }
+
+    private static SyncReport awaitReport(String cluster, long generation) {
+        return report(
+                sync.awaitFirst(r -> isReport(r, cluster) && report(r).generationWanted() == generation, EVENTUALLY));
+    }
+
+    private static boolean isReport(Received r, String cluster) {
+        return r.event() != null
+                && r.event().type().equals(EventType.SYNC_REPORTED.type())
+                && r.key().equals(OWNER + "/" + cluster);
+    }
+
+    private static SyncReport report(Received r) {
+        return EventJson.read(r.value(), SyncReport.class);
+    }
+
+    @SafeVarargs
+    private static DesiredBundle bundle(
+            String cluster, long generation, DriftPolicy policy, boolean adopt, Map<String, Object>... objects) {
+        return new DesiredBundle(OWNER, cluster, generation, policy, adopt, List.of(objects), Instant.now());
+    }
+
+    private static void publish(DesiredBundle bundle) {
+        CloudEvent event = CloudEvent.of(
+                EventType.DESIRED_BUNDLE_DECLARED,
+                URI.create("/meridian/identity"),
+                bundle.clusterId(),
+                OffsetDateTime.now(),
+                EventJson.write(bundle));
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(Topic.DESIRED.topicName(), bundle.key(), event.data());
+        CloudEventHeaders.write(event, record.headers());
+        producer.send(record);
+        producer.flush();
+    }
+
+    private static void tombstone(String cluster) {
+        producer.send(new ProducerRecord<>(Topic.DESIRED.topicName(), OWNER + "/" + cluster, null));
+        producer.flush();
+    }
+
+    private static Map<String, Object> roleBinding(String name, String namespace) {
+        return Map.of(
+                "apiVersion", "rbac.authorization.k8s.io/v1",
+                "kind", "RoleBinding",
+                "metadata", Map.of("name", name, "namespace", namespace),
+                "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", "view"),
+                "subjects",
+                        List.of(Map.of(
+                                "apiGroup",
+                                "rbac.authorization.k8s.io",
+                                "kind",
+                                "Group",
+                                "name",
+                                "oidc:" + namespace)));
+    }
+
+    private static Map<String, Object> clusterRole(String name) {
+        return Map.of(
+                "apiVersion",
+                "rbac.authorization.k8s.io/v1",
+                "kind",
+                "ClusterRole",
+                "metadata",
+                Map.of("name", name),
+                "rules",
+                List.of(Map.of(
+                        "apiGroups", List.of(""), "resources", List.of("pods"), "verbs", List.of("get", "list"))));
+    }
+}
