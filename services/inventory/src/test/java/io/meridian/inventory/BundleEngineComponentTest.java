@@ -6,14 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.meridian.contracts.CloudEvent;
 import io.meridian.contracts.EventJson;
 import io.meridian.contracts.EventType;
 import io.meridian.contracts.Topic;
 import io.meridian.contracts.desired.DesiredBundle;
 import io.meridian.contracts.desired.DriftPolicy;
-import io.meridian.contracts.kafka.CloudEventHeaders;
-import io.meridian.contracts.kafka.ClusterKeyPartitioner;
 import io.meridian.contracts.sync.DriftEvent;
 import io.meridian.contracts.sync.ObjectOutcome;
 import io.meridian.contracts.sync.ObjectOutcome.Outcome;
@@ -22,6 +19,7 @@ import io.meridian.testsupport.Awaits;
 import io.meridian.testsupport.CloudEventCollector;
 import io.meridian.testsupport.CloudEventCollector.Received;
 import io.meridian.testsupport.ClusterObjects;
+import io.meridian.testsupport.EventProducer;
 import io.meridian.testsupport.KafkaBroker;
 import io.meridian.testsupport.KafkaTestResource;
 import io.meridian.testsupport.MockCluster;
@@ -32,19 +30,11 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,17 +53,14 @@ class BundleEngineComponentTest {
 
     private static CloudEventCollector sync;
     private static CloudEventCollector deadLetters;
-    private static KafkaProducer<String, byte[]> producer;
+    private static EventProducer producer;
 
     @BeforeAll
     static void kafka() {
         String servers = KafkaBroker.shared().bootstrapServers();
         sync = CloudEventCollector.collect(servers, Topic.SYNC.topicName());
         deadLetters = CloudEventCollector.collect(servers, Topic.DESIRED.deadLetterTopicName());
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ClusterKeyPartitioner.class.getName());
-        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        producer = new EventProducer(servers, "/meridian/identity");
     }
 
     @AfterAll
@@ -281,8 +268,8 @@ class BundleEngineComponentTest {
     @Test
     void anUnreadableBundleIsDeadLetteredAndLaterBundlesStillApply() {
         try (MockCluster cluster = registered("bundle-poison")) {
-            producer.send(new ProducerRecord<>(
-                    Topic.DESIRED.topicName(), OWNER + "/bundle-poison", "garbage".getBytes(StandardCharsets.UTF_8)));
+            producer.sendRaw(
+                    Topic.DESIRED.topicName(), OWNER + "/bundle-poison", "garbage".getBytes(StandardCharsets.UTF_8));
             publish(bundle("bundle-poison", 1, DriftPolicy.REPAIR, false, roleBinding("after", "payments")));
             awaitReport("bundle-poison", 1);
             Received dead = deadLetters.awaitFirst(r -> (OWNER + "/bundle-poison").equals(r.key()), EVENTUALLY);
@@ -376,22 +363,11 @@ class BundleEngineComponentTest {
     }
 
     private static void publish(DesiredBundle bundle) {
-        CloudEvent event = CloudEvent.of(
-                EventType.DESIRED_BUNDLE_DECLARED,
-                URI.create("/meridian/identity"),
-                bundle.clusterId(),
-                OffsetDateTime.now(),
-                EventJson.write(bundle));
-        ProducerRecord<String, byte[]> record =
-                new ProducerRecord<>(Topic.DESIRED.topicName(), bundle.key(), event.data());
-        CloudEventHeaders.write(event, record.headers());
-        producer.send(record);
-        producer.flush();
+        producer.send(EventType.DESIRED_BUNDLE_DECLARED, bundle.key(), bundle.clusterId(), bundle);
     }
 
     private static void tombstone(String cluster) {
-        producer.send(new ProducerRecord<>(Topic.DESIRED.topicName(), OWNER + "/" + cluster, null));
-        producer.flush();
+        producer.tombstone(Topic.DESIRED.topicName(), OWNER + "/" + cluster);
     }
 
     private static Map<String, Object> roleBinding(String name, String namespace) {

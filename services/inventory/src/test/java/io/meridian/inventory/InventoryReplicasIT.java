@@ -4,8 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.meridian.contracts.EventType;
+import io.meridian.contracts.desired.DesiredBundle;
+import io.meridian.contracts.desired.DriftPolicy;
 import io.meridian.testsupport.Awaits;
 import io.meridian.testsupport.ClusterObjects;
+import io.meridian.testsupport.EventProducer;
 import io.meridian.testsupport.KafkaBroker;
 import io.meridian.testsupport.MockCluster;
 import io.meridian.testsupport.PostgresDatabase;
@@ -17,6 +21,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +45,7 @@ class InventoryReplicasIT {
     private static final int CLUSTERS = 6;
 
     private static final List<MockCluster> clusters = new ArrayList<>();
+    private static final List<MockCluster> replicaClusters = new ArrayList<>();
     private static OidcWiremockTestResource oidc;
     private static Map<String, String> common;
 
@@ -69,6 +75,7 @@ class InventoryReplicasIT {
                     .resource(ClusterObjects.awsNode("node-" + i, "us-east-1", "us-east-1a", "m6i.xlarge"))
                     .create();
             clusters.add(cluster);
+            replicaClusters.add(cluster);
         }
     }
 
@@ -81,22 +88,8 @@ class InventoryReplicasIT {
     @Test
     void replicasSplitTheFleetAndHandClustersOverWhenOneStops() throws Exception {
         try (Replica a = Replica.start("a", common)) {
-            for (MockCluster cluster : clusters) {
-                given().baseUri(a.url())
-                        .header("Authorization", OPERATOR)
-                        .contentType(ContentType.JSON)
-                        .body(Map.of(
-                                "name",
-                                cluster.name(),
-                                "cloud",
-                                "aws",
-                                "region",
-                                "us-east-1",
-                                "credentials",
-                                Map.of("kubeconfig", cluster.kubeconfig())))
-                        .post("/api/v1/clusters")
-                        .then()
-                        .statusCode(201);
+            for (MockCluster cluster : replicaClusters) {
+                register(a, cluster);
             }
             Awaits.eventually(
                     Duration.ofSeconds(60), () -> assertThat(a.connections()).isEqualTo(CLUSTERS));
@@ -118,6 +111,104 @@ class InventoryReplicasIT {
                 awaitAllReady(b);
             }
         }
+    }
+
+    @Test
+    void aReplicaKilledWhileApplyingABundleConvergesAfterRestartWithoutRewritingObjects() throws Exception {
+        MockCluster cluster = MockCluster.start("restart-test");
+        clusters.add(cluster);
+        cluster.client()
+                .nodes()
+                .resource(ClusterObjects.awsNode("restart-node", "us-east-1", "us-east-1a", "m6i.xlarge"))
+                .create();
+        List<Map<String, Object>> bindings = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            bindings.add(Map.of(
+                    "apiVersion", "rbac.authorization.k8s.io/v1",
+                    "kind", "RoleBinding",
+                    "metadata", Map.of("name", "team-" + i, "namespace", "payments"),
+                    "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", "view"),
+                    "subjects", List.of(Map.of("kind", "Group", "name", "oidc:team-" + i))));
+        }
+        var roleBindings = cluster.client().rbac().roleBindings().inNamespace("payments");
+        Map<String, String> versionsAtKill = new HashMap<>();
+        try (EventProducer producer =
+                new EventProducer(KafkaBroker.shared().bootstrapServers(), "/meridian/identity")) {
+            try (Replica killed = Replica.start("killed", common)) {
+                register(killed, cluster);
+                Awaits.eventually(
+                        Duration.ofSeconds(60),
+                        () -> given().baseUri(killed.url())
+                                .header("Authorization", OPERATOR)
+                                .get("/api/v1/clusters/restart-test")
+                                .then()
+                                .body("status.phase", equalTo("Ready")));
+                producer.send(
+                        EventType.DESIRED_BUNDLE_DECLARED,
+                        "identity/restart-test",
+                        "restart-test",
+                        new DesiredBundle(
+                                "identity", "restart-test", 1, DriftPolicy.REPAIR, false, bindings, Instant.now()));
+                Awaits.eventually(
+                        Duration.ofSeconds(60),
+                        () -> assertThat(roleBindings.list().getItems()).isNotEmpty());
+                killed.kill();
+                roleBindings
+                        .list()
+                        .getItems()
+                        .forEach(rb -> versionsAtKill.put(
+                                rb.getMetadata().getName(), rb.getMetadata().getResourceVersion()));
+            }
+            try (Replica restarted = Replica.start("restarted", common)) {
+                Awaits.eventually(
+                        Duration.ofSeconds(60),
+                        () -> given().baseUri(restarted.url())
+                                .header("Authorization", OPERATOR)
+                                .get("/api/v1/clusters/restart-test/sync")
+                                .then()
+                                .body("owners[0].generationApplied", equalTo(1)));
+                assertThat(roleBindings.list().getItems()).hasSize(40);
+                roleBindings.list().getItems().forEach(rb -> {
+                    String before = versionsAtKill.get(rb.getMetadata().getName());
+                    if (before != null) {
+                        assertThat(rb.getMetadata().getResourceVersion())
+                                .as(
+                                        "%s was written once, not again after the restart",
+                                        rb.getMetadata().getName())
+                                .isEqualTo(before);
+                    }
+                });
+                given().baseUri(restarted.url())
+                        .header("Authorization", OPERATOR)
+                        .delete("/api/v1/clusters/restart-test")
+                        .then()
+                        .statusCode(204);
+                Thread.sleep(3000); // deregistration must stick, whatever the connection was doing
+                given().baseUri(restarted.url())
+                        .header("Authorization", OPERATOR)
+                        .get("/api/v1/clusters/restart-test")
+                        .then()
+                        .statusCode(404);
+            }
+        }
+    }
+
+    private static void register(Replica replica, MockCluster cluster) {
+        given().baseUri(replica.url())
+                .header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        cluster.name(),
+                        "cloud",
+                        "aws",
+                        "region",
+                        "us-east-1",
+                        "credentials",
+                        Map.of("kubeconfig", cluster.kubeconfig())))
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(201);
     }
 
     private static void awaitAllReady(Replica replica) {
@@ -183,6 +274,12 @@ class InventoryReplicasIT {
                     .asString();
             Matcher m = CONNECTIONS.matcher(metrics);
             return m.find() ? (int) Double.parseDouble(m.group(1)) : 0;
+        }
+
+        /** Kills the process at once, as a crash or an OOM kill would. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
         }
 
         @Override

@@ -21,6 +21,6 @@ class InventoryServiceTest extends ServiceBaselineTest {
 
     @Override
     protected String schemaVersion() {
-        return "11";
+        return "12";
     }
 }

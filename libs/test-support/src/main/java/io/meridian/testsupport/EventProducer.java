@@ -1,0 +1,58 @@
+package io.meridian.testsupport;
+
+import io.meridian.contracts.CloudEvent;
+import io.meridian.contracts.EventJson;
+import io.meridian.contracts.EventType;
+import io.meridian.contracts.kafka.CloudEventHeaders;
+import io.meridian.contracts.kafka.ClusterKeyPartitioner;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Publishes events the way Meridian services do (binary CloudEvents, cluster partitioning), for tests. */
+public final class EventProducer implements AutoCloseable {
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final URI source;
+
+    public EventProducer(String bootstrapServers, String source) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ClusterKeyPartitioner.class.getName());
+        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.source = URI.create(source);
+    }
+
+    /** Sends an event with its data and waits until the broker has it. */
+    public CloudEvent send(EventType type, String key, String subject, Object data) {
+        CloudEvent event = CloudEvent.of(type, source, subject, OffsetDateTime.now(), EventJson.write(data));
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(type.topic().topicName(), key, event.data());
+        CloudEventHeaders.write(event, record.headers());
+        producer.send(record);
+        producer.flush();
+        return event;
+    }
+
+    /** Sends a bare Kafka tombstone (no headers), as compaction tooling or an owner might. */
+    public void tombstone(String topic, String key) {
+        producer.send(new ProducerRecord<>(topic, key, null));
+        producer.flush();
+    }
+
+    /** Sends raw bytes without CloudEvent headers: an unreadable record. */
+    public void sendRaw(String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

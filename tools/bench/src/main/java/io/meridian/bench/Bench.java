@@ -1,0 +1,358 @@
+package io.meridian.bench;
+
+import io.meridian.contracts.CloudEvent;
+import io.meridian.contracts.EventJson;
+import io.meridian.contracts.EventType;
+import io.meridian.contracts.Topic;
+import io.meridian.contracts.desired.DesiredBundle;
+import io.meridian.contracts.desired.DriftPolicy;
+import io.meridian.contracts.kafka.CloudEventHeaders;
+import io.meridian.contracts.kafka.ClusterKeyPartitioner;
+import io.meridian.contracts.resource.ResyncMarker;
+import io.meridian.contracts.sync.SyncReport;
+import io.meridian.fleetsim.Fleet;
+import io.meridian.fleetsim.FleetOptions;
+import io.meridian.fleetsim.SimulatedCluster;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code bench inventory [--clusters 100] [--objects 1000] [--rounds 10] [--drifts 30] [--keep-stack]}:
+ * an isolated stack, the simulated fleet in this JVM, the packaged inventory as its own process; it
+ * measures registration to all-Ready and all-published, fleet search latency, bundle fan-out, drift
+ * repair and inventory RSS, then a raw-Kafka baseline on the same broker for comparison.
+ */
+public final class Bench {
+
+    private final Map<String, String> options;
+    private final Path repo;
+
+    private Bench(Map<String, String> options) {
+        this.options = options;
+        this.repo = Path.of(System.getProperty("meridian.repo", "."))
+                .toAbsolutePath()
+                .normalize();
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || !args[0].equals("inventory")) {
+            System.err.println(
+                    "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--drifts D] [--keep-stack]");
+            System.exit(2);
+        }
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String key = args[i].replaceFirst("^--", "");
+            boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
+            options.put(key, flag ? "true" : args[++i]);
+        }
+        new Bench(options).inventory();
+    }
+
+    private int option(String name, int fallback) {
+        return Integer.parseInt(options.getOrDefault(name, Integer.toString(fallback)));
+    }
+
+    private void inventory() throws Exception {
+        int clusters = option("clusters", 100);
+        int objects = option("objects", 1000);
+        LocalStack stack = new LocalStack(repo);
+        stack.freshUp();
+        try (Fleet fleet = Fleet.start(
+                        FleetOptions.defaults()
+                                .withClusters(clusters)
+                                .withObjectsPerCluster(objects)
+                                .withControlPort(0)
+                                .withOutDir(repo.resolve(".meridian/bench/fleet")),
+                        line -> System.out.println("fleet-sim: " + line));
+                ServiceProcess inventory = ServiceProcess.start(
+                        repo,
+                        "inventory",
+                        18081,
+                        Map.ofEntries(
+                                Map.entry("kafka.bootstrap.servers", stack.kafka()),
+                                Map.entry("quarkus.datasource.jdbc.url", stack.jdbcUrl()),
+                                Map.entry("quarkus.datasource.reactive.url", stack.reactiveUrl()),
+                                Map.entry("quarkus.oidc.auth-server-url", stack.keycloak() + "/realms/meridian"),
+                                Map.entry("meridian.inventory.credentials.active-key-id", "bench"),
+                                Map.entry(
+                                        "meridian.inventory.credentials.keys.bench",
+                                        java.util.Base64.getEncoder()
+                                                .encodeToString(UUID.randomUUID()
+                                                        .toString()
+                                                        .substring(0, 32)
+                                                        .getBytes(StandardCharsets.US_ASCII))),
+                                Map.entry("quarkus.log.console.json.enabled", "false")))) {
+            Api api = new Api(inventory.url(), Api.token(stack.keycloak(), "admin"));
+            int totalObjects = fleet.clusters().stream()
+                    .mapToInt(SimulatedCluster::objectCount)
+                    .sum();
+            Table registration = new Table("inventory: " + clusters + " clusters x ~" + objects + " objects ("
+                    + totalObjects + " objects), 2 cores");
+
+            Set<String> resynced = ConcurrentHashMap.newKeySet();
+            Thread markers = watchResyncMarkers(stack.kafka(), resynced);
+            long start = System.nanoTime();
+            try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+                List<Future<Integer>> posts = new ArrayList<>();
+                for (Map<String, Object> body : fleet.registrations()) {
+                    posts.add(pool.submit(() -> api.post("/api/v1/clusters", body)));
+                }
+                for (Future<Integer> post : posts) {
+                    post.get();
+                }
+            }
+            double registered = seconds(start);
+            double ready = -1;
+            double published = -1;
+            while (seconds(start) < 600 && (ready < 0 || published < 0)) {
+                if (ready < 0
+                        && api.get("/api/v1/clusters?phase=Ready&limit=1")
+                                        .path("total")
+                                        .asInt()
+                                == clusters) {
+                    ready = seconds(start);
+                    System.out.printf("all %d clusters Ready after %.1f s%n", clusters, ready);
+                }
+                if (published < 0 && resynced.size() >= clusters) {
+                    published = seconds(start);
+                    System.out.printf("every cluster's objects published after %.1f s%n", published);
+                }
+                Thread.sleep(200);
+            }
+            markers.interrupt();
+            registration
+                    .row("registration requests done", String.format("%.1f s", registered))
+                    .row("all clusters Ready", ready < 0 ? "not within 600 s" : String.format("%.1f s", ready))
+                    .row(
+                            "all objects published",
+                            published < 0
+                                    ? "not within 600 s"
+                                    : String.format("%.1f s (%.0f objects/s)", published, totalObjects / published));
+
+            // Search: wait for the index to hold the fleet, then a mix of real questions.
+            long indexStart = System.nanoTime();
+            while (api.get("/api/v1/resources?limit=1").path("total").asInt() < totalObjects
+                    && seconds(indexStart) < 300) {
+                Thread.sleep(500);
+            }
+            registration.row(
+                    "search index holds",
+                    api.get("/api/v1/resources?limit=1").path("total").asInt() + " objects");
+            Stats search = new Stats();
+            Random random = new Random(42);
+            List<String> names =
+                    fleet.clusters().stream().map(SimulatedCluster::name).toList();
+            String[] queries = {
+                "kind=Deployment&image=" + enc("*nginx*"),
+                "kind=Pod&image=" + enc("*:latest"),
+                "labelSelector=" + enc("app"),
+                "kind=Pod&namespace=payments",
+                "cloud=gcp&kind=Service",
+                "q=api"
+            };
+            for (int i = 0; i < 300; i++) {
+                String query = i % 4 == 0
+                        ? "cluster=" + names.get(random.nextInt(names.size())) + "&kind=Pod"
+                        : queries[random.nextInt(queries.length)];
+                long t = System.nanoTime();
+                api.get("/api/v1/resources?limit=100&" + query);
+                search.add(millis(t));
+            }
+            registration.latency("fleet search (300 mixed queries)", search);
+            registration.row("inventory RSS after registration", inventory.rssMiB() + " MiB");
+            registration.print();
+
+            bundles(stack, fleet, inventory);
+            new KafkaBaseline(stack.kafka(), totalObjects).run();
+        } finally {
+            if (!options.containsKey("keep-stack")) {
+                stack.down();
+            }
+        }
+    }
+
+    private void bundles(LocalStack stack, Fleet fleet, ServiceProcess inventory) throws Exception {
+        int rounds = option("rounds", 10);
+        int drifts = option("drifts", 30);
+        List<SimulatedCluster> clusters = fleet.clusters();
+        Table table = new Table("bundles: one change fanned out to " + clusters.size() + " clusters, " + rounds
+                + " rounds; drift repair " + drifts + " times");
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka());
+        props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ClusterKeyPartitioner.class.getName());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        Stats perCluster = new Stats();
+        Stats perRound = new Stats();
+        Map<String, Long> appliedAt = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicLong currentRound = new java.util.concurrent.atomic.AtomicLong();
+        Thread reports = watchSyncReports(stack.kafka(), appliedAt, currentRound);
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (int round = 1; round <= rounds; round++) {
+                appliedAt.clear();
+                currentRound.set(round);
+                long sent = System.nanoTime();
+                for (SimulatedCluster cluster : clusters) {
+                    DesiredBundle bundle = new DesiredBundle(
+                            "bench",
+                            cluster.name(),
+                            round,
+                            DriftPolicy.REPAIR,
+                            false,
+                            roleBindings(round),
+                            Instant.now());
+                    CloudEvent event = CloudEvent.of(
+                            EventType.DESIRED_BUNDLE_DECLARED,
+                            URI.create("/bench"),
+                            cluster.name(),
+                            OffsetDateTime.now(),
+                            EventJson.write(bundle));
+                    ProducerRecord<String, byte[]> record =
+                            new ProducerRecord<>(Topic.DESIRED.topicName(), bundle.key(), event.data());
+                    CloudEventHeaders.write(event, record.headers());
+                    producer.send(record);
+                }
+                producer.flush();
+                final int generation = round;
+                while (appliedAt.size() < clusters.size() && seconds(sent) < 120) {
+                    Thread.sleep(5);
+                }
+                appliedAt.values().forEach(at -> perCluster.add((at - sent) / 1e6));
+                perRound.add(millis(sent));
+                System.out.printf(
+                        "round %d: %d/%d clusters applied generation %d in %.0f ms%n",
+                        round, appliedAt.size(), clusters.size(), generation, millis(sent));
+            }
+        }
+        reports.interrupt();
+        table.latency("publish -> applied, per cluster", perCluster);
+        table.latency("publish -> applied on all clusters", perRound);
+
+        Stats drift = new Stats();
+        Random random = new Random(7);
+        for (int i = 0; i < drifts; i++) {
+            SimulatedCluster cluster = clusters.get(random.nextInt(clusters.size()));
+            var bindings = cluster.client().rbac().roleBindings().inNamespace("default");
+            long t = System.nanoTime();
+            bindings.withName("bench-0").edit(rb -> {
+                rb.getSubjects().getFirst().setName("mallory-" + UUID.randomUUID());
+                return rb;
+            });
+            while (seconds(t) < 30) {
+                var live = bindings.withName("bench-0").get();
+                if (live != null && live.getSubjects().getFirst().getName().startsWith("oidc:")) {
+                    break;
+                }
+                Thread.sleep(2);
+            }
+            drift.add(millis(t));
+        }
+        table.latency("out-of-band edit -> repaired", drift);
+        table.row("inventory RSS after bundles", inventory.rssMiB() + " MiB");
+        table.print();
+    }
+
+    private static List<Map<String, Object>> roleBindings(int generation) {
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            objects.add(Map.of(
+                    "apiVersion", "rbac.authorization.k8s.io/v1",
+                    "kind", "RoleBinding",
+                    "metadata", Map.of("name", "bench-" + i, "namespace", "default"),
+                    "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", "view"),
+                    "subjects", List.of(Map.of("kind", "Group", "name", "oidc:team-" + i + "-g" + generation))));
+        }
+        return objects;
+    }
+
+    private static Thread watchResyncMarkers(String kafka, Set<String> resynced) {
+        return consume(kafka, Topic.RESOURCES.topicName(), record -> {
+            CloudEvent event = read(record);
+            if (event != null && event.type().equals(EventType.RESOURCE_RESYNC_COMPLETED.type())) {
+                resynced.add(EventJson.read(event.data(), ResyncMarker.class).clusterId());
+            }
+        });
+    }
+
+    private static Thread watchSyncReports(
+            String kafka, Map<String, Long> appliedAt, java.util.concurrent.atomic.AtomicLong currentRound) {
+        return consume(kafka, Topic.SYNC.topicName(), record -> {
+            CloudEvent event = read(record);
+            if (event != null && event.type().equals(EventType.SYNC_REPORTED.type())) {
+                SyncReport report = EventJson.read(event.data(), SyncReport.class);
+                if (report.owner().equals("bench") && report.generationApplied() == currentRound.get()) {
+                    appliedAt.putIfAbsent(report.clusterId(), System.nanoTime());
+                }
+            }
+        });
+    }
+
+    private static CloudEvent read(ConsumerRecord<String, byte[]> record) {
+        try {
+            return CloudEventHeaders.read(record.headers(), record.value());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Thread consume(
+            String kafka, String topic, java.util.function.Consumer<ConsumerRecord<String, byte[]>> handler) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic));
+        consumer.poll(Duration.ofMillis(500)); // join the group before anything is measured
+        return Thread.ofPlatform().daemon().start(() -> {
+            try (consumer) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    consumer.poll(Duration.ofMillis(50)).forEach(handler);
+                }
+            } catch (org.apache.kafka.common.errors.InterruptException stopped) {
+                // done
+            }
+        });
+    }
+
+    static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    static double millis(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,79 @@
+package io.meridian.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Raw Kafka on the same broker and machine: produce and consume as many records of an observed
+ * object's typical size as the fleet holds, so the pipeline's throughput can be read as a ratio.
+ */
+final class KafkaBaseline {
+
+    private static final int RECORD_BYTES = 900;
+
+    private final String bootstrap;
+    private final int records;
+
+    KafkaBaseline(String bootstrap, int records) {
+        this.bootstrap = bootstrap;
+        this.records = records;
+    }
+
+    void run() throws Exception {
+        String topic = "bench.baseline." + UUID.randomUUID();
+        Properties admin = new Properties();
+        admin.put("bootstrap.servers", bootstrap);
+        try (Admin client = Admin.create(admin)) {
+            client.createTopics(List.of(new NewTopic(topic, 12, (short) 1)))
+                    .all()
+                    .get();
+        }
+        byte[] value = new byte[RECORD_BYTES];
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        long start = System.nanoTime();
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, "cluster-" + (i % 100) + "/apps/Deployment/ns/d" + i, value));
+            }
+            producer.flush();
+        }
+        double produced = Bench.seconds(start);
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-baseline");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        long consumeStart = System.nanoTime();
+        int seen = 0;
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (seen < records && Bench.seconds(consumeStart) < 120) {
+                seen += consumer.poll(Duration.ofMillis(200)).count();
+            }
+        }
+        double consumed = Bench.seconds(consumeStart);
+        new Table("raw Kafka baseline on the same broker (" + records + " records of " + RECORD_BYTES + " bytes)")
+                .row("produce (acks=all)", String.format("%.1f s, %.0f records/s", produced, records / produced))
+                .row("consume", String.format("%.1f s, %.0f records/s (%d read)", consumed, seen / consumed, seen))
+                .print();
+    }
+}

@@ -1,0 +1,166 @@
+package io.meridian.fleetsim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.MockResponse;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Typed, in-process access to the objects of one simulated cluster. Changes go through the same CRUD store as API
+ * calls, so watches see them as they would see an out-of-band change on a real cluster.
+ */
+final class ClusterStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ClusterDispatcher dispatcher;
+
+    ClusterStore(ClusterDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    /** How many objects the cluster holds. */
+    int count() {
+        return dispatcher.crud().getMap().size();
+    }
+
+    void create(HasMetadata object) {
+        ResourceKind kind = ResourceKind.of(object.getKind());
+        String path = kind.collectionPath(object.getMetadata().getNamespace());
+        String json = Serialization.asJson(object);
+        MockResponse response = IdentityKeepingCrud.keeping(
+                object.getMetadata().getUid(),
+                object.getMetadata().getCreationTimestamp(),
+                () -> dispatcher.local(HttpMethod.POST, path, json, "application/json"));
+        expectSuccess(response, "create " + kind + " " + object.getMetadata().getName());
+    }
+
+    GenericKubernetesResource get(ResourceKind kind, String namespace, String name) {
+        MockResponse response = dispatcher.local(HttpMethod.GET, kind.objectPath(namespace, name), null, null);
+        if (response.code() == 404) {
+            return null;
+        }
+        expectSuccess(response, "get " + kind + " " + name);
+        return Serialization.unmarshal(body(response), GenericKubernetesResource.class);
+    }
+
+    <T extends HasMetadata> T get(ResourceKind kind, String namespace, String name, Class<T> type) {
+        GenericKubernetesResource generic = get(kind, namespace, name);
+        return generic == null ? null : Serialization.unmarshal(Serialization.asJson(generic), type);
+    }
+
+    /** Objects of a kind, in one namespace or (namespace null) everywhere. */
+    List<GenericKubernetesResource> list(ResourceKind kind, String namespace) {
+        MockResponse response = dispatcher.local(HttpMethod.GET, kind.collectionPath(namespace), null, null);
+        expectSuccess(response, "list " + kind);
+        GenericKubernetesResourceList list =
+                Serialization.unmarshal(body(response), GenericKubernetesResourceList.class);
+        return list.getItems() == null ? List.of() : list.getItems();
+    }
+
+    /** Objects of a kind as typed model objects, parsed once from the list the store answers. */
+    <T extends HasMetadata> List<T> list(ResourceKind kind, String namespace, Class<T> type) {
+        MockResponse response = dispatcher.local(HttpMethod.GET, kind.collectionPath(namespace), null, null);
+        expectSuccess(response, "list " + kind);
+        try {
+            JsonNode items = Serialization.jsonMapper().readTree(body(response)).path("items");
+            List<T> result = new java.util.ArrayList<>(items.size());
+            for (JsonNode item : items) {
+                result.add(Serialization.jsonMapper().treeToValue(item, type));
+            }
+            return result;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the " + kind + " list", e);
+        }
+    }
+
+    /** Replaces an object with {@code object} (an update, as {@code kubectl replace} would). */
+    void replace(HasMetadata object) {
+        ResourceKind kind = ResourceKind.of(object.getKind());
+        String path = kind.objectPath(
+                object.getMetadata().getNamespace(), object.getMetadata().getName());
+        MockResponse response =
+                dispatcher.local(HttpMethod.PUT, path, Serialization.asJson(object), "application/json");
+        expectSuccess(response, "replace " + kind + " " + object.getMetadata().getName());
+    }
+
+    /**
+     * Applies a JSON merge patch (RFC 7386) to an object, as {@code kubectl patch --type merge} would.
+     *
+     * @return the patched object, or null when there is no such object
+     */
+    GenericKubernetesResource mergePatch(ResourceKind kind, String namespace, String name, Map<String, Object> patch) {
+        GenericKubernetesResource current = get(kind, namespace, name);
+        if (current == null) {
+            return null;
+        }
+        ObjectNode target = JSON.valueToTree(JSON.convertValue(current, Map.class));
+        merge(target, JSON.valueToTree(patch));
+        // Identity stays: a patch cannot rename or move an object.
+        ObjectNode metadata = target.withObject("/metadata");
+        metadata.put("name", name);
+        if (namespace != null && kind.namespaced()) {
+            metadata.put("namespace", namespace);
+        }
+        GenericKubernetesResource patched = JSON.convertValue(target, GenericKubernetesResource.class);
+        replace(patched);
+        return get(kind, namespace, name);
+    }
+
+    boolean delete(ResourceKind kind, String namespace, String name) {
+        MockResponse response = dispatcher.local(HttpMethod.DELETE, kind.objectPath(namespace, name), null, null);
+        if (response.code() == 404) {
+            return false;
+        }
+        expectSuccess(response, "delete " + kind + " " + name);
+        return true;
+    }
+
+    private static void merge(ObjectNode target, JsonNode patch) {
+        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode value = field.getValue();
+            if (value.isNull()) {
+                target.remove(field.getKey());
+            } else if (value.isObject() && target.get(field.getKey()) instanceof ObjectNode existing) {
+                merge(existing, value);
+            } else {
+                target.set(field.getKey(), value);
+            }
+        }
+    }
+
+    private static String body(MockResponse response) {
+        return response.getBody() == null ? "" : response.getBody().readUtf8();
+    }
+
+    private static void expectSuccess(MockResponse response, String what) {
+        if (response.code() < 200 || response.code() >= 300) {
+            throw new StoreException(
+                    response.code(), what + " failed with HTTP " + response.code() + ": " + body(response));
+        }
+    }
+
+    /** A store call the API server refused, with its HTTP status. */
+    static final class StoreException extends RuntimeException {
+        private final int status;
+
+        StoreException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+}

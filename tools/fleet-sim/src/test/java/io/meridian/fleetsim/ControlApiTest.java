@@ -1,0 +1,254 @@
+package io.meridian.fleetsim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControlApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path out;
+
+    static Fleet fleet;
+    static String aws;
+
+    @BeforeAll
+    static void start() {
+        fleet = Fleet.start(FleetOptions.defaults().withClusters(2).withSeed(7).withOutDir(out));
+        aws = fleet.clusters().getFirst().name();
+    }
+
+    @AfterAll
+    static void stop() {
+        fleet.close();
+    }
+
+    record Reply(int status, String body) {
+        Object json() throws Exception {
+            return JSON.readValue(body, Object.class);
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object() throws Exception {
+            return (Map<String, Object>) json();
+        }
+    }
+
+    static Reply call(String method, String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(fleet.controlUrl() + path))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.body());
+    }
+
+    @Test
+    void listsTheClusters() throws Exception {
+        Reply reply = call("GET", "/clusters", null);
+        assertThat(reply.status()).isEqualTo(200);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> clusters = (List<Map<String, Object>>) reply.json();
+        assertThat(clusters).extracting(c -> c.get("name")).contains(aws);
+        assertThat(clusters.getFirst())
+                .containsKeys("cloud", "url", "up", "objects")
+                .containsEntry("up", true);
+    }
+
+    @Test
+    void takesAClusterDownForSomeSecondsAndBringsItBack() throws Exception {
+        String name = fleet.clusters().get(1).name();
+        SimulatedCluster cluster = fleet.cluster(name);
+        int objects = cluster.objectCount();
+        Reply down = call("POST", "/clusters/" + name + "/down?seconds=0.5", null);
+        assertThat(down.status()).isEqualTo(200);
+        assertThat(down.object()).containsEntry("up", false);
+        assertThat(call("GET", "/clusters/" + name + "/metrics", null).status()).isEqualTo(503);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!cluster.isUp() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(cluster.isUp()).isTrue();
+        assertThat(cluster.objectCount()).isEqualTo(objects);
+        assertThat(cluster.client().namespaces().list().getItems()).isNotEmpty();
+
+        assertThat(call("POST", "/clusters/" + name + "/down", null).object()).containsEntry("up", false);
+        assertThat(call("POST", "/clusters/" + name + "/up", null).object()).containsEntry("up", true);
+    }
+
+    @Test
+    void driftEditsAndDeletesObjectsOutOfBand() throws Exception {
+        Reply edit = call("POST", "/clusters/" + aws + "/drift", """
+                {"action":"edit","kind":"RoleBinding","namespace":"data","name":"data-deployers",
+                 "patch":{"metadata":{"labels":{"edited-by":"someone"}}}}""");
+        assertThat(edit.status()).isEqualTo(200);
+        assertThat(fleet.cluster(aws)
+                        .client()
+                        .rbac()
+                        .roleBindings()
+                        .inNamespace("data")
+                        .withName("data-deployers")
+                        .get()
+                        .getMetadata()
+                        .getLabels())
+                .containsEntry("edited-by", "someone");
+
+        Reply delete = call("POST", "/clusters/" + aws + "/drift", """
+                {"action":"delete","kind":"ClusterRole","name":"ops-debug-all"}""");
+        assertThat(delete.status()).isEqualTo(200);
+        assertThat(fleet.cluster(aws)
+                        .client()
+                        .rbac()
+                        .clusterRoles()
+                        .withName("ops-debug-all")
+                        .get())
+                .isNull();
+
+        assertThat(call("POST", "/clusters/" + aws + "/drift", """
+                {"action":"delete","kind":"ClusterRole","name":"ops-debug-all"}""").status()).isEqualTo(404);
+        assertThat(call("POST", "/clusters/" + aws + "/drift", """
+                {"action":"explode","kind":"ClusterRole","name":"view"}""").status()).isEqualTo(400);
+        assertThat(call("POST", "/clusters/" + aws + "/drift", """
+                {"action":"edit","kind":"Gizmo","name":"x","patch":{"a":1}}""").status()).isEqualTo(400);
+        assertThat(call("POST", "/clusters/" + aws + "/drift", """
+                {"action":"edit","kind":"RoleBinding","name":"x","patch":{"a":1}}""").object().get("error"))
+                .asString()
+                .contains("namespace is required");
+    }
+
+    @Test
+    void scalesDeploymentsAndAddsAndDeletesPods() throws Exception {
+        Reply scale = call("POST", "/clusters/" + aws + "/scale", """
+                {"namespace":"payments","deployment":"payments-api","replicas":4}""");
+        assertThat(scale.status()).isEqualTo(200);
+        assertThat(fleet.cluster(aws)
+                        .client()
+                        .apps()
+                        .deployments()
+                        .inNamespace("payments")
+                        .withName("payments-api")
+                        .get()
+                        .getSpec()
+                        .getReplicas())
+                .isEqualTo(4);
+        assertThat(call("POST", "/clusters/" + aws + "/scale", """
+                {"namespace":"payments","deployment":"nope","replicas":4}""").status()).isEqualTo(404);
+        assertThat(call("POST", "/clusters/" + aws + "/scale", """
+                {"namespace":"payments","deployment":"payments-api","replicas":-1}""").status()).isEqualTo(400);
+
+        Reply pod = call("POST", "/clusters/" + aws + "/pods", """
+                {"namespace":"payments","name":"debug-shell","image":"docker.io/library/busybox:latest","privileged":true}""");
+        assertThat(pod.status()).isEqualTo(201);
+        var created = fleet.cluster(aws)
+                .client()
+                .pods()
+                .inNamespace("payments")
+                .withName("debug-shell")
+                .get();
+        assertThat(created.getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getSecurityContext()
+                        .getPrivileged())
+                .isTrue();
+        assertThat(created.getSpec().getNodeName()).isNotBlank();
+        assertThat(call("POST", "/clusters/" + aws + "/pods", """
+                {"namespace":"payments","name":"debug-shell","image":"busybox"}""").status()).isEqualTo(409);
+        assertThat(call("POST", "/clusters/" + aws + "/pods", """
+                {"namespace":"nowhere","name":"x","image":"busybox"}""").status()).isEqualTo(400);
+
+        assertThat(call("DELETE", "/clusters/" + aws + "/pods/payments/debug-shell", null)
+                        .status())
+                .isEqualTo(200);
+        assertThat(call("DELETE", "/clusters/" + aws + "/pods/payments/debug-shell", null)
+                        .status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void spikesRaiseCpuUsageAndTrafficMakesAPairChatty() throws Exception {
+        String other = fleet.clusters().get(1).name();
+        Map<String, Double> before = PrometheusText.parse(fleet.metrics(aws), new HashMap<>());
+        assertThat(call("POST", "/clusters/" + aws + "/spike?cpu=5&seconds=60", null)
+                        .status())
+                .isEqualTo(200);
+        Map<String, Double> during = PrometheusText.parse(fleet.metrics(aws), new HashMap<>());
+        double cpuBefore = sum(before, "node_cpu_usage_cores");
+        assertThat(sum(during, "node_cpu_usage_cores")).isGreaterThan(cpuBefore * 2);
+
+        Reply traffic = call("POST", "/traffic", """
+                {"from":"%s/data/ingest","to":"%s/data/kafka","bytesPerSecond":1000000}""".formatted(aws, other));
+        assertThat(traffic.status()).isEqualTo(200);
+        assertThat(fleet.metrics(aws))
+                .contains("istio_tcp_sent_bytes_total{source_cluster=\"" + aws + "\",source_workload=\"ingest\"");
+        assertThat(call("POST", "/traffic", """
+                {"from":"nope/a/b","to":"%s/data/kafka","bytesPerSecond":1}""".formatted(other)).status()).isEqualTo(404);
+        assertThat(call("POST", "/traffic", """
+                {"from":"just-a-name","to":"%s/data/kafka","bytesPerSecond":1}""".formatted(other)).status()).isEqualTo(400);
+        assertThat(call("POST", "/clusters/" + aws + "/spike?cpu=lots", null).status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void addsAClusterAndRewritesFleetJson() throws Exception {
+        Reply added = call("POST", "/clusters", """
+                {"cloud":"gcp","environment":"staging","region":"us-central1"}""");
+        assertThat(added.status()).isEqualTo(201);
+        String name = (String) added.object().get("name");
+        assertThat(name).isEqualTo("gcp-staging-usc1-1");
+        assertThat(added.object()).containsKeys("apiServerUrl", "metricsUrl", "credentials");
+        assertThat(fleet.cluster(name).client().nodes().list().getItems())
+                .allMatch(n -> n.getSpec().getProviderID().startsWith("gce://"));
+        assertThat(Files.readString(out.resolve("fleet.json"))).contains(name);
+        assertThat(out.resolve("kubeconfigs/" + name + ".yaml")).exists();
+
+        assertThat(call("POST", "/clusters", "{\"cloud\":\"ibm\"}").status()).isEqualTo(400);
+        assertThat(call("POST", "/clusters", "{\"cloud\":\"aws\",\"region\":\"mars-1\"}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(call("POST", "/clusters", "not json").status()).isEqualTo(400);
+    }
+
+    @Test
+    void unknownClustersAndBadInputAreRefusedClearly() throws Exception {
+        Reply unknown = call("POST", "/clusters/nope/down", null);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.object().get("error")).asString().contains("nope");
+        assertThat(call("GET", "/clusters/nope/metrics", null).status()).isEqualTo(404);
+        assertThat(call("POST", "/clusters/" + aws + "/latency?ms=abc", null).status())
+                .isEqualTo(400);
+        assertThat(call("POST", "/clusters/" + aws + "/latency", null).status()).isEqualTo(400);
+        assertThat(call("POST", "/clusters/" + aws + "/down?seconds=-3", null).status())
+                .isEqualTo(400);
+        assertThat(call("POST", "/clusters/" + aws + "/scale", "[1,2]").status())
+                .isEqualTo(400);
+        assertThat(call("GET", "/nothing-here", null).status()).isEqualTo(404);
+    }
+
+    private static double sum(Map<String, Double> samples, String metric) {
+        return samples.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(metric + "{"))
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
+    }
+}
