@@ -137,6 +137,19 @@ class OutboxRelayTest {
     }
 
     @Test
+    void relaysOfDifferentServicesSharingADatabaseDoNotBlockEachOther() {
+        assertThat(OutboxRelay.lockKeyOf("inventory"))
+                .isNotEqualTo(OutboxRelay.lockKeyOf("identity"))
+                .isEqualTo(OutboxRelay.lockKeyOf("inventory"));
+        OutboxRelay inventory = relay(id -> {}, OutboxRelay.lockKeyOf("inventory"));
+        OutboxRelay identity = relay(id -> {}, OutboxRelay.lockKeyOf("identity"));
+        Awaits.eventually(() -> {
+            assertThat(inventory.isLeader()).isTrue();
+            assertThat(identity.isLeader()).isTrue();
+        });
+    }
+
+    @Test
     void onlyOneRelayPublishesAtATimeAndAnotherTakesOverWhenItStops() throws Exception {
         OutboxRelay first = relay(id -> {});
         Awaits.eventually(() -> assertThat(first.isLeader()).isTrue());
@@ -153,6 +166,10 @@ class OutboxRelayTest {
     }
 
     private OutboxRelay relay(OutboxRelay.SendObserver observer) {
+        return relay(observer, OutboxRelay.LOCK_KEY);
+    }
+
+    private OutboxRelay relay(OutboxRelay.SendObserver observer, long lockKey) {
         Properties props = new Properties();
         props.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
@@ -161,10 +178,7 @@ class OutboxRelayTest {
         KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         OutboxRelay relay = new OutboxRelay(
-                db,
-                producer,
-                new OutboxRelay.Options(50, FAST_IDLE, Duration.ofMillis(100), OutboxRelay.LOCK_KEY),
-                observer);
+                db, producer, new OutboxRelay.Options(50, FAST_IDLE, Duration.ofMillis(100), lockKey), observer);
         closeables.add(producer);
         closeables.add(relay);
         return relay.start();

@@ -49,8 +49,20 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    /** Advisory-lock key shared by every replica of a service using the same database. */
+    /** Base of the advisory-lock keys; each service's key mixes in its name. */
     public static final long LOCK_KEY = 0x4d6572696469616eL; // "Meridian"
+
+    /**
+     * The lock key of one service: shared by its replicas (one relays at a time) and distinct from
+     * every other service's, since services may share a database with a schema each.
+     */
+    public static long lockKeyOf(String service) {
+        long hash = 1125899906842597L;
+        for (char c : service.toCharArray()) {
+            hash = 31 * hash + c;
+        }
+        return LOCK_KEY ^ hash;
+    }
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);

@@ -55,7 +55,7 @@ public class OutboxRelayLifecycle {
                                 config.outbox().batchSize(),
                                 config.outbox().idleWait(),
                                 config.outbox().retryBackoff(),
-                                OutboxRelay.LOCK_KEY))
+                                OutboxRelay.lockKeyOf(config.service())))
                 .start();
         FunctionCounter.builder("meridian.outbox.relayed", relay, OutboxRelay::relayedCount)
                 .description("Outbox records published to Kafka and acknowledged")

@@ -33,10 +33,18 @@ public class CredentialVault {
     private final CredentialCipher cipher;
 
     CredentialVault(InventoryConfig config) {
-        this.cipher = new CredentialCipher(
-                KeyRing.parse(
-                        config.credentials().activeKeyId(), config.credentials().keys()),
-                new SecureRandom());
+        KeyRing ring;
+        try {
+            ring = KeyRing.parse(
+                    config.credentials().activeKeyId(), config.credentials().keys());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(
+                    e.getMessage() + ". Key ids given as environment variables arrive"
+                            + " lower-case (MERIDIAN_INVENTORY_CREDENTIALS_KEYS_K1 is key 'k1'), so name the active key"
+                            + " in lower case too (MERIDIAN_INVENTORY_CREDENTIALS_ACTIVE_KEY_ID=k1)",
+                    e);
+        }
+        this.cipher = new CredentialCipher(ring, new SecureRandom());
     }
 
     public Sealed seal(String clusterName, ClusterCredentials credentials) {
@@ -84,6 +92,11 @@ public class CredentialVault {
         } catch (IOException e) {
             throw new UncheckedIOException("stored credentials of cluster " + clusterName + " are unreadable", e);
         }
+    }
+
+    /** Refuses to start with unusable keys, rather than failing the first registration. */
+    void verifyKeysAtStartup(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        seal("startup-check", new ClusterCredentials.BearerToken("startup-check", null, false));
     }
 
     /** Whether a stored secret was encrypted with a key other than the active one. */
