@@ -1,0 +1,311 @@
+package io.meridian.systemtests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meridian.fleetsim.Fleet;
+import io.meridian.fleetsim.FleetOptions;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The whole of Meridian as a user runs it, started once per test JVM: the local stack ({@code bin/meridian stack}
+ * with its own home and ports), the five packaged services as processes, and a simulated fleet of 12 clusters
+ * in-process. Scenarios get it by parameter in classes annotated {@link SystemTest}, and reach it only through the
+ * public REST APIs, Kafka topics and the simulator. Everything stops when the test plan ends (or the JVM does).
+ */
+public final class SystemUnderTest {
+
+    /** Clusters in the simulated fleet, over AWS, Azure, GCP and on-prem. */
+    public static final int FLEET_SIZE = 12;
+
+    public static final long FLEET_SEED = 42;
+
+    private static final Duration SERVICE_START_TIMEOUT = Duration.ofMinutes(3);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static SystemUnderTest instance;
+    private static RuntimeException startFailure;
+
+    private final Path repo;
+    private final LocalStack stack;
+    private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
+    private final Map<DemoUser, Token> tokens = new EnumMap<>(DemoUser.class);
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Fleet fleet;
+    private List<RegisteredCluster> registeredFleet;
+    private boolean stopped;
+
+    private record Token(String value, Instant expires) {}
+
+    /** The answer of inventory to registering one cluster of the simulated fleet. */
+    public record RegisteredCluster(String name, int status, String body) {}
+
+    private SystemUnderTest(Path repo, Path home) {
+        this.repo = repo;
+        this.stack = new LocalStack(repo, home);
+    }
+
+    /** The running system, started on first use; a failed start fails every later scenario at once. */
+    static synchronized SystemUnderTest get() {
+        if (startFailure != null) {
+            throw new IllegalStateException("the system under test failed to start earlier", startFailure);
+        }
+        if (instance == null) {
+            Path repo = Path.of(System.getProperty("meridian.repo", ".."))
+                    .toAbsolutePath()
+                    .normalize();
+            Path home = Path.of(System.getProperty(
+                            "meridian.system-tests.home",
+                            repo.resolve("system-tests/target/meridian-home").toString()))
+                    .toAbsolutePath()
+                    .normalize();
+            SystemUnderTest system = new SystemUnderTest(repo, home);
+            Runtime.getRuntime().addShutdownHook(new Thread(system::stop, "system-under-test-stop"));
+            try {
+                system.start();
+            } catch (RuntimeException e) {
+                system.printLogTails();
+                system.stop();
+                startFailure = e;
+                throw e;
+            }
+            instance = system;
+        }
+        return instance;
+    }
+
+    /** Stops the system if it was started; called when the test plan ends. */
+    static synchronized void stopIfStarted() {
+        if (instance != null) {
+            instance.stop();
+        }
+    }
+
+    private void start() {
+        long t0 = System.nanoTime();
+        log("starting the local stack in " + stack.home() + " (Kafka " + stack.kafkaBootstrapServers() + ", PostgreSQL "
+                + LocalStack.POSTGRES_PORT + ", Keycloak " + LocalStack.KEYCLOAK_PORT + ")");
+        stack.start();
+        log("stack up after %.1f s".formatted(seconds(t0)));
+
+        String key = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
+        for (Service service : Service.values()) {
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("kafka.bootstrap.servers", stack.kafkaBootstrapServers());
+            properties.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + stack.postgresUrlBase());
+            properties.put("quarkus.datasource.reactive.url", "postgresql://" + stack.postgresUrlBase());
+            properties.put("quarkus.oidc.auth-server-url", stack.realmUrl());
+            Map<String, String> environment = service == Service.INVENTORY
+                    // SmallRye Config lower-cases the map key of ..._KEYS_SYSTEMTEST, hence a lower-case key id.
+                    ? Map.of(
+                            "MERIDIAN_INVENTORY_CREDENTIALS_ACTIVE_KEY_ID",
+                            "systemtest",
+                            "MERIDIAN_INVENTORY_CREDENTIALS_KEYS_SYSTEMTEST",
+                            key)
+                    : Map.of();
+            services.put(service, ServiceProcess.start(repo, stack.logs(), service, properties, environment));
+        }
+        // The fleet seeds its clusters while the services boot.
+        long tFleet = System.nanoTime();
+        CompletableFuture<Fleet> fleetStart = CompletableFuture.supplyAsync(() ->
+                Fleet.start(FleetOptions.defaults().withClusters(FLEET_SIZE).withSeed(FLEET_SEED)));
+        awaitServicesReady();
+        log("services ready after %.1f s: %s".formatted(seconds(t0), services.values()));
+        fleet = fleetStart.join();
+        log("simulated fleet of %d clusters up (%.1f s after its start)"
+                .formatted(fleet.clusters().size(), seconds(tFleet)));
+    }
+
+    private void awaitServicesReady() {
+        Instant deadline = Instant.now().plus(SERVICE_START_TIMEOUT);
+        List<ServiceProcess> pending = new ArrayList<>(services.values());
+        while (!pending.isEmpty()) {
+            for (ServiceProcess service : List.copyOf(pending)) {
+                if (service.isReady()) {
+                    pending.remove(service);
+                } else if (!service.isAlive()) {
+                    throw new IllegalStateException(service.service().serviceName() + " exited while starting; log "
+                            + service.log() + ":\n" + service.logTail(40));
+                }
+            }
+            if (!pending.isEmpty() && Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("not ready within " + SERVICE_START_TIMEOUT + ": " + pending);
+            }
+            sleep(Duration.ofMillis(500));
+        }
+    }
+
+    private synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        log("stopping");
+        if (fleet != null) {
+            fleet.close();
+        }
+        services.values().parallelStream().forEach(ServiceProcess::stop);
+        try {
+            stack.stop();
+        } catch (RuntimeException e) {
+            log("stopping the stack failed: " + e.getMessage());
+        }
+    }
+
+    public ServiceProcess service(Service service) {
+        return services.get(service);
+    }
+
+    /** The simulated fleet: its clusters, their registrations, and fault injection. */
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    public String kafkaBootstrapServers() {
+        return stack.kafkaBootstrapServers();
+    }
+
+    /** The Keycloak realm {@code meridian}, e.g. {@code http://127.0.0.1:18180/realms/meridian}. */
+    public String realmUrl() {
+        return stack.realmUrl();
+    }
+
+    /**
+     * Properties of a consumer that reads from the beginning of its topics in a group of its own; keys as strings,
+     * values as the raw CloudEvent data.
+     */
+    public Properties kafkaConsumerProperties(String purpose) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "system-test-" + purpose + "-" + UUID.randomUUID());
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return properties;
+    }
+
+    /** A request to a service with the user's real Keycloak access token. */
+    public RequestSpecification as(DemoUser user, Service service) {
+        return anonymous(service).header("Authorization", "Bearer " + token(user));
+    }
+
+    /** A request to a service without a token. */
+    public RequestSpecification anonymous(Service service) {
+        return RestAssured.given()
+                .baseUri(service(service).baseUrl())
+                .accept(ContentType.JSON)
+                .contentType(ContentType.JSON);
+    }
+
+    /** An access token of a demo user from the realm, by the password grant of the client {@code meridian-cli}. */
+    public synchronized String token(DemoUser user) {
+        Token cached = tokens.get(user);
+        if (cached != null && Instant.now().isBefore(cached.expires())) {
+            return cached.value();
+        }
+        String form = "grant_type=password&client_id=meridian-cli&username=" + encode(user.username()) + "&password="
+                + encode(user.password());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.realmUrl() + "/protocol/openid-connect/token"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(
+                        "no token for " + user.username() + ": HTTP " + response.statusCode() + " " + response.body());
+            }
+            JsonNode body = JSON.readTree(response.body());
+            // Renewed well before it expires, so that a token never lapses in the middle of a scenario.
+            Instant expires = Instant.now().plusSeconds(body.path("expires_in").asLong(60) / 2);
+            Token token = new Token(body.path("access_token").asText(), expires);
+            tokens.put(user, token);
+            return token.value();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach Keycloak at " + stack.realmUrl(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Registers every cluster of the simulated fleet with inventory, as an operator would from the simulator's
+     * fleet file (one {@code POST /api/v1/clusters} each), once per JVM; later calls return the first answers.
+     */
+    public synchronized List<RegisteredCluster> registerFleet() {
+        if (registeredFleet == null) {
+            List<RegisteredCluster> answers = new ArrayList<>();
+            for (Map<String, Object> registration : fleet.registrations()) {
+                Response response = as(DemoUser.OPERATOR, Service.INVENTORY)
+                        .body(registration)
+                        .post("/api/v1/clusters");
+                answers.add(new RegisteredCluster(
+                        (String) registration.get("name"),
+                        response.statusCode(),
+                        response.body().asString()));
+            }
+            registeredFleet = List.copyOf(answers);
+        }
+        return registeredFleet;
+    }
+
+    /** Prints the last lines of every service's log, to explain a failed scenario. */
+    public void printLogTails() {
+        for (ServiceProcess service : services.values()) {
+            System.out.println("----- last lines of " + service.log() + (service.isAlive() ? "" : " (exited)"));
+            System.out.println(service.logTail(30));
+        }
+        System.out.println("----- stack logs (kafka, postgres, keycloak) are in " + stack.logs());
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void log(String message) {
+        System.out.println("[system-under-test] " + message);
+    }
+}
