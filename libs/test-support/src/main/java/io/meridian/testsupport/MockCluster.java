@@ -30,6 +30,11 @@ public final class MockCluster implements AutoCloseable {
         this.client = server.createClient();
     }
 
+    static {
+        // The mock server logs every request at INFO; thousands of lines per test say nothing.
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+    }
+
     /** The version a mock API server reports on {@code /version}. */
     public static final String KUBERNETES_VERSION = "v1.31.4";
 

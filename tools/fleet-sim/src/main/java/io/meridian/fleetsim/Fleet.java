@@ -22,6 +22,11 @@ import java.util.logging.Logger;
 /** A running simulated fleet: its clusters, the optional CAPI management cluster, traffic and the control API. */
 public final class Fleet implements AutoCloseable {
 
+    static {
+        // The mock API servers log every request at INFO; a fleet makes thousands a second.
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+    }
+
     // The mock web server logs every request at INFO through JUL; a strong reference keeps the level set.
     private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
