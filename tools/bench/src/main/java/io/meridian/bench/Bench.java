@@ -338,7 +338,8 @@ public final class Bench {
                 while (!Thread.currentThread().isInterrupted()) {
                     consumer.poll(Duration.ofMillis(50)).forEach(handler);
                 }
-            } catch (org.apache.kafka.common.errors.InterruptException stopped) {
+            } catch (org.apache.kafka.common.errors.InterruptException
+                    | org.apache.kafka.common.errors.WakeupException stopped) {
                 // done
             }
         });
