@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
@@ -46,8 +45,11 @@ final class BundleApplier {
     private final KubernetesSerialization serialization;
     private final Semaphore writes;
 
-    BundleApplier(KubernetesClient client, int concurrentWrites) {
+    private final ExecutorService pool;
+
+    BundleApplier(KubernetesClient client, int concurrentWrites, ExecutorService pool) {
         this.client = client;
+        this.pool = pool;
         this.serialization = client.getKubernetesSerialization();
         this.writes = new Semaphore(concurrentWrites);
     }
@@ -69,7 +71,7 @@ final class BundleApplier {
                 i.reason())));
 
         Map<String, ObjectOutcome> byKey = new java.util.concurrent.ConcurrentHashMap<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try {
             List<Future<?>> writes = new ArrayList<>();
             for (DesiredObject object : desired) {
                 writes.add(pool.submit(() -> byKey.put(object.key(), applyOne(owner, adopt, object))));

@@ -64,6 +64,8 @@ public class BundleEngine {
     private final Map<String, String> states = new ConcurrentHashMap<>();
     private final Map<String, ClusterWriter> writers = new ConcurrentHashMap<>();
     private final java.util.Set<String> scheduled = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ExecutorService writePool =
+            io.meridian.inventory.connect.Workers.pool("bundle-write-");
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("bundle-retries").daemon().factory());
     private final ClusterConnections connections;
@@ -336,6 +338,7 @@ public class BundleEngine {
 
     void stop(@Observes ShutdownEvent event) {
         retries.shutdownNow();
+        writePool.shutdownNow();
         writers.values().forEach(ClusterWriter::stop);
         driftWatch.stopAll();
     }
@@ -350,7 +353,7 @@ public class BundleEngine {
         ClusterWriter(String cluster) {
             this.cluster = cluster;
             this.executor = Executors.newSingleThreadExecutor(
-                    Thread.ofVirtual().name("bundle-writer-" + cluster).factory());
+                    io.meridian.inventory.connect.Workers.named("bundle-writer-" + cluster + "-"));
         }
 
         void enqueue(Runnable work) {
@@ -370,7 +373,7 @@ public class BundleEngine {
         synchronized BundleApplier applier(KubernetesClient current) {
             if (current != client) {
                 client = current;
-                applier = new BundleApplier(current, WRITES_PER_CLUSTER);
+                applier = new BundleApplier(current, WRITES_PER_CLUSTER, writePool);
             }
             return applier;
         }

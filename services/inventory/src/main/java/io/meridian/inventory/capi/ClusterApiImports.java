@@ -90,7 +90,7 @@ public class ClusterApiImports {
         }
 
         Import start() {
-            Thread.ofVirtual().name("capi-import-" + management).start(this::run);
+            io.meridian.inventory.connect.Workers.start("capi-import-" + management, this::run);
             return this;
         }
 

@@ -46,10 +46,11 @@ final class ClusterConnection {
 
     private static final Logger LOG = Logger.getLogger(ClusterConnection.class);
     private static final Duration RETRY_SOON = Duration.ofSeconds(2);
+    private static final java.util.concurrent.ExecutorService PROBES = Workers.pool("probe-");
 
     private final ClusterSpec spec;
     private final Config clientConfig;
-    private final long registrationVersion;
+    private final String registrationVersion;
     private final List<WatchedKind> kinds;
     private final Timing timing;
     private final ResourcePublisher publisher;
@@ -75,7 +76,7 @@ final class ClusterConnection {
     ClusterConnection(
             ClusterSpec spec,
             Config clientConfig,
-            long registrationVersion,
+            String registrationVersion,
             List<WatchedKind> kinds,
             Timing timing,
             ResourcePublisher publisher,
@@ -97,7 +98,7 @@ final class ClusterConnection {
         return spec.name();
     }
 
-    long registrationVersion() {
+    String registrationVersion() {
         return registrationVersion;
     }
 
@@ -115,7 +116,7 @@ final class ClusterConnection {
     }
 
     void start() {
-        supervisor = Thread.ofVirtual().name("cluster-" + spec.name()).start(this::supervise);
+        supervisor = Workers.start("cluster-" + spec.name(), this::supervise);
     }
 
     /** Stops watching; with {@code wait}, returns once the supervisor has ended. */
@@ -183,7 +184,7 @@ final class ClusterConnection {
     private boolean probe() {
         try {
             CompletableFuture<String> version = CompletableFuture.supplyAsync(
-                    () -> client.getKubernetesVersion().getGitVersion(), Thread::startVirtualThread);
+                    () -> client.getKubernetesVersion().getGitVersion(), PROBES);
             kubernetesVersion = version.get(timing.probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             lastProbeError = null;
             return true;

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,7 +40,7 @@ public class ClusterConnections {
     private final List<java.util.function.Consumer<String>> connectedListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
-    private final ExecutorService reconciles = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService reconciles = Workers.pool("reconcile-");
     private final ClusterRegistry registry;
     private final ClusterApiImports capiImports;
     private final CredentialVault vault;
@@ -153,7 +152,7 @@ public class ClusterConnections {
                 }
                 return;
             }
-            if (current != null && current.registrationVersion() == cluster.version) {
+            if (current != null && current.registrationVersion().equals(revisionOf(cluster))) {
                 return; // Unchanged: the connection's own supervisor handles reachability.
             }
             if (current != null) {
@@ -194,7 +193,7 @@ public class ClusterConnections {
         ClusterConnection connection = new ClusterConnection(
                 ClusterEntities.spec(cluster),
                 clientConfig,
-                cluster.version,
+                revisionOf(cluster),
                 kinds,
                 timing,
                 publisher,
@@ -214,6 +213,14 @@ public class ClusterConnections {
         } catch (RuntimeException e) {
             LOG.warnf("could not record status %s of cluster %s: %s", status.phase(), name, e.getMessage());
         }
+    }
+
+    /**
+     * Which registration a connection was built from: the version alone repeats when a cluster is
+     * deregistered and registered again under the same name, the creation time does not.
+     */
+    private static String revisionOf(ClusterEntity cluster) {
+        return cluster.createdAt.toInstant() + "#" + cluster.version;
     }
 
     private static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
