@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Everything one owner service wants on one cluster, as whole Kubernetes manifests, with a generation that
- * increases with every change. Inventory applies it with server-side apply and prunes what left the bundle;
+ * increases with every change. Inventory applies it with server-side-apply semantics and prunes what left the bundle;
  * {@code adopt} lets it take over existing objects of the same name that nobody manages.
  */
 public record DesiredBundle(

@@ -21,6 +21,13 @@ public class ProblemException extends RuntimeException {
                 Problem.invalid(field + ": " + message, List.of(new Problem.FieldError(field, message))));
     }
 
+    /** A 400 naming every invalid field; the detail lists them all. */
+    public static ProblemException invalid(List<Problem.FieldError> errors) {
+        String detail = String.join(
+                "; ", errors.stream().map(e -> e.field() + " " + e.message()).toList());
+        return new ProblemException(Problem.invalid(detail, errors));
+    }
+
     public static ProblemException notFound(String what) {
         return new ProblemException(Problem.of(404, "Not found", what + " does not exist"));
     }

@@ -183,12 +183,15 @@ class InventoryReplicasIT {
                         .delete("/api/v1/clusters/restart-test")
                         .then()
                         .statusCode(204);
-                Thread.sleep(3000); // deregistration must stick, whatever the connection was doing
-                given().baseUri(restarted.url())
-                        .header("Authorization", OPERATOR)
-                        .get("/api/v1/clusters/restart-test")
-                        .then()
-                        .statusCode(404);
+                // Deregistration must stick, whatever the connection was doing at the time.
+                org.awaitility.Awaitility.await()
+                        .during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(5))
+                        .until(() -> given().baseUri(restarted.url())
+                                        .header("Authorization", OPERATOR)
+                                        .get("/api/v1/clusters/restart-test")
+                                        .statusCode()
+                                == 404);
             }
         }
     }

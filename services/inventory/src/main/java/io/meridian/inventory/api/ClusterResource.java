@@ -277,14 +277,10 @@ public class ClusterResource {
     }
 
     private static void reject(List<FieldProblem> problems) {
-        if (problems.isEmpty()) {
-            return;
+        if (!problems.isEmpty()) {
+            throw ProblemException.invalid(problems.stream()
+                    .map(p -> new Problem.FieldError(p.field(), p.message()))
+                    .toList());
         }
-        List<Problem.FieldError> errors = problems.stream()
-                .map(p -> new Problem.FieldError(p.field(), p.message()))
-                .toList();
-        String detail = String.join(
-                "; ", problems.stream().map(p -> p.field() + " " + p.message()).toList());
-        throw new ProblemException(Problem.invalid(detail, errors));
     }
 }

@@ -68,13 +68,7 @@ public class ResourceSearchResource {
             errors.add(new Problem.FieldError("image", "must be a non-empty glob of at most 512 characters"));
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.invalid(
-                    String.join(
-                            "; ",
-                            errors.stream()
-                                    .map(e -> e.field() + " " + e.message())
-                                    .toList()),
-                    errors));
+            throw ProblemException.invalid(errors);
         }
         ResourceIndex.Page page = index.search(
                 new ResourceQuery(

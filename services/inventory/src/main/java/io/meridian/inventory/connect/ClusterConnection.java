@@ -40,7 +40,6 @@ final class ClusterConnection {
             Duration probeTimeout,
             int failuresBeforeUnreachable,
             Duration maxBackoff,
-            Duration connectTimeout,
             Duration syncTimeout,
             Duration degradedRetry) {}
 

@@ -105,42 +105,46 @@ public class ClusterConnections {
         return c != null && c.isConnected() ? java.util.Optional.of(c.client()) : java.util.Optional.empty();
     }
 
-    /** Names of the clusters this replica is connected to. */
-    public java.util.Set<String> connectedClusters() {
-        return running.values().stream()
-                .filter(ClusterConnection::isConnected)
-                .map(ClusterConnection::name)
-                .collect(java.util.stream.Collectors.toSet());
-    }
-
-    /** Whether this replica currently holds a live connection to the cluster. */
-    public boolean isConnected(String name) {
-        ClusterConnection c = running.get(name);
-        return c != null && c.isConnected();
-    }
-
     void reconcileAll() {
         try {
-            List<ClusterRegistry.Registered> all = await(registry::all);
+            Map<String, ClusterEntity> registered = new java.util.HashMap<>();
+            await(registry::all).forEach(r -> registered.put(r.cluster().name, r.cluster()));
             Set<String> names = new HashSet<>(running.keySet());
-            all.forEach(r -> names.add(r.cluster().name));
-            names.forEach(this::reconcile);
+            names.addAll(registered.keySet());
+            // One read of the registry for the whole pass: a cluster whose connection matches it is
+            // left alone; any other is reconciled against a fresh read, never against this snapshot.
+            for (String name : names) {
+                ClusterConnection current = running.get(name);
+                ClusterEntity seen = registered.get(name);
+                boolean steady = current != null
+                        && seen != null
+                        && ownership.owns(name)
+                        && current.registrationVersion().equals(revisionOf(seen));
+                if (!steady) {
+                    reconcile(name);
+                }
+            }
         } catch (RuntimeException e) {
             LOG.warnf("periodic reconcile could not read the registry: %s", e.getMessage());
         }
     }
 
     void reconcile(String name) {
+        ClusterEntity cluster;
+        try {
+            cluster = await(() -> registry.get(name)).cluster();
+        } catch (io.meridian.servicekit.ProblemException notFound) {
+            cluster = null;
+        } catch (RuntimeException e) {
+            LOG.warnf("could not read cluster %s, keeping its connection as it is: %s", name, e.getMessage());
+            return;
+        }
+        reconcileWith(name, cluster);
+    }
+
+    /** Reconciles one cluster against its registration as just read (null: not registered). */
+    private void reconcileWith(String name, ClusterEntity cluster) {
         synchronized (locks.computeIfAbsent(name, n -> new Object())) {
-            ClusterEntity cluster;
-            try {
-                cluster = await(() -> registry.get(name)).cluster();
-            } catch (io.meridian.servicekit.ProblemException notFound) {
-                cluster = null;
-            } catch (RuntimeException e) {
-                LOG.warnf("could not read cluster %s, keeping its connection as it is: %s", name, e.getMessage());
-                return;
-            }
             ClusterConnection current = running.get(name);
             boolean wanted = cluster != null && ownership.owns(name);
             if (!wanted) {
@@ -150,6 +154,7 @@ public class ClusterConnections {
                             name, cluster == null ? "deregistered" : "owned elsewhere");
                     running.remove(name).stop(true);
                 }
+                capiImports.stop(name); // a management cluster that went away imports no more
                 return;
             }
             if (current != null && current.registrationVersion().equals(revisionOf(cluster))) {
@@ -187,7 +192,6 @@ public class ClusterConnections {
                 config.connections().probeTimeout(),
                 config.connections().failuresBeforeUnreachable(),
                 config.connections().maxReconnectBackoff(),
-                config.connections().connectTimeout(),
                 config.connections().requestTimeout(),
                 config.connections().degradedRetry());
         ClusterConnection connection = new ClusterConnection(

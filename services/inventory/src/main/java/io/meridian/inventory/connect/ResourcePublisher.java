@@ -86,11 +86,6 @@ public class ResourcePublisher {
         send(EventType.RESOURCE_RESYNC_COMPLETED, marker.key(), clusterId, EventJson.write(marker));
     }
 
-    /** Waits until everything sent so far is acknowledged. */
-    public void flush() {
-        producer.flush();
-    }
-
     private void send(EventType type, String key, String clusterId, byte[] data) {
         CloudEvent event = CloudEvent.of(type, SOURCE, clusterId, OffsetDateTime.now(clock), data);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.RESOURCES.topicName(), key, data);

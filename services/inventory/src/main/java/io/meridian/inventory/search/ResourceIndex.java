@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Predicate;
@@ -66,12 +65,6 @@ public class ResourceIndex {
 
     public void clusterCloud(String cluster, String cloud) {
         cloudOfCluster.put(cluster, cloud);
-    }
-
-    public Optional<ObservedResource> get(String key) {
-        String cluster = key.substring(0, Math.max(0, key.indexOf('/')));
-        return Optional.ofNullable(
-                byCluster.getOrDefault(cluster, new ConcurrentSkipListMap<>()).get(key));
     }
 
     public int size() {
