@@ -30,13 +30,14 @@ class TopicBootstrapBrokerTest {
             assertThat(first).hasSize(Topic.values().length * 2);
             assertThat(result(first, Topic.METRICS.topicName()).change()).isEqualTo(Change.PARTITIONS_INCREASED);
             assertThat(result(first, Topic.RESOURCES.topicName()).change()).isEqualTo(Change.CREATED);
-            assertThat(broker.admin()
+            // Partition growth reaches the broker's metadata cache asynchronously.
+            Awaits.eventually(() -> assertThat(broker.admin()
                             .describeTopics(List.of(Topic.METRICS.topicName()))
                             .allTopicNames()
                             .get()
                             .get(Topic.METRICS.topicName())
                             .partitions())
-                    .hasSize(Topic.METRICS.partitions());
+                    .hasSize(Topic.METRICS.partitions()));
 
             List<TopicResult> second = new TopicBootstrap(broker.admin(), (short) 1, OptionalInt.empty()).run();
             assertThat(second).allMatch(r -> r.change() == Change.UNCHANGED);
