@@ -74,7 +74,8 @@ public class FleetViewConsumer {
             return; // a newer type this version does not know: not ours to judge
         }
         switch (type) {
-            case RESOURCE_OBSERVED -> index.put(EventJson.read(event.data(), ObservedResource.class));
+            case RESOURCE_OBSERVED ->
+                index.put(EventJson.read(event.data(), ObservedResource.class).withoutObject());
             case RESOURCE_DELETED -> index.remove(record.key());
             case RESOURCE_RESYNC_COMPLETED -> {
                 ResyncMarker marker = EventJson.read(event.data(), ResyncMarker.class);

@@ -1,5 +1,6 @@
 package io.meridian.inventory.observe;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -50,6 +51,7 @@ public final class ObservedResourceMapper {
     /** Annotation values above this size (UTF-8 bytes) are dropped: consumers never need blobs. */
     public static final int MAX_ANNOTATION_BYTES = 4 * 1024;
 
+    private static final ObjectMapper MANIFEST_MAPPER = new ObjectMapper();
     private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
     private static final String POD_TEMPLATE_HASH = "pod-template-hash";
     private static final String LEGACY_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class";
@@ -100,7 +102,29 @@ public final class ObservedResourceMapper {
                 details.storage(),
                 details.status(),
                 observedAt,
-                resyncEpoch);
+                resyncEpoch,
+                manifest(object));
+    }
+
+    /**
+     * The whole object for consumers that evaluate rules over it (policy): without managed fields, the
+     * last-applied annotation, oversized annotations, or any Secret payload, which never leaves inventory.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> manifest(HasMetadata object) {
+        Map<String, Object> manifest = MANIFEST_MAPPER.convertValue(object, Map.class);
+        if (manifest.get("metadata") instanceof Map<?, ?> rawMetadata) {
+            Map<String, Object> metadata = (Map<String, Object>) rawMetadata;
+            metadata.remove("managedFields");
+            if (metadata.get("annotations") instanceof Map<?, ?> rawAnnotations) {
+                metadata.put("annotations", annotations((Map<String, String>) rawAnnotations));
+            }
+        }
+        if ("Secret".equals(object.getKind())) {
+            manifest.remove("data");
+            manifest.remove("stringData");
+        }
+        return manifest;
     }
 
     /** What a kind adds to the common metadata. */

@@ -59,6 +59,61 @@ class ObservedResourceMapperTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void carriesTheWholeManifestWithoutManagedFieldsOrLastAppliedConfiguration() {
+        Pod pod = new PodBuilder()
+                .withNewMetadata()
+                .withName("debug")
+                .withNamespace("shop")
+                .addToAnnotations("kubectl.kubernetes.io/last-applied-configuration", "{}")
+                .addToAnnotations("owner", "team-shop")
+                .addNewManagedField()
+                .withManager("kubectl")
+                .endManagedField()
+                .endMetadata()
+                .withNewSpec()
+                .withHostNetwork(true)
+                .addNewContainer()
+                .withName("shell")
+                .withImage("busybox:latest")
+                .withNewSecurityContext()
+                .withPrivileged(true)
+                .endSecurityContext()
+                .endContainer()
+                .endSpec()
+                .build();
+
+        Map<String, Object> manifest = map(pod).object();
+
+        assertThat(manifest).containsEntry("kind", "Pod").containsEntry("apiVersion", "v1");
+        Map<String, Object> metadata = (Map<String, Object>) manifest.get("metadata");
+        assertThat(metadata).doesNotContainKey("managedFields");
+        assertThat((Map<String, Object>) metadata.get("annotations")).containsOnlyKeys("owner");
+        Map<String, Object> spec = (Map<String, Object>) manifest.get("spec");
+        assertThat(spec).containsEntry("hostNetwork", true);
+        Map<String, Object> container = ((java.util.List<Map<String, Object>>) spec.get("containers")).getFirst();
+        assertThat((Map<String, Object>) container.get("securityContext")).containsEntry("privileged", true);
+    }
+
+    @Test
+    void neverCarriesTheDataOfASecret() {
+        var secret = new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("db")
+                .withNamespace("shop")
+                .endMetadata()
+                .addToData("password", "c2VjcmV0")
+                .addToStringData("token", "secret")
+                .withType("Opaque")
+                .build();
+
+        Map<String, Object> manifest = ObservedResourceMapper.manifest(secret);
+
+        assertThat(manifest).doesNotContainKeys("data", "stringData").containsEntry("type", "Opaque");
+        assertThat(manifest.toString()).doesNotContain("c2VjcmV0");
+    }
+
+    @Test
     void ownerOfAPodWithoutTemplateHashLabelIsFoundByTheShapeOfTheReplicaSetName() {
         assertThat(ownerOf("ReplicaSet", "checkout-7d9f8b6c5d", Map.of()))
                 .isEqualTo(new WorkloadRef("Deployment", "checkout"));
