@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 
 /**
  * Writes one owner's objects to one cluster. Server-side apply would be the natural call, but the
@@ -46,10 +47,20 @@ final class BundleApplier {
     private final Semaphore writes;
 
     private final ExecutorService pool;
+    private final Function<DesiredObject, HasMetadata> cache;
 
-    BundleApplier(KubernetesClient client, int concurrentWrites, ExecutorService pool) {
+    /**
+     * {@code cache} answers the live object as the drift watch last saw it, or null; a write based on a stale
+     * copy fails on its resourceVersion (409) and is redone from a fresh read.
+     */
+    BundleApplier(
+            KubernetesClient client,
+            int concurrentWrites,
+            ExecutorService pool,
+            Function<DesiredObject, HasMetadata> cache) {
         this.client = client;
         this.pool = pool;
+        this.cache = cache;
         this.serialization = client.getKubernetesSerialization();
         this.writes = new Semaphore(concurrentWrites);
     }
@@ -74,7 +85,7 @@ final class BundleApplier {
         try {
             List<Future<?>> writes = new ArrayList<>();
             for (DesiredObject object : desired) {
-                writes.add(pool.submit(() -> byKey.put(object.key(), applyOne(owner, adopt, object))));
+                writes.add(pool.submit(() -> byKey.put(object.key(), applyOne(owner, adopt, object, true))));
             }
             for (Future<?> write : writes) {
                 write.get();
@@ -151,8 +162,27 @@ final class BundleApplier {
         }
     }
 
-    /** Puts one desired object back as the owner wants it; used for drift repair too. */
+    /** Puts one desired object back as the owner wants it, from a fresh read; used for drift repair too. */
     ObjectOutcome applyOne(String owner, boolean adopt, DesiredObject object) {
+        return applyOne(owner, adopt, object, false);
+    }
+
+    private ObjectOutcome applyOne(String owner, boolean adopt, DesiredObject object, boolean fromCache) {
+        try {
+            return applyOnce(owner, adopt, object, fromCache);
+        } catch (StaleCopy stale) {
+            return applyOnce(owner, adopt, object, false);
+        }
+    }
+
+    /** The cached copy a write was based on was older than the cluster's: redo it from a fresh read. */
+    private static final class StaleCopy extends RuntimeException {
+        StaleCopy() {
+            super(null, null, false, false);
+        }
+    }
+
+    private ObjectOutcome applyOnce(String owner, boolean adopt, DesiredObject object, boolean fromCache) {
         String apiVersion = object.ref().apiVersion();
         String kind = object.ref().kind();
         String namespace = object.ref().namespace();
@@ -162,7 +192,8 @@ final class BundleApplier {
             try {
                 HasMetadata desired = serialization.convertValue(object.manifest(), HasMetadata.class);
                 Resource<HasMetadata> resource = client.resource(desired);
-                HasMetadata live = resource.get();
+                HasMetadata cached = fromCache ? cache.apply(object) : null;
+                HasMetadata live = cached != null ? cached : resource.get();
                 if (live == null) {
                     resource.create();
                     return outcome(apiVersion, kind, namespace, name, Outcome.Created, null);
@@ -190,8 +221,15 @@ final class BundleApplier {
                 if (liveOwner != null && object.isSatisfiedBy(liveMap)) {
                     return outcome(apiVersion, kind, namespace, name, Outcome.Unchanged, null);
                 }
-                client.resource(serialization.convertValue(merge(liveMap, object.manifest()), HasMetadata.class))
-                        .update();
+                try {
+                    client.resource(serialization.convertValue(merge(liveMap, object.manifest()), HasMetadata.class))
+                            .update();
+                } catch (KubernetesClientException e) {
+                    if (cached != null && e.getCode() == 409) {
+                        throw new StaleCopy();
+                    }
+                    throw e;
+                }
                 return outcome(
                         apiVersion, kind, namespace, name, Outcome.Patched, liveOwner == null ? "adopted" : null);
             } finally {

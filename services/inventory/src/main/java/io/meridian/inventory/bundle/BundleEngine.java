@@ -60,6 +60,9 @@ public class BundleEngine {
     private final Map<String, Map<String, DesiredObject>> desiredObjects = new ConcurrentHashMap<>();
     private final Map<String, Long> reported = new ConcurrentHashMap<>();
     private final Map<String, Long> appliedGeneration = new ConcurrentHashMap<>();
+    // What the database says each key manages, kept after every recorded application so a reconcile needs no
+    // read; dropped for a cluster whenever it (re)connects, since another replica may have written meanwhile.
+    private final Map<String, List<BundleStore.AppliedObject>> appliedObjects = new ConcurrentHashMap<>();
     private final Map<String, Duration> retryDelay = new ConcurrentHashMap<>();
     private final Map<String, String> states = new ConcurrentHashMap<>();
     private final Map<String, ClusterWriter> writers = new ConcurrentHashMap<>();
@@ -99,9 +102,11 @@ public class BundleEngine {
 
     void start(@Observes StartupEvent event) {
         connections.onConnected(cluster -> {
+            appliedObjects.keySet().removeIf(key -> key.endsWith("/" + cluster));
             KubernetesClient client = connections.client(cluster).orElse(null);
             if (client != null) {
-                driftWatch.watch(cluster, client, kindsOf(cluster));
+                // Watching the declared kinds before the first apply lets that apply read from the cache.
+                driftWatch.watch(cluster, client, declaredKindsOf(cluster));
             }
             scheduleCluster(cluster);
         });
@@ -188,12 +193,19 @@ public class BundleEngine {
         long started = clock.millis();
         BundleApplier applier = writers.get(cluster).applier(client.get());
         try {
-            List<BundleStore.AppliedObject> previous = Await.on(() -> store.applied(owner, cluster));
+            List<BundleStore.AppliedObject> previous = appliedObjects.get(key);
+            if (previous == null) {
+                previous = Await.on(() -> store.applied(owner, cluster));
+                appliedObjects.put(key, previous);
+            }
             BundleApplier.Result result;
             DriftPolicy policy = DriftPolicy.REPAIR;
             if (declared.isTombstone()) {
                 desiredObjects.remove(key);
                 result = applier.deleteAll(owner, previous);
+                if (result.applied().isEmpty()) {
+                    appliedObjects.put(key, List.of());
+                }
             } else {
                 DesiredBundle bundle = declared.bundle();
                 policy = bundle.driftPolicy() == null ? DriftPolicy.REPAIR : bundle.driftPolicy();
@@ -225,6 +237,7 @@ public class BundleEngine {
                         owner, cluster, declared.generation(), applied, result.outcomes(), duration, clock.instant());
                 String policyName = policy.name().toLowerCase(java.util.Locale.ROOT);
                 Await.on(() -> store.recordApplication(report, policyName, result.applied(), null));
+                appliedObjects.put(key, List.copyOf(result.applied()));
                 reported.put(key, declared.generation());
                 LOG.infof(
                         "cluster %s, owner %s: generation %d applied in %d ms (%s)",
@@ -269,6 +282,12 @@ public class BundleEngine {
         if (writer == null) {
             return;
         }
+        if (!deleted && owner.equals(DesiredObject.ownerOf(live.getMetadata().getLabels()))) {
+            Optional<KubernetesClient> client = connections.client(cluster);
+            if (client.isPresent() && desired.isSatisfiedBy(asMap(client.get(), live))) {
+                return; // our own write coming back through the watch: nothing drifted
+            }
+        }
         writer.enqueue(() -> repair(cluster, owner, desired, deleted, changedBy(live)));
     }
 
@@ -312,6 +331,26 @@ public class BundleEngine {
             }
         });
         return DesiredObject.apiVersionKinds(objects);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(KubernetesClient client, HasMetadata live) {
+        return client.getKubernetesSerialization().convertValue(live, Map.class);
+    }
+
+    /** Kinds of the bundles declared for a cluster, applied or not yet. */
+    private List<String> declaredKindsOf(String cluster) {
+        java.util.Set<String> kinds = new java.util.LinkedHashSet<>(kindsOf(cluster));
+        latest.values().stream()
+                .filter(d -> d.cluster().equals(cluster) && !d.isTombstone())
+                .flatMap(d -> d.bundle().objects().stream())
+                .forEach(manifest -> {
+                    if (manifest.get("apiVersion") instanceof String apiVersion
+                            && manifest.get("kind") instanceof String kind) {
+                        kinds.add(apiVersion + "/" + kind);
+                    }
+                });
+        return List.copyOf(kinds);
     }
 
     private static String changedBy(HasMetadata live) {
@@ -373,7 +412,8 @@ public class BundleEngine {
         synchronized BundleApplier applier(KubernetesClient current) {
             if (current != client) {
                 client = current;
-                applier = new BundleApplier(current, WRITES_PER_CLUSTER, writePool);
+                applier = new BundleApplier(
+                        current, WRITES_PER_CLUSTER, writePool, object -> driftWatch.cached(cluster, object));
             }
             return applier;
         }

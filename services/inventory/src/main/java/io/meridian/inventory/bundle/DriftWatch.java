@@ -66,6 +66,26 @@ final class DriftWatch {
         }
     }
 
+    /**
+     * The managed object as the watch last saw it, or null when its kind is not watched yet, the initial list
+     * has not completed, or the object is not there (or not labelled managed): then only the API server knows.
+     */
+    HasMetadata cached(String cluster, DesiredObject object) {
+        Map<String, SharedIndexInformer<? extends HasMetadata>> byKind = informers.get(cluster);
+        SharedIndexInformer<? extends HasMetadata> informer = byKind == null
+                ? null
+                : byKind.get(object.ref().apiVersion() + "/" + object.ref().kind());
+        if (informer == null || !informer.hasSynced()) {
+            return null;
+        }
+        String namespace = object.ref().namespace();
+        return informer.getStore()
+                .getByKey(
+                        namespace == null
+                                ? object.ref().name()
+                                : namespace + "/" + object.ref().name());
+    }
+
     synchronized void stop(String cluster) {
         Map<String, SharedIndexInformer<? extends HasMetadata>> byKind = informers.remove(cluster);
         if (byKind != null) {
