@@ -51,7 +51,7 @@ final class LocalStack {
     }
 
     private void deleteData() throws IOException {
-        for (String dir : new String[] {"data", "run"}) {
+        for (String dir : new String[] {"kafka/data", "postgres/data"}) {
             Path path = home.resolve(dir);
             if (java.nio.file.Files.exists(path)) {
                 try (var walk = java.nio.file.Files.walk(path)) {

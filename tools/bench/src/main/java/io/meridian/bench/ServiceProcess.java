@@ -34,6 +34,11 @@ final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-XX:+UseParallelGC");
+        // e.g. BENCH_SERVICE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/inventory.jfr" to profile a run
+        String extra = System.getenv("BENCH_SERVICE_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(java.util.Arrays.asList(extra.trim().split("\\s+")));
+        }
         command.add("-Dquarkus.http.port=" + port);
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");

@@ -56,8 +56,19 @@ final class DriftWatch {
                 SharedIndexInformer<? extends HasMetadata> informer = client.resources(type)
                         .inAnyNamespace()
                         .withLabel(DesiredObject.MANAGED_BY, DesiredObject.MERIDIAN)
-                        .inform(new Handler<>(cluster), 0);
+                        .runnableInformer(0);
+                addHandler(informer, cluster);
                 byKind.put(apiVersionKind, informer);
+                // Not waited for: the first apply must not wait for the initial list (it reads the API server
+                // until the cache has synced), and the initial list is checked for drift like any change.
+                informer.start().whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        LOG.warnf(
+                                "cluster %s: cannot watch %s for drift (%s); retried with the next apply",
+                                cluster, apiVersionKind, failure.getMessage());
+                        forget(cluster, apiVersionKind, informer);
+                    }
+                });
             } catch (RuntimeException e) {
                 LOG.warnf(
                         "cluster %s: cannot watch %s for drift (%s); the periodic resync covers it",
@@ -84,6 +95,18 @@ final class DriftWatch {
                         namespace == null
                                 ? object.ref().name()
                                 : namespace + "/" + object.ref().name());
+    }
+
+    private <T extends HasMetadata> void addHandler(SharedIndexInformer<T> informer, String cluster) {
+        informer.addEventHandler(new Handler<>(cluster));
+    }
+
+    private synchronized void forget(
+            String cluster, String apiVersionKind, SharedIndexInformer<? extends HasMetadata> informer) {
+        Map<String, SharedIndexInformer<? extends HasMetadata>> byKind = informers.get(cluster);
+        if (byKind != null && byKind.remove(apiVersionKind, informer)) {
+            informer.stop();
+        }
     }
 
     synchronized void stop(String cluster) {
@@ -115,7 +138,8 @@ final class DriftWatch {
 
         @Override
         public void onAdd(T obj) {
-            // Initial lists and our own creations: nothing drifted.
+            // Our own creations, and the initial list: an object changed while nobody watched is drift too.
+            listener.changed(cluster, obj, false);
         }
 
         @Override

@@ -226,25 +226,43 @@ public class BundleStore {
                 .executeUpdate();
     }
 
+    // PostgreSQL takes at most 65,535 parameters per statement; eight per row.
+    private static final int ROWS_PER_INSERT = 1000;
+
+    /** A key's objects in multi-row statements: one round trip per thousand objects, not one per object. */
     private static Uni<Void> insertObjects(
             Mutiny.Session session, String owner, String cluster, List<AppliedObject> objects) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (AppliedObject o : objects) {
-            chain = chain.chain(() -> session.createNativeQuery("INSERT INTO bundle_object (owner, cluster, object_key,"
-                            + " api_version, kind, namespace, name, content_hash) VALUES (:owner, :cluster, :key,"
-                            + " :apiVersion, :kind, :namespace, :name, :hash)")
-                    .setParameter("owner", owner)
-                    .setParameter("cluster", cluster)
-                    .setParameter("key", o.key())
-                    .setParameter("apiVersion", o.apiVersion())
-                    .setParameter("kind", o.kind())
-                    .setParameter("namespace", o.namespace())
-                    .setParameter("name", o.name())
-                    .setParameter("hash", o.contentHash())
-                    .executeUpdate()
-                    .replaceWithVoid());
+        for (int from = 0; from < objects.size(); from += ROWS_PER_INSERT) {
+            List<AppliedObject> rows = objects.subList(from, Math.min(objects.size(), from + ROWS_PER_INSERT));
+            chain = chain.chain(() -> insertRows(session, owner, cluster, rows));
         }
         return chain;
+    }
+
+    private static Uni<Void> insertRows(
+            Mutiny.Session session, String owner, String cluster, List<AppliedObject> objects) {
+        StringBuilder sql = new StringBuilder("INSERT INTO bundle_object (owner, cluster, object_key, api_version,"
+                + " kind, namespace, name, content_hash) VALUES ");
+        for (int i = 0; i < objects.size(); i++) {
+            sql.append(i == 0 ? "" : ", ")
+                    .append(
+                            "(:owner, :cluster, :key%1$d, :apiVersion%1$d, :kind%1$d, :namespace%1$d, :name%1$d, :hash%1$d)"
+                                    .formatted(i));
+        }
+        var query = session.createNativeQuery(sql.toString())
+                .setParameter("owner", owner)
+                .setParameter("cluster", cluster);
+        for (int i = 0; i < objects.size(); i++) {
+            AppliedObject o = objects.get(i);
+            query.setParameter("key" + i, o.key())
+                    .setParameter("apiVersion" + i, o.apiVersion())
+                    .setParameter("kind" + i, o.kind())
+                    .setParameter("namespace" + i, o.namespace())
+                    .setParameter("name" + i, o.name())
+                    .setParameter("hash" + i, o.contentHash());
+        }
+        return query.executeUpdate().replaceWithVoid();
     }
 
     private static Map<ObjectOutcome.Outcome, Integer> counts(List<ObjectOutcome> outcomes) {
