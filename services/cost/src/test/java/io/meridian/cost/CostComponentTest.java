@@ -266,6 +266,17 @@ class CostComponentTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(awsCluster.networkCost()).isCloseTo(1.8, within(1e-6));
+        // The closed hour's figures are on the Prometheus endpoint for dashboards.
+        String metrics = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(metrics)
+                .containsPattern("meridian_cost_cluster_hourly\\w*\\{[^}]*cluster=\"aws-a\"")
+                .containsPattern("meridian_cost_namespace_hourly\\w*\\{[^}]*namespace=\"payments\"")
+                .contains("meridian_cost_windows_closed_total");
         assertThat(awsCluster.totalCost()).isCloseTo(0.192 + 0.192 * 0.35 + 50 * 0.08 / 730 + 1.8, within(1e-6));
     }
 
