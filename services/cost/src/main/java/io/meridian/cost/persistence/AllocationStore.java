@@ -180,6 +180,15 @@ public class AllocationStore {
                 .replaceWithVoid();
     }
 
+    /** The first persisted window at or after {@code from}, if any. */
+    public Uni<java.util.Optional<Instant>> firstWindow(Instant from) {
+        return sessions.withSession(session -> session.createNativeQuery(
+                                "SELECT MIN(window_start) FROM cost_window WHERE window_start >= :from", Object.class)
+                        .setParameter("from", utc(from))
+                        .getSingleResult())
+                .map(first -> java.util.Optional.ofNullable(first).map(BudgetStore::instant));
+    }
+
     /** Which of the hour starts in {@code [from, to)} are persisted. */
     public Uni<Set<Instant>> persistedWindows(Instant from, Instant to) {
         return sessions.withSession(session -> session.createNativeQuery(

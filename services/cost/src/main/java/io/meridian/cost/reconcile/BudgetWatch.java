@@ -61,7 +61,9 @@ public class BudgetWatch {
         Instant now = clock.instant();
         TimeWindow month = new TimeWindow(
                 BudgetStatus.monthStart(now), UsageLedger.hourOf(now).plus(UsageLedger.HOUR));
-        return queries.spend(budget.scope(), month).map(spend -> BudgetStatus.of(budget.monthlyAmount(), spend, now));
+        return queries.spend(budget.scope(), month)
+                .chain(spend -> queries.dataSince(month.start())
+                        .map(since -> BudgetStatus.of(budget.monthlyAmount(), spend, now, since)));
     }
 
     private Uni<Integer> check(BudgetStore.Budget budget) {

@@ -75,6 +75,20 @@ public class CostQueries {
         return openWindows(new TimeWindow(from, UsageLedger.hourOf(now).plus(UsageLedger.HOUR)), java.util.Set.of());
     }
 
+    /** Since when there is cost data from {@code from} on: the first closed window, else the first hour in memory. */
+    public Uni<Instant> dataSince(Instant from) {
+        return store.firstWindow(from).map(first -> {
+            Instant inMemory = model.knownHours().stream()
+                    .filter(h -> !h.isBefore(from))
+                    .findFirst()
+                    .orElse(null);
+            if (first.isPresent() && (inMemory == null || first.get().isBefore(inMemory))) {
+                return first.get();
+            }
+            return inMemory == null ? from : inMemory;
+        });
+    }
+
     /** What a budget scope spent in {@code [from, now]}: closed hours from the database plus the open ones. */
     public Uni<Double> spend(String scope, TimeWindow window) {
         return store.persistedWindows(window.start(), window.end())

@@ -20,6 +20,15 @@ class BudgetStatusTest {
     }
 
     @Test
+    void withDataFromLaterInTheMonthTheRateIsTakenOverTheMeasuredHours() {
+        // Measured since 00:00 on the 6th: 10 hours for 10 spent, 590 hours left at 1 per hour.
+        BudgetStatus status = BudgetStatus.of(1000, 10, NOW, Instant.parse("2026-11-06T00:00:00Z"));
+        assertThat(status.forecast()).isCloseTo(10 + 590, within(1e-9));
+        // The same without the start of the data spreads the 10 over 130 hours.
+        assertThat(BudgetStatus.of(1000, 10, NOW).forecast()).isCloseTo(10.0 / 130 * 720, within(1e-9));
+    }
+
+    @Test
     void thresholdsAreCrossedBySpendAndByForecast() {
         assertThat(BudgetStatus.of(1000, 200, NOW).crossed()).containsExactly(Threshold.ForecastExceeded);
         assertThat(BudgetStatus.of(1000, 800, NOW).crossed())
