@@ -18,4 +18,9 @@ class CostServiceTest extends ServiceBaselineTest {
     protected String serviceName() {
         return "cost";
     }
+
+    @Override
+    protected String schemaVersion() {
+        return "11";
+    }
 }

@@ -62,9 +62,10 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !args[0].equals("inventory")) {
+        if (args.length == 0 || !(args[0].equals("inventory") || args[0].equals("cost"))) {
             System.err.println(
-                    "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--drifts D] [--keep-stack]");
+                    "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--drifts D] [--keep-stack]\n"
+                            + "       bench cost [--pods N] [--windows W] [--clusters C] [--rounds R]");
             System.exit(2);
         }
         Map<String, String> options = new HashMap<>();
@@ -72,6 +73,10 @@ public final class Bench {
             String key = args[i].replaceFirst("^--", "");
             boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
             options.put(key, flag ? "true" : args[++i]);
+        }
+        if (args[0].equals("cost")) {
+            new CostBench(options).run();
+            return;
         }
         new Bench(options).inventory();
     }
