@@ -149,24 +149,51 @@ public final class FleetCompliance {
         return out;
     }
 
-    /** The waivers now in force replace the previous ones; what they cover closes, what they stop covering opens. */
+    /**
+     * The waivers now in force replace the previous ones; what they cover closes, what they stop covering opens.
+     * Only the policies whose waivers changed are re-audited.
+     */
     public List<Transition> waivers(Collection<Waiver> current) {
+        Instant now = clock.instant();
+        Map<String, Waiver> next = new LinkedHashMap<>();
+        current.stream().filter(w -> w.activeAt(now)).forEach(w -> next.put(w.id(), w)); // expired ones are history
+        java.util.Set<String> touched = new java.util.HashSet<>();
+        waivers.forEach((id, w) -> {
+            if (!w.equals(next.get(id))) {
+                touched.add(w.policy());
+            }
+        });
+        next.forEach((id, w) -> {
+            if (!w.equals(waivers.get(id))) {
+                touched.add(w.policy());
+            }
+        });
         waivers.clear();
-        current.forEach(w -> waivers.put(w.id(), w));
-        return reauditAll();
+        waivers.putAll(next);
+        return reaudit(touched);
     }
 
     /** Time passed: waivers that expired stop applying, re-opening what they silenced. */
     public List<Transition> tick() {
         Instant now = clock.instant();
-        boolean expired = waivers.values().removeIf(w -> !w.activeAt(now));
-        return expired ? reauditAll() : List.of();
+        java.util.Set<String> touched = new java.util.HashSet<>();
+        waivers.values().removeIf(w -> {
+            boolean expired = !w.activeAt(now);
+            if (expired) {
+                touched.add(w.policy());
+            }
+            return expired;
+        });
+        return reaudit(touched);
     }
 
-    private List<Transition> reauditAll() {
+    private List<Transition> reaudit(java.util.Set<String> policyNames) {
         List<Transition> out = new ArrayList<>();
-        for (CompiledPolicy policy : List.copyOf(policies.values())) {
-            out.addAll(policy(policy));
+        for (String name : policyNames) {
+            CompiledPolicy policy = policies.get(name);
+            if (policy != null) {
+                out.addAll(policy(policy));
+            }
         }
         return out;
     }

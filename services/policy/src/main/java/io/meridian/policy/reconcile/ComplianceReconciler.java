@@ -73,7 +73,10 @@ public class ComplianceReconciler {
     // Touched only on the worker thread.
     private final Set<String> dirtyClusters = new HashSet<>();
     private final Map<String, Long> loadedGenerations = new HashMap<>();
+    // The content hash the database holds per cluster as far as this replica knows: skips a round trip when equal.
+    private final Map<String, String> declaredHashes = new HashMap<>();
     private boolean needsRepair;
+    private long sweeps;
 
     private final AtomicInteger objects = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
@@ -260,6 +263,9 @@ public class ComplianceReconciler {
             if (needsRepair) {
                 repair();
             }
+            if (++sweeps % 12 == 0) {
+                declaredHashes.clear(); // another replica may have declared meanwhile: look at the table again
+            }
             dirtyClusters.addAll(fleet.clusters().keySet());
             declareBundles();
             return null;
@@ -390,11 +396,17 @@ public class ComplianceReconciler {
             }
             List<Map<String, Object>> objects =
                     EnforcementPlanner.desired(cluster, fleet.policies(), fleet.namespaces(clusterId));
+            String hash = hash(objects);
+            if (hash.equals(declaredHashes.get(clusterId))) {
+                dirtyClusters.remove(clusterId);
+                continue;
+            }
             try {
-                Await.on(() -> bundles.declareIfChanged(clusterId, objects, hash(objects)))
+                Await.on(() -> bundles.declareIfChanged(clusterId, objects, hash))
                         .ifPresent(g -> LOG.infof(
                                 "cluster %s: declared policy bundle generation %d with %d objects",
                                 clusterId, g, objects.size()));
+                declaredHashes.put(clusterId, hash);
                 dirtyClusters.remove(clusterId);
             } catch (RuntimeException e) {
                 LOG.warnf(

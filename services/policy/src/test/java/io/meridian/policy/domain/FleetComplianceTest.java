@@ -121,6 +121,11 @@ class FleetComplianceTest {
             assertThat(t).isInstanceOf(FleetCompliance.Opened.class);
             assertThat(t.result().object().namespace()).isEqualTo("a");
         });
+        // The expired waiver, read again from storage, changes nothing and costs no re-audit.
+        long evaluations = fleet.evaluations();
+        assertThat(fleet.waivers(List.of(onlyA))).isEmpty();
+        assertThat(fleet.tick()).isEmpty();
+        assertThat(fleet.evaluations()).isEqualTo(evaluations);
     }
 
     @Test
