@@ -62,9 +62,10 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !args[0].equals("inventory")) {
+        if (args.length == 0 || !(args[0].equals("inventory") || args[0].equals("policy"))) {
             System.err.println(
-                    "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--drifts D] [--keep-stack]");
+                    "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--drifts D] [--keep-stack]\n"
+                            + "       bench policy [--clusters N] [--objects M] [--probes P] [--keep-stack]");
             System.exit(2);
         }
         Map<String, String> options = new HashMap<>();
@@ -73,7 +74,17 @@ public final class Bench {
             boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
             options.put(key, flag ? "true" : args[++i]);
         }
-        new Bench(options).inventory();
+        Bench bench = new Bench(options);
+        if (args[0].equals("policy")) {
+            new PolicyBench(
+                            bench.repo,
+                            bench.option("clusters", 100),
+                            bench.option("objects", 1000),
+                            bench.option("probes", 300))
+                    .run(options.containsKey("keep-stack"));
+            return;
+        }
+        bench.inventory();
     }
 
     private int option(String name, int fallback) {
