@@ -18,4 +18,9 @@ class PolicyServiceTest extends ServiceBaselineTest {
     protected String serviceName() {
         return "policy";
     }
+
+    @Override
+    protected String schemaVersion() {
+        return "11";
+    }
 }

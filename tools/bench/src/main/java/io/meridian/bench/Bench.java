@@ -61,11 +61,15 @@ public final class Bench {
                 .normalize();
     }
 
+    private static final List<String> COMMANDS = List.of("inventory", "policy", "cost");
+    private static final String USAGE =
+            "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--drifts D] [--keep-stack]\n"
+                    + "       bench policy [--clusters N] [--objects M] [--probes P] [--keep-stack]\n"
+                    + "       bench cost [--pods N] [--windows W] [--clusters C] [--rounds R]";
+
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !(args[0].equals("inventory") || args[0].equals("cost"))) {
-            System.err.println(
-                    "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--drifts D] [--keep-stack]\n"
-                            + "       bench cost [--pods N] [--windows W] [--clusters C] [--rounds R]");
+        if (args.length == 0 || !COMMANDS.contains(args[0])) {
+            System.err.println(USAGE);
             System.exit(2);
         }
         Map<String, String> options = new HashMap<>();
@@ -74,11 +78,18 @@ public final class Bench {
             boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
             options.put(key, flag ? "true" : args[++i]);
         }
-        if (args[0].equals("cost")) {
-            new CostBench(options).run();
-            return;
+        Bench bench = new Bench(options);
+        switch (args[0]) {
+            case "cost" -> new CostBench(options).run();
+            case "policy" ->
+                new PolicyBench(
+                                bench.repo,
+                                bench.option("clusters", 100),
+                                bench.option("objects", 1000),
+                                bench.option("probes", 300))
+                        .run(options.containsKey("keep-stack"));
+            default -> bench.inventory();
         }
-        new Bench(options).inventory();
     }
 
     private int option(String name, int fallback) {

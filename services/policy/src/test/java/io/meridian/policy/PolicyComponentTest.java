@@ -1,0 +1,544 @@
+package io.meridian.policy;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.meridian.contracts.EventJson;
+import io.meridian.contracts.EventType;
+import io.meridian.contracts.Topic;
+import io.meridian.contracts.cluster.Cloud;
+import io.meridian.contracts.cluster.ClusterPhase;
+import io.meridian.contracts.cluster.ClusterSnapshot;
+import io.meridian.contracts.compliance.ComplianceResult;
+import io.meridian.contracts.desired.DesiredBundle;
+import io.meridian.contracts.resource.ObservedResource;
+import io.meridian.testsupport.Awaits;
+import io.meridian.testsupport.CloudEventCollector;
+import io.meridian.testsupport.CloudEventCollector.Received;
+import io.meridian.testsupport.EventProducer;
+import io.meridian.testsupport.KafkaBroker;
+import io.meridian.testsupport.KafkaTestResource;
+import io.meridian.testsupport.PostgresTestResource;
+import io.meridian.testsupport.Tokens;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The policy service against the real broker and database: policies through the API, continuous audit of
+ * observed objects, violation events, enforcement bundles, waivers, the compliance API and dead letters.
+ * Each test scopes its policies to its own cluster label, so tests do not see each other's violations.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "policy"))
+@WithTestResource(OidcWiremockTestResource.class)
+class PolicyComponentTest {
+
+    private static final String OPERATOR = Tokens.bearer("olga", Tokens.OPERATOR);
+    private static final String VIEWER = Tokens.bearer("vera", Tokens.VIEWER);
+    private static final Duration EVENTUALLY = Duration.ofSeconds(30);
+
+    private static CloudEventCollector compliance;
+    private static CloudEventCollector desired;
+    private static CloudEventCollector audit;
+    private static CloudEventCollector deadLetters;
+    private static EventProducer producer;
+
+    @BeforeAll
+    static void kafka() {
+        String servers = KafkaBroker.shared().bootstrapServers();
+        compliance = CloudEventCollector.collect(servers, Topic.COMPLIANCE.topicName());
+        desired = CloudEventCollector.collect(servers, Topic.DESIRED.topicName());
+        audit = CloudEventCollector.collect(servers, Topic.AUDIT.topicName());
+        deadLetters = CloudEventCollector.collect(servers, Topic.RESOURCES.deadLetterTopicName());
+        producer = new EventProducer(servers, "/meridian/inventory");
+    }
+
+    @AfterAll
+    static void close() {
+        compliance.close();
+        desired.close();
+        audit.close();
+        deadLetters.close();
+        producer.close();
+    }
+
+    @Test
+    void celErrorsAnswer400NamingTheFieldAndPosition() {
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(policyJson("broken", "audit", "scope-broken", "object.spec.containers.all(c, c.image ==)"))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("spec.validations[0].expression"))
+                .body("errors[0].message", containsString("line 1, column"));
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(policyJson("Bad_Name", "audit", "scope-broken", "true"))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("name"));
+        given().header("Authorization", VIEWER)
+                .contentType(ContentType.JSON)
+                .body(policyJson("viewer-cannot", "audit", "scope-broken", "true"))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(403);
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/policies/does-not-exist")
+                .then()
+                .statusCode(404);
+    }
+
+    @Test
+    void privilegedPodOpensAViolationThatClosesWhenFixedOrDeleted() {
+        String cluster = "audit-1";
+        registerCluster(cluster, "scope-audit");
+        createPolicy("no-privileged-audit", "audit", "scope-audit", PRIVILEGED_RULE);
+        audit.awaitFirst(
+                r -> r.value() != null && utf8(r).contains("policy.created") && utf8(r).contains("no-privileged-audit"),
+                EVENTUALLY);
+
+        observe(pod(cluster, "team-a", "web", true));
+        ComplianceResult opened = awaitResult(EventType.VIOLATION_OPENED, cluster, "web");
+        assertThat(opened.policy()).isEqualTo("no-privileged-audit");
+        assertThat(opened.message()).isEqualTo("privileged containers are not allowed");
+        assertThat(opened.severity()).isEqualTo(ComplianceResult.Severity.HIGH);
+        assertThat(opened.categories()).containsExactly("security");
+
+        // The same observation again (at-least-once) publishes nothing new.
+        observe(pod(cluster, "team-a", "web", true));
+        observe(pod(cluster, "team-a", "db", false));
+        observe(pod(cluster, "team-a", "web", false));
+        awaitResult(EventType.VIOLATION_CLOSED, cluster, "web");
+        assertThat(results(EventType.VIOLATION_OPENED, cluster, "web")).hasSize(1);
+        assertThat(results(EventType.VIOLATION_OPENED, cluster, "db")).isEmpty();
+
+        observe(pod(cluster, "team-a", "batch", true));
+        awaitResult(EventType.VIOLATION_OPENED, cluster, "batch");
+        given().header("Authorization", VIEWER)
+                .queryParam("cluster", cluster)
+                .get("/api/v1/compliance/violations")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(1))
+                .body("items[0].object.name", equalTo("batch"));
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/compliance/clusters/" + cluster + "/report")
+                .then()
+                .statusCode(200)
+                .body("apiVersion", equalTo("wgpolicyk8s.io/v1alpha2"))
+                .body("summary.fail", equalTo(1))
+                .body("summary.pass", equalTo(2))
+                .body("results[0].policy", equalTo("no-privileged-audit"))
+                .body("results[0].resources[0].name", equalTo("batch"));
+        given().header("Authorization", VIEWER)
+                .queryParam("by", "severity")
+                .get("/api/v1/compliance/summary")
+                .then()
+                .statusCode(200)
+                .body("counts.high", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
+
+        producer.tombstone(
+                Topic.RESOURCES.topicName(),
+                pod(cluster, "team-a", "batch", true).key());
+        awaitResult(EventType.VIOLATION_CLOSED, cluster, "batch");
+        given().header("Authorization", VIEWER)
+                .queryParam("cluster", cluster)
+                .get("/api/v1/compliance/violations")
+                .then()
+                .body("total", equalTo(0));
+    }
+
+    @Test
+    void aPolicyChangeReauditsTheFleetAndADeletionClosesItsViolations() {
+        String cluster = "reaudit-1";
+        registerCluster(cluster, "scope-reaudit");
+        observe(pod(cluster, "shop", "cart", false));
+        observe(pod(cluster, "shop", "api", true));
+        createPolicy(
+                "labels-required",
+                "audit",
+                "scope-reaudit",
+                "has(object.metadata.labels) && 'team' in" + " object.metadata.labels");
+        awaitResult(EventType.VIOLATION_OPENED, cluster, "cart");
+        awaitResult(EventType.VIOLATION_OPENED, cluster, "api");
+
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(policyJson("labels-required", "audit", "scope-reaudit", "true"))
+                .put("/api/v1/policies/labels-required")
+                .then()
+                .statusCode(200)
+                .body("generation", org.hamcrest.Matchers.greaterThan(1));
+        awaitResult(EventType.VIOLATION_CLOSED, cluster, "cart");
+        awaitResult(EventType.VIOLATION_CLOSED, cluster, "api");
+
+        createPolicy("no-privileged-reaudit", "audit", "scope-reaudit", PRIVILEGED_RULE);
+        awaitResult(EventType.VIOLATION_OPENED, cluster, "api");
+        given().header("Authorization", OPERATOR)
+                .delete("/api/v1/policies/no-privileged-reaudit")
+                .then()
+                .statusCode(204);
+        Awaits.eventually(
+                EVENTUALLY,
+                () -> assertThat(results(EventType.VIOLATION_CLOSED, cluster, "api"))
+                        .anyMatch(r -> r.policy().equals("no-privileged-reaudit")));
+    }
+
+    @Test
+    void denyPoliciesReachMatchingClustersAsAdmissionPolicies() {
+        registerCluster("enforce-prod", "scope-enforce");
+        registerCluster("enforce-other", "scope-elsewhere");
+        createPolicy("no-privileged-deny", "deny", "scope-enforce", PRIVILEGED_RULE);
+        DesiredBundle bundle = awaitBundle("enforce-prod", b -> !b.objects().isEmpty());
+        assertThat(bundle.owner()).isEqualTo("policy");
+        assertThat(bundle.objects())
+                .extracting(o -> o.get("kind"))
+                .containsExactly("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> bindingSpec =
+                (Map<String, Object>) bundle.objects().get(1).get("spec");
+        assertThat(bindingSpec)
+                .containsEntry("validationActions", List.of("Deny"))
+                .containsEntry("policyName", "meridian-no-privileged-deny");
+        assertThat(desiredFor("enforce-other")).allMatch(b -> b.objects().isEmpty());
+
+        // Remediation: an "ensure" policy puts a default-deny NetworkPolicy in every team namespace.
+        observe(namespace("enforce-prod", "team-a", Map.of("meridian.io/team", "a")));
+        observe(namespace("enforce-prod", "kube-system", Map.of()));
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body("""
+                        {"name": "default-deny-network", "severity": "medium", "action": "audit",
+                         "categories": ["security"],
+                         "fleetScope": {"clusterSelector": {"matchLabels": {"test": "scope-enforce"}}},
+                         "spec": {"matchConstraints": {"resourceRules": [{"apiGroups": [""], "apiVersions": ["v1"],
+                                  "resources": ["namespaces"], "operations": ["CREATE", "UPDATE"]}]}},
+                         "ensure": {"namespaceSelector": {"matchExpressions": [{"key": "meridian.io/team",
+                                    "operator": "Exists"}]},
+                                    "objects": [{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                                                 "metadata": {"name": "default-deny"},
+                                                 "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}}]}}
+                        """)
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(201);
+        DesiredBundle withRemediation =
+                awaitBundle("enforce-prod", b -> b.objects().size() == 3);
+        assertThat(withRemediation.generation()).isGreaterThan(bundle.generation());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> meta =
+                (Map<String, Object>) withRemediation.objects().get(0).get("metadata");
+        assertThat(withRemediation.objects().get(0)).containsEntry("kind", "NetworkPolicy");
+        assertThat(meta).containsEntry("namespace", "team-a");
+    }
+
+    @Test
+    void aWaiverSilencesExactlyWhatItNamesUntilItExpires() {
+        String cluster = "waiver-1";
+        registerCluster(cluster, "scope-waiver");
+        createPolicy("no-privileged-waiver", "audit", "scope-waiver", PRIVILEGED_RULE);
+        observe(pod(cluster, "ops", "debugger", true));
+        observe(pod(cluster, "ops", "sniffer", true));
+        awaitResult(EventType.VIOLATION_OPENED, cluster, "debugger");
+        awaitResult(EventType.VIOLATION_OPENED, cluster, "sniffer");
+
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("policy", "no-privileged-waiver", "clusterId", cluster))
+                .post("/api/v1/waivers")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("reason"))
+                .body("errors.field", hasItem("expiresAt"));
+
+        Instant expiry = Instant.now().plusSeconds(6);
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "policy", "no-privileged-waiver",
+                        "clusterId", cluster,
+                        "namespace", "ops",
+                        "kind", "Pod",
+                        "name", "debugger",
+                        "reason", "incident 42 debugging",
+                        "expiresAt", expiry.toString()))
+                .post("/api/v1/waivers")
+                .then()
+                .statusCode(201)
+                .body("createdBy", equalTo("olga"));
+        awaitResult(EventType.VIOLATION_CLOSED, cluster, "debugger");
+        assertThat(results(EventType.VIOLATION_CLOSED, cluster, "sniffer")).isEmpty();
+        audit.awaitFirst(r -> r.value() != null && utf8(r).contains("waiver.created"), EVENTUALLY);
+
+        // Past the expiry the waiver stops applying by itself and the violation is reported again.
+        Awaits.eventually(
+                EVENTUALLY,
+                () -> assertThat(results(EventType.VIOLATION_OPENED, cluster, "debugger"))
+                        .hasSize(2));
+    }
+
+    @Test
+    void importsAValidatingAdmissionPolicyFromYaml() {
+        String yaml = """
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata:
+                  name: replicas-limit
+                  annotations:
+                    meridian.io/severity: low
+                    meridian.io/categories: reliability
+                    meridian.io/cluster-selector: test=scope-import
+                spec:
+                  matchConstraints:
+                    resourceRules:
+                    - apiGroups: ["apps"]
+                      apiVersions: ["v1"]
+                      operations: ["CREATE", "UPDATE"]
+                      resources: ["deployments"]
+                  validations:
+                  - expression: "object.spec.replicas <= 5"
+                    messageExpression: "'replicas must be at most 5, not ' + string(object.spec.replicas)"
+                ---
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicyBinding
+                metadata:
+                  name: replicas-limit
+                spec:
+                  policyName: replicas-limit
+                  validationActions: [Warn]
+                """;
+        given().header("Authorization", OPERATOR)
+                .contentType("application/yaml")
+                .body(yaml.getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/policies/import")
+                .then()
+                .statusCode(201)
+                .body("policy.action", equalTo("warn"))
+                .body("policy.severity", equalTo("low"))
+                .body("policy.fleetScope.clusterSelector.matchLabels.test", equalTo("scope-import"));
+        given().header("Authorization", OPERATOR)
+                .contentType("application/yaml")
+                .body(yaml.getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/policies/import")
+                .then()
+                .statusCode(409);
+        given().header("Authorization", OPERATOR)
+                .contentType("application/yaml")
+                .body(yaml.replace("object.spec.replicas <= 5", "object.spec.replicas <=")
+                        .getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/policies/import")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("spec.validations[0].expression"));
+
+        registerCluster("import-1", "scope-import");
+        observe(deployment("import-1", "shop", "api", 9));
+        ComplianceResult opened = awaitResult(EventType.VIOLATION_OPENED, "import-1", "api");
+        assertThat(opened.message()).isEqualTo("replicas must be at most 5, not 9");
+        assertThat(opened.action()).isEqualTo(ComplianceResult.Action.WARN);
+    }
+
+    @Test
+    void unreadableResourcesGoToTheDeadLetterTopicAndTheConsumerGoesOn() {
+        producer.sendRaw(
+                Topic.RESOURCES.topicName(), "dlq-1//Pod/x/broken", "{not json".getBytes(StandardCharsets.UTF_8));
+        Received dead = deadLetters.awaitFirst(r -> "dlq-1//Pod/x/broken".equals(r.key()), EVENTUALLY);
+        assertThat(dead.header("dead-letter-reason")).isNotBlank();
+
+        registerCluster("dlq-1", "scope-dlq");
+        createPolicy("no-privileged-dlq", "audit", "scope-dlq", PRIVILEGED_RULE);
+        observe(pod("dlq-1", "x", "after", true));
+        awaitResult(EventType.VIOLATION_OPENED, "dlq-1", "after");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static final String PRIVILEGED_RULE =
+            "object.spec.containers.all(c, !has(c.securityContext) || !has(c.securityContext.privileged)"
+                    + " || c.securityContext.privileged == false)";
+
+    private static String policyJson(String name, String action, String scope, String expression) {
+        return """
+                {"name": "%s", "severity": "high", "action": "%s", "categories": ["security"],
+                 "fleetScope": {"clusterSelector": {"matchLabels": {"test": "%s"}}},
+                 "spec": {"matchConstraints": {"resourceRules": [{"apiGroups": ["", "apps"], "apiVersions": ["v1"],
+                          "resources": ["pods", "deployments"], "operations": ["CREATE", "UPDATE"]}]},
+                          "validations": [{"expression": %s, "message": "privileged containers are not allowed"}]}}
+                """.formatted(name, action, scope, quote(expression));
+    }
+
+    private static String quote(String s) {
+        return new String(EventJson.write(s), StandardCharsets.UTF_8);
+    }
+
+    private static void createPolicy(String name, String action, String scope, String expression) {
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(policyJson(name, action, scope, expression))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(201)
+                .body("policy.name", equalTo(name));
+    }
+
+    private static void registerCluster(String clusterId, String scope) {
+        ClusterSnapshot snapshot = new ClusterSnapshot(
+                clusterId,
+                clusterId,
+                null,
+                Cloud.AWS,
+                "eu-west-1",
+                "prod",
+                Map.of("test", scope),
+                "https://" + clusterId + ".example",
+                null,
+                ClusterPhase.Ready,
+                List.of(),
+                "v1.31.0",
+                3,
+                6000,
+                24L << 30,
+                null,
+                null,
+                List.of(),
+                1,
+                Instant.now());
+        producer.send(EventType.CLUSTER_REGISTERED, clusterId, clusterId, snapshot);
+    }
+
+    private static void observe(ObservedResource resource) {
+        producer.send(EventType.RESOURCE_OBSERVED, resource.key(), resource.clusterId(), resource);
+    }
+
+    static ObservedResource pod(String cluster, String namespace, String name, boolean privileged) {
+        Map<String, Object> manifest = Map.of(
+                "apiVersion",
+                "v1",
+                "kind",
+                "Pod",
+                "metadata",
+                Map.of("name", name, "namespace", namespace, "labels", Map.of("app", name)),
+                "spec",
+                Map.of(
+                        "containers",
+                        List.of(Map.of(
+                                "name",
+                                "main",
+                                "image",
+                                "registry.example/" + name + ":1.0",
+                                "securityContext",
+                                Map.of("privileged", privileged)))));
+        return resource(cluster, "", "v1", "Pod", namespace, name, Map.of("app", name), manifest);
+    }
+
+    static ObservedResource deployment(String cluster, String namespace, String name, int replicas) {
+        Map<String, Object> manifest = Map.of(
+                "apiVersion",
+                "apps/v1",
+                "kind",
+                "Deployment",
+                "metadata",
+                Map.of("name", name, "namespace", namespace),
+                "spec",
+                Map.of("replicas", replicas));
+        return resource(cluster, "apps", "apps/v1", "Deployment", namespace, name, Map.of(), manifest);
+    }
+
+    static ObservedResource namespace(String cluster, String name, Map<String, String> labels) {
+        Map<String, Object> manifest =
+                Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", name, "labels", labels));
+        return resource(cluster, "", "v1", "Namespace", null, name, labels, manifest);
+    }
+
+    private static ObservedResource resource(
+            String cluster,
+            String group,
+            String apiVersion,
+            String kind,
+            String namespace,
+            String name,
+            Map<String, String> labels,
+            Map<String, Object> manifest) {
+        return new ObservedResource(
+                cluster,
+                group,
+                apiVersion,
+                kind,
+                namespace,
+                name,
+                cluster + "-" + name,
+                "1",
+                labels,
+                Map.of(),
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                null,
+                Instant.now(),
+                0,
+                manifest);
+    }
+
+    private static ComplianceResult awaitResult(EventType type, String cluster, String name) {
+        Received r = compliance.awaitFirst(
+                x -> type.type().equals(x.header("ce_type"))
+                        && x.value() != null
+                        && read(x).clusterId().equals(cluster)
+                        && read(x).object().name().equals(name),
+                EVENTUALLY);
+        return read(r);
+    }
+
+    private static List<ComplianceResult> results(EventType type, String cluster, String name) {
+        return compliance.ofType(type.type()).stream()
+                .map(PolicyComponentTest::read)
+                .filter(r -> r.clusterId().equals(cluster) && r.object().name().equals(name))
+                .toList();
+    }
+
+    private static DesiredBundle awaitBundle(String cluster, Predicate<DesiredBundle> match) {
+        Received r = desired.awaitFirst(
+                x -> x.value() != null
+                        && x.key().equals("policy/" + cluster)
+                        && match.test(EventJson.read(x.value(), DesiredBundle.class)),
+                EVENTUALLY);
+        return EventJson.read(r.value(), DesiredBundle.class);
+    }
+
+    private static List<DesiredBundle> desiredFor(String cluster) {
+        return desired.all().stream()
+                .filter(x -> x.value() != null && x.key().equals("policy/" + cluster))
+                .map(x -> EventJson.read(x.value(), DesiredBundle.class))
+                .toList();
+    }
+
+    private static ComplianceResult read(Received r) {
+        return EventJson.read(r.value(), ComplianceResult.class);
+    }
+
+    private static String utf8(Received r) {
+        return new String(r.value(), StandardCharsets.UTF_8);
+    }
+}
