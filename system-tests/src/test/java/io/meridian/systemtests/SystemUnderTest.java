@@ -129,7 +129,10 @@ public final class SystemUnderTest {
                             "systemtest",
                             "MERIDIAN_INVENTORY_CREDENTIALS_KEYS_SYSTEMTEST",
                             key)
-                    : Map.of();
+                    : service == Service.IDENTITY
+                            // identity looks subjects up with its client's service account (the realm's dev secret).
+                            ? Map.of("QUARKUS_OIDC_CREDENTIALS_SECRET", "meridian-identity-secret")
+                            : Map.of();
             services.put(service, ServiceProcess.start(repo, stack.logs(), service, properties, environment));
         }
         // The fleet seeds its clusters while the services boot.

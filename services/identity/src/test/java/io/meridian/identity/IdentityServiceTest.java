@@ -18,4 +18,9 @@ class IdentityServiceTest extends ServiceBaselineTest {
     protected String serviceName() {
         return "identity";
     }
+
+    @Override
+    protected String schemaVersion() {
+        return "12";
+    }
 }

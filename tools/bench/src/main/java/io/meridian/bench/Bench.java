@@ -61,9 +61,10 @@ public final class Bench {
                 .normalize();
     }
 
-    private static final List<String> COMMANDS = List.of("inventory", "policy", "cost");
+    private static final List<String> COMMANDS = List.of("inventory", "identity", "policy", "cost");
     private static final String USAGE =
             "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--drifts D] [--keep-stack]\n"
+                    + "       bench identity [--clusters N] [--objects M] [--rounds R] [--keep-stack]\n"
                     + "       bench policy [--clusters N] [--objects M] [--probes P] [--keep-stack]\n"
                     + "       bench cost [--pods N] [--windows W] [--clusters C] [--rounds R]";
 
@@ -80,6 +81,7 @@ public final class Bench {
         }
         Bench bench = new Bench(options);
         switch (args[0]) {
+            case "identity" -> new IdentityBench(options, bench.repo).run();
             case "cost" -> new CostBench(options).run();
             case "policy" ->
                 new PolicyBench(

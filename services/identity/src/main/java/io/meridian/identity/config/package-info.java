@@ -1,0 +1,2 @@
+/** The identity service's settings ({@code meridian.identity.*}). */
+package io.meridian.identity.config;

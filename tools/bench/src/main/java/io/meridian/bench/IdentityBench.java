@@ -1,0 +1,284 @@
+package io.meridian.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meridian.contracts.CloudEvent;
+import io.meridian.contracts.EventJson;
+import io.meridian.contracts.EventType;
+import io.meridian.contracts.Topic;
+import io.meridian.contracts.kafka.CloudEventHeaders;
+import io.meridian.contracts.sync.ObjectOutcome;
+import io.meridian.contracts.sync.SyncReport;
+import io.meridian.fleetsim.Fleet;
+import io.meridian.fleetsim.FleetOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * {@code bench identity [--clusters 100] [--objects 200] [--rounds 10] [--keep-stack]}: an isolated stack, the
+ * simulated fleet in this JVM, the packaged inventory and identity as their own processes; per round one group grant
+ * for the whole fleet is created and approved by a second fleet-admin, and the time from the approval until inventory
+ * reports the grant's RoleBinding applied on every cluster is measured; then the grant is revoked and the time until
+ * it is gone everywhere.
+ */
+final class IdentityBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, String> options;
+    private final java.nio.file.Path repo;
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    IdentityBench(Map<String, String> options, java.nio.file.Path repo) {
+        this.options = options;
+        this.repo = repo;
+    }
+
+    private int option(String name, int fallback) {
+        return Integer.parseInt(options.getOrDefault(name, Integer.toString(fallback)));
+    }
+
+    void run() throws Exception {
+        int clusters = option("clusters", 100);
+        int objects = option("objects", 200);
+        int rounds = option("rounds", 10);
+        LocalStack stack = new LocalStack(repo);
+        stack.freshUp();
+        Map<String, String> common = Map.of(
+                "kafka.bootstrap.servers", stack.kafka(),
+                "quarkus.datasource.jdbc.url", stack.jdbcUrl(),
+                "quarkus.datasource.reactive.url", stack.reactiveUrl(),
+                "quarkus.oidc.auth-server-url", stack.keycloak() + "/realms/meridian",
+                "quarkus.log.console.json.enabled", "false");
+        Map<String, String> inventoryConfig = new java.util.HashMap<>(common);
+        inventoryConfig.put("meridian.inventory.credentials.active-key-id", "bench");
+        inventoryConfig.put(
+                "meridian.inventory.credentials.keys.bench",
+                java.util.Base64.getEncoder()
+                        .encodeToString(
+                                UUID.randomUUID().toString().substring(0, 32).getBytes(StandardCharsets.US_ASCII)));
+        Map<String, String> identityConfig = new java.util.HashMap<>(common);
+        // The realm's dev-only secret of the identity client, whose service account looks subjects up.
+        identityConfig.put("quarkus.oidc.credentials.secret", "meridian-identity-secret");
+        try (Fleet fleet = Fleet.start(
+                        FleetOptions.defaults()
+                                .withClusters(clusters)
+                                .withObjectsPerCluster(objects)
+                                .withControlPort(0)
+                                .withOutDir(repo.resolve(".meridian/bench/fleet")),
+                        line -> System.out.println("fleet-sim: " + line));
+                ServiceProcess inventory = ServiceProcess.start(repo, "inventory", 18081, inventoryConfig);
+                ServiceProcess identity = ServiceProcess.start(repo, "identity", 18082, identityConfig)) {
+            String admin = Api.token(stack.keycloak(), "admin");
+            String admin2 = Api.token(stack.keycloak(), "admin2");
+            Api inventoryApi = new Api(inventory.url(), admin);
+            try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+                List<Future<Integer>> posts = new ArrayList<>();
+                for (Map<String, Object> body : fleet.registrations()) {
+                    posts.add(pool.submit(() -> inventoryApi.post("/api/v1/clusters", body)));
+                }
+                for (Future<Integer> post : posts) {
+                    post.get();
+                }
+            }
+            long start = System.nanoTime();
+            while (inventoryApi
+                                    .get("/api/v1/clusters?phase=Ready&limit=1")
+                                    .path("total")
+                                    .asInt()
+                            < clusters
+                    && Bench.seconds(start) < 600) {
+                Thread.sleep(500);
+            }
+            // identity must know every cluster before a grant can reach it.
+            Api identityApi = new Api(identity.url(), admin);
+            System.out.printf("all %d clusters Ready after %.1f s%n", clusters, Bench.seconds(start));
+
+            Map<String, Long> applied = new ConcurrentHashMap<>();
+            Map<String, Long> removed = new ConcurrentHashMap<>();
+            Map<String, Long> declared = new ConcurrentHashMap<>();
+            AtomicReference<String> watched = new AtomicReference<>("");
+            Thread reports = watch(stack.kafka(), applied, removed, watched);
+            Thread bundles = watchBundles(stack.kafka(), declared, watched);
+            Stats declaredOnAll = new Stats();
+            Stats toAll = new Stats();
+            Stats perCluster = new Stats();
+            Stats revocation = new Stats();
+            Table table = new Table("identity: one group grant to " + clusters + " clusters, " + rounds
+                    + " rounds (approval -> RoleBinding applied on every cluster), 2 cores");
+            for (int round = 1; round <= rounds; round++) {
+                watched.set("\u0000"); // matches nothing until this round's grant exists
+                applied.clear();
+                removed.clear();
+                declared.clear();
+                JsonNode created = send(
+                        identity.url(),
+                        admin,
+                        "POST",
+                        "/api/v1/grants",
+                        Map.of(
+                                "subject", Map.of("kind", "group", "name", "payments"),
+                                "role", "view",
+                                "scope", Map.of(),
+                                "namespaces", List.of("default"),
+                                "reason", "bench round " + round));
+                String id = created.path("id").asText();
+                watched.set("meridian-grant-" + id);
+                long approved = System.nanoTime();
+                send(identity.url(), admin2, "POST", "/api/v1/grants/" + id + "/approve", null);
+                while (applied.size() < clusters && Bench.seconds(approved) < 120) {
+                    Thread.sleep(2);
+                }
+                applied.values().forEach(at -> perCluster.add((at - approved) / 1e6));
+                declared.values().stream()
+                        .mapToLong(Long::longValue)
+                        .max()
+                        .ifPresent(last -> declaredOnAll.add((last - approved) / 1e6));
+                toAll.add(Bench.millis(approved));
+                System.out.printf(
+                        "round %d: grant %s applied on %d/%d clusters in %.0f ms%n",
+                        round, id, applied.size(), clusters, Bench.millis(approved));
+                long revoked = System.nanoTime();
+                send(identity.url(), admin, "DELETE", "/api/v1/grants/" + id, null);
+                while (removed.size() < clusters && Bench.seconds(revoked) < 120) {
+                    Thread.sleep(2);
+                }
+                revocation.add(Bench.millis(revoked));
+            }
+            reports.interrupt();
+            bundles.interrupt();
+            table.latency("approval -> bundle declared for every cluster (identity)", declaredOnAll);
+            table.latency("approval -> applied, per cluster", perCluster);
+            table.latency("approval -> applied on all clusters", toAll);
+            table.latency("revocation -> removed from all clusters", revocation);
+            table.row("identity RSS", identity.rssMiB() + " MiB");
+            table.row(
+                    "grants listed by identity",
+                    identityApi.get("/api/v1/grants?limit=1").path("total").asText());
+            table.print();
+        } finally {
+            if (!options.containsKey("keep-stack")) {
+                stack.down();
+            }
+        }
+    }
+
+    private JsonNode send(String baseUrl, String token, String method, String path, Object body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json");
+        request.method(
+                method,
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(
+                    method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+    }
+
+    /** Per cluster, when inventory first reported the watched binding applied, and when it reported it deleted. */
+    private static Thread watch(
+            String kafka, Map<String, Long> applied, Map<String, Long> removed, AtomicReference<String> binding) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-identity-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(Topic.SYNC.topicName()));
+        consumer.poll(Duration.ofMillis(500));
+        return Thread.ofPlatform().daemon().start(() -> {
+            try (consumer) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                        SyncReport report = report(record);
+                        if (report == null || !report.owner().equals("identity")) {
+                            continue;
+                        }
+                        for (ObjectOutcome outcome : report.outcomes()) {
+                            if (!outcome.name().equals(binding.get())) {
+                                continue;
+                            }
+                            switch (outcome.outcome()) {
+                                case Created, Patched, Unchanged ->
+                                    applied.putIfAbsent(report.clusterId(), System.nanoTime());
+                                case Deleted -> removed.putIfAbsent(report.clusterId(), System.nanoTime());
+                                default -> {
+                                    // a failure is not "applied"; the round times out and shows it
+                                }
+                            }
+                        }
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.InterruptException
+                    | org.apache.kafka.common.errors.WakeupException stopped) {
+                // done
+            }
+        });
+    }
+
+    /** Per cluster, when identity's bundle holding the watched binding reached {@code fleet.desired.v1}. */
+    private static Thread watchBundles(String kafka, Map<String, Long> declared, AtomicReference<String> binding) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-identity-bundles-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(Topic.DESIRED.topicName()));
+        consumer.poll(Duration.ofMillis(500));
+        return Thread.ofPlatform().daemon().start(() -> {
+            try (consumer) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                        if (record.value() != null
+                                && record.key().startsWith("identity/")
+                                && new String(record.value(), StandardCharsets.UTF_8).contains(binding.get())) {
+                            declared.putIfAbsent(record.key(), System.nanoTime());
+                        }
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.InterruptException
+                    | org.apache.kafka.common.errors.WakeupException stopped) {
+                // done
+            }
+        });
+    }
+
+    private static SyncReport report(ConsumerRecord<String, byte[]> record) {
+        try {
+            CloudEvent event = CloudEventHeaders.read(record.headers(), record.value());
+            return event.type().equals(EventType.SYNC_REPORTED.type())
+                    ? EventJson.read(event.data(), SyncReport.class)
+                    : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}
