@@ -1,0 +1,161 @@
+package io.meridian.observability.reconcile;
+
+import io.meridian.contracts.EventType;
+import io.meridian.contracts.alert.AlertEvent;
+import io.meridian.eventing.outbox.Outbox;
+import io.meridian.observability.config.ObservabilityConfig;
+import io.meridian.observability.domain.Alert;
+import io.meridian.observability.domain.AlertLifecycle;
+import io.meridian.observability.domain.AlertRule;
+import io.meridian.observability.domain.BuiltInRules;
+import io.meridian.observability.domain.RuleEvaluator;
+import io.meridian.observability.messaging.FleetCatchUp;
+import io.meridian.observability.persistence.AlertStore;
+import io.meridian.observability.persistence.RuleStore;
+import io.meridian.observability.persistence.SilenceStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
+
+/**
+ * Evaluates every rule over the fleet on an interval and applies the lifecycle step in one transaction:
+ * alert rows and their announcements (through the outbox) commit together. One replica at a time
+ * evaluates, by a transaction-scoped advisory lock; the state is in the database, so any replica can take
+ * the next turn and a restart neither loses nor re-announces an alert.
+ */
+@ApplicationScoped
+public class AlertEvaluator {
+
+    private static final Logger LOG = Logger.getLogger(AlertEvaluator.class);
+
+    /** Advisory lock key of the evaluator ("obs-alrt"). */
+    static final long LOCK_KEY = 0x6f62732d616c7274L;
+
+    private final Mutiny.SessionFactory sessions;
+    private final RuleStore rules;
+    private final SilenceStore silences;
+    private final AlertStore alerts;
+    private final Outbox outbox;
+    private final RuleEvaluator evaluator;
+    private final BuiltInRules.Settings builtIns;
+    private final FleetCatchUp catchUp;
+    private final ObservabilityConfig config;
+    private final Clock clock;
+    private final Instant startedAt;
+    private final Timer duration;
+    private final Counter announced;
+
+    AlertEvaluator(
+            Mutiny.SessionFactory sessions,
+            RuleStore rules,
+            SilenceStore silences,
+            AlertStore alerts,
+            Outbox outbox,
+            RuleEvaluator evaluator,
+            BuiltInRules.Settings builtIns,
+            FleetCatchUp catchUp,
+            ObservabilityConfig config,
+            Clock clock,
+            MeterRegistry registry) {
+        this.sessions = sessions;
+        this.rules = rules;
+        this.silences = silences;
+        this.alerts = alerts;
+        this.outbox = outbox;
+        this.evaluator = evaluator;
+        this.builtIns = builtIns;
+        this.catchUp = catchUp;
+        this.config = config;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        this.duration = Timer.builder("meridian.observability.alerts.evaluation.duration")
+                .description("Time to evaluate every rule and store and announce the changes")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.announced = Counter.builder("meridian.observability.alerts.announced")
+                .description("Alert transitions announced on fleet.alerts.v1")
+                .register(registry);
+    }
+
+    @Scheduled(
+            every = "${meridian.observability.alerts.evaluation-interval}",
+            delayed = "2s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        // Judging before the fleet view and the series have been read back would resolve every alert.
+        if (!catchUp.caughtUp()
+                || clock.instant().isBefore(startedAt.plus(config.alerts().startupGrace()))) {
+            return Uni.createFrom().voidItem();
+        }
+        return evaluate()
+                .onFailure()
+                .invoke(e -> LOG.warnf("alert evaluation failed: %s", e.toString()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** One evaluation; the number of announcements, or -1 when another replica holds the turn. */
+    public Uni<Integer> evaluate() {
+        long t0 = System.nanoTime();
+        return sessions.withTransaction(session -> session.createNativeQuery(
+                                "SELECT pg_try_advisory_xact_lock(:key)", Boolean.class)
+                        .setParameter("key", LOCK_KEY)
+                        .getSingleResult()
+                        .chain(locked ->
+                                locked ? evaluate(session) : Uni.createFrom().item(-1)))
+                .invoke(n -> duration.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS));
+    }
+
+    private Uni<Integer> evaluate(Mutiny.Session session) {
+        return rules.all(session)
+                .chain(custom -> silences.current(session, false)
+                        .chain(muting -> alerts.active(session).chain(active -> {
+                            Instant now = clock.instant();
+                            List<AlertLifecycle.RuleResult> results = new ArrayList<>();
+                            List<AlertRule> all = new ArrayList<>(BuiltInRules.of(builtIns));
+                            all.addAll(custom);
+                            for (AlertRule rule : all) {
+                                results.add(new AlertLifecycle.RuleResult(rule, evaluator.holding(rule, now)));
+                            }
+                            AlertLifecycle.Step step =
+                                    AlertLifecycle.step(active, results, muting, BuiltInRules.inhibitions(), now);
+                            Uni<Void> chain = Uni.createFrom().voidItem();
+                            for (Alert changed : step.changed()) {
+                                chain = chain.chain(() -> alerts.save(session, changed));
+                            }
+                            for (AlertEvent event : step.announcements()) {
+                                chain = chain.chain(() -> outbox.append(
+                                                session, typeOf(event.state()), event.key(), event.alertName(), event)
+                                        .invoke(() -> LOG.infof(
+                                                "alert %s %s %s (cluster %s)",
+                                                event.alertName(),
+                                                event.fingerprint(),
+                                                event.state().name().toLowerCase(java.util.Locale.ROOT),
+                                                event.clusterId()))
+                                        .replaceWithVoid());
+                            }
+                            return chain.invoke(() -> announced.increment(
+                                            step.announcements().size()))
+                                    .replaceWith(step.announcements().size());
+                        })));
+    }
+
+    static EventType typeOf(AlertEvent.State state) {
+        return switch (state) {
+            case PENDING -> EventType.ALERT_PENDING;
+            case FIRING -> EventType.ALERT_FIRING;
+            case RESOLVED -> EventType.ALERT_RESOLVED;
+        };
+    }
+}
