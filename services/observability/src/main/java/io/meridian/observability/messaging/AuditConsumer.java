@@ -8,12 +8,14 @@ import io.meridian.observability.persistence.AuditIndex;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Indexes every service's audit records from {@code fleet.audit.v1} (one shared group: each record is
- * stored once, idempotently by its id). An unreadable record goes to {@code fleet.audit.v1.dlq}.
+ * stored once, idempotently by its id). An unreadable record goes to {@code fleet.audit.v1.dlq}; a failing
+ * database is retried with back-off (about five minutes) before a record is given up to the dead letters.
  */
 public class AuditConsumer {
 
@@ -40,7 +42,12 @@ public class AuditConsumer {
             throw new UnreadableEventException(
                     "audit record " + event.id() + " lacks id, actor, action, target," + " outcome or time");
         }
+        // A database that is away for a while delays indexing rather than dead-lettering readable records.
         return index.store(event.id(), audit)
+                .onFailure()
+                .retry()
+                .withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30))
+                .atMost(20)
                 .invoke(added -> {
                     if (added) {
                         indexed.increment();
