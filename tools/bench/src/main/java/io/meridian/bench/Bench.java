@@ -62,9 +62,11 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !args[0].equals("inventory")) {
+        if (args.length == 0 || !(args[0].equals("inventory") || args[0].equals("observability"))) {
             System.err.println(
-                    "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--drifts D] [--keep-stack]");
+                    "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--drifts D] [--keep-stack]\n"
+                            + "       bench observability [--clusters N] [--objects M] [--seconds S] [--rules R]"
+                            + " [--keep-stack]");
             System.exit(2);
         }
         Map<String, String> options = new HashMap<>();
@@ -73,7 +75,12 @@ public final class Bench {
             boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
             options.put(key, flag ? "true" : args[++i]);
         }
-        new Bench(options).inventory();
+        Bench bench = new Bench(options);
+        if (args[0].equals("observability")) {
+            new ObservabilityBench(bench.repo, options).run();
+        } else {
+            bench.inventory();
+        }
     }
 
     private int option(String name, int fallback) {
