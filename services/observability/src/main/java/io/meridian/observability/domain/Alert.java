@@ -85,6 +85,27 @@ public record Alert(
                 acknowledgedAt);
     }
 
+    /** Equal but for the value and the annotations rendered from it. */
+    public boolean sameAs(Alert other) {
+        return new Alert(
+                        fingerprint,
+                        rule,
+                        severity,
+                        labels,
+                        other.annotations,
+                        other.value,
+                        state,
+                        activeSince,
+                        firedAt,
+                        resolvedAt,
+                        published,
+                        silencedBy,
+                        inhibitedBy,
+                        acknowledgedBy,
+                        acknowledgedAt)
+                .equals(other);
+    }
+
     public Alert acknowledged(String by, Instant at) {
         return new Alert(
                 fingerprint,

@@ -138,7 +138,10 @@ public final class AlertLifecycle {
                         List.of());
                 announcements.add(decided.toEvent());
             }
-            if (!decided.equals(active.get(decided.fingerprint()))) {
+            Alert before = active.get(decided.fingerprint());
+            // A standing alert whose value merely moved is not rewritten every evaluation (thousands of rows
+            // at fleet scale); its value is refreshed with its next transition.
+            if (before == null || !decided.sameAs(before)) {
                 changed.add(decided);
             }
         }

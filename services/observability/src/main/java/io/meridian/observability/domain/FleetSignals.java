@@ -84,9 +84,10 @@ public final class FleetSignals {
         long freshAfter = now.toEpochMilli() - settings.staleness().toMillis();
         for (SeriesStore.SeriesView s : store.select(
                 NODE_CONDITION,
-                id -> id.cluster().equals(cluster)
-                        && "Ready".equals(id.labels().get("condition"))
-                        && "true".equals(id.labels().get("status")))) {
+                cluster,
+                id -> "Ready".equals(id.labels().get("condition"))
+                        && "true".equals(id.labels().get("status")),
+                true)) {
             var latest = s.latest().orElseThrow();
             if (requireFresh && latest.timeMillis() < freshAfter) {
                 continue;
@@ -120,7 +121,7 @@ public final class FleetSignals {
         long freshAfter = now.toEpochMilli() - settings.staleness().toMillis();
         double sum = 0;
         boolean any = false;
-        for (SeriesStore.SeriesView s : store.select(metric, id -> id.cluster().equals(cluster))) {
+        for (SeriesStore.SeriesView s : store.select(metric, cluster, id -> true, true)) {
             var latest = s.latest().orElseThrow();
             if (latest.timeMillis() >= freshAfter) {
                 sum += latest.value();
@@ -147,8 +148,7 @@ public final class FleetSignals {
         long from = now.toEpochMilli() - settings.crashLoopWindow().toMillis();
         long freshAfter = now.toEpochMilli() - settings.staleness().toMillis();
         for (ClusterSnapshot c : fleet.clusters()) {
-            for (SeriesStore.SeriesView s :
-                    store.select(RESTARTS, id -> id.cluster().equals(c.clusterId()))) {
+            for (SeriesStore.SeriesView s : store.select(RESTARTS, c.clusterId(), id -> true)) {
                 if (s.latest().orElseThrow().timeMillis() < freshAfter) {
                     continue;
                 }
@@ -223,7 +223,11 @@ public final class FleetSignals {
         long freshAfter = now.toEpochMilli() - settings.staleness().toMillis();
         long from = now.toEpochMilli() - (range == null ? 0 : range.toMillis());
         List<Observation> out = new ArrayList<>();
-        for (SeriesStore.SeriesView s : store.select(metric, id -> true)) {
+        List<SeriesStore.SeriesView> selected = new ArrayList<>();
+        for (ClusterSnapshot c : fleet.clusters()) {
+            selected.addAll(store.select(metric, c.clusterId(), id -> true, !increase));
+        }
+        for (SeriesStore.SeriesView s : selected) {
             var latest = s.latest().orElseThrow();
             if (latest.timeMillis() < freshAfter) {
                 continue;

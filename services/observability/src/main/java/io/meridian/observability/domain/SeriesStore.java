@@ -61,7 +61,9 @@ public final class SeriesStore {
         private final ArrayDeque<Point> points = new ArrayDeque<>();
     }
 
-    private final Map<String, Map<SeriesId, Series>> byMetric = new ConcurrentHashMap<>();
+    /** Metric name -> cluster -> series: rules and health read one metric of one cluster at a time. */
+    private final Map<String, Map<String, Map<SeriesId, Series>>> byMetric = new ConcurrentHashMap<>();
+
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final int maxSeries;
@@ -77,7 +79,8 @@ public final class SeriesStore {
         if (!Double.isFinite(value)) {
             return false;
         }
-        Map<SeriesId, Series> series = byMetric.computeIfAbsent(id.metric(), m -> new ConcurrentHashMap<>());
+        Map<SeriesId, Series> series = byMetric.computeIfAbsent(id.metric(), m -> new ConcurrentHashMap<>())
+                .computeIfAbsent(id.cluster(), c -> new ConcurrentHashMap<>());
         Series s = series.get(id);
         if (s == null) {
             if (size.get() >= maxSeries) {
@@ -111,21 +114,23 @@ public final class SeriesStore {
     public int prune(long nowMillis) {
         long cutoff = nowMillis - windowMillis;
         int removed = 0;
-        for (Map<SeriesId, Series> series : byMetric.values()) {
-            Iterator<Map.Entry<SeriesId, Series>> it = series.entrySet().iterator();
-            while (it.hasNext()) {
-                Series s = it.next().getValue();
-                boolean empty;
-                synchronized (s) {
-                    while (!s.points.isEmpty() && s.points.getFirst().timeMillis() < cutoff) {
-                        s.points.removeFirst();
+        for (Map<String, Map<SeriesId, Series>> clusters : byMetric.values()) {
+            for (Map<SeriesId, Series> series : clusters.values()) {
+                Iterator<Map.Entry<SeriesId, Series>> it = series.entrySet().iterator();
+                while (it.hasNext()) {
+                    Series s = it.next().getValue();
+                    boolean empty;
+                    synchronized (s) {
+                        while (!s.points.isEmpty() && s.points.getFirst().timeMillis() < cutoff) {
+                            s.points.removeFirst();
+                        }
+                        empty = s.points.isEmpty();
                     }
-                    empty = s.points.isEmpty();
-                }
-                if (empty) {
-                    it.remove();
-                    size.decrementAndGet();
-                    removed++;
+                    if (empty) {
+                        it.remove();
+                        size.decrementAndGet();
+                        removed++;
+                    }
                 }
             }
         }
@@ -134,36 +139,60 @@ public final class SeriesStore {
 
     /** Forgets every series of a cluster, e.g. when it is deregistered. */
     public void forgetCluster(String cluster) {
-        for (Map<SeriesId, Series> series : byMetric.values()) {
-            series.keySet().removeIf(id -> {
-                if (id.cluster().equals(cluster)) {
-                    size.decrementAndGet();
-                    return true;
-                }
-                return false;
-            });
+        for (Map<String, Map<SeriesId, Series>> clusters : byMetric.values()) {
+            Map<SeriesId, Series> gone = clusters.remove(cluster);
+            if (gone != null) {
+                size.addAndGet(-gone.size());
+            }
         }
     }
 
-    /** The series of a metric whose cluster and labels match. */
+    /** The series of a metric whose cluster and labels match, with their points in the window. */
     public List<SeriesView> select(String metric, Predicate<SeriesId> match) {
-        Map<SeriesId, Series> series = byMetric.get(metric);
+        Map<String, Map<SeriesId, Series>> clusters = byMetric.get(metric);
+        if (clusters == null) {
+            return List.of();
+        }
+        List<SeriesView> out = new ArrayList<>();
+        clusters.values().forEach(series -> collect(series, match, false, out));
+        return out;
+    }
+
+    /** The series of a metric of one cluster whose labels match, with their points in the window. */
+    public List<SeriesView> select(String metric, String cluster, Predicate<SeriesId> match) {
+        return select(metric, cluster, match, false);
+    }
+
+    /**
+     * Like {@link #select(String, String, Predicate)}; with {@code latestOnly} each view holds only its newest
+     * point, which is all most signals need and saves copying the window.
+     */
+    public List<SeriesView> select(String metric, String cluster, Predicate<SeriesId> match, boolean latestOnly) {
+        Map<String, Map<SeriesId, Series>> clusters = byMetric.get(metric);
+        Map<SeriesId, Series> series = clusters == null ? null : clusters.get(cluster);
         if (series == null) {
             return List.of();
         }
         List<SeriesView> out = new ArrayList<>();
+        collect(series, match, latestOnly, out);
+        return out;
+    }
+
+    private static void collect(
+            Map<SeriesId, Series> series, Predicate<SeriesId> match, boolean latestOnly, List<SeriesView> out) {
         series.forEach((id, s) -> {
             if (match.test(id)) {
                 List<Point> copy;
                 synchronized (s) {
-                    copy = List.copyOf(s.points);
+                    copy = s.points.isEmpty()
+                            ? List.of()
+                            : latestOnly ? List.of(s.points.getLast()) : List.copyOf(s.points);
                 }
                 if (!copy.isEmpty()) {
                     out.add(new SeriesView(id, copy));
                 }
             }
         });
-        return out;
     }
 
     public int size() {

@@ -11,6 +11,7 @@ import io.meridian.observability.domain.BuiltInRules;
 import io.meridian.observability.domain.RuleEvaluator;
 import io.meridian.observability.messaging.FleetCatchUp;
 import io.meridian.observability.persistence.AlertStore;
+import io.meridian.observability.persistence.Await;
 import io.meridian.observability.persistence.RuleStore;
 import io.meridian.observability.persistence.SilenceStore;
 import io.micrometer.core.instrument.Counter;
@@ -91,64 +92,64 @@ public class AlertEvaluator {
             every = "${meridian.observability.alerts.evaluation-interval}",
             delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
+    void scheduled() {
         // Judging before the fleet view and the series have been read back would resolve every alert.
         if (!catchUp.caughtUp()
                 || clock.instant().isBefore(startedAt.plus(config.alerts().startupGrace()))) {
-            return Uni.createFrom().voidItem();
+            return;
         }
-        return evaluate()
-                .onFailure()
-                .invoke(e -> LOG.warnf("alert evaluation failed: %s", e.toString()))
-                .onFailure()
-                .recoverWithNull()
-                .replaceWithVoid();
+        try {
+            evaluate();
+        } catch (RuntimeException e) {
+            LOG.warnf("alert evaluation failed: %s", e.toString());
+        }
     }
 
-    /** One evaluation; the number of announcements, or -1 when another replica holds the turn. */
-    public Uni<Integer> evaluate() {
+    /**
+     * One evaluation, on the calling (worker) thread: the rules are judged over the fleet off the event loop,
+     * then the step is stored and announced in one transaction. Returns the number of announcements, or -1
+     * when another replica holds the turn.
+     */
+    public int evaluate() {
         long t0 = System.nanoTime();
-        return sessions.withTransaction(session -> session.createNativeQuery(
-                                "SELECT pg_try_advisory_xact_lock(:key)", Boolean.class)
-                        .setParameter("key", LOCK_KEY)
-                        .getSingleResult()
-                        .chain(locked ->
-                                locked ? evaluate(session) : Uni.createFrom().item(-1)))
-                .invoke(n -> duration.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS));
+        List<AlertRule> all = new ArrayList<>(BuiltInRules.of(builtIns));
+        all.addAll(Await.on(rules::all));
+        Instant now = clock.instant();
+        List<AlertLifecycle.RuleResult> results = evaluator.evaluateAll(all, now);
+        int announcedNow = Await.on(() -> sessions.withTransaction(session -> session.createNativeQuery(
+                        "SELECT pg_try_advisory_xact_lock(:key)", Boolean.class)
+                .setParameter("key", LOCK_KEY)
+                .getSingleResult()
+                .chain(locked ->
+                        locked ? apply(session, results, now) : Uni.createFrom().item(-1))));
+        duration.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        return announcedNow;
     }
 
-    private Uni<Integer> evaluate(Mutiny.Session session) {
-        return rules.all(session)
-                .chain(custom -> silences.current(session, false)
-                        .chain(muting -> alerts.active(session).chain(active -> {
-                            Instant now = clock.instant();
-                            List<AlertLifecycle.RuleResult> results = new ArrayList<>();
-                            List<AlertRule> all = new ArrayList<>(BuiltInRules.of(builtIns));
-                            all.addAll(custom);
-                            for (AlertRule rule : all) {
-                                results.add(new AlertLifecycle.RuleResult(rule, evaluator.holding(rule, now)));
-                            }
-                            AlertLifecycle.Step step =
-                                    AlertLifecycle.step(active, results, muting, BuiltInRules.inhibitions(), now);
-                            Uni<Void> chain = Uni.createFrom().voidItem();
-                            for (Alert changed : step.changed()) {
-                                chain = chain.chain(() -> alerts.save(session, changed));
-                            }
-                            for (AlertEvent event : step.announcements()) {
-                                chain = chain.chain(() -> outbox.append(
-                                                session, typeOf(event.state()), event.key(), event.alertName(), event)
-                                        .invoke(() -> LOG.infof(
-                                                "alert %s %s %s (cluster %s)",
-                                                event.alertName(),
-                                                event.fingerprint(),
-                                                event.state().name().toLowerCase(java.util.Locale.ROOT),
-                                                event.clusterId()))
-                                        .replaceWithVoid());
-                            }
-                            return chain.invoke(() -> announced.increment(
-                                            step.announcements().size()))
-                                    .replaceWith(step.announcements().size());
-                        })));
+    private Uni<Integer> apply(Mutiny.Session session, List<AlertLifecycle.RuleResult> results, Instant now) {
+        return silences.current(session, false)
+                .chain(muting -> alerts.active(session).chain(active -> {
+                    AlertLifecycle.Step step =
+                            AlertLifecycle.step(active, results, muting, BuiltInRules.inhibitions(), now);
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Alert changed : step.changed()) {
+                        chain = chain.chain(() -> alerts.save(session, changed));
+                    }
+                    for (AlertEvent event : step.announcements()) {
+                        chain = chain.chain(() -> outbox.append(
+                                        session, typeOf(event.state()), event.key(), event.alertName(), event)
+                                .invoke(() -> LOG.infof(
+                                        "alert %s %s %s (cluster %s)",
+                                        event.alertName(),
+                                        event.fingerprint(),
+                                        event.state().name().toLowerCase(java.util.Locale.ROOT),
+                                        event.clusterId()))
+                                .replaceWithVoid());
+                    }
+                    return chain.invoke(() ->
+                                    announced.increment(step.announcements().size()))
+                            .replaceWith(step.announcements().size());
+                }));
     }
 
     static EventType typeOf(AlertEvent.State state) {

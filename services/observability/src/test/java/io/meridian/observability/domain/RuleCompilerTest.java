@@ -131,6 +131,54 @@ class RuleCompilerTest {
     }
 
     @Test
+    void rulesSharingASelectionAreJudgedEachByItsOwnMatchersAndThreshold() {
+        FleetView fleet = new FleetView();
+        fleet.cluster(snapshot("c1", ClusterPhase.Ready));
+        SeriesStore store = new SeriesStore(100, 600_000);
+        long t = NOW.toEpochMilli();
+        store.append(
+                new SeriesStore.SeriesId("c1", "container_cpu_usage_cores", Map.of("namespace", "pay", "pod", "a")),
+                t,
+                0.7);
+        store.append(
+                new SeriesStore.SeriesId("c1", "container_cpu_usage_cores", Map.of("namespace", "web", "pod", "b")),
+                t,
+                0.2);
+        var evaluator = new RuleEvaluator(new FleetSignals(fleet, store, settings()));
+        var low = metricRule("Low", 0.1, List.of());
+        var high = metricRule("High", 0.5, List.of());
+        var webOnly = metricRule("Web", 0.1, List.of(new RuleSpec.MatcherSpec("namespace", "=", "web")));
+
+        var results = evaluator.evaluateAll(List.of(low, high, webOnly), NOW);
+
+        assertThat(results).extracting(r -> r.holding().size()).containsExactly(2, 1, 1);
+        assertThat(results.get(2).holding().getFirst().labels()).containsEntry("namespace", "web");
+        assertThat(results.get(1).holding()).isEqualTo(evaluator.holding(high, NOW));
+    }
+
+    private static AlertRule metricRule(String name, double threshold, List<RuleSpec.MatcherSpec> matchers) {
+        return RuleCompiler.compile(
+                        new RuleSpec(
+                                name,
+                                new RuleSpec.ConditionSpec(
+                                        null,
+                                        "container_cpu_usage_cores",
+                                        null,
+                                        null,
+                                        matchers,
+                                        "sum",
+                                        List.of("namespace")),
+                                ">",
+                                threshold,
+                                null,
+                                null,
+                                null,
+                                "s"),
+                        false)
+                .rule();
+    }
+
+    @Test
     void builtInSignalsReadStatusMetricsAndStaleness() {
         FleetView fleet = new FleetView();
         fleet.cluster(snapshot("c1", ClusterPhase.Ready));
