@@ -42,6 +42,9 @@ public class AlertEvaluator {
     /** Advisory lock key of the evaluator ("obs-alrt"). */
     static final long LOCK_KEY = 0x6f62732d616c7274L;
 
+    /** Alert changes stored per evaluation; see {@link #bounded}. */
+    static final int MAX_CHANGES = 500;
+
     private final Mutiny.SessionFactory sessions;
     private final RuleStore rules;
     private final SilenceStore silences;
@@ -129,8 +132,9 @@ public class AlertEvaluator {
     private Uni<Integer> apply(Mutiny.Session session, List<AlertLifecycle.RuleResult> results, Instant now) {
         return silences.current(session, false)
                 .chain(muting -> alerts.active(session).chain(active -> {
-                    AlertLifecycle.Step step =
+                    AlertLifecycle.Step whole =
                             AlertLifecycle.step(active, results, muting, BuiltInRules.inhibitions(), now);
+                    AlertLifecycle.Step step = bounded(whole);
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (Alert changed : step.changed()) {
                         chain = chain.chain(() -> alerts.save(session, changed));
@@ -150,6 +154,28 @@ public class AlertEvaluator {
                                     announced.increment(step.announcements().size()))
                             .replaceWith(step.announcements().size());
                 }));
+    }
+
+    /**
+     * At most {@link #MAX_CHANGES} alert changes per transaction: a new rule matching thousands of series
+     * would otherwise write for longer than the database timeout and never commit. The rest are not stored,
+     * so the next evaluations find them again and take the next share.
+     */
+    static AlertLifecycle.Step bounded(AlertLifecycle.Step step) {
+        if (step.changed().size() <= MAX_CHANGES) {
+            return step;
+        }
+        List<Alert> kept = step.changed().subList(0, MAX_CHANGES);
+        java.util.Set<String> fingerprints = new java.util.HashSet<>();
+        kept.forEach(a -> fingerprints.add(a.fingerprint()));
+        LOG.infof(
+                "%d alert changes in one evaluation; storing %d now, the rest in the next evaluations",
+                step.changed().size(), MAX_CHANGES);
+        return new AlertLifecycle.Step(
+                List.copyOf(kept),
+                step.announcements().stream()
+                        .filter(e -> fingerprints.contains(e.fingerprint()))
+                        .toList());
     }
 
     static EventType typeOf(AlertEvent.State state) {
