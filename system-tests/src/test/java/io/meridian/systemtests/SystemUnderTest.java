@@ -133,6 +133,13 @@ public final class SystemUnderTest {
                             // identity looks subjects up with its client's service account (the realm's dev secret).
                             ? Map.of("QUARKUS_OIDC_CREDENTIALS_SECRET", "meridian-identity-secret")
                             : Map.of();
+            if (service == Service.OBSERVABILITY) {
+                // Faster loops than production, so a scenario sees scrapes and alert transitions within seconds.
+                properties.put("meridian.observability.scrape.interval", "5s");
+                properties.put("meridian.observability.alerts.evaluation-interval", "2s");
+                properties.put("meridian.observability.alerts.startup-grace", "10s");
+                properties.put("meridian.observability.alerts.node-not-ready-for", "5s");
+            }
             services.put(service, ServiceProcess.start(repo, stack.logs(), service, properties, environment));
         }
         // The fleet seeds its clusters while the services boot.

@@ -18,4 +18,9 @@ class ObservabilityServiceTest extends ServiceBaselineTest {
     protected String serviceName() {
         return "observability";
     }
+
+    @Override
+    protected String schemaVersion() {
+        return "11";
+    }
 }

@@ -61,12 +61,13 @@ public final class Bench {
                 .normalize();
     }
 
-    private static final List<String> COMMANDS = List.of("inventory", "identity", "policy", "cost");
+    private static final List<String> COMMANDS = List.of("inventory", "identity", "policy", "cost", "observability");
     private static final String USAGE =
             "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--drifts D] [--keep-stack]\n"
                     + "       bench identity [--clusters N] [--objects M] [--rounds R] [--keep-stack]\n"
                     + "       bench policy [--clusters N] [--objects M] [--probes P] [--keep-stack]\n"
-                    + "       bench cost [--pods N] [--windows W] [--clusters C] [--rounds R]";
+                    + "       bench cost [--pods N] [--windows W] [--clusters C] [--rounds R]\n"
+                    + "       bench observability [--clusters N] [--objects M] [--seconds S] [--rules R] [--keep-stack]";
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !COMMANDS.contains(args[0])) {
@@ -81,6 +82,7 @@ public final class Bench {
         }
         Bench bench = new Bench(options);
         switch (args[0]) {
+            case "observability" -> new ObservabilityBench(bench.repo, options).run();
             case "identity" -> new IdentityBench(options, bench.repo).run();
             case "cost" -> new CostBench(options).run();
             case "policy" ->

@@ -1,0 +1,120 @@
+package io.meridian.observability.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Observability's settings ({@code meridian.observability.*}). */
+@ConfigMapping(prefix = "meridian.observability")
+public interface ObservabilityConfig {
+
+    Scrape scrape();
+
+    Series series();
+
+    Alerts alerts();
+
+    Audit audit();
+
+    /** Scraping of the clusters' metrics endpoints. */
+    interface Scrape {
+        /** How often each owned cluster is scraped. */
+        @WithDefault("15s")
+        Duration interval();
+
+        /** Longest time one scrape may take; a slower endpoint counts as failed. */
+        @WithDefault("5s")
+        Duration timeout();
+
+        /** Scrapes in flight at once; a slow endpoint holds one slot, never the others. */
+        @WithDefault("8")
+        int concurrency();
+
+        /** Largest exposition accepted, in bytes. */
+        @WithDefault("33554432")
+        int maxBytes();
+    }
+
+    /** The in-memory series store. */
+    interface Series {
+        /** Most series kept; new series beyond are dropped and counted. */
+        @WithDefault("200000")
+        int maxSeries();
+
+        /** How far back points are kept per series; must cover the crash-loop window. */
+        @WithDefault("20m")
+        Duration window();
+
+        /** A series whose newest sample is older than this no longer counts. */
+        @WithDefault("5m")
+        Duration staleness();
+    }
+
+    /** Alert evaluation and the built-in rules' tunables. */
+    interface Alerts {
+        /** How often the rules are evaluated. */
+        @WithDefault("10s")
+        Duration evaluationInterval();
+
+        /**
+         * No evaluation before this long after start: the series store refills from the next scrapes, and
+         * judging without them would resolve metric-based alerts only to fire them again.
+         */
+        @WithDefault("45s")
+        Duration startupGrace();
+
+        /** How long resolved alerts stay listed. */
+        @WithDefault("P7D")
+        Duration resolvedRetention();
+
+        @WithDefault("0s")
+        Duration clusterUnreachableFor();
+
+        @WithDefault("1m")
+        Duration nodeNotReadyFor();
+
+        @WithDefault("0.85")
+        double highCpuThreshold();
+
+        @WithDefault("5m")
+        Duration highCpuFor();
+
+        @WithDefault("0.9")
+        double highMemoryThreshold();
+
+        @WithDefault("5m")
+        Duration highMemoryFor();
+
+        /** Restarts within the crash-loop window that make a container crash-looping. */
+        @WithDefault("1")
+        double crashLoopRestarts();
+
+        @WithDefault("15m")
+        Duration crashLoopWindow();
+
+        @WithDefault("0s")
+        Duration crashLoopFor();
+
+        /** Open violations on one cluster above which PolicyViolations fires. */
+        @WithDefault("10")
+        double policyViolationsThreshold();
+
+        @WithDefault("1m")
+        Duration syncFailedFor();
+
+        /** How long a budget threshold event stands without a newer one. */
+        @WithDefault("24h")
+        Duration budgetEventTtl();
+    }
+
+    /** The audit index. */
+    interface Audit {
+        /** Records older than this are purged. */
+        @WithDefault("P365D")
+        Duration retention();
+
+        /** How often records past the retention are purged. */
+        @WithDefault("1h")
+        Duration purgeInterval();
+    }
+}

@@ -1,0 +1,2 @@
+/** Observability's configuration mapping. */
+package io.meridian.observability.config;

@@ -1,0 +1,39 @@
+package io.meridian.observability.domain;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** A validated alert rule: when the condition compared with the threshold holds for {@code forDuration}, it fires. */
+public record AlertRule(
+        String name,
+        Condition condition,
+        Comparison op,
+        double threshold,
+        Duration forDuration,
+        String severity,
+        Map<String, String> labels,
+        String summary,
+        boolean builtIn,
+        RuleSpec spec) {
+
+    public AlertRule {
+        labels = Map.copyOf(labels);
+    }
+
+    /** What a rule looks at. */
+    public sealed interface Condition permits SignalCondition, MetricCondition {}
+
+    /** A fleet signal, optionally narrowed by matchers. */
+    public record SignalCondition(Signal signal, List<LabelMatcher> matchers) implements Condition {}
+
+    /** A scraped metric's latest value or increase over {@code range}, optionally aggregated by labels. */
+    public record MetricCondition(
+            String metric,
+            boolean increase,
+            Duration range,
+            List<LabelMatcher> matchers,
+            Aggregation aggregate,
+            List<String> by)
+            implements Condition {}
+}

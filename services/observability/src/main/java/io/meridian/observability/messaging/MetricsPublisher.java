@@ -1,0 +1,83 @@
+package io.meridian.observability.messaging;
+
+import io.meridian.contracts.CloudEvent;
+import io.meridian.contracts.EventJson;
+import io.meridian.contracts.EventType;
+import io.meridian.contracts.kafka.CloudEventHeaders;
+import io.meridian.contracts.kafka.ClusterKeyPartitioner;
+import io.meridian.contracts.metrics.MetricsBatch;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Publishes one {@code MetricsBatch} per scrape on {@code fleet.metrics.v1}, keyed and partitioned by
+ * clusterId. Straight to Kafka, not through the outbox: a scrape changes no database state, so there is
+ * no write for the event to be atomic with, and a lost batch is replaced by the next scrape.
+ */
+@ApplicationScoped
+public class MetricsPublisher {
+
+    private static final URI SOURCE = URI.create("/meridian/observability");
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final Clock clock;
+
+    MetricsPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, Clock clock) {
+        this.clock = clock;
+        this.producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.CLIENT_ID_CONFIG,
+                        "observability-metrics",
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20,
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        "lz4",
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        8 * 1024 * 1024,
+                        ProducerConfig.PARTITIONER_CLASS_CONFIG,
+                        ClusterKeyPartitioner.class.getName()),
+                new StringSerializer(),
+                new ByteArraySerializer());
+    }
+
+    public CompletableFuture<Void> publish(MetricsBatch batch) {
+        CloudEvent event = CloudEvent.of(
+                EventType.METRICS_SAMPLED,
+                SOURCE,
+                batch.clusterId(),
+                OffsetDateTime.now(clock),
+                EventJson.write(batch));
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(EventType.METRICS_SAMPLED.topic().topicName(), batch.key(), event.data());
+        CloudEventHeaders.write(event, record.headers());
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                sent.completeExceptionally(error);
+            } else {
+                sent.complete(null);
+            }
+        });
+        return sent;
+    }
+
+    void close(@Observes ShutdownEvent shutdown) {
+        producer.close(java.time.Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,210 @@
+package io.meridian.observability.reconcile;
+
+import io.meridian.contracts.cluster.ClusterSnapshot;
+import io.meridian.contracts.metrics.MetricsBatch;
+import io.meridian.contracts.metrics.Sample;
+import io.meridian.observability.config.ObservabilityConfig;
+import io.meridian.observability.domain.ExpositionParser;
+import io.meridian.observability.domain.FleetView;
+import io.meridian.observability.messaging.MetricsPublisher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Scrapes the metrics endpoint of every cluster this replica owns, once per interval, on a bounded pool:
+ * at most {@code concurrency} scrapes run at once, each bounded by the timeout, and a cluster whose
+ * previous scrape is still running is skipped rather than queued, so a slow endpoint never holds up the
+ * others. Each successful scrape becomes one MetricsBatch on fleet.metrics.v1.
+ */
+@ApplicationScoped
+public class MetricsScraper {
+
+    private static final Logger LOG = Logger.getLogger(MetricsScraper.class);
+
+    /** The last scrape of a cluster, for the health API and logs. */
+    public record ScrapeStatus(
+            Instant lastAttempt, Instant lastSuccess, String lastError, int consecutiveFailures, int lastSamples) {}
+
+    private final FleetView fleet;
+    private final ClusterOwnership ownership;
+    private final MetricsPublisher publisher;
+    private final ObservabilityConfig config;
+    private final Clock clock;
+    private final HttpClient http;
+    private final ExecutorService pool;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<String, ScrapeStatus> status = new ConcurrentHashMap<>();
+    private final Timer duration;
+    private final Counter failures;
+    private final Counter samples;
+    private final Counter skipped;
+
+    MetricsScraper(
+            FleetView fleet,
+            ClusterOwnership ownership,
+            MetricsPublisher publisher,
+            ObservabilityConfig config,
+            Clock clock,
+            MeterRegistry registry) {
+        this.fleet = fleet;
+        this.ownership = ownership;
+        this.publisher = publisher;
+        this.config = config;
+        this.clock = clock;
+        int concurrency = Math.max(1, config.scrape().concurrency());
+        // Platform threads on purpose: the scrape is blocking HTTP and parsing, off the event loop.
+        this.pool = Executors.newFixedThreadPool(
+                concurrency, Thread.ofPlatform().daemon().name("scrape-", 0).factory());
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(config.scrape().timeout())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        this.duration = Timer.builder("meridian.observability.scrape.duration")
+                .description("Time to scrape, parse and publish one cluster's metrics")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.failures = Counter.builder("meridian.observability.scrape.failures")
+                .description("Scrapes that failed: unreachable endpoint, timeout, bad status or unparseable text")
+                .register(registry);
+        this.samples = Counter.builder("meridian.observability.scrape.samples")
+                .description("Samples published on fleet.metrics.v1")
+                .register(registry);
+        this.skipped = Counter.builder("meridian.observability.scrape.skipped")
+                .description("Scrapes skipped because the previous one of the cluster was still running")
+                .register(registry);
+    }
+
+    @Scheduled(
+            every = "${meridian.observability.scrape.interval}",
+            delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        for (ClusterSnapshot cluster : fleet.clusters()) {
+            if (cluster.metricsUrl() == null
+                    || cluster.metricsUrl().isBlank()
+                    || !ownership.owns(cluster.clusterId())) {
+                continue;
+            }
+            if (!inFlight.add(cluster.clusterId())) {
+                skipped.increment();
+                continue;
+            }
+            try {
+                pool.execute(() -> {
+                    try {
+                        scrape(cluster.clusterId(), cluster.metricsUrl());
+                    } finally {
+                        inFlight.remove(cluster.clusterId());
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                inFlight.remove(cluster.clusterId());
+            }
+        }
+        status.keySet().removeIf(id -> fleet.cluster(id).isEmpty() || !ownership.owns(id));
+    }
+
+    /** Scrapes one cluster now, on the calling thread. */
+    void scrape(String clusterId, String url) {
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        ScrapeStatus previous = status.get(clusterId);
+        try {
+            String text = fetch(url);
+            ExpositionParser.Exposition exposition = ExpositionParser.parse(text);
+            List<Sample> batch = new ArrayList<>(exposition.samples().size());
+            for (ExpositionParser.ParsedSample s : exposition.samples()) {
+                if (!Double.isFinite(s.value())) {
+                    continue; // JSON cannot carry NaN or infinities; the contract says finite values only
+                }
+                Instant at = s.timestampMillis() == null ? started : Instant.ofEpochMilli(s.timestampMillis());
+                batch.add(new Sample(s.metric(), s.labels(), s.value(), at));
+            }
+            publisher
+                    .publish(new MetricsBatch(clusterId, started, batch))
+                    .get(config.scrape().timeout().toMillis(), TimeUnit.MILLISECONDS);
+            samples.increment(batch.size());
+            status.put(clusterId, new ScrapeStatus(started, started, null, 0, batch.size()));
+            if (previous != null && previous.consecutiveFailures() > 0) {
+                LOG.infof(
+                        "cluster %s: metrics scrape works again after %d failures",
+                        clusterId, previous.consecutiveFailures());
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            failures.increment();
+            int failed = previous == null ? 1 : previous.consecutiveFailures() + 1;
+            String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            status.put(
+                    clusterId,
+                    new ScrapeStatus(started, previous == null ? null : previous.lastSuccess(), reason, failed, 0));
+            if (failed == 1 || failed % 20 == 0) {
+                // The URL may carry a token in its query: log the cluster, never the URL.
+                LOG.warnf("cluster %s: metrics scrape failed (%d in a row): %s", clusterId, failed, reason);
+            }
+        } finally {
+            duration.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private String fetch(String url) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(config.scrape().timeout())
+                .header("Accept", "text/plain;version=0.0.4;q=1,*/*;q=0.1")
+                .GET()
+                .build();
+        // One deadline for the whole response, body included: an endpoint that trickles its body is as
+        // slow as one that never answers.
+        var pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response;
+        try {
+            response = pending.get(config.scrape().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            pending.cancel(true);
+            throw new IOException(
+                    "no complete answer within " + config.scrape().timeout().toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("HTTP " + response.statusCode());
+        }
+        if (response.body().length > config.scrape().maxBytes()) {
+            throw new IOException("exposition larger than " + config.scrape().maxBytes() + " bytes");
+        }
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    public Optional<ScrapeStatus> status(String clusterId) {
+        return Optional.ofNullable(status.get(clusterId));
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        pool.shutdownNow();
+    }
+}
