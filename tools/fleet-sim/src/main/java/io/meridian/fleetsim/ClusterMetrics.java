@@ -50,6 +50,9 @@ final class ClusterMetrics {
         StringBuilder memory = new StringBuilder();
         StringBuilder restarts = new StringBuilder();
         for (Pod pod : pods) {
+            if (pod.getSpec() == null || pod.getSpec().getNodeName() == null) {
+                continue; // not scheduled (e.g. created by hand without a node): it runs nowhere and uses nothing
+            }
             String ns = pod.getMetadata().getNamespace();
             String name = pod.getMetadata().getName();
             Map<String, Integer> restartCounts = new LinkedHashMap<>();

@@ -143,6 +143,33 @@ class FleetTest {
     }
 
     @Test
+    void aPodCreatedByHandWithoutANodeUsesNothingAndKeepsTheMetricsServed() {
+        String name = "aws-prod-use1-1";
+        var pods = fleet.cluster(name).client().pods().inNamespace("default");
+        pods.resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                        .withNewMetadata()
+                        .withName("unscheduled")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("main")
+                        .withImage("busybox:1.36")
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
+        try {
+            Map<String, Double> series = PrometheusText.parse(fleet.metrics(name), new HashMap<>());
+
+            assertThat(series.keySet())
+                    .anyMatch(s -> s.startsWith("container_cpu_usage_cores{"))
+                    .noneMatch(s -> s.contains("pod=\"unscheduled\""));
+        } finally {
+            pods.withName("unscheduled").delete();
+        }
+    }
+
+    @Test
     void metricsAreValidPrometheusTextThatMovesWithTime() {
         String name = "aws-prod-use1-1";
         Map<String, String> types = new HashMap<>();

@@ -5,6 +5,7 @@ import io.meridian.contracts.EventType;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.ResyncMarker;
 import io.meridian.eventing.inbound.IncomingEvents;
+import io.meridian.eventing.inbound.TransientFailures;
 import io.meridian.identity.domain.ObservedRbac;
 import io.meridian.identity.persistence.ObservedRbacStore;
 import io.smallrye.mutiny.Uni;
@@ -13,7 +14,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * RBAC objects observed on clusters, from {@code fleet.resources.v1}; every other kind is skipped without a database
- * round trip (the key names the kind). Unreadable RBAC records go to {@code fleet.resources.v1.dlq}.
+ * round trip (the key names the kind). A readable record whose processing fails is retried with back-off;
+ * unreadable RBAC records go to {@code fleet.resources.v1.dlq}.
  */
 public class ObservedRbacConsumer {
 
@@ -25,7 +27,7 @@ public class ObservedRbacConsumer {
 
     @Incoming("resources")
     public Uni<Void> onResource(ConsumerRecord<String, byte[]> record) {
-        return Uni.createFrom().item(record).chain(r -> {
+        return TransientFailures.retried(Uni.createFrom().item(record).chain(r -> {
             String key = IncomingEvents.requireKey(r);
             String[] segments = key.split("/", 5);
             if (segments.length == 2 && key.endsWith(ResyncMarker.KEY_SUFFIX)) {
@@ -52,6 +54,6 @@ public class ObservedRbacConsumer {
                 return store.deleted(key);
             }
             return store.observed(key, IncomingEvents.data(event, ObservedResource.class));
-        });
+        }));
     }
 }

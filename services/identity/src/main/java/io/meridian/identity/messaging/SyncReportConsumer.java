@@ -4,6 +4,7 @@ import io.meridian.contracts.CloudEvent;
 import io.meridian.contracts.EventType;
 import io.meridian.contracts.sync.SyncReport;
 import io.meridian.eventing.inbound.IncomingEvents;
+import io.meridian.eventing.inbound.TransientFailures;
 import io.meridian.identity.reconcile.BundleDeclarations;
 import io.meridian.identity.reconcile.GrantStatusTracker;
 import io.smallrye.mutiny.Uni;
@@ -12,8 +13,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Sync reports of identity's bundles from {@code fleet.sync.v1}; other owners' reports and drift events are not
- * identity's concern (drift is repaired by inventory and shows in the next report). Unreadable records go to {@code
- * fleet.sync.v1.dlq}.
+ * identity's concern (drift is repaired by inventory and shows in the next report). A readable record whose
+ * processing fails is retried with back-off (the database may be away for a while); unreadable records go to
+ * {@code fleet.sync.v1.dlq}.
  */
 public class SyncReportConsumer {
 
@@ -25,7 +27,7 @@ public class SyncReportConsumer {
 
     @Incoming("sync")
     public Uni<Void> onSync(ConsumerRecord<String, byte[]> record) {
-        return Uni.createFrom().item(record).chain(r -> {
+        return TransientFailures.retried(Uni.createFrom().item(record).chain(r -> {
             String key = IncomingEvents.requireKey(r);
             if (!key.startsWith(BundleDeclarations.OWNER + "/") || r.value() == null) {
                 return Uni.createFrom().voidItem();
@@ -35,6 +37,6 @@ public class SyncReportConsumer {
                 return Uni.createFrom().voidItem();
             }
             return tracker.reported(IncomingEvents.data(event, SyncReport.class));
-        });
+        }));
     }
 }

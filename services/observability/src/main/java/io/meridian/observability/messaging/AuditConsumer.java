@@ -4,11 +4,11 @@ import io.meridian.contracts.CloudEvent;
 import io.meridian.contracts.audit.AuditRecord;
 import io.meridian.contracts.kafka.UnreadableEventException;
 import io.meridian.eventing.inbound.IncomingEvents;
+import io.meridian.eventing.inbound.TransientFailures;
 import io.meridian.observability.persistence.AuditIndex;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -43,11 +43,7 @@ public class AuditConsumer {
                     "audit record " + event.id() + " lacks id, actor, action, target," + " outcome or time");
         }
         // A database that is away for a while delays indexing rather than dead-lettering readable records.
-        return index.store(event.id(), audit)
-                .onFailure()
-                .retry()
-                .withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30))
-                .atMost(20)
+        return TransientFailures.retried(index.store(event.id(), audit))
                 .invoke(added -> {
                     if (added) {
                         indexed.increment();
