@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Observability against the running fleet: a simulated cluster goes down and ClusterUnreachable fires on
  * fleet.alerts.v1 within 30 s while its node alerts stay inhibited; it comes back and the alert resolves; a
- * silence keeps another outage quiet; the audit index answers with the records inventory emitted.
+ * silence keeps another outage quiet; the audit index answers with the records inventory, identity and policy
+ * emitted.
  */
 @SystemTest
 class ObservabilityScenarioIT {
@@ -195,6 +196,73 @@ class ObservabilityScenarioIT {
                 .extract()
                 .jsonPath();
         assertThat(health.getString("clusters[0].cluster")).isEqualTo(cluster.name());
+    }
+
+    @Test
+    void theAuditIndexFindsTheGrantAndThePolicyChangeOtherServicesRecorded() {
+        String grant = system.as(DemoUser.OPERATOR, Service.IDENTITY)
+                .body(Map.of(
+                        "subject", Map.of("kind", "group", "name", "payments"),
+                        "role", "view",
+                        "scope", Map.of("environment", "dev"),
+                        "namespaces", List.of("default"),
+                        "reason", "observability scenario: the audit index"))
+                .post("/api/v1/grants")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String policy = "audit-index-scenario";
+        system.as(DemoUser.OPERATOR, Service.POLICY)
+                .body(Map.of(
+                        "name",
+                        policy,
+                        "severity",
+                        "low",
+                        "action",
+                        "audit",
+                        "categories",
+                        List.of("reliability"),
+                        "spec",
+                        Map.of(
+                                "matchConstraints",
+                                Map.of(
+                                        "resourceRules",
+                                        List.of(Map.of(
+                                                "apiGroups", List.of("apps"),
+                                                "apiVersions", List.of("v1"),
+                                                "resources", List.of("deployments"),
+                                                "operations", List.of("CREATE", "UPDATE")))),
+                                "validations",
+                                List.of(Map.of(
+                                        "expression", "object.spec.replicas >= 1",
+                                        "message", "a deployment runs at least one replica")))))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(201);
+
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    assertThat(auditOf("Grant/" + grant, "grant.requested").getList("items.service"))
+                            .containsExactly("identity");
+                    JsonPath policyAudit = auditOf("Policy/" + policy, "policy.created");
+                    assertThat(policyAudit.getList("items.service")).containsExactly("policy");
+                    assertThat(policyAudit.getList("items.actor.name")).containsExactly(DemoUser.OPERATOR.username());
+                });
+        system.as(DemoUser.OPERATOR, Service.POLICY).delete("/api/v1/policies/" + policy);
+        system.as(DemoUser.OPERATOR, Service.IDENTITY).delete("/api/v1/grants/" + grant);
+    }
+
+    private JsonPath auditOf(String target, String action) {
+        return system.as(DemoUser.VIEWER, Service.OBSERVABILITY)
+                .queryParam("target", target)
+                .queryParam("action", action)
+                .get("/api/v1/audit")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     /** The index-th cluster of the fleet, registered and Ready, with its metrics scraped at least once. */
