@@ -84,11 +84,10 @@ class ControlApiTest {
         assertThat(down.object()).containsEntry("up", false);
         assertThat(call("GET", "/clusters/" + name + "/metrics", null).status()).isEqualTo(503);
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!cluster.isUp() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(cluster.isUp()).isTrue();
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(cluster::isUp);
         assertThat(cluster.objectCount()).isEqualTo(objects);
         assertThat(cluster.client().namespaces().list().getItems()).isNotEmpty();
 
