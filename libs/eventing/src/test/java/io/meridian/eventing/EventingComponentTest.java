@@ -96,6 +96,36 @@ class EventingComponentTest {
     }
 
     @Test
+    void eventsAppendedTogetherArePublishedEachWithItsOwnKeyAndData() {
+        String name = "batch-" + UUID.randomUUID();
+        given().header("Authorization", Tokens.bearer("olga", Tokens.OPERATOR))
+                .post("/probe/audit-batch/" + name + "?count=1203")
+                .then()
+                .statusCode(200)
+                .body(org.hamcrest.Matchers.equalTo("1203"));
+
+        // 1,203 rows take more than one multi-row statement
+        Awaits.eventually(
+                Duration.ofSeconds(60),
+                () -> assertThat(audit.all().stream().filter(r -> r.key().startsWith("probe/" + name + "-")))
+                        .hasSize(1203));
+        java.util.List<Received> received = audit.all().stream()
+                .filter(r -> r.key().startsWith("probe/" + name + "-"))
+                .toList();
+        java.util.Set<String> indexes = new java.util.HashSet<>();
+        for (Received r : received) {
+            AuditRecord record = EventJson.read(r.value(), AuditRecord.class);
+            String index = record.details().get("index");
+            assertThat(r.key()).isEqualTo("probe/" + name + "-" + index);
+            assertThat(r.header(CloudEventHeaders.SUBJECT)).isEqualTo(name + "-" + index);
+            assertThat(record.action()).isEqualTo("probe.batched");
+            indexes.add(index);
+        }
+        assertThat(indexes).hasSize(1203);
+        assertThat(received.stream().map(r -> r.event().id()).distinct()).hasSize(1203);
+    }
+
+    @Test
     void eventOfARolledBackChangeIsNeverPublished() {
         String rolledBack = "rolled-back-" + UUID.randomUUID();
         String marker = "marker-" + UUID.randomUUID();

@@ -51,6 +51,21 @@ public class AuditTrail {
             AuditRecord.Target target,
             AuditRecord.Outcome outcome,
             Map<String, String> details) {
+        Outbox.Message message = messageAs(actor, action, target, outcome, details);
+        return outbox.append(session, message.type(), message.key(), message.subject(), message.data())
+                .replaceWith((AuditRecord) message.data());
+    }
+
+    /**
+     * The outbox message recording an action of a given actor, for {@link Outbox#appendAll} when one transaction
+     * records many actions.
+     */
+    public Outbox.Message messageAs(
+            AuditRecord.Actor actor,
+            String action,
+            AuditRecord.Target target,
+            AuditRecord.Outcome outcome,
+            Map<String, String> details) {
         AuditRecord record = new AuditRecord(
                 UUID.randomUUID().toString(),
                 actor,
@@ -61,8 +76,7 @@ public class AuditTrail {
                 config.service(),
                 clock.instant(),
                 details);
-        return outbox.append(session, EventType.AUDIT_RECORD_APPENDED, record.key(), target.name(), record)
-                .replaceWith(record);
+        return new Outbox.Message(EventType.AUDIT_RECORD_APPENDED, record.key(), target.name(), record);
     }
 
     /** This service as an actor. */

@@ -3,12 +3,15 @@ package io.meridian.eventing.probe;
 import io.meridian.contracts.audit.AuditRecord;
 import io.meridian.eventing.audit.AuditTrail;
 import io.meridian.eventing.inbound.ProcessedEvents;
+import io.meridian.eventing.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -20,11 +23,13 @@ public class ProbeResource {
     private final Mutiny.SessionFactory sessions;
     private final AuditTrail audit;
     private final ProcessedEvents processed;
+    private final Outbox outbox;
 
-    ProbeResource(Mutiny.SessionFactory sessions, AuditTrail audit, ProcessedEvents processed) {
+    ProbeResource(Mutiny.SessionFactory sessions, AuditTrail audit, ProcessedEvents processed, Outbox outbox) {
         this.sessions = sessions;
         this.audit = audit;
         this.processed = processed;
+        this.outbox = outbox;
     }
 
     /** Audits a change; with {@code fail=true} the transaction rolls back after the audit was written. */
@@ -42,6 +47,23 @@ public class ProbeResource {
                         throw new IllegalStateException("the change failed after it was audited");
                     }
                 }));
+    }
+
+    /** Audits {@code count} changes in one transaction with one multi-row outbox statement. */
+    @POST
+    @Path("/audit-batch/{name}")
+    public Uni<Integer> auditBatch(@PathParam("name") String name, @QueryParam("count") int count) {
+        List<Outbox.Message> messages = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            messages.add(audit.messageAs(
+                    audit.serviceActor(),
+                    "probe.batched",
+                    new AuditRecord.Target("probe", name + "-" + i, name),
+                    AuditRecord.Outcome.success,
+                    Map.of("index", Integer.toString(i))));
+        }
+        return sessions.withTransaction(session -> outbox.appendAll(session, messages))
+                .map(List::size);
     }
 
     @POST
