@@ -199,6 +199,65 @@ class BundleEngineComponentTest {
     }
 
     @Test
+    void driftIsRepairedForKindsInventoryObservesAndForKindsItDoesNot() {
+        // RoleBindings are followed through the connection's own informer; ConfigMaps are not observed, so the
+        // drift watch opens an informer of its own for them.
+        try (MockCluster cluster = registered("bundle-kinds")) {
+            publish(bundle(
+                    "bundle-kinds",
+                    1,
+                    DriftPolicy.REPAIR,
+                    false,
+                    roleBinding("labelled", "shop"),
+                    Map.of(
+                            "apiVersion",
+                            "v1",
+                            "kind",
+                            "ConfigMap",
+                            "metadata",
+                            Map.of("name", "settings", "namespace", "shop"),
+                            "data",
+                            Map.of("mode", "strict"))));
+            awaitReport("bundle-kinds", 1);
+            var configMaps = cluster.client().configMaps().inNamespace("shop");
+            var bindings = cluster.client().rbac().roleBindings().inNamespace("shop");
+
+            configMaps.withName("settings").edit(cm -> {
+                cm.setData(Map.of("mode", "lenient"));
+                return cm;
+            });
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> assertThat(configMaps.withName("settings").get().getData())
+                            .containsEntry("mode", "strict"));
+
+            // Taking Meridian's labels off is drift too, even though the object stays.
+            bindings.withName("labelled").edit(rb -> {
+                rb.getMetadata().setLabels(Map.of("team", "shop"));
+                return rb;
+            });
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> assertThat(bindings.withName("labelled")
+                                    .get()
+                                    .getMetadata()
+                                    .getLabels())
+                            .containsEntry("app.kubernetes.io/managed-by", "meridian")
+                            .containsEntry("meridian.io/owner", OWNER)
+                            .containsEntry("team", "shop"));
+            sync.awaitFirst(
+                    r -> r.event() != null
+                            && r.event().type().equals(EventType.SYNC_DRIFT_REPAIRED.type())
+                            && r.key().equals(OWNER + "/bundle-kinds")
+                            && EventJson.read(r.value(), DriftEvent.class)
+                                    .object()
+                                    .kind()
+                                    .equals("RoleBinding"),
+                    EVENTUALLY);
+        }
+    }
+
+    @Test
     void unmanagedObjectsAreConflictsUnlessAdoptedAndInvalidObjectsFailAlone() {
         try (MockCluster cluster = registered("bundle-conflict")) {
             cluster.client()

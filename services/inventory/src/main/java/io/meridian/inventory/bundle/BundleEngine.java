@@ -12,6 +12,7 @@ import io.meridian.inventory.connect.ClusterConnections;
 import io.meridian.inventory.connect.ClusterOwnership;
 import io.meridian.inventory.persistence.Await;
 import io.meridian.inventory.persistence.BundleStore;
+import io.meridian.inventory.persistence.GroupCommit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -63,6 +64,10 @@ public class BundleEngine {
     // What the database says each key manages, kept after every recorded application so a reconcile needs no
     // read; dropped for a cluster whenever it (re)connects, since another replica may have written meanwhile.
     private final Map<String, List<BundleStore.AppliedObject>> appliedObjects = new ConcurrentHashMap<>();
+    // Clusters whose managed objects were all read into appliedObjects when they connected: a key missing there
+    // has nothing applied, without asking the database.
+    private final java.util.Set<String> appliedLoaded = ConcurrentHashMap.newKeySet();
+    private final GroupCommit<BundleStore.Application> applications;
     private final Map<String, Duration> retryDelay = new ConcurrentHashMap<>();
     private final Map<String, String> states = new ConcurrentHashMap<>();
     private final Map<String, ClusterWriter> writers = new ConcurrentHashMap<>();
@@ -89,7 +94,9 @@ public class BundleEngine {
         this.ownership = ownership;
         this.store = store;
         this.clock = clock;
-        this.driftWatch = new DriftWatch(this::onDrift);
+        this.driftWatch = new DriftWatch(this::onDrift, connections::observing);
+        this.applications = new GroupCommit<>(
+                "bundle-status", 500, a -> a.report().key(), batch -> Await.on(() -> store.recordApplications(batch)));
         this.stale = Counter.builder("meridian.inventory.bundles.stale")
                 .description("Bundles ignored because a newer generation was already declared")
                 .register(registry);
@@ -102,14 +109,30 @@ public class BundleEngine {
 
     void start(@Observes StartupEvent event) {
         connections.onConnected(cluster -> {
+            appliedLoaded.remove(cluster);
             appliedObjects.keySet().removeIf(key -> key.endsWith("/" + cluster));
             KubernetesClient client = connections.client(cluster).orElse(null);
             if (client != null) {
                 // Watching the declared kinds before the first apply lets that apply read from the cache.
                 driftWatch.watch(cluster, client, declaredKindsOf(cluster));
             }
+            // Queued before the cluster's reconciles, on its writer, so none of them reads a half-loaded set.
+            writers.computeIfAbsent(cluster, ClusterWriter::new).enqueue(() -> loadApplied(cluster));
             scheduleCluster(cluster);
         });
+    }
+
+    /** What another replica, or this one before a restart, applied on a cluster (another may have written meanwhile). */
+    private void loadApplied(String cluster) {
+        try {
+            Map<String, List<BundleStore.AppliedObject>> byOwner = Await.on(() -> store.appliedOn(cluster));
+            appliedObjects.keySet().removeIf(key -> key.endsWith("/" + cluster));
+            byOwner.forEach((owner, objects) -> appliedObjects.put(keyOf(owner, cluster), List.copyOf(objects)));
+            appliedLoaded.add(cluster);
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "cluster %s: cannot read what it manages (%s); reading per owner instead", cluster, e.getMessage());
+        }
     }
 
     /** A declaration read from {@code fleet.desired.v1}; stale generations are ignored. */
@@ -164,11 +187,10 @@ public class BundleEngine {
         Declared declared = latest.get(key);
         if (declared != null && scheduled.add(key)) {
             // Coalesced: many triggers for one key before it runs cause one reconcile of the latest bundle.
-            writers.computeIfAbsent(declared.cluster(), c -> new ClusterWriter(c))
-                    .enqueue(() -> {
-                        scheduled.remove(key);
-                        reconcile(key);
-                    });
+            writers.computeIfAbsent(declared.cluster(), ClusterWriter::new).enqueue(() -> {
+                scheduled.remove(key);
+                reconcile(key);
+            });
         }
     }
 
@@ -195,7 +217,7 @@ public class BundleEngine {
         try {
             List<BundleStore.AppliedObject> previous = appliedObjects.get(key);
             if (previous == null) {
-                previous = Await.on(() -> store.applied(owner, cluster));
+                previous = appliedLoaded.contains(cluster) ? List.of() : Await.on(() -> store.applied(owner, cluster));
                 appliedObjects.put(key, previous);
             }
             BundleApplier.Result result;
@@ -236,7 +258,7 @@ public class BundleEngine {
                 SyncReport report = new SyncReport(
                         owner, cluster, declared.generation(), applied, result.outcomes(), duration, clock.instant());
                 String policyName = policy.name().toLowerCase(java.util.Locale.ROOT);
-                Await.on(() -> store.recordApplication(report, policyName, result.applied(), null));
+                applications.commit(new BundleStore.Application(report, policyName, result.applied()));
                 appliedObjects.put(key, List.copyOf(result.applied()));
                 reported.put(key, declared.generation());
                 LOG.infof(
@@ -378,6 +400,7 @@ public class BundleEngine {
     void stop(@Observes ShutdownEvent event) {
         retries.shutdownNow();
         writePool.shutdownNow();
+        applications.close();
         writers.values().forEach(ClusterWriter::stop);
         driftWatch.stopAll();
     }

@@ -11,9 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Watches the objects Meridian manages on each cluster (by the managed-by label), per kind, and reports
- * every change or deletion to the engine, which decides whether it is drift. Kinds without a typed
- * model in the client (custom resources) are covered by the engine's periodic resync instead.
+ * Watches the objects Meridian manages on each cluster, per kind, and reports every change or deletion to
+ * the engine, which decides whether it is drift. A kind the cluster connection already observes (RBAC, for
+ * instance) is followed through that connection's informer, so each kind is watched once per cluster and its
+ * cache is warm before the first bundle arrives; other kinds get an informer of their own, filtered by the
+ * managed-by label. Kinds without a typed model in the client (custom resources) are covered by the engine's
+ * periodic resync instead.
  */
 final class DriftWatch {
 
@@ -23,15 +26,33 @@ final class DriftWatch {
         void changed(String cluster, HasMetadata live, boolean deleted);
     }
 
+    /** The informer observing a kind ({@code apiVersion/kind}) on a cluster, or null when none does. */
+    @FunctionalInterface
+    interface ObservedKinds {
+        SharedIndexInformer<HasMetadata> informer(String cluster, String apiVersionKind);
+    }
+
+    /** How one kind is followed on one cluster: our own informer, or a handler on the connection's. */
+    private record Watch(SharedIndexInformer<? extends HasMetadata> informer, Handler<?> handler, boolean shared) {
+        void stop() {
+            if (shared) {
+                removeHandler(informer, handler);
+            } else {
+                informer.stop();
+            }
+        }
+    }
+
     private static final Logger LOG = Logger.getLogger(DriftWatch.class);
 
     private final Listener listener;
+    private final ObservedKinds observed;
     private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, SharedIndexInformer<? extends HasMetadata>>> informers =
-            new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Watch>> watches = new ConcurrentHashMap<>();
 
-    DriftWatch(Listener listener) {
+    DriftWatch(Listener listener, ObservedKinds observed) {
         this.listener = listener;
+        this.observed = observed;
     }
 
     /** Makes sure every kind is watched on the cluster with the given (current) client. */
@@ -40,15 +61,29 @@ final class DriftWatch {
             stop(cluster);
             clients.put(cluster, client);
         }
-        Map<String, SharedIndexInformer<? extends HasMetadata>> byKind =
-                informers.computeIfAbsent(cluster, c -> new ConcurrentHashMap<>());
+        Map<String, Watch> byKind = watches.computeIfAbsent(cluster, c -> new ConcurrentHashMap<>());
         for (String apiVersionKind : apiVersionKinds) {
-            if (byKind.containsKey(apiVersionKind)) {
-                continue;
+            SharedIndexInformer<HasMetadata> shared = observed.informer(cluster, apiVersionKind);
+            Watch existing = byKind.get(apiVersionKind);
+            if (existing != null && (shared == null ? !existing.shared() : existing.informer() == shared)) {
+                continue; // already followed, through the current informer
+            }
+            if (existing != null) {
+                existing.stop(); // the connection replaced its informer, or now observes the kind itself
+                byKind.remove(apiVersionKind);
             }
             int slash = apiVersionKind.lastIndexOf('/');
-            Class<? extends HasMetadata> type =
-                    typeOf(client, apiVersionKind.substring(0, slash), apiVersionKind.substring(slash + 1));
+            String apiVersion = apiVersionKind.substring(0, slash);
+            String kind = apiVersionKind.substring(slash + 1);
+            if (shared != null) {
+                // Added to a running informer, the handler first hears of every object already there: the initial
+                // check for drift, as with an informer of our own.
+                Handler<HasMetadata> handler = new Handler<>(cluster, apiVersion, kind);
+                shared.addEventHandler(handler);
+                byKind.put(apiVersionKind, new Watch(shared, handler, true));
+                continue;
+            }
+            Class<? extends HasMetadata> type = typeOf(client, apiVersion, kind);
             if (type == null) {
                 continue;
             }
@@ -57,8 +92,8 @@ final class DriftWatch {
                         .inAnyNamespace()
                         .withLabel(DesiredObject.MANAGED_BY, DesiredObject.MERIDIAN)
                         .runnableInformer(0);
-                addHandler(informer, cluster);
-                byKind.put(apiVersionKind, informer);
+                Handler<?> handler = addHandler(informer, cluster, apiVersion, kind);
+                byKind.put(apiVersionKind, new Watch(informer, handler, false));
                 // Not waited for: the first apply must not wait for the initial list (it reads the API server
                 // until the cache has synced), and the initial list is checked for drift like any change.
                 informer.start().whenComplete((ignored, failure) -> {
@@ -79,46 +114,75 @@ final class DriftWatch {
 
     /**
      * The managed object as the watch last saw it, or null when its kind is not watched yet, the initial list
-     * has not completed, or the object is not there (or not labelled managed): then only the API server knows.
+     * has not completed, or the object is not there (or, with an informer of our own, not labelled managed): then
+     * only the API server knows.
      */
     HasMetadata cached(String cluster, DesiredObject object) {
-        Map<String, SharedIndexInformer<? extends HasMetadata>> byKind = informers.get(cluster);
-        SharedIndexInformer<? extends HasMetadata> informer = byKind == null
+        Map<String, Watch> byKind = watches.get(cluster);
+        Watch watch = byKind == null
                 ? null
                 : byKind.get(object.ref().apiVersion() + "/" + object.ref().kind());
-        if (informer == null || !informer.hasSynced()) {
+        if (watch == null || !watch.informer().hasSynced() || !watch.informer().isRunning()) {
             return null;
         }
         String namespace = object.ref().namespace();
-        return informer.getStore()
+        HasMetadata live = watch.informer()
+                .getStore()
                 .getByKey(
                         namespace == null
                                 ? object.ref().name()
                                 : namespace + "/" + object.ref().name());
+        return live == null
+                ? null
+                : withKind(live, object.ref().apiVersion(), object.ref().kind());
     }
 
-    private <T extends HasMetadata> void addHandler(SharedIndexInformer<T> informer, String cluster) {
-        informer.addEventHandler(new Handler<>(cluster));
+    private <T extends HasMetadata> Handler<T> addHandler(
+            SharedIndexInformer<T> informer, String cluster, String apiVersion, String kind) {
+        Handler<T> handler = new Handler<>(cluster, apiVersion, kind);
+        informer.addEventHandler(handler);
+        return handler;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void removeHandler(SharedIndexInformer<? extends HasMetadata> informer, Handler<?> handler) {
+        ((SharedIndexInformer) informer).removeEventHandler(handler);
     }
 
     private synchronized void forget(
             String cluster, String apiVersionKind, SharedIndexInformer<? extends HasMetadata> informer) {
-        Map<String, SharedIndexInformer<? extends HasMetadata>> byKind = informers.get(cluster);
-        if (byKind != null && byKind.remove(apiVersionKind, informer)) {
-            informer.stop();
+        Map<String, Watch> byKind = watches.get(cluster);
+        Watch watch = byKind == null ? null : byKind.get(apiVersionKind);
+        if (watch != null && watch.informer() == informer) {
+            byKind.remove(apiVersionKind);
+            watch.stop();
         }
     }
 
     synchronized void stop(String cluster) {
-        Map<String, SharedIndexInformer<? extends HasMetadata>> byKind = informers.remove(cluster);
+        Map<String, Watch> byKind = watches.remove(cluster);
         if (byKind != null) {
-            byKind.values().forEach(SharedIndexInformer::stop);
+            byKind.values().forEach(Watch::stop);
         }
         clients.remove(cluster);
     }
 
     synchronized void stopAll() {
-        List.copyOf(informers.keySet()).forEach(this::stop);
+        List.copyOf(watches.keySet()).forEach(this::stop);
+    }
+
+    /**
+     * Objects of a typed list can come without apiVersion and kind; comparisons with a manifest need them. Setting
+     * them is idempotent, so it does not matter that the connection's own handler may do the same at once.
+     */
+    private static HasMetadata withKind(HasMetadata object, String apiVersion, String kind) {
+        if (object.getKind() == null || object.getApiVersion() == null) {
+            object.setApiVersion(apiVersion);
+            if (object instanceof GenericKubernetesResource generic) {
+                generic.setKind(kind);
+            }
+        }
+        return object;
     }
 
     private static Class<? extends HasMetadata> typeOf(KubernetesClient client, String apiVersion, String kind) {
@@ -131,25 +195,43 @@ final class DriftWatch {
 
     private final class Handler<T extends HasMetadata> implements ResourceEventHandler<T> {
         private final String cluster;
+        private final String apiVersion;
+        private final String kind;
 
-        Handler(String cluster) {
+        Handler(String cluster, String apiVersion, String kind) {
             this.cluster = cluster;
+            this.apiVersion = apiVersion;
+            this.kind = kind;
         }
 
         @Override
         public void onAdd(T obj) {
             // Our own creations, and the initial list: an object changed while nobody watched is drift too.
-            listener.changed(cluster, obj, false);
+            changed(obj, false);
         }
 
         @Override
         public void onUpdate(T oldObj, T newObj) {
-            listener.changed(cluster, newObj, false);
+            if (DesiredObject.ownerOf(newObj.getMetadata().getLabels()) == null
+                    && DesiredObject.ownerOf(oldObj.getMetadata().getLabels()) != null) {
+                // Someone took our labels off: for a label-filtered informer the object would have vanished, and
+                // it is repaired as if it had.
+                listener.changed(cluster, withKind(oldObj, apiVersion, kind), true);
+                return;
+            }
+            changed(newObj, false);
         }
 
         @Override
         public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            listener.changed(cluster, obj, true);
+            changed(obj, true);
+        }
+
+        private void changed(T obj, boolean deleted) {
+            // A shared informer sees every object of the kind; only the ones Meridian manages can drift.
+            if (DesiredObject.ownerOf(obj.getMetadata().getLabels()) != null) {
+                listener.changed(cluster, withKind(obj, apiVersion, kind), deleted);
+            }
         }
     }
 }

@@ -18,7 +18,6 @@ import io.meridian.inventory.registry.ClusterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -62,7 +61,9 @@ final class ClusterConnection {
     private final Object wakeUp = new Object();
 
     private KubernetesClient client;
-    private final Map<WatchedKind, SharedIndexInformer<HasMetadata>> informers = new LinkedHashMap<>();
+    // Written by the supervisor only; read by the bundle engine's drift watch, which shares these informers.
+    private final Map<WatchedKind, SharedIndexInformer<HasMetadata>> informers =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> unavailableKinds = new ArrayList<>();
     private SharedIndexInformer<HasMetadata> nodeInformer;
     private volatile boolean connected;
@@ -108,6 +109,17 @@ final class ClusterConnection {
     /** The client of a connected cluster; writes go through it too, so there is one client per cluster. */
     KubernetesClient client() {
         return client;
+    }
+
+    /** The running informer of a kind ({@code apiVersion/kind}), or null when it is not watched. */
+    SharedIndexInformer<HasMetadata> informerOf(String apiVersionKind) {
+        for (Map.Entry<WatchedKind, SharedIndexInformer<HasMetadata>> entry : informers.entrySet()) {
+            WatchedKind kind = entry.getKey();
+            if (apiVersionKind.equals(kind.apiVersion() + "/" + kind.kind())) {
+                return entry.getValue();
+            }
+        }
+        return null;
     }
 
     long epoch() {

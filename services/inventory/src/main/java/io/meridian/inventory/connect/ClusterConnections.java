@@ -105,6 +105,17 @@ public class ClusterConnections {
         return c != null && c.isConnected() ? java.util.Optional.of(c.client()) : java.util.Optional.empty();
     }
 
+    /**
+     * The informer that observes a kind ({@code apiVersion/kind}) on a connected cluster, or null when that kind is
+     * not observed there. The bundle engine's drift watch shares it rather than open a second watch of the kind.
+     * A reconnect replaces it; the connected listeners hear of that.
+     */
+    public io.fabric8.kubernetes.client.informers.SharedIndexInformer<io.fabric8.kubernetes.api.model.HasMetadata>
+            observing(String name, String apiVersionKind) {
+        ClusterConnection c = running.get(name);
+        return c != null && c.isConnected() ? c.informerOf(apiVersionKind) : null;
+    }
+
     void reconcileAll() {
         try {
             Map<String, ClusterEntity> registered = new java.util.HashMap<>();

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -70,31 +71,62 @@ public class BundleStore {
                         .toList());
     }
 
+    /** Everything inventory manages on a cluster, by owner: one read when a cluster connects, not one per owner. */
+    public Uni<Map<String, List<AppliedObject>>> appliedOn(String cluster) {
+        return sessions.withSession(session -> session.createNativeQuery(
+                                "SELECT owner, object_key, api_version, kind, namespace, name, content_hash"
+                                        + " FROM bundle_object WHERE cluster = :cluster ORDER BY owner, object_key",
+                                Object[].class)
+                        .setParameter("cluster", cluster)
+                        .getResultList())
+                .map(rows -> {
+                    Map<String, List<AppliedObject>> byOwner = new HashMap<>();
+                    rows.forEach(r -> byOwner.computeIfAbsent((String) r[0], o -> new ArrayList<>())
+                            .add(new AppliedObject(
+                                    (String) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5], (String)
+                                            r[6])));
+                    return byOwner;
+                });
+    }
+
+    /** One application of a bundle to record: its report and the objects now managed for its owner. */
+    public record Application(SyncReport report, String driftPolicy, List<AppliedObject> nowApplied) {}
+
     /** Records an application: status, objects now managed, the sync report and the audit record. */
-    public Uni<Void> recordApplication(
-            SyncReport report, String driftPolicy, List<AppliedObject> nowApplied, String error) {
-        Map<ObjectOutcome.Outcome, Integer> counts = counts(report.outcomes());
+    public Uni<Void> recordApplication(SyncReport report, String driftPolicy, List<AppliedObject> nowApplied) {
+        return recordApplications(List.of(new Application(report, driftPolicy, nowApplied)));
+    }
+
+    /**
+     * Records many applications in one transaction (a group commit): per key its status, the objects now managed,
+     * the sync report and the audit record, in a handful of multi-row statements. Keys must be distinct.
+     */
+    public Uni<Void> recordApplications(List<Application> applications) {
+        if (applications.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         OffsetDateTime now = OffsetDateTime.now(clock);
-        return sessions.withTransaction(session -> upsertStatus(session, report, counts, driftPolicy, error, now)
-                .chain(() -> session.createNativeQuery(
-                                "DELETE FROM bundle_object WHERE owner = :owner AND cluster = :cluster")
-                        .setParameter("owner", report.owner())
-                        .setParameter("cluster", report.clusterId())
-                        .executeUpdate())
-                .chain(() -> insertObjects(session, report.owner(), report.clusterId(), nowApplied))
-                .chain(() -> outbox.append(session, EventType.SYNC_REPORTED, report.key(), report.clusterId(), report))
-                .chain(() -> changed(counts)
-                        ? audit.recordAs(
-                                        session,
-                                        audit.serviceActor(),
-                                        "cluster.objects.applied",
-                                        new AuditRecord.Target("Bundle", report.key(), report.clusterId()),
-                                        counts.getOrDefault(ObjectOutcome.Outcome.Failed, 0) > 0
-                                                ? AuditRecord.Outcome.failed
-                                                : AuditRecord.Outcome.success,
-                                        details(report, counts))
-                                .replaceWithVoid()
-                        : Uni.createFrom().voidItem()));
+        List<Outbox.Message> messages = new ArrayList<>();
+        for (Application application : applications) {
+            SyncReport report = application.report();
+            Map<ObjectOutcome.Outcome, Integer> counts = counts(report.outcomes());
+            messages.add(new Outbox.Message(EventType.SYNC_REPORTED, report.key(), report.clusterId(), report));
+            if (changed(counts)) {
+                messages.add(audit.messageAs(
+                        audit.serviceActor(),
+                        "cluster.objects.applied",
+                        new AuditRecord.Target("Bundle", report.key(), report.clusterId()),
+                        counts.getOrDefault(ObjectOutcome.Outcome.Failed, 0) > 0
+                                ? AuditRecord.Outcome.failed
+                                : AuditRecord.Outcome.success,
+                        details(report, counts)));
+            }
+        }
+        return sessions.withTransaction(session -> upsertStatuses(session, applications, now)
+                .chain(() -> deleteObjects(session, applications))
+                .chain(() -> insertObjects(session, applications))
+                .chain(() -> outbox.appendAll(session, messages))
+                .replaceWithVoid());
     }
 
     /** Records a failure to reach or write the cluster; the engine retries. */
@@ -194,68 +226,101 @@ public class BundleStore {
         };
     }
 
-    private Uni<Integer> upsertStatus(
-            Mutiny.Session session,
-            SyncReport report,
-            Map<ObjectOutcome.Outcome, Integer> counts,
-            String driftPolicy,
-            String error,
-            OffsetDateTime now) {
-        return session.createNativeQuery(
-                        "INSERT INTO bundle_sync (owner, cluster, generation_wanted, generation_applied,"
-                                + " created, patched, unchanged, deleted, conflicts, failed, drift_policy, last_error, applied_at,"
-                                + " updated_at) VALUES (:owner, :cluster, :wanted, :applied, :created, :patched, :unchanged,"
-                                + " :deleted, :conflicts, :failed, :policy, :error, :now, :now)"
-                                + " ON CONFLICT (owner, cluster) DO UPDATE SET generation_wanted = :wanted,"
-                                + " generation_applied = :applied, created = :created, patched = :patched,"
-                                + " unchanged = :unchanged, deleted = :deleted, conflicts = :conflicts, failed = :failed,"
-                                + " drift_policy = :policy, last_error = :error, applied_at = :now, updated_at = :now")
-                .setParameter("owner", report.owner())
-                .setParameter("cluster", report.clusterId())
-                .setParameter("wanted", report.generationWanted())
-                .setParameter("applied", report.generationApplied())
-                .setParameter("created", counts.getOrDefault(ObjectOutcome.Outcome.Created, 0))
-                .setParameter("patched", counts.getOrDefault(ObjectOutcome.Outcome.Patched, 0))
-                .setParameter("unchanged", counts.getOrDefault(ObjectOutcome.Outcome.Unchanged, 0))
-                .setParameter("deleted", counts.getOrDefault(ObjectOutcome.Outcome.Deleted, 0))
-                .setParameter("conflicts", counts.getOrDefault(ObjectOutcome.Outcome.Conflict, 0))
-                .setParameter("failed", counts.getOrDefault(ObjectOutcome.Outcome.Failed, 0))
-                .setParameter("policy", driftPolicy)
-                .setParameter("error", error)
-                .setParameter("now", now)
-                .executeUpdate();
-    }
+    // PostgreSQL takes at most 65,535 parameters per statement; statuses take 13 per row, objects 8.
+    private static final int ROWS_PER_STATEMENT = 1000;
 
-    // PostgreSQL takes at most 65,535 parameters per statement; eight per row.
-    private static final int ROWS_PER_INSERT = 1000;
-
-    /** A key's objects in multi-row statements: one round trip per thousand objects, not one per object. */
-    private static Uni<Void> insertObjects(
-            Mutiny.Session session, String owner, String cluster, List<AppliedObject> objects) {
+    private static Uni<Void> upsertStatuses(
+            Mutiny.Session session, List<Application> applications, OffsetDateTime now) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int from = 0; from < objects.size(); from += ROWS_PER_INSERT) {
-            List<AppliedObject> rows = objects.subList(from, Math.min(objects.size(), from + ROWS_PER_INSERT));
-            chain = chain.chain(() -> insertRows(session, owner, cluster, rows));
+        for (List<Application> rows : chunks(applications)) {
+            chain = chain.chain(() -> upsertStatusRows(session, rows, now));
         }
         return chain;
     }
 
-    private static Uni<Void> insertRows(
-            Mutiny.Session session, String owner, String cluster, List<AppliedObject> objects) {
+    private static Uni<Void> upsertStatusRows(
+            Mutiny.Session session, List<Application> applications, OffsetDateTime now) {
+        StringBuilder sql = new StringBuilder("INSERT INTO bundle_sync (owner, cluster, generation_wanted,"
+                + " generation_applied, created, patched, unchanged, deleted, conflicts, failed, drift_policy,"
+                + " last_error, applied_at, updated_at) VALUES ");
+        for (int i = 0; i < applications.size(); i++) {
+            sql.append(i == 0 ? "" : ", ")
+                    .append(("(:owner%1$d, :cluster%1$d, :wanted%1$d, :applied%1$d, :created%1$d, :patched%1$d,"
+                                    + " :unchanged%1$d, :deleted%1$d, :conflicts%1$d, :failed%1$d, :policy%1$d, NULL,"
+                                    + " :now, :now)")
+                            .formatted(i));
+        }
+        sql.append(" ON CONFLICT (owner, cluster) DO UPDATE SET generation_wanted = EXCLUDED.generation_wanted,"
+                + " generation_applied = EXCLUDED.generation_applied, created = EXCLUDED.created,"
+                + " patched = EXCLUDED.patched, unchanged = EXCLUDED.unchanged, deleted = EXCLUDED.deleted,"
+                + " conflicts = EXCLUDED.conflicts, failed = EXCLUDED.failed, drift_policy = EXCLUDED.drift_policy,"
+                + " last_error = NULL, applied_at = EXCLUDED.applied_at, updated_at = EXCLUDED.updated_at");
+        var query = session.createNativeQuery(sql.toString()).setParameter("now", now);
+        for (int i = 0; i < applications.size(); i++) {
+            SyncReport report = applications.get(i).report();
+            Map<ObjectOutcome.Outcome, Integer> counts = counts(report.outcomes());
+            query.setParameter("owner" + i, report.owner())
+                    .setParameter("cluster" + i, report.clusterId())
+                    .setParameter("wanted" + i, report.generationWanted())
+                    .setParameter("applied" + i, report.generationApplied())
+                    .setParameter("created" + i, counts.getOrDefault(ObjectOutcome.Outcome.Created, 0))
+                    .setParameter("patched" + i, counts.getOrDefault(ObjectOutcome.Outcome.Patched, 0))
+                    .setParameter("unchanged" + i, counts.getOrDefault(ObjectOutcome.Outcome.Unchanged, 0))
+                    .setParameter("deleted" + i, counts.getOrDefault(ObjectOutcome.Outcome.Deleted, 0))
+                    .setParameter("conflicts" + i, counts.getOrDefault(ObjectOutcome.Outcome.Conflict, 0))
+                    .setParameter("failed" + i, counts.getOrDefault(ObjectOutcome.Outcome.Failed, 0))
+                    .setParameter("policy" + i, applications.get(i).driftPolicy());
+        }
+        return query.executeUpdate().replaceWithVoid();
+    }
+
+    private static Uni<Void> deleteObjects(Mutiny.Session session, List<Application> applications) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (List<Application> keys : chunks(applications)) {
+            StringBuilder sql = new StringBuilder("DELETE FROM bundle_object WHERE (owner, cluster) IN (");
+            for (int i = 0; i < keys.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append("(:owner%1$d, :cluster%1$d)".formatted(i));
+            }
+            sql.append(')');
+            var query = session.createNativeQuery(sql.toString());
+            for (int i = 0; i < keys.size(); i++) {
+                query.setParameter("owner" + i, keys.get(i).report().owner())
+                        .setParameter("cluster" + i, keys.get(i).report().clusterId());
+            }
+            chain = chain.chain(() -> query.executeUpdate().replaceWithVoid());
+        }
+        return chain;
+    }
+
+    /** The keys' objects in multi-row statements: one round trip per thousand objects, not one per object. */
+    private static Uni<Void> insertObjects(Mutiny.Session session, List<Application> applications) {
+        List<Row> rows = new ArrayList<>();
+        applications.forEach(a -> a.nowApplied()
+                .forEach(o -> rows.add(new Row(a.report().owner(), a.report().clusterId(), o))));
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (List<Row> chunk : chunks(rows)) {
+            chain = chain.chain(() -> insertRows(session, chunk));
+        }
+        return chain;
+    }
+
+    private record Row(String owner, String cluster, AppliedObject object) {}
+
+    private static Uni<Void> insertRows(Mutiny.Session session, List<Row> rows) {
         StringBuilder sql = new StringBuilder("INSERT INTO bundle_object (owner, cluster, object_key, api_version,"
                 + " kind, namespace, name, content_hash) VALUES ");
-        for (int i = 0; i < objects.size(); i++) {
+        for (int i = 0; i < rows.size(); i++) {
             sql.append(i == 0 ? "" : ", ")
-                    .append(
-                            "(:owner, :cluster, :key%1$d, :apiVersion%1$d, :kind%1$d, :namespace%1$d, :name%1$d, :hash%1$d)"
-                                    .formatted(i));
+                    .append(("(:owner%1$d, :cluster%1$d, :key%1$d, :apiVersion%1$d, :kind%1$d, :namespace%1$d,"
+                                    + " :name%1$d, :hash%1$d)")
+                            .formatted(i));
         }
-        var query = session.createNativeQuery(sql.toString())
-                .setParameter("owner", owner)
-                .setParameter("cluster", cluster);
-        for (int i = 0; i < objects.size(); i++) {
-            AppliedObject o = objects.get(i);
-            query.setParameter("key" + i, o.key())
+        var query = session.createNativeQuery(sql.toString());
+        for (int i = 0; i < rows.size(); i++) {
+            AppliedObject o = rows.get(i).object();
+            query.setParameter("owner" + i, rows.get(i).owner())
+                    .setParameter("cluster" + i, rows.get(i).cluster())
+                    .setParameter("key" + i, o.key())
                     .setParameter("apiVersion" + i, o.apiVersion())
                     .setParameter("kind" + i, o.kind())
                     .setParameter("namespace" + i, o.namespace())
@@ -263,6 +328,14 @@ public class BundleStore {
                     .setParameter("hash" + i, o.contentHash());
         }
         return query.executeUpdate().replaceWithVoid();
+    }
+
+    private static <T> List<List<T>> chunks(List<T> items) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += ROWS_PER_STATEMENT) {
+            chunks.add(items.subList(from, Math.min(items.size(), from + ROWS_PER_STATEMENT)));
+        }
+        return chunks;
     }
 
     private static Map<ObjectOutcome.Outcome, Integer> counts(List<ObjectOutcome> outcomes) {
