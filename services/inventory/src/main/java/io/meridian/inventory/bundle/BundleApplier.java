@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -35,6 +36,11 @@ final class BundleApplier {
     /** What applying produced: one outcome per object, and the set now managed for the owner. */
     record Result(List<ObjectOutcome> outcomes, List<AppliedObject> applied) {}
 
+    /** What the drift watch's cache says of an object: unknown, or known to be {@code live} (null: absent). */
+    record Cached(boolean known, HasMetadata live) {
+        static final Cached UNKNOWN = new Cached(false, null);
+    }
+
     /** Thrown for failures of the cluster rather than of one object: the whole bundle is retried. */
     static final class ClusterUnavailable extends RuntimeException {
         ClusterUnavailable(String message, Throwable cause) {
@@ -47,20 +53,24 @@ final class BundleApplier {
     private final Semaphore writes;
 
     private final ExecutorService pool;
-    private final Function<DesiredObject, HasMetadata> cache;
+    private final Function<DesiredObject, Cached> cache;
+    private final BiConsumer<DesiredObject, HasMetadata> written;
 
     /**
-     * {@code cache} answers the live object as the drift watch last saw it, or null; a write based on a stale
-     * copy fails on its resourceVersion (409) and is redone from a fresh read.
+     * {@code cache} answers the live object as the drift watch last saw it; a write based on a stale copy fails
+     * (409: changed meanwhile, or already exists) and is redone from a fresh read. {@code written} hears of every
+     * object as the API server stored it after our write, so the watch can tell our own writes from drift.
      */
     BundleApplier(
             KubernetesClient client,
             int concurrentWrites,
             ExecutorService pool,
-            Function<DesiredObject, HasMetadata> cache) {
+            Function<DesiredObject, Cached> cache,
+            BiConsumer<DesiredObject, HasMetadata> written) {
         this.client = client;
         this.pool = pool;
         this.cache = cache;
+        this.written = written;
         this.serialization = client.getKubernetesSerialization();
         this.writes = new Semaphore(concurrentWrites);
     }
@@ -192,10 +202,17 @@ final class BundleApplier {
             try {
                 HasMetadata desired = serialization.convertValue(object.manifest(), HasMetadata.class);
                 Resource<HasMetadata> resource = client.resource(desired);
-                HasMetadata cached = fromCache ? cache.apply(object) : null;
-                HasMetadata live = cached != null ? cached : resource.get();
+                Cached cached = fromCache ? cache.apply(object) : Cached.UNKNOWN;
+                HasMetadata live = cached.known() ? cached.live() : resource.get();
                 if (live == null) {
-                    resource.create();
+                    try {
+                        written.accept(object, resource.create());
+                    } catch (KubernetesClientException e) {
+                        if (cached.known() && e.getCode() == 409) {
+                            throw new StaleCopy(); // there after all: the cache lagged, or does not see it
+                        }
+                        throw e;
+                    }
                     return outcome(apiVersion, kind, namespace, name, Outcome.Created, null);
                 }
                 String liveOwner = DesiredObject.ownerOf(live.getMetadata().getLabels());
@@ -222,10 +239,13 @@ final class BundleApplier {
                     return outcome(apiVersion, kind, namespace, name, Outcome.Unchanged, null);
                 }
                 try {
-                    client.resource(serialization.convertValue(merge(liveMap, object.manifest()), HasMetadata.class))
-                            .update();
+                    written.accept(
+                            object,
+                            client.resource(serialization.convertValue(
+                                            merge(liveMap, object.manifest()), HasMetadata.class))
+                                    .update());
                 } catch (KubernetesClientException e) {
-                    if (cached != null && e.getCode() == 409) {
+                    if (cached.known() && e.getCode() == 409) {
                         throw new StaleCopy();
                     }
                     throw e;

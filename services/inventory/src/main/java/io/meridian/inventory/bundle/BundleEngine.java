@@ -68,6 +68,9 @@ public class BundleEngine {
     // has nothing applied, without asking the database.
     private final java.util.Set<String> appliedLoaded = ConcurrentHashMap.newKeySet();
     private final GroupCommit<BundleStore.Application> applications;
+    // The resourceVersion of our last write of each object (cluster|objectKey): the watch then recognises that
+    // write coming back without comparing the whole object. Cleared for a cluster when it (re)connects.
+    private final Map<String, String> ownWrites = new ConcurrentHashMap<>();
     private final Map<String, Duration> retryDelay = new ConcurrentHashMap<>();
     private final Map<String, String> states = new ConcurrentHashMap<>();
     private final Map<String, ClusterWriter> writers = new ConcurrentHashMap<>();
@@ -111,6 +114,7 @@ public class BundleEngine {
         connections.onConnected(cluster -> {
             appliedLoaded.remove(cluster);
             appliedObjects.keySet().removeIf(key -> key.endsWith("/" + cluster));
+            ownWrites.keySet().removeIf(key -> key.startsWith(cluster + "|"));
             KubernetesClient client = connections.client(cluster).orElse(null);
             if (client != null) {
                 // Watching the declared kinds before the first apply lets that apply read from the cache.
@@ -304,6 +308,10 @@ public class BundleEngine {
         if (writer == null) {
             return;
         }
+        String version = live.getMetadata().getResourceVersion();
+        if (!deleted && version != null && version.equals(ownWrites.get(cluster + "|" + objectKey))) {
+            return; // our own write coming back through the watch
+        }
         if (!deleted && owner.equals(DesiredObject.ownerOf(live.getMetadata().getLabels()))) {
             Optional<KubernetesClient> client = connections.client(cluster);
             if (client.isPresent() && desired.isSatisfiedBy(asMap(client.get(), live))) {
@@ -436,7 +444,17 @@ public class BundleEngine {
             if (current != client) {
                 client = current;
                 applier = new BundleApplier(
-                        current, WRITES_PER_CLUSTER, writePool, object -> driftWatch.cached(cluster, object));
+                        current,
+                        WRITES_PER_CLUSTER,
+                        writePool,
+                        object -> driftWatch.cached(cluster, object),
+                        (object, stored) -> {
+                            if (stored != null && stored.getMetadata().getResourceVersion() != null) {
+                                ownWrites.put(
+                                        cluster + "|" + object.key(),
+                                        stored.getMetadata().getResourceVersion());
+                            }
+                        });
             }
             return applier;
         }

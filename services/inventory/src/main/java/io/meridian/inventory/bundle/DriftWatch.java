@@ -113,17 +113,18 @@ final class DriftWatch {
     }
 
     /**
-     * The managed object as the watch last saw it, or null when its kind is not watched yet, the initial list
-     * has not completed, or the object is not there (or, with an informer of our own, not labelled managed): then
-     * only the API server knows.
+     * The object as the watch last saw it. Unknown when its kind is not watched yet or the initial list has not
+     * completed: then only the API server knows. A known absence may still be wrong (the watch lags, or an
+     * informer of our own does not see unmanaged objects); a create based on it fails with 409 and is redone
+     * from a fresh read.
      */
-    HasMetadata cached(String cluster, DesiredObject object) {
+    BundleApplier.Cached cached(String cluster, DesiredObject object) {
         Map<String, Watch> byKind = watches.get(cluster);
         Watch watch = byKind == null
                 ? null
                 : byKind.get(object.ref().apiVersion() + "/" + object.ref().kind());
         if (watch == null || !watch.informer().hasSynced() || !watch.informer().isRunning()) {
-            return null;
+            return BundleApplier.Cached.UNKNOWN;
         }
         String namespace = object.ref().namespace();
         HasMetadata live = watch.informer()
@@ -132,9 +133,11 @@ final class DriftWatch {
                         namespace == null
                                 ? object.ref().name()
                                 : namespace + "/" + object.ref().name());
-        return live == null
-                ? null
-                : withKind(live, object.ref().apiVersion(), object.ref().kind());
+        return new BundleApplier.Cached(
+                true,
+                live == null
+                        ? null
+                        : withKind(live, object.ref().apiVersion(), object.ref().kind()));
     }
 
     private <T extends HasMetadata> Handler<T> addHandler(
