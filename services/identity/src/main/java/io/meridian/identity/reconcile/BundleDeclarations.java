@@ -25,6 +25,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -127,19 +128,25 @@ public class BundleDeclarations {
         } else {
             ids.addAll(only);
         }
+        // The declarations go out in one multi-row outbox statement: a grant reaching 100 clusters is one round trip.
+        List<Outbox.Message> declarations = new ArrayList<>();
         Uni<Integer> chain = Uni.createFrom().item(0);
         for (String id : ids) {
             FleetCluster cluster = clusters.get(id);
             List<Map<String, Object>> objects = cluster == null ? List.of() : planner.plan(cluster, grants, templates);
             ClusterBundleEntity last = bundles.get(id);
-            chain = chain.chain(
-                    count -> declareOne(session, id, objects, last).map(changed -> count + (changed ? 1 : 0)));
+            chain = chain.chain(count ->
+                    declareOne(session, id, objects, last, declarations).map(changed -> count + (changed ? 1 : 0)));
         }
-        return chain;
+        return chain.call(() -> outbox.appendAll(session, declarations));
     }
 
     private Uni<Boolean> declareOne(
-            Mutiny.Session session, String clusterId, List<Map<String, Object>> objects, ClusterBundleEntity last) {
+            Mutiny.Session session,
+            String clusterId,
+            List<Map<String, Object>> objects,
+            ClusterBundleEntity last,
+            List<Outbox.Message> declarations) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         String key = DesiredBundle.key(OWNER, clusterId);
         if (objects.isEmpty()) {
@@ -169,9 +176,9 @@ public class BundleDeclarations {
         declared.increment();
         LOG.infof(
                 "cluster %s: declaring generation %d with %d RBAC objects", clusterId, row.generation, objects.size());
+        declarations.add(new Outbox.Message(EventType.DESIRED_BUNDLE_DECLARED, key, clusterId, bundle));
         Uni<Void> write = last == null ? session.persist(row) : Uni.createFrom().voidItem();
-        return write.chain(() -> outbox.append(session, EventType.DESIRED_BUNDLE_DECLARED, key, clusterId, bundle))
-                .replaceWith(true);
+        return write.replaceWith(true);
     }
 
     static String hash(List<Map<String, Object>> objects) {
