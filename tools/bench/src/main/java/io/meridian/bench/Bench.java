@@ -44,7 +44,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * {@code bench inventory [--clusters 100] [--objects 1000] [--rounds 10] [--drifts 30] [--keep-stack]}:
+ * {@code bench inventory [--clusters 100] [--objects 1000] [--rounds 10] [--warmup 1] [--drifts 30] [--keep-stack]}:
  * an isolated stack, the simulated fleet in this JVM, the packaged inventory as its own process; it
  * measures registration to all-Ready and all-published, fleet search latency, bundle fan-out, drift
  * repair and inventory RSS, then a raw-Kafka baseline on the same broker for comparison.
@@ -63,8 +63,8 @@ public final class Bench {
 
     private static final List<String> COMMANDS = List.of("inventory", "identity", "policy", "cost", "observability");
     private static final String USAGE =
-            "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--drifts D] [--keep-stack]\n"
-                    + "       bench identity [--clusters N] [--objects M] [--rounds R] [--keep-stack]\n"
+            "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--warmup W] [--drifts D] [--keep-stack]\n"
+                    + "       bench identity [--clusters N] [--objects M] [--rounds R] [--warmup W] [--keep-stack]\n"
                     + "       bench policy [--clusters N] [--objects M] [--probes P] [--keep-stack]\n"
                     + "       bench cost [--pods N] [--windows W] [--clusters C] [--rounds R]\n"
                     + "       bench observability [--clusters N] [--objects M] [--seconds S] [--rules R] [--keep-stack]";
@@ -236,28 +236,39 @@ public final class Bench {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka());
         props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ClusterKeyPartitioner.class.getName());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        int warmup = option("warmup", 1);
         Stats perCluster = new Stats();
+        Stats perClusterLater = new Stats();
         Stats perRound = new Stats();
         Map<String, Long> appliedAt = new ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicLong currentRound = new java.util.concurrent.atomic.AtomicLong();
-        Thread reports = watchSyncReports(stack.kafka(), appliedAt, currentRound);
+        java.util.concurrent.atomic.AtomicReference<String> owner =
+                new java.util.concurrent.atomic.AtomicReference<>(WARMUP_OWNER);
+        Thread reports = watchSyncReports(stack.kafka(), appliedAt, owner, currentRound);
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            // An owner service's producer is connected and knows the topic; the first round should not time ours
-            // fetching metadata.
+            // An owner service's producer is connected, knows the topic and has its producer id; the first round
+            // should not time ours getting there. A tombstone for a cluster that does not exist changes nothing.
             producer.partitionsFor(Topic.DESIRED.topicName());
-            for (int round = 1; round <= rounds; round++) {
+            producer.send(new ProducerRecord<>(Topic.DESIRED.topicName(), WARMUP_OWNER + "/no-such-cluster", null))
+                    .get();
+            // Warm-up rounds (another owner, other objects) run the code once before anything is timed, as JMH
+            // does; without them the first timed rounds measure the JIT compiler more than inventory.
+            for (int round = 1 - warmup; round <= rounds; round++) {
+                boolean timed = round >= 1;
+                long generation = timed ? round : round + warmup;
+                owner.set(timed ? "bench" : WARMUP_OWNER);
                 appliedAt.clear();
-                currentRound.set(round);
+                currentRound.set(generation);
                 long sent = System.nanoTime();
                 for (SimulatedCluster cluster : clusters) {
                     DesiredBundle bundle = new DesiredBundle(
-                            "bench",
+                            owner.get(),
                             cluster.name(),
-                            round,
+                            generation,
                             DriftPolicy.REPAIR,
                             false,
-                            roleBindings(round),
+                            roleBindings(owner.get(), generation),
                             Instant.now());
                     CloudEvent event = CloudEvent.of(
                             EventType.DESIRED_BUNDLE_DECLARED,
@@ -272,20 +283,33 @@ public final class Bench {
                 }
                 producer.flush();
                 double acked = millis(sent);
-                final int generation = round;
                 while (appliedAt.size() < clusters.size() && seconds(sent) < 120) {
                     Thread.sleep(5);
                 }
-                appliedAt.values().forEach(at -> perCluster.add((at - sent) / 1e6));
-                perRound.add(millis(sent));
+                if (timed) {
+                    appliedAt.values().forEach(at -> perCluster.add((at - sent) / 1e6));
+                    if (round > 1) {
+                        appliedAt.values().forEach(at -> perClusterLater.add((at - sent) / 1e6));
+                    }
+                    perRound.add(millis(sent));
+                }
                 System.out.printf(
-                        "round %d: %d/%d clusters applied generation %d in %.0f ms (bundles acknowledged by Kafka"
+                        "%s %d: %d/%d clusters applied generation %d of %s in %.0f ms (bundles acknowledged by Kafka"
                                 + " after %.0f ms)%n",
-                        round, appliedAt.size(), clusters.size(), generation, millis(sent), acked);
+                        timed ? "round" : "warm-up",
+                        timed ? round : round + warmup,
+                        appliedAt.size(),
+                        clusters.size(),
+                        generation,
+                        owner.get(),
+                        millis(sent),
+                        acked);
             }
         }
         reports.interrupt();
+        table.row("warm-up rounds (not timed)", Integer.toString(warmup));
         table.latency("publish -> applied, per cluster", perCluster);
+        table.latency("the same, rounds 2.." + rounds, perClusterLater);
         table.latency("publish -> applied on all clusters", perRound);
 
         Stats drift = new Stats();
@@ -312,13 +336,16 @@ public final class Bench {
         table.print();
     }
 
-    private static List<Map<String, Object>> roleBindings(int generation) {
+    private static final String WARMUP_OWNER = "bench-warmup";
+
+    /** Three RoleBindings named after their owner, so two owners never claim the same object. */
+    private static List<Map<String, Object>> roleBindings(String owner, long generation) {
         List<Map<String, Object>> objects = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             objects.add(Map.of(
                     "apiVersion", "rbac.authorization.k8s.io/v1",
                     "kind", "RoleBinding",
-                    "metadata", Map.of("name", "bench-" + i, "namespace", "default"),
+                    "metadata", Map.of("name", owner + "-" + i, "namespace", "default"),
                     "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", "view"),
                     "subjects", List.of(Map.of("kind", "Group", "name", "oidc:team-" + i + "-g" + generation))));
         }
@@ -335,12 +362,15 @@ public final class Bench {
     }
 
     private static Thread watchSyncReports(
-            String kafka, Map<String, Long> appliedAt, java.util.concurrent.atomic.AtomicLong currentRound) {
+            String kafka,
+            Map<String, Long> appliedAt,
+            java.util.concurrent.atomic.AtomicReference<String> owner,
+            java.util.concurrent.atomic.AtomicLong currentRound) {
         return consume(kafka, Topic.SYNC.topicName(), record -> {
             CloudEvent event = read(record);
             if (event != null && event.type().equals(EventType.SYNC_REPORTED.type())) {
                 SyncReport report = EventJson.read(event.data(), SyncReport.class);
-                if (report.owner().equals("bench") && report.generationApplied() == currentRound.get()) {
+                if (report.owner().equals(owner.get()) && report.generationApplied() == currentRound.get()) {
                     appliedAt.putIfAbsent(report.clusterId(), System.nanoTime());
                 }
             }

@@ -35,7 +35,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * {@code bench identity [--clusters 100] [--objects 200] [--rounds 10] [--keep-stack]}: an isolated stack, the
+ * {@code bench identity [--clusters 100] [--objects 200] [--rounds 10] [--warmup 1] [--keep-stack]}: an isolated stack, the
  * simulated fleet in this JVM, the packaged inventory and identity as their own processes; per round one group grant
  * for the whole fleet is created and approved by a second fleet-admin, and the time from the approval until inventory
  * reports the grant's RoleBinding applied on every cluster is measured; then the grant is revoked and the time until
@@ -124,10 +124,15 @@ final class IdentityBench {
             Stats declaredOnAll = new Stats();
             Stats toAll = new Stats();
             Stats perCluster = new Stats();
+            Stats perClusterLater = new Stats();
             Stats revocation = new Stats();
             Table table = new Table("identity: one group grant to " + clusters + " clusters, " + rounds
                     + " rounds (approval -> RoleBinding applied on every cluster), 2 cores");
-            for (int round = 1; round <= rounds; round++) {
+            int warmup = option("warmup", 1);
+            // Warm-up rounds run the whole path once before anything is timed, as JMH does; without them the first
+            // timed rounds measure the JIT compilers of both services more than the services.
+            for (int round = 1 - warmup; round <= rounds; round++) {
+                boolean timed = round >= 1;
                 watched.set("\u0000"); // matches nothing until this round's grant exists
                 applied.clear();
                 removed.clear();
@@ -150,26 +155,40 @@ final class IdentityBench {
                 while (applied.size() < clusters && Bench.seconds(approved) < 120) {
                     Thread.sleep(2);
                 }
-                applied.values().forEach(at -> perCluster.add((at - approved) / 1e6));
-                declared.values().stream()
-                        .mapToLong(Long::longValue)
-                        .max()
-                        .ifPresent(last -> declaredOnAll.add((last - approved) / 1e6));
-                toAll.add(Bench.millis(approved));
+                if (timed) {
+                    applied.values().forEach(at -> perCluster.add((at - approved) / 1e6));
+                    if (round > 1) {
+                        applied.values().forEach(at -> perClusterLater.add((at - approved) / 1e6));
+                    }
+                    declared.values().stream()
+                            .mapToLong(Long::longValue)
+                            .max()
+                            .ifPresent(last -> declaredOnAll.add((last - approved) / 1e6));
+                    toAll.add(Bench.millis(approved));
+                }
                 System.out.printf(
-                        "round %d: grant %s applied on %d/%d clusters in %.0f ms%n",
-                        round, id, applied.size(), clusters, Bench.millis(approved));
+                        "%s %d: grant %s applied on %d/%d clusters in %.0f ms%n",
+                        timed ? "round" : "warm-up",
+                        timed ? round : round + warmup,
+                        id,
+                        applied.size(),
+                        clusters,
+                        Bench.millis(approved));
                 long revoked = System.nanoTime();
                 send(identity.url(), admin, "DELETE", "/api/v1/grants/" + id, null);
                 while (removed.size() < clusters && Bench.seconds(revoked) < 120) {
                     Thread.sleep(2);
                 }
-                revocation.add(Bench.millis(revoked));
+                if (timed) {
+                    revocation.add(Bench.millis(revoked));
+                }
             }
             reports.interrupt();
             bundles.interrupt();
+            table.row("warm-up rounds (not timed)", Integer.toString(warmup));
             table.latency("approval -> bundle declared for every cluster (identity)", declaredOnAll);
             table.latency("approval -> applied, per cluster", perCluster);
+            table.latency("the same, rounds 2.." + rounds, perClusterLater);
             table.latency("approval -> applied on all clusters", toAll);
             table.latency("revocation -> removed from all clusters", revocation);
             table.row("identity RSS", identity.rssMiB() + " MiB");
