@@ -4,6 +4,7 @@ import io.meridian.contracts.CloudEvent;
 import io.meridian.contracts.EventJson;
 import io.meridian.contracts.EventType;
 import io.meridian.eventing.EventingConfig;
+import io.meridian.eventing.sql.MultiRowValues;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
@@ -84,16 +85,9 @@ public class Outbox {
     }
 
     private static Uni<Void> insertRows(Mutiny.Session session, List<Message> messages, List<CloudEvent> events) {
-        StringBuilder sql = new StringBuilder("INSERT INTO outbox (topic, record_key, ce_id, ce_type, ce_source,"
-                + " ce_subject, ce_time, ce_dataschema, payload) VALUES ");
-        for (int i = 0; i < messages.size(); i++) {
-            sql.append(i == 0 ? "(" : ", (");
-            for (String column : COLUMNS) {
-                sql.append(column.equals("topic") ? ":" : ", :").append(column).append(i);
-            }
-            sql.append(')');
-        }
-        Mutiny.Query<?> query = session.createNativeQuery(sql.toString());
+        String sql = "INSERT INTO outbox (topic, record_key, ce_id, ce_type, ce_source, ce_subject, ce_time,"
+                + " ce_dataschema, payload) VALUES " + MultiRowValues.of(ROW, messages.size());
+        Mutiny.Query<?> query = session.createNativeQuery(sql);
         for (int i = 0; i < messages.size(); i++) {
             Message message = messages.get(i);
             CloudEvent event = events.get(i);
@@ -114,8 +108,8 @@ public class Outbox {
         return query.executeUpdate().replaceWithVoid();
     }
 
-    private static final List<String> COLUMNS =
-            List.of("topic", "key", "id", "type", "source", "subject", "time", "dataschema", "payload");
+    private static final String ROW =
+            "(:topic#, :key#, :id#, :type#, :source#, :subject#, :time#, :dataschema#, :payload#)";
 
     /** Appends a tombstone (null value) for {@code key}, with the CloudEvent attributes in its headers. */
     public Uni<CloudEvent> appendTombstone(Mutiny.Session session, EventType type, String key, String subject) {

@@ -7,6 +7,7 @@ import io.meridian.contracts.sync.ObjectOutcome;
 import io.meridian.contracts.sync.SyncReport;
 import io.meridian.eventing.audit.AuditTrail;
 import io.meridian.eventing.outbox.Outbox;
+import io.meridian.eventing.sql.MultiRowValues;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -243,13 +244,10 @@ public class BundleStore {
         StringBuilder sql = new StringBuilder("INSERT INTO bundle_sync (owner, cluster, generation_wanted,"
                 + " generation_applied, created, patched, unchanged, deleted, conflicts, failed, drift_policy,"
                 + " last_error, applied_at, updated_at) VALUES ");
-        for (int i = 0; i < applications.size(); i++) {
-            sql.append(i == 0 ? "" : ", ")
-                    .append(("(:owner%1$d, :cluster%1$d, :wanted%1$d, :applied%1$d, :created%1$d, :patched%1$d,"
-                                    + " :unchanged%1$d, :deleted%1$d, :conflicts%1$d, :failed%1$d, :policy%1$d, NULL,"
-                                    + " :now, :now)")
-                            .formatted(i));
-        }
+        sql.append(MultiRowValues.of(
+                "(:owner#, :cluster#, :wanted#, :applied#, :created#, :patched#, :unchanged#, :deleted#, :conflicts#,"
+                        + " :failed#, :policy#, NULL, :now, :now)",
+                applications.size()));
         sql.append(" ON CONFLICT (owner, cluster) DO UPDATE SET generation_wanted = EXCLUDED.generation_wanted,"
                 + " generation_applied = EXCLUDED.generation_applied, created = EXCLUDED.created,"
                 + " patched = EXCLUDED.patched, unchanged = EXCLUDED.unchanged, deleted = EXCLUDED.deleted,"
@@ -277,12 +275,9 @@ public class BundleStore {
     private static Uni<Void> deleteObjects(Mutiny.Session session, List<Application> applications) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (List<Application> keys : chunks(applications)) {
-            StringBuilder sql = new StringBuilder("DELETE FROM bundle_object WHERE (owner, cluster) IN (");
-            for (int i = 0; i < keys.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append("(:owner%1$d, :cluster%1$d)".formatted(i));
-            }
-            sql.append(')');
-            var query = session.createNativeQuery(sql.toString());
+            String sql = "DELETE FROM bundle_object WHERE (owner, cluster) IN ("
+                    + MultiRowValues.of("(:owner#, :cluster#)", keys.size()) + ")";
+            var query = session.createNativeQuery(sql);
             for (int i = 0; i < keys.size(); i++) {
                 query.setParameter("owner" + i, keys.get(i).report().owner())
                         .setParameter("cluster" + i, keys.get(i).report().clusterId());
@@ -307,15 +302,11 @@ public class BundleStore {
     private record Row(String owner, String cluster, AppliedObject object) {}
 
     private static Uni<Void> insertRows(Mutiny.Session session, List<Row> rows) {
-        StringBuilder sql = new StringBuilder("INSERT INTO bundle_object (owner, cluster, object_key, api_version,"
-                + " kind, namespace, name, content_hash) VALUES ");
-        for (int i = 0; i < rows.size(); i++) {
-            sql.append(i == 0 ? "" : ", ")
-                    .append(("(:owner%1$d, :cluster%1$d, :key%1$d, :apiVersion%1$d, :kind%1$d, :namespace%1$d,"
-                                    + " :name%1$d, :hash%1$d)")
-                            .formatted(i));
-        }
-        var query = session.createNativeQuery(sql.toString());
+        String sql = "INSERT INTO bundle_object (owner, cluster, object_key, api_version, kind, namespace, name,"
+                + " content_hash) VALUES "
+                + MultiRowValues.of(
+                        "(:owner#, :cluster#, :key#, :apiVersion#, :kind#, :namespace#, :name#, :hash#)", rows.size());
+        var query = session.createNativeQuery(sql);
         for (int i = 0; i < rows.size(); i++) {
             AppliedObject o = rows.get(i).object();
             query.setParameter("owner" + i, rows.get(i).owner())
