@@ -56,6 +56,7 @@ public class BundleEngine {
     private static final Logger LOG = Logger.getLogger(BundleEngine.class);
     private static final Duration MAX_RETRY = Duration.ofSeconds(60);
     private static final int WRITES_PER_CLUSTER = 4;
+    private static final Duration RESYNC_TICK = Duration.ofSeconds(5);
 
     private final Map<String, Declared> latest = new ConcurrentHashMap<>();
     private final Map<String, Map<String, DesiredObject>> desiredObjects = new ConcurrentHashMap<>();
@@ -84,6 +85,8 @@ public class BundleEngine {
     private final BundleStore store;
     private final DriftWatch driftWatch;
     private final Clock clock;
+    private final Duration resyncInterval;
+    private long resyncTicks;
     private final Counter stale;
     private final Timer applyTime;
 
@@ -92,8 +95,13 @@ public class BundleEngine {
             ClusterOwnership ownership,
             BundleStore store,
             Clock clock,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(
+                            name = "meridian.inventory.bundles.resync-interval",
+                            defaultValue = "60s")
+                    Duration resyncInterval) {
         this.connections = connections;
+        this.resyncInterval = resyncInterval;
         this.ownership = ownership;
         this.store = store;
         this.clock = clock;
@@ -182,9 +190,18 @@ public class BundleEngine {
         return result;
     }
 
-    @Scheduled(every = "${meridian.inventory.bundles.resync-interval:60s}", delayed = "30s")
+    /**
+     * Re-reconciles every key once per resync interval, as a safety net for anything a lost event missed. Spread
+     * over the interval in slices of {@link #RESYNC_TICK} rather than all keys at once: a burst of every key on
+     * every cluster would hold up the bundles that are really changing.
+     */
+    @Scheduled(every = "5s", delayed = "30s")
     void periodicResync() {
-        latest.keySet().forEach(this::schedule);
+        int slices = (int) Math.max(1, resyncInterval.toMillis() / RESYNC_TICK.toMillis());
+        int slice = (int) (resyncTicks++ % slices);
+        latest.keySet().stream()
+                .filter(key -> Math.floorMod(key.hashCode(), slices) == slice)
+                .forEach(this::schedule);
     }
 
     void schedule(String key) {
