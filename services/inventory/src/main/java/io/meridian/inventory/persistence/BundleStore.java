@@ -93,11 +93,6 @@ public class BundleStore {
     /** One application of a bundle to record: its report and the objects now managed for its owner. */
     public record Application(SyncReport report, String driftPolicy, List<AppliedObject> nowApplied) {}
 
-    /** Records an application: status, objects now managed, the sync report and the audit record. */
-    public Uni<Void> recordApplication(SyncReport report, String driftPolicy, List<AppliedObject> nowApplied) {
-        return recordApplications(List.of(new Application(report, driftPolicy, nowApplied)));
-    }
-
     /**
      * Records many applications in one transaction (a group commit): per key its status, the objects now managed,
      * the sync report and the audit record, in a handful of multi-row statements. Keys must be distinct.

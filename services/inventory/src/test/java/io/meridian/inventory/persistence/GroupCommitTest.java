@@ -24,13 +24,7 @@ class GroupCommitTest {
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         List<List<Item>> batches = Collections.synchronizedList(new ArrayList<>());
-        try (GroupCommit<Item> commit = new GroupCommit<>("test", 100, Item::key, items -> {
-                    batches.add(List.copyOf(items));
-                    if (batches.size() == 1) {
-                        firstStarted.countDown();
-                        await(releaseFirst);
-                    }
-                });
+        try (GroupCommit<Item> commit = recording(batches, firstStarted, releaseFirst);
                 ExecutorService callers = Executors.newCachedThreadPool()) {
             Future<?> first = callers.submit(() -> commit.commit(new Item("a", 0)));
             assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
@@ -57,13 +51,7 @@ class GroupCommitTest {
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         List<List<Item>> batches = Collections.synchronizedList(new ArrayList<>());
-        try (GroupCommit<Item> commit = new GroupCommit<>("test", 100, Item::key, items -> {
-                    batches.add(List.copyOf(items));
-                    if (batches.size() == 1) {
-                        firstStarted.countDown();
-                        await(releaseFirst);
-                    }
-                });
+        try (GroupCommit<Item> commit = recording(batches, firstStarted, releaseFirst);
                 ExecutorService callers = Executors.newCachedThreadPool()) {
             Future<?> first = callers.submit(() -> commit.commit(new Item("x", 0)));
             assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
@@ -116,6 +104,18 @@ class GroupCommitTest {
                     .hasMessageContaining("negative value");
         }
         assertThat(written).contains(new Item("g1", 1), new Item("g2", 2)).doesNotContain(new Item("bad", -1));
+    }
+
+    /** Records every batch; the first one blocks until {@code releaseFirst}, so others queue up behind it. */
+    private static GroupCommit<Item> recording(
+            List<List<Item>> batches, CountDownLatch firstStarted, CountDownLatch releaseFirst) {
+        return new GroupCommit<>("test", 100, Item::key, items -> {
+            batches.add(List.copyOf(items));
+            if (batches.size() == 1) {
+                firstStarted.countDown();
+                await(releaseFirst);
+            }
+        });
     }
 
     private static void await(CountDownLatch latch) {
