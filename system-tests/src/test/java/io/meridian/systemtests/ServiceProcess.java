@@ -2,6 +2,7 @@ package io.meridian.systemtests;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** One packaged Meridian service running as its own process, configured by system properties on its command line. */
 public final class ServiceProcess {
@@ -22,17 +24,35 @@ public final class ServiceProcess {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /**
+     * Service ports come from below Linux's default ephemeral range (32768-60999). A port taken there with
+     * {@code new ServerSocket(0)} and released again can be handed to any outgoing connection or port-0 listener
+     * (Kafka clients, the simulated fleet's API servers) before the service binds it; this range the kernel does not
+     * hand out on its own.
+     */
+    private static final int FIRST_PORT = 20000;
+
+    private static final int LAST_PORT = 32000;
+
+    private static final AtomicInteger NEXT_PORT =
+            new AtomicInteger(FIRST_PORT + (int) (ProcessHandle.current().pid() % 1000) * 10);
+
     private final Service service;
     private final int port;
     private final Path log;
     private final Process process;
+    private final Restart restart;
 
-    private ServiceProcess(Service service, int port, Path log, Process process) {
+    private ServiceProcess(Service service, int port, Path log, Process process, Restart restart) {
         this.service = service;
         this.port = port;
         this.log = log;
         this.process = process;
+        this.restart = restart;
     }
+
+    /** What it takes to start the same service again. */
+    private record Restart(Path repo, Path logs, Map<String, String> properties, Map<String, String> environment) {}
 
     /**
      * Starts the service's packaged jar on a free port.
@@ -49,6 +69,7 @@ public final class ServiceProcess {
                     + " ./mvnw install -DskipTests, then ./mvnw verify -pl system-tests)");
         }
         int port = freePort();
+        Restart restart = new Restart(repo, logs, properties, environment);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add(service == Service.INVENTORY ? "-Xmx384m" : "-Xmx256m");
@@ -65,7 +86,7 @@ public final class ServiceProcess {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().putAll(environment);
-            return new ServiceProcess(service, port, log, builder.start());
+            return new ServiceProcess(service, port, log, builder.start(), restart);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + service.serviceName(), e);
         }
@@ -120,6 +141,16 @@ public final class ServiceProcess {
         }
     }
 
+    /** Whether the process ended because its HTTP port was taken between choosing it and binding it. */
+    boolean lostItsPort() {
+        return !process.isAlive() && logTail(200).contains("seems to be in use by another process");
+    }
+
+    /** The same service started again on another port. */
+    ServiceProcess startedOnAnotherPort() {
+        return start(restart.repo(), restart.logs(), service, restart.properties(), restart.environment());
+    }
+
     /** Stops the service gracefully (SIGTERM), then forcibly after 20 s. */
     void stop() {
         process.destroy();
@@ -134,12 +165,17 @@ public final class ServiceProcess {
     }
 
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
+        for (int attempt = 0; attempt < LAST_PORT - FIRST_PORT; attempt++) {
+            int port = NEXT_PORT.getAndUpdate(p -> p >= LAST_PORT ? FIRST_PORT : p + 1);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(port));
+                return port;
+            } catch (IOException e) {
+                // taken: try the next one
+            }
         }
+        throw new IllegalStateException("no free port between " + FIRST_PORT + " and " + LAST_PORT);
     }
 
     @Override

@@ -160,6 +160,11 @@ public final class SystemUnderTest {
             for (ServiceProcess service : List.copyOf(pending)) {
                 if (service.isReady()) {
                     pending.remove(service);
+                } else if (service.lostItsPort()) {
+                    log(service + " lost its port to another process while starting: starting it again");
+                    ServiceProcess again = service.startedOnAnotherPort();
+                    services.put(service.service(), again);
+                    pending.set(pending.indexOf(service), again);
                 } else if (!service.isAlive()) {
                     throw new IllegalStateException(service.service().serviceName() + " exited while starting; log "
                             + service.log() + ":\n" + service.logTail(40));
