@@ -240,7 +240,10 @@ public final class Bench {
         Stats perCluster = new Stats();
         Stats perClusterLater = new Stats();
         Stats perRound = new Stats();
-        Map<String, Long> appliedAt = new ConcurrentHashMap<>();
+        Stats waited = new Stats();
+        Stats applying = new Stats();
+        Stats reporting = new Stats();
+        Map<String, Applied> appliedAt = new ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicLong currentRound = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicReference<String> owner =
                 new java.util.concurrent.atomic.AtomicReference<>(WARMUP_OWNER);
@@ -261,6 +264,7 @@ public final class Bench {
                 appliedAt.clear();
                 currentRound.set(generation);
                 long sent = System.nanoTime();
+                long sentAt = System.currentTimeMillis();
                 for (SimulatedCluster cluster : clusters) {
                     DesiredBundle bundle = new DesiredBundle(
                             owner.get(),
@@ -287,9 +291,16 @@ public final class Bench {
                     Thread.sleep(5);
                 }
                 if (timed) {
-                    appliedAt.values().forEach(at -> perCluster.add((at - sent) / 1e6));
-                    if (round > 1) {
-                        appliedAt.values().forEach(at -> perClusterLater.add((at - sent) / 1e6));
+                    for (Applied applied : appliedAt.values()) {
+                        perCluster.add((applied.readNanos() - sent) / 1e6);
+                        if (round > 1) {
+                            perClusterLater.add((applied.readNanos() - sent) / 1e6);
+                        }
+                        long done = applied.report().reportedAt().toEpochMilli();
+                        long started = done - applied.report().durationMillis();
+                        waited.add(started - sentAt);
+                        applying.add(applied.report().durationMillis());
+                        reporting.add(applied.readAt() - done);
                     }
                     perRound.add(millis(sent));
                 }
@@ -311,6 +322,10 @@ public final class Bench {
         table.latency("publish -> applied, per cluster", perCluster);
         table.latency("the same, rounds 2.." + rounds, perClusterLater);
         table.latency("publish -> applied on all clusters", perRound);
+        // Where a cluster's time goes, from the report's own times (one clock: everything runs on this machine).
+        table.latency("  publish -> inventory starts applying", waited);
+        table.latency("  applying (writes to the API server)", applying);
+        table.latency("  applied -> report read from fleet.sync.v1", reporting);
 
         Stats drift = new Stats();
         Random random = new Random(7);
@@ -363,7 +378,7 @@ public final class Bench {
 
     private static Thread watchSyncReports(
             String kafka,
-            Map<String, Long> appliedAt,
+            Map<String, Applied> appliedAt,
             java.util.concurrent.atomic.AtomicReference<String> owner,
             java.util.concurrent.atomic.AtomicLong currentRound) {
         return consume(kafka, Topic.SYNC.topicName(), record -> {
@@ -371,11 +386,15 @@ public final class Bench {
             if (event != null && event.type().equals(EventType.SYNC_REPORTED.type())) {
                 SyncReport report = EventJson.read(event.data(), SyncReport.class);
                 if (report.owner().equals(owner.get()) && report.generationApplied() == currentRound.get()) {
-                    appliedAt.putIfAbsent(report.clusterId(), System.nanoTime());
+                    appliedAt.putIfAbsent(
+                            report.clusterId(), new Applied(System.nanoTime(), System.currentTimeMillis(), report));
                 }
             }
         });
     }
+
+    /** A sync report of the current round and when the bench read it. */
+    private record Applied(long readNanos, long readAt, SyncReport report) {}
 
     private static CloudEvent read(ConsumerRecord<String, byte[]> record) {
         try {

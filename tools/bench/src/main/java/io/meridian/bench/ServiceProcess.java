@@ -33,7 +33,9 @@ final class ServiceProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-XX:+UseParallelGC");
+        // The JVM's own choice of collector (G1 on this machine), as a service runs by default. Parallel GC, used
+        // before, stopped inventory for 250-800 ms at a time once it held a 100-cluster fleet: pauses that showed as
+        // the slowest rounds of the bundle benchmark.
         // e.g. BENCH_SERVICE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/inventory.jfr" to profile a run
         String extra = System.getenv("BENCH_SERVICE_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
