@@ -4,6 +4,7 @@ import io.meridian.contracts.CloudEvent;
 import io.meridian.contracts.desired.DesiredBundle;
 import io.meridian.eventing.inbound.IncomingEvents;
 import io.meridian.inventory.bundle.BundleEngine;
+import io.smallrye.common.annotation.NonBlocking;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -21,6 +22,9 @@ public class DesiredBundleConsumer {
     }
 
     @Incoming("desired-bundles")
+    // Declaring only records the bundle and schedules its cluster's writer: no need to hop to a worker thread
+    // for every record, which made a burst of bundles wait in line for the worker one by one.
+    @NonBlocking
     public void onBundle(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             engine.declare(IncomingEvents.requireKey(record), null);
