@@ -404,7 +404,8 @@ public final class Bench {
         }
     }
 
-    private static Thread consume(
+    /** A consumer thread reading {@code topic} from now on; interrupt it to stop. */
+    static Thread consume(
             String kafka, String topic, java.util.function.Consumer<ConsumerRecord<String, byte[]>> handler) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
@@ -417,7 +418,7 @@ public final class Bench {
         return Thread.ofPlatform().daemon().start(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
-                    consumer.poll(Duration.ofMillis(50)).forEach(handler);
+                    consumer.poll(Duration.ofMillis(20)).forEach(handler);
                 }
             } catch (org.apache.kafka.common.errors.InterruptException
                     | org.apache.kafka.common.errors.WakeupException stopped) {

@@ -17,22 +17,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * {@code bench identity [--clusters 100] [--objects 200] [--rounds 10] [--warmup 1] [--keep-stack]}: an isolated stack, the
@@ -224,68 +218,33 @@ final class IdentityBench {
     /** Per cluster, when inventory first reported the watched binding applied, and when it reported it deleted. */
     private static Thread watch(
             String kafka, Map<String, Long> applied, Map<String, Long> removed, AtomicReference<String> binding) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-identity-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topic.SYNC.topicName()));
-        consumer.poll(Duration.ofMillis(500));
-        return Thread.ofPlatform().daemon().start(() -> {
-            try (consumer) {
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
-                        SyncReport report = report(record);
-                        if (report == null || !report.owner().equals("identity")) {
-                            continue;
-                        }
-                        for (ObjectOutcome outcome : report.outcomes()) {
-                            if (!outcome.name().equals(binding.get())) {
-                                continue;
-                            }
-                            switch (outcome.outcome()) {
-                                case Created, Patched, Unchanged ->
-                                    applied.putIfAbsent(report.clusterId(), System.nanoTime());
-                                case Deleted -> removed.putIfAbsent(report.clusterId(), System.nanoTime());
-                                default -> {
-                                    // a failure is not "applied"; the round times out and shows it
-                                }
-                            }
-                        }
+        return Bench.consume(kafka, Topic.SYNC.topicName(), record -> {
+            SyncReport report = report(record);
+            if (report == null || !report.owner().equals("identity")) {
+                return;
+            }
+            for (ObjectOutcome outcome : report.outcomes()) {
+                if (!outcome.name().equals(binding.get())) {
+                    continue;
+                }
+                switch (outcome.outcome()) {
+                    case Created, Patched, Unchanged -> applied.putIfAbsent(report.clusterId(), System.nanoTime());
+                    case Deleted -> removed.putIfAbsent(report.clusterId(), System.nanoTime());
+                    default -> {
+                        // a failure is not "applied"; the round times out and shows it
                     }
                 }
-            } catch (org.apache.kafka.common.errors.InterruptException
-                    | org.apache.kafka.common.errors.WakeupException stopped) {
-                // done
             }
         });
     }
 
     /** Per cluster, when identity's bundle holding the watched binding reached {@code fleet.desired.v1}. */
     private static Thread watchBundles(String kafka, Map<String, Long> declared, AtomicReference<String> binding) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-identity-bundles-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topic.DESIRED.topicName()));
-        consumer.poll(Duration.ofMillis(500));
-        return Thread.ofPlatform().daemon().start(() -> {
-            try (consumer) {
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
-                        if (record.value() != null
-                                && record.key().startsWith("identity/")
-                                && new String(record.value(), StandardCharsets.UTF_8).contains(binding.get())) {
-                            declared.putIfAbsent(record.key(), System.nanoTime());
-                        }
-                    }
-                }
-            } catch (org.apache.kafka.common.errors.InterruptException
-                    | org.apache.kafka.common.errors.WakeupException stopped) {
-                // done
+        return Bench.consume(kafka, Topic.DESIRED.topicName(), record -> {
+            if (record.value() != null
+                    && record.key().startsWith("identity/")
+                    && new String(record.value(), StandardCharsets.UTF_8).contains(binding.get())) {
+                declared.putIfAbsent(record.key(), System.nanoTime());
             }
         });
     }
