@@ -4,10 +4,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.meridian.inventory.connect.ClusterClients;
 import io.meridian.inventory.credentials.ClusterCredentials;
 import io.meridian.inventory.persistence.ClusterRegistry;
 import io.meridian.inventory.registry.ClusterSpec;
@@ -103,7 +103,7 @@ public class ClusterApiImports {
 
         private void run() {
             try {
-                client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+                client = ClusterClients.connect(clientConfig);
                 clusters = client.genericKubernetesResources(CAPI_CLUSTERS)
                         .inAnyNamespace()
                         .inform(new Dirty<>(), 0);

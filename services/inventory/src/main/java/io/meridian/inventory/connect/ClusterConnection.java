@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.meridian.contracts.cluster.ClusterPhase;
@@ -147,7 +146,7 @@ final class ClusterConnection {
 
     private void supervise() {
         report(ClusterPhase.Connecting);
-        client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+        client = ClusterClients.connect(clientConfig);
         int failures = 0;
         Duration backoff = timing.probeInterval();
         try {
