@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class KafkaBaseline {
 
     private static final int RECORD_BYTES = 900;
+    private static final int PARTITIONS = 12;
 
     private final String bootstrap;
     private final int records;
@@ -37,11 +38,12 @@ final class KafkaBaseline {
         Properties admin = new Properties();
         admin.put("bootstrap.servers", bootstrap);
         try (Admin client = Admin.create(admin)) {
-            client.createTopics(List.of(new NewTopic(topic, 12, (short) 1)))
+            client.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
                     .all()
                     .get();
         }
         byte[] value = new byte[RECORD_BYTES];
+        awaitWritable(topic);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -66,14 +68,35 @@ final class KafkaBaseline {
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            while (seen < records && Bench.seconds(consumeStart) < 120) {
+            while (seen < records + PARTITIONS && Bench.seconds(consumeStart) < 120) {
                 seen += consumer.poll(Duration.ofMillis(200)).count();
             }
         }
         double consumed = Bench.seconds(consumeStart);
         new Table("raw Kafka baseline on the same broker (" + records + " records of " + RECORD_BYTES + " bytes)")
                 .row("produce (acks=all)", String.format("%.1f s, %.0f records/s", produced, records / produced))
-                .row("consume", String.format("%.1f s, %.0f records/s (%d read)", consumed, seen / consumed, seen))
+                .row(
+                        "consume",
+                        String.format("%.1f s, %.0f records/s (%d read)", consumed, seen / consumed, seen - PARTITIONS))
                 .print();
+    }
+
+    /**
+     * One record to every partition, each retried until the broker takes it. A topic created a moment ago can still
+     * answer NOT_LEADER_OR_FOLLOWER; the timed idempotent producer then lost its sequence numbers and retried for
+     * minutes (OUT_OF_ORDER_SEQUENCE_NUMBER) instead of measuring anything.
+     */
+    private void awaitWritable(String topic) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> probe =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                probe.send(new ProducerRecord<>(topic, partition, "probe", new byte[0]))
+                        .get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
     }
 }
