@@ -382,15 +382,27 @@ public final class Bench {
             java.util.concurrent.atomic.AtomicReference<String> owner,
             java.util.concurrent.atomic.AtomicLong currentRound) {
         return consume(kafka, Topic.SYNC.topicName(), record -> {
-            CloudEvent event = read(record);
-            if (event != null && event.type().equals(EventType.SYNC_REPORTED.type())) {
-                SyncReport report = EventJson.read(event.data(), SyncReport.class);
-                if (report.owner().equals(owner.get()) && report.generationApplied() == currentRound.get()) {
-                    appliedAt.putIfAbsent(
-                            report.clusterId(), new Applied(System.nanoTime(), System.currentTimeMillis(), report));
-                }
+            SyncReport report = syncReport(record);
+            if (report != null
+                    && report.owner().equals(owner.get())
+                    && report.generationApplied() == currentRound.get()) {
+                appliedAt.putIfAbsent(
+                        report.clusterId(), new Applied(System.nanoTime(), System.currentTimeMillis(), report));
             }
         });
+    }
+
+    /** The sync report a {@code fleet.sync.v1} record carries, or null for drift events and unreadable records. */
+    static SyncReport syncReport(ConsumerRecord<String, byte[]> record) {
+        CloudEvent event = read(record);
+        if (event == null || !event.type().equals(EventType.SYNC_REPORTED.type())) {
+            return null;
+        }
+        try {
+            return EventJson.read(event.data(), SyncReport.class);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** A sync report of the current round and when the bench read it. */

@@ -2,11 +2,7 @@ package io.meridian.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.meridian.contracts.CloudEvent;
-import io.meridian.contracts.EventJson;
-import io.meridian.contracts.EventType;
 import io.meridian.contracts.Topic;
-import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.sync.ObjectOutcome;
 import io.meridian.contracts.sync.SyncReport;
 import io.meridian.fleetsim.Fleet;
@@ -26,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * {@code bench identity [--clusters 100] [--objects 200] [--rounds 10] [--warmup 1] [--keep-stack]}: an isolated stack, the
@@ -219,7 +214,7 @@ final class IdentityBench {
     private static Thread watch(
             String kafka, Map<String, Long> applied, Map<String, Long> removed, AtomicReference<String> binding) {
         return Bench.consume(kafka, Topic.SYNC.topicName(), record -> {
-            SyncReport report = report(record);
+            SyncReport report = Bench.syncReport(record);
             if (report == null || !report.owner().equals("identity")) {
                 return;
             }
@@ -247,16 +242,5 @@ final class IdentityBench {
                 declared.putIfAbsent(record.key(), System.nanoTime());
             }
         });
-    }
-
-    private static SyncReport report(ConsumerRecord<String, byte[]> record) {
-        try {
-            CloudEvent event = CloudEventHeaders.read(record.headers(), record.value());
-            return event.type().equals(EventType.SYNC_REPORTED.type())
-                    ? EventJson.read(event.data(), SyncReport.class)
-                    : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 }

@@ -77,7 +77,9 @@ final class KafkaBaseline {
                 .row("produce (acks=all)", String.format("%.1f s, %.0f records/s", produced, records / produced))
                 .row(
                         "consume",
-                        String.format("%.1f s, %.0f records/s (%d read)", consumed, seen / consumed, seen - PARTITIONS))
+                        String.format(
+                                "%.1f s, %.0f records/s (%d read)",
+                                consumed, (seen - PARTITIONS) / consumed, seen - PARTITIONS))
                 .print();
     }
 
