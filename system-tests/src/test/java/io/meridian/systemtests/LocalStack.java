@@ -7,7 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,8 @@ final class LocalStack {
     static final int KAFKA_CONTROLLER_PORT = 19093;
     static final int POSTGRES_PORT = 25432;
     static final int KEYCLOAK_PORT = 18180;
+
+    private static final int FAILURE_LINES = 12;
 
     private final Path repo;
     private final Path home;
@@ -58,13 +61,11 @@ final class LocalStack {
     }
 
     /**
-     * Starts the stack from empty Kafka and PostgreSQL data, so that a run never sees what an earlier run registered;
-     * downloads and Keycloak's realm are kept.
+     * Starts the stack from empty Kafka and PostgreSQL data ({@code stack reset}), so that a run never sees what an
+     * earlier run registered; downloads and Keycloak's realm are kept.
      */
     void start() {
-        run("stack", "down");
-        deleteRecursively(home.resolve("kafka/data"));
-        deleteRecursively(home.resolve("postgres/data"));
+        run("stack", "reset");
         run("stack", "up");
     }
 
@@ -92,11 +93,18 @@ final class LocalStack {
         try {
             Files.createDirectories(home);
             Process process = builder.start();
+            // The last lines go into the failure message, on one line, so that a build log that shows only the test
+            // summary still says why the stack did not start.
+            Deque<String> last = new ArrayDeque<>();
             try (BufferedReader out =
                     new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     System.out.println("[stack] " + line);
+                    if (last.size() == FAILURE_LINES) {
+                        last.removeFirst();
+                    }
+                    last.addLast(line);
                 }
             }
             if (!process.waitFor(10, TimeUnit.MINUTES)) {
@@ -104,27 +112,14 @@ final class LocalStack {
                 throw new IllegalStateException(what + " did not finish within 10 minutes");
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(what + " failed with exit code " + process.exitValue()
-                        + " (output above, logs in " + logs() + ")");
+                throw new IllegalStateException(what + " failed with exit code " + process.exitValue() + " (logs in "
+                        + logs() + "); its last lines: " + String.join(" | ", last));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + what, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + what, e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
         }
     }
 }
