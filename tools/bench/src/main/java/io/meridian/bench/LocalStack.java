@@ -12,7 +12,8 @@ final class LocalStack {
 
     static final int KAFKA = 29092;
     static final int KAFKA_CONTROLLER = 29093;
-    static final int POSTGRES = 35432;
+    // Below the kernel's ephemeral range (32768-60999), where outgoing connections take their ports.
+    static final int POSTGRES = 27432;
     static final int KEYCLOAK = 28180;
 
     private final Path repo;
@@ -41,25 +42,12 @@ final class LocalStack {
 
     /** Starts from scratch: stops a previous bench stack and deletes its data. */
     void freshUp() throws IOException, InterruptedException {
-        run("stack", "down");
-        deleteData();
+        run("stack", "reset");
         run("stack", "up");
     }
 
     void down() throws IOException, InterruptedException {
         run("stack", "down");
-    }
-
-    private void deleteData() throws IOException {
-        for (String dir : new String[] {"kafka/data", "postgres/data"}) {
-            Path path = home.resolve(dir);
-            if (java.nio.file.Files.exists(path)) {
-                try (var walk = java.nio.file.Files.walk(path)) {
-                    walk.sorted(java.util.Comparator.reverseOrder())
-                            .forEach(p -> p.toFile().delete());
-                }
-            }
-        }
     }
 
     private void run(String... args) throws IOException, InterruptedException {
