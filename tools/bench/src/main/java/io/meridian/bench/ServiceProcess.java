@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** One packaged Meridian service started as its own process, as in production. */
@@ -36,10 +37,15 @@ final class ServiceProcess implements AutoCloseable {
         // The JVM's own choice of collector (G1 on this machine), as a service runs by default. Parallel GC, used
         // before, stopped inventory for 250-800 ms at a time once it held a 100-cluster fleet: pauses that showed as
         // the slowest rounds of the bundle benchmark.
-        // e.g. BENCH_SERVICE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/inventory.jfr" to profile a run
-        String extra = System.getenv("BENCH_SERVICE_JAVA_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            command.addAll(java.util.Arrays.asList(extra.trim().split("\\s+")));
+        // BENCH_SERVICE_JAVA_OPTS applies to every service, e.g. "-XX:StartFlightRecording=filename=/tmp/%p.jfr" to
+        // profile a run; BENCH_<SERVICE>_JAVA_OPTS (BENCH_INVENTORY_JAVA_OPTS, ...) to one, e.g. the heap and collector
+        // its Kubernetes manifest gives it.
+        for (String variable :
+                List.of("BENCH_SERVICE_JAVA_OPTS", "BENCH_" + service.toUpperCase(Locale.ROOT) + "_JAVA_OPTS")) {
+            String extra = System.getenv(variable);
+            if (extra != null && !extra.isBlank()) {
+                command.addAll(java.util.Arrays.asList(extra.trim().split("\\s+")));
+            }
         }
         command.add("-Dquarkus.http.port=" + port);
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
