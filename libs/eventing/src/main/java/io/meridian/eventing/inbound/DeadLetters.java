@@ -1,5 +1,6 @@
 package io.meridian.eventing.inbound;
 
+import io.meridian.contracts.Topic;
 import io.meridian.eventing.EventingConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,9 +29,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class DeadLetters {
-
-    /** The suffix of a topic's dead-letter topic. */
-    public static final String SUFFIX = ".dlq";
 
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
 
@@ -85,7 +83,11 @@ public class DeadLetters {
                 record.topic(), record.partition(), record.offset(), letter.topic(), record.topic(), e.getMessage());
     }
 
-    /** The dead letter of a record: its key, value and headers, plus why and where it came from. */
+    /**
+     * The dead letter of a record: its key, value and headers, plus why and where it came from. It goes to the
+     * partition of the same number: the catalog gives a dead-letter topic the partitions and partitioning of its
+     * topic, and a record without a key (one reason to dead-letter it) has no partition of its own to compute.
+     */
     static ProducerRecord<String, byte[]> letterOf(ConsumerRecord<String, byte[]> record, Throwable failure) {
         Headers headers = new RecordHeaders(record.headers().toArray());
         put(headers, "dead-letter-exception-class-name", failure.getClass().getName());
@@ -98,7 +100,8 @@ public class DeadLetters {
         put(headers, "dead-letter-topic", record.topic());
         put(headers, "dead-letter-partition", Integer.toString(record.partition()));
         put(headers, "dead-letter-offset", Long.toString(record.offset()));
-        return new ProducerRecord<>(record.topic() + SUFFIX, null, record.key(), record.value(), headers);
+        return new ProducerRecord<>(
+                record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition(), record.key(), record.value(), headers);
     }
 
     private static String reasonOf(Throwable failure) {

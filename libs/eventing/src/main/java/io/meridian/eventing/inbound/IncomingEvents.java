@@ -11,7 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Reads Meridian events from Kafka records. Every failure is an {@link UnreadableEventException} whose
  * message says what is wrong; a channel configured with {@code failure-strategy=dead-letter-queue}
  * then routes the record to {@code <topic>.dlq} with that message in its {@code dead-letter-reason}
- * header, and the consumer goes on with the next record.
+ * header, and the consumer goes on with the next record. A batch channel dead-letters record by record itself,
+ * with {@link DeadLetters}.
  */
 public final class IncomingEvents {
 

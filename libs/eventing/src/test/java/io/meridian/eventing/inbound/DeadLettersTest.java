@@ -26,6 +26,7 @@ class DeadLettersTest {
                 new UnreadableEventException("missing header ce_specversion", new IllegalStateException("no header")));
 
         assertThat(letter.topic()).isEqualTo("fleet.desired.v1.dlq");
+        assertThat(letter.partition()).isEqualTo(3);
         assertThat(letter.key()).isEqualTo("identity/aws-1");
         assertThat(letter.value()).asString(StandardCharsets.UTF_8).isEqualTo("garbage");
         assertThat(header(letter, "ce_type")).isEqualTo("io.meridian.desired.bundle.declared.v1");
@@ -46,6 +47,7 @@ class DeadLettersTest {
         ProducerRecord<String, byte[]> letter = DeadLetters.letterOf(record, new NullPointerException());
 
         assertThat(letter.key()).isNull();
+        assertThat(letter.partition()).isEqualTo(3);
         assertThat(letter.value()).isNull();
         assertThat(header(letter, "dead-letter-reason")).isEqualTo("java.lang.NullPointerException");
         assertThat(letter.headers().lastHeader("dead-letter-cause")).isNull();
