@@ -101,28 +101,16 @@ public record DesiredObject(ObjectRef ref, Map<String, Object> manifest, String 
     }
 
     /**
-     * Whether the live object still holds everything this desired object says: every top-level field
-     * but metadata and status equal, and our labels and annotations present. Fields the API server adds
-     * (defaults, status, other labels) do not count as drift.
+     * Whether the live object still holds every field this desired object sets, with server-side apply's merge
+     * semantics ({@link AppliedFields}): defaults the server added and fields other managers own are not drift.
      */
-    @SuppressWarnings("unchecked")
     public boolean isSatisfiedBy(Map<String, Object> live) {
-        if (live == null) {
-            return false;
-        }
-        for (Map.Entry<String, Object> field : manifest.entrySet()) {
-            String name = field.getKey();
-            if (name.equals("metadata") || name.equals("status")) {
-                continue;
-            }
-            if (!CANONICAL.valueToTree(field.getValue()).equals(CANONICAL.valueToTree(live.get(name)))) {
-                return false;
-            }
-        }
-        Map<String, Object> desiredMeta = (Map<String, Object>) manifest.get("metadata");
-        Map<String, Object> liveMeta = live.get("metadata") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-        return contains(liveMeta.get("labels"), desiredMeta.get("labels"))
-                && contains(liveMeta.get("annotations"), desiredMeta.get("annotations"));
+        return drift(live).isEmpty();
+    }
+
+    /** The first field this object sets that {@code live} no longer holds ("" when live is absent), if any. */
+    public java.util.Optional<String> drift(Map<String, Object> live) {
+        return AppliedFields.firstDifference(manifest, live);
     }
 
     /** Whether a live object carries this owner's label (we may touch it). */
@@ -133,20 +121,6 @@ public record DesiredObject(ObjectRef ref, Map<String, Object> manifest, String 
     /** The owner recorded on a live object, or null when Meridian does not manage it. */
     public static String ownerOf(Map<String, String> liveLabels) {
         return liveLabels != null && MERIDIAN.equals(liveLabels.get(MANAGED_BY)) ? liveLabels.get(OWNER) : null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static boolean contains(Object live, Object desired) {
-        if (!(desired instanceof Map<?, ?> want)) {
-            return true;
-        }
-        Map<String, Object> have = live instanceof Map<?, ?> l ? (Map<String, Object>) l : Map.of();
-        for (Map.Entry<?, ?> e : want.entrySet()) {
-            if (!String.valueOf(e.getValue()).equals(String.valueOf(have.get(e.getKey())))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @SuppressWarnings("unchecked")
