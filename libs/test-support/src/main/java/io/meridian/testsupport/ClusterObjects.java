@@ -83,7 +83,10 @@ public final class ClusterObjects {
                 .build();
     }
 
-    /** A Deployment with one container that requests resources. */
+    /**
+     * A Deployment with one container that requests resources, as its controller left it (its status observed the
+     * current generation), so a simulated cluster's controller has nothing to do for it.
+     */
     public static Deployment deployment(String namespace, String name, String image, int replicas) {
         return new DeploymentBuilder()
                 .withNewMetadata()
@@ -114,6 +117,7 @@ public final class ClusterObjects {
                 .endTemplate()
                 .endSpec()
                 .withNewStatus()
+                .withObservedGeneration(1L)
                 .withReplicas(replicas)
                 .withReadyReplicas(replicas)
                 .endStatus()

@@ -1,72 +1,43 @@
 package io.meridian.testsupport;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.VersionInfo;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
-import java.util.HashMap;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.meridian.fleetsim.StandaloneApiServer;
+import java.time.Duration;
 import java.util.Map;
-import java.util.Queue;
 
 /**
- * A Kubernetes API server for tests: the fabric8 mock server in CRUD mode (create, get, patch, delete,
- * list and watch behave like a real API server for plain objects). Stands for one cluster.
+ * A Kubernetes API server for tests, standing for one cluster: a simulated API server of the fleet simulator,
+ * starting empty. It behaves as the simulator's clusters do: CRUD, list and watch, server-side apply with
+ * managedFields and conflicts, a v1.31 server's defaults, Deployment and StatefulSet controllers (a Deployment
+ * written here gets a ReplicaSet, pods and a status about a second later), and watches that can be expired.
  */
 public final class MockCluster implements AutoCloseable {
-
-    private final String name;
-    private final int port;
-    private KubernetesMockServer server;
-    private KubernetesClient client;
-
-    private MockCluster(String name, KubernetesMockServer server) {
-        this.name = name;
-        this.server = server;
-        this.port = server.getPort();
-        this.client = server.createClient();
-    }
-
-    static {
-        // The mock server logs every request at INFO; thousands of lines per test say nothing.
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-    }
 
     /** The version a mock API server reports on {@code /version}. */
     public static final String KUBERNETES_VERSION = "v1.31.4";
 
-    /** Starts a mock API server on a free loopback port. */
-    public static MockCluster start(String name) {
-        KubernetesMockServer server = newServer();
-        server.init();
-        return new MockCluster(name, server);
+    private final String name;
+    private final StandaloneApiServer server;
+    private KubernetesClient client;
+
+    private MockCluster(String name, StandaloneApiServer server) {
+        this.name = name;
+        this.server = server;
+        this.client = newClient();
     }
 
-    /** CRUD for objects, answering {@code /version} like a real API server. */
-    private static KubernetesMockServer newServer() {
-        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        VersionInfo version = new VersionInfo.Builder()
-                .withMajor("1")
-                .withMinor("31")
-                .withGitVersion(KUBERNETES_VERSION)
-                .withPlatform("linux/amd64")
-                .build();
-        return new KubernetesMockServer(
-                new Context(),
-                new MockWebServer(),
-                responses,
-                new KubernetesMixedDispatcher(responses),
-                false,
-                version);
+    /** Starts a mock API server on a free loopback port. */
+    public static MockCluster start(String name) {
+        return new MockCluster(name, StandaloneApiServer.start(name));
     }
 
     /** Takes the API server down: connections are refused until {@link #startAgain()}. */
     public void stop() {
         client.close();
-        server.destroy();
+        server.stop();
     }
 
     /**
@@ -74,31 +45,63 @@ public final class MockCluster implements AutoCloseable {
      * the test seeds what the cluster should hold now.
      */
     public void startAgain() {
-        server = newServer();
-        try {
-            server.init(java.net.InetAddress.getByName("localhost"), port);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-        client = server.createClient();
+        server.startEmpty();
+        client = newClient();
     }
 
     public String name() {
         return name;
     }
 
-    /** The API server URL, e.g. {@code http://localhost:40123/}. */
+    /** The API server URL, e.g. {@code http://127.0.0.1:40123/}. */
     public String url() {
-        return server.url("/");
+        return server.url() + "/";
     }
 
     public int port() {
-        return port;
+        return server.port();
     }
 
     /** A client with full access, for seeding objects and checking what the service did. */
     public KubernetesClient client() {
         return client;
+    }
+
+    /**
+     * How many write requests (create, update, patch, apply, delete) clients sent since the last start: what a
+     * service under test wrote, plus {@link #hpaScale}; the cluster's own controllers and status churn do not count.
+     */
+    public long writeRequests() {
+        return server.writeRequests();
+    }
+
+    /**
+     * Ends every open watch as a real API server does when their resourceVersion has been compacted (an ERROR event
+     * with a 410 Expired Status); for 30 s a watch from an older resourceVersion is refused with 410 Gone, so a
+     * client has to list again.
+     *
+     * @return how many watches were ended
+     */
+    public int expireWatches() {
+        return server.expireWatches();
+    }
+
+    /**
+     * Sets {@code spec.replicas} of a Deployment or StatefulSet as the HPA does: through the scale subresource as
+     * field manager {@code kube-controller-manager}; the controller then follows.
+     */
+    public Map<String, Object> hpaScale(String namespace, String kind, String name, int replicas) {
+        return server.hpaScale(namespace, kind, name, replicas);
+    }
+
+    /** Rewrites the status of every Deployment and StatefulSet every {@code every}, as heartbeats do; zero stops. */
+    public void statusChurn(Duration every) {
+        server.statusChurn(every);
+    }
+
+    /** Marks a Deployment or StatefulSet as never becoming ready (its pods crash-loop), or heals it. */
+    public Map<String, Object> rolloutBroken(String namespace, String name, boolean broken) {
+        return server.rolloutBroken(namespace, name, broken);
     }
 
     /** A kubeconfig with a bearer token for this cluster, as a user would register it. */
@@ -125,9 +128,22 @@ public final class MockCluster implements AutoCloseable {
                 """.formatted(name, url());
     }
 
+    /** A client configured as the fabric8 mock server's own was: namespace {@code test}, no HTTP/2. */
+    private KubernetesClient newClient() {
+        return new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(Config.empty())
+                        .withMasterUrl(url())
+                        .withTrustCerts(true)
+                        .withNamespace("test")
+                        .withHttp2Disable(true)
+                        .withOauthToken("mock-token-" + name)
+                        .build())
+                .build();
+    }
+
     @Override
     public void close() {
         client.close();
-        server.destroy();
+        server.close();
     }
 }

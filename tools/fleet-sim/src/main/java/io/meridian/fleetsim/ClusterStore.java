@@ -84,16 +84,24 @@ final class ClusterStore {
 
     /** Replaces an object with {@code object} (an update, as {@code kubectl replace} would). */
     void replace(HasMetadata object) {
+        replace(object, null);
+    }
+
+    /** The same, recorded in managedFields under {@code fieldManager} (null: the simulator's own name). */
+    private void replace(HasMetadata object, String fieldManager) {
         ResourceKind kind = ResourceKind.of(object.getKind());
         String path = kind.objectPath(
-                object.getMetadata().getNamespace(), object.getMetadata().getName());
+                        object.getMetadata().getNamespace(),
+                        object.getMetadata().getName())
+                + (fieldManager == null ? "" : "?fieldManager=" + fieldManager);
         MockResponse response =
                 dispatcher.local(HttpMethod.PUT, path, Serialization.asJson(object), "application/json");
         expectSuccess(response, "replace " + kind + " " + object.getMetadata().getName());
     }
 
     /**
-     * Applies a JSON merge patch (RFC 7386) to an object, as {@code kubectl patch --type merge} would.
+     * Applies a JSON merge patch (RFC 7386) to an object, as a person's {@code kubectl edit} would: recorded in
+     * managedFields under the manager {@code kubectl-edit}, which takes the fields it changed.
      *
      * @return the patched object, or null when there is no such object
      */
@@ -111,7 +119,7 @@ final class ClusterStore {
             metadata.put("namespace", namespace);
         }
         GenericKubernetesResource patched = JSON.convertValue(target, GenericKubernetesResource.class);
-        replace(patched);
+        replace(patched, "kubectl-edit");
         return get(kind, namespace, name);
     }
 

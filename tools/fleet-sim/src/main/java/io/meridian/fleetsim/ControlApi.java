@@ -154,6 +154,10 @@ final class ControlApi {
             case "POST latency" -> latency(exchange, cluster, query);
             case "POST drift" -> drift(exchange, cluster);
             case "POST scale" -> scale(exchange, cluster);
+            case "POST hpa-scale" -> hpaScale(exchange, cluster);
+            case "POST status-churn" -> statusChurn(exchange, cluster, query);
+            case "POST expire-watches" -> expireWatches(exchange, cluster, query);
+            case "POST rollouts/*" -> rolloutBroken(exchange, cluster, path);
             case "POST spike" -> spike(exchange, cluster, query);
             case "POST pods" -> addPod(exchange, cluster);
             case "DELETE pods/*" -> deletePod(exchange, cluster, path);
@@ -241,6 +245,66 @@ final class ControlApi {
                 200,
                 cluster.changes()
                         .scale(string(body, "namespace", true), string(body, "deployment", true), replicas.intValue()));
+    }
+
+    private void hpaScale(HttpExchange exchange, SimulatedCluster cluster) throws IOException {
+        Map<String, Object> body = body(exchange);
+        if (!(body.get("replicas") instanceof Number replicas) || replicas.doubleValue() != replicas.intValue()) {
+            throw FleetException.badRequest("replicas must be a whole number");
+        }
+        json(
+                exchange,
+                200,
+                cluster.hpaScale(
+                        string(body, "namespace", true),
+                        body.containsKey("kind") ? string(body, "kind", true) : "Deployment",
+                        string(body, "name", true),
+                        replicas.intValue()));
+    }
+
+    private void statusChurn(HttpExchange exchange, SimulatedCluster cluster, Map<String, String> query)
+            throws IOException {
+        String seconds = query.get("seconds");
+        if (seconds == null) {
+            throw FleetException.badRequest("query parameter seconds is required, e.g. ?seconds=5 (0 stops)");
+        }
+        double s = number(seconds, "seconds");
+        if (s < 0 || s > 86_400) {
+            throw FleetException.badRequest("seconds must be between 0 and 86400, got " + seconds);
+        }
+        cluster.statusChurn(Duration.ofMillis((long) (s * 1000)));
+        json(exchange, 200, Map.of("cluster", cluster.name(), "statusChurnSeconds", s));
+    }
+
+    private void expireWatches(HttpExchange exchange, SimulatedCluster cluster, Map<String, String> query)
+            throws IOException {
+        double window = number(
+                query.getOrDefault("seconds", String.valueOf(WatchExpiry.DEFAULT_WINDOW.toSeconds())), "seconds");
+        if (window < 0 || window > 86_400) {
+            throw FleetException.badRequest("seconds must be between 0 and 86400, got " + window);
+        }
+        int ended = cluster.expireWatches(Duration.ofMillis((long) (window * 1000)));
+        json(exchange, 200, Map.of("cluster", cluster.name(), "watchesEnded", ended, "windowSeconds", window));
+    }
+
+    private void rolloutBroken(HttpExchange exchange, SimulatedCluster cluster, List<String> path) throws IOException {
+        if (path.size() != 4 || !path.get(3).equals("broken")) {
+            throw FleetException.notFound("no such endpoint: POST " + String.join("/", path));
+        }
+        Map<String, Object> body = body(exchange);
+        Object broken = body.getOrDefault("broken", true);
+        if (!(broken instanceof Boolean)) {
+            throw FleetException.badRequest("broken must be true or false");
+        }
+        json(
+                exchange,
+                200,
+                cluster.controllers()
+                        .markBroken(
+                                string(body, "namespace", true),
+                                string(body, "kind", false),
+                                string(body, "name", true),
+                                (Boolean) broken));
     }
 
     private void spike(HttpExchange exchange, SimulatedCluster cluster, Map<String, String> query) throws IOException {

@@ -46,7 +46,8 @@ public final class Fleet implements AutoCloseable {
         this.options = options;
         this.started = options.clock().instant();
         this.traffic = new TrafficMatrix(options.seed());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        // Two threads: the clusters' controllers and status churn must not hold up an outage's timed return.
+        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "fleet-sim-scheduler");
             t.setDaemon(true);
             return t;
@@ -117,7 +118,8 @@ public final class Fleet implements AutoCloseable {
 
     private SimulatedCluster startCluster(ClusterProfile profile) {
         List<HasMetadata> objects = ClusterContents.generate(profile, options.objectsPerCluster(), started);
-        return SimulatedCluster.start(profile, objects, traffic, control.baseUrl(), scheduler, options.clock());
+        return SimulatedCluster.start(
+                profile, objects, traffic, control.baseUrl(), scheduler, options.clock(), options.controllerDelay());
     }
 
     /** The clusters, in plan order and then in the order they were added. */

@@ -2,6 +2,7 @@ package io.meridian.fleetsim;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * How to start a fleet.
@@ -12,6 +13,7 @@ import java.time.Clock;
  * @param capi also start a Cluster API management cluster holding the fleet
  * @param clock the time metrics move with and objects are aged from
  * @param parallelism how many clusters are seeded at once
+ * @param controllerDelay how long after a write of a Deployment or StatefulSet spec its controller acts
  */
 public record FleetOptions(
         int clusters,
@@ -21,7 +23,8 @@ public record FleetOptions(
         int controlPort,
         boolean capi,
         Clock clock,
-        int parallelism) {
+        int parallelism,
+        Duration controllerDelay) {
 
     public FleetOptions {
         if (clusters < 0 || clusters > 1000) {
@@ -39,9 +42,15 @@ public record FleetOptions(
         if (clock == null) {
             throw new IllegalArgumentException("clock is required");
         }
+        if (controllerDelay == null
+                || controllerDelay.isNegative()
+                || controllerDelay.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException(
+                    "the controller delay must be between 0 and 1 h, got " + controllerDelay);
+        }
     }
 
-    /** 12 clusters, seed 42, about 150 objects each, no files, a free control port, no CAPI. */
+    /** 12 clusters, seed 42, about 150 objects each, no files, a free control port, no CAPI, controllers after 1 s. */
     public static FleetOptions defaults() {
         return new FleetOptions(
                 12,
@@ -51,38 +60,51 @@ public record FleetOptions(
                 0,
                 false,
                 Clock.systemUTC(),
-                Math.max(2, Runtime.getRuntime().availableProcessors()));
+                Math.max(2, Runtime.getRuntime().availableProcessors()),
+                WorkloadControllers.DEFAULT_DELAY);
     }
 
     public FleetOptions withClusters(int n) {
-        return new FleetOptions(n, seed, objectsPerCluster, outDir, controlPort, capi, clock, parallelism);
+        return new FleetOptions(
+                n, seed, objectsPerCluster, outDir, controlPort, capi, clock, parallelism, controllerDelay);
     }
 
     public FleetOptions withSeed(long s) {
-        return new FleetOptions(clusters, s, objectsPerCluster, outDir, controlPort, capi, clock, parallelism);
+        return new FleetOptions(
+                clusters, s, objectsPerCluster, outDir, controlPort, capi, clock, parallelism, controllerDelay);
     }
 
     public FleetOptions withObjectsPerCluster(int m) {
-        return new FleetOptions(clusters, seed, m, outDir, controlPort, capi, clock, parallelism);
+        return new FleetOptions(clusters, seed, m, outDir, controlPort, capi, clock, parallelism, controllerDelay);
     }
 
     public FleetOptions withOutDir(Path dir) {
-        return new FleetOptions(clusters, seed, objectsPerCluster, dir, controlPort, capi, clock, parallelism);
+        return new FleetOptions(
+                clusters, seed, objectsPerCluster, dir, controlPort, capi, clock, parallelism, controllerDelay);
     }
 
     public FleetOptions withControlPort(int port) {
-        return new FleetOptions(clusters, seed, objectsPerCluster, outDir, port, capi, clock, parallelism);
+        return new FleetOptions(
+                clusters, seed, objectsPerCluster, outDir, port, capi, clock, parallelism, controllerDelay);
     }
 
     public FleetOptions withCapi(boolean on) {
-        return new FleetOptions(clusters, seed, objectsPerCluster, outDir, controlPort, on, clock, parallelism);
+        return new FleetOptions(
+                clusters, seed, objectsPerCluster, outDir, controlPort, on, clock, parallelism, controllerDelay);
     }
 
     public FleetOptions withClock(Clock c) {
-        return new FleetOptions(clusters, seed, objectsPerCluster, outDir, controlPort, capi, c, parallelism);
+        return new FleetOptions(
+                clusters, seed, objectsPerCluster, outDir, controlPort, capi, c, parallelism, controllerDelay);
+    }
+
+    public FleetOptions withControllerDelay(Duration delay) {
+        return new FleetOptions(
+                clusters, seed, objectsPerCluster, outDir, controlPort, capi, clock, parallelism, delay);
     }
 
     public FleetOptions withParallelism(int p) {
-        return new FleetOptions(clusters, seed, objectsPerCluster, outDir, controlPort, capi, clock, p);
+        return new FleetOptions(
+                clusters, seed, objectsPerCluster, outDir, controlPort, capi, clock, p, controllerDelay);
     }
 }

@@ -15,6 +15,7 @@ public final class FleetSimulator {
               --control-port P         control API and metrics port (default 7070, 0 = any free port)
               --capi                   also start a Cluster API management cluster (capi-mgmt)
               --parallelism K          clusters seeded at once (default: number of cores)
+              --controller-delay-ms D  how long after a Deployment/StatefulSet write its controller acts (default 1000)
             """;
 
     private FleetSimulator() {}
@@ -93,6 +94,9 @@ public final class FleetSimulator {
                 case "--out" -> options = options.withOutDir(Path.of(value(args, ++i, arg)));
                 case "--control-port" -> options = options.withControlPort(intValue(arg, value(args, ++i, arg)));
                 case "--parallelism" -> options = options.withParallelism(intValue(arg, value(args, ++i, arg)));
+                case "--controller-delay-ms" ->
+                    options = options.withControllerDelay(
+                            java.time.Duration.ofMillis(longValue(arg, value(args, ++i, arg))));
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }

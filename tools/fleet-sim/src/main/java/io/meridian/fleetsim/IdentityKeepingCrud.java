@@ -4,17 +4,36 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The fabric8 CRUD store, except that an object the simulator itself creates keeps the UID and creation time it was
  * generated with. The mock server would otherwise stamp a global sequential UID and "now" on every create, which
  * breaks determinism across parallel seeding and makes a fleet look a minute old.
+ *
+ * <p>It also does what the mock lacks and the simulator needs of a real API server: it tells the workload controllers
+ * about every stored change of a Deployment or StatefulSet, answers the {@code scale} subresource, and can expire its
+ * watches as a compaction would.
  */
 final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
 
     private static final ThreadLocal<Identity> PENDING = new ThreadLocal<>();
+
+    private final AtomicLong resourceVersion = new AtomicLong();
+    private final AtomicLong lists = new AtomicLong();
+    private final WatchExpiry watches = new WatchExpiry();
+    private volatile Consumer<WorkloadChange> workloads;
+    private volatile Function<RecordedRequest, MockResponse> objectWrites;
 
     IdentityKeepingCrud() {
         super(List.of());
@@ -33,6 +52,54 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
         }
     }
 
+    /**
+     * Reports every later stored change of a Deployment or StatefulSet to {@code listener}. It is called with the
+     * store's write lock held, so it must only take note and schedule work.
+     */
+    void onWorkloadChange(Consumer<WorkloadChange> listener) {
+        this.workloads = listener;
+    }
+
+    /**
+     * Where a write of a whole object goes when this store makes one itself (the {@code scale} subresource writes
+     * {@code spec.replicas}): the API server's own write path, so it is recorded like any other write. Answers null
+     * for a request it does not take, which the CRUD store then answers.
+     */
+    void writeObjectsThrough(Function<RecordedRequest, MockResponse> writes) {
+        this.objectWrites = writes;
+    }
+
+    /** The newest resourceVersion the store has handed out (what a list answers as its resourceVersion). */
+    long resourceVersion() {
+        return resourceVersion.get();
+    }
+
+    /** Ends every open watch with a 410 Expired event; old resourceVersions stay refused for {@code window}. */
+    int expireWatches(Duration window) {
+        return watches.expireAll(resourceVersion.get(), window);
+    }
+
+    int openWatches() {
+        return watches.openWatches();
+    }
+
+    /** How many list requests (a GET of a collection, not a watch) the store has answered. */
+    long listsAnswered() {
+        return lists.get();
+    }
+
+    @Override
+    public long requestResourceVersion() {
+        long next = super.requestResourceVersion();
+        resourceVersion.accumulateAndGet(next, Math::max);
+        return next;
+    }
+
+    /** The identity a create running on this thread keeps, or null: the write path stamps it on the new object. */
+    static Identity pending() {
+        return PENDING.get();
+    }
+
     @Override
     public void processEvent(
             String path,
@@ -49,8 +116,107 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
             }
             newState = Serialization.asJson(resource);
         }
+        Consumer<WorkloadChange> listener = workloads;
+        WorkloadChange change = listener == null ? null : workloadChange(path, oldAttributes, resource, newState);
         super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+        if (change != null) {
+            listener.accept(change);
+        }
     }
 
-    private record Identity(String uid, String creationTimestamp) {}
+    @Override
+    public MockResponse handleWatch(String path) {
+        return watches.watch(path, resourceVersion.get(), () -> super.handleWatch(path));
+    }
+
+    @Override
+    public MockResponse handleGet(String path) {
+        ScaleSubresource.Target scale = ScaleSubresource.match(path);
+        if (scale != null) {
+            return ScaleSubresource.get(scale, super::handleGet);
+        }
+        if (!path.contains("watch=true") && !getKey(path).containsKey("name")) {
+            lists.incrementAndGet();
+        }
+        return super.handleGet(path);
+    }
+
+    @Override
+    public MockResponse handleUpdate(RecordedRequest request) {
+        ScaleSubresource.Target scale = ScaleSubresource.match(request.getPath());
+        return scale == null ? super.handleUpdate(request) : updateScale(scale, request);
+    }
+
+    @Override
+    public MockResponse handlePatch(RecordedRequest request) {
+        ScaleSubresource.Target scale = ScaleSubresource.match(request.getPath());
+        return scale == null ? super.handlePatch(request) : updateScale(scale, request);
+    }
+
+    private MockResponse updateScale(ScaleSubresource.Target scale, RecordedRequest request) {
+        String body = request.getBody() == null ? "" : request.getBody().readUtf8();
+        return ScaleSubresource.update(scale, request.getMethod(), body, super::handleGet, (path, object) -> {
+            Buffer buffer = new Buffer();
+            buffer.writeUtf8(object);
+            var headers = io.fabric8.mockwebserver.http.Headers.builder()
+                    .add("Content-Type", "application/json")
+                    .build();
+            RecordedRequest put = new RecordedRequest("HTTP/1.1", HttpMethod.PUT, path, headers, buffer);
+            Function<RecordedRequest, MockResponse> writes = objectWrites;
+            MockResponse written = writes == null ? null : writes.apply(put);
+            return written != null ? written : super.handleUpdate(put);
+        });
+    }
+
+    /** What a store event means to the workload controllers, or null when it is not about a workload. */
+    private WorkloadChange workloadChange(
+            String path, AttributeSet oldAttributes, GenericKubernetesResource resource, String newState) {
+        WorkloadKey.Kind pathKind = WorkloadKey.Kind.ofPath(path);
+        if (newState == null) {
+            if (pathKind == null || oldAttributes == null) {
+                return null;
+            }
+            String existing = getMap().get(oldAttributes);
+            if (existing == null) {
+                return null;
+            }
+            GenericKubernetesResource gone = Serialization.unmarshal(existing, GenericKubernetesResource.class);
+            WorkloadKey.Kind kind = WorkloadKey.Kind.of(gone.getKind());
+            return kind == null || gone.getMetadata() == null
+                    ? null
+                    : new WorkloadChange.Deleted(
+                            new WorkloadKey(
+                                    kind,
+                                    gone.getMetadata().getNamespace(),
+                                    gone.getMetadata().getName()),
+                            gone.getMetadata().getUid());
+        }
+        GenericKubernetesResource object = resource;
+        if (object == null) {
+            if (pathKind == null) {
+                return null;
+            }
+            object = Serialization.unmarshal(newState, GenericKubernetesResource.class);
+        }
+        WorkloadKey.Kind kind = WorkloadKey.Kind.of(object.getKind());
+        if (kind == null || object.getMetadata() == null || !"apps/v1".equals(object.getApiVersion())) {
+            return null;
+        }
+        Long generation = object.getMetadata().getGeneration();
+        long observed = 0;
+        if (object.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+                && status.get("observedGeneration") instanceof Number n) {
+            observed = n.longValue();
+        }
+        return new WorkloadChange.Written(
+                new WorkloadKey(
+                        kind,
+                        object.getMetadata().getNamespace(),
+                        object.getMetadata().getName()),
+                generation == null ? 1 : generation,
+                observed);
+    }
+
+    /** The UID and creation time a seeded object keeps. */
+    record Identity(String uid, String creationTimestamp) {}
 }

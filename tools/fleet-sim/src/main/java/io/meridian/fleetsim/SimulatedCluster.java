@@ -22,6 +22,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private final ApiServer api;
     private final ClusterMetrics metrics;
     private final ClusterChanges changes;
+    private final WorkloadControllers controllers;
     private final String metricsUrl;
     private final ScheduledExecutorService scheduler;
     private KubernetesClient client;
@@ -34,30 +35,38 @@ public final class SimulatedCluster implements AutoCloseable {
             TrafficMatrix traffic,
             String metricsBaseUrl,
             ScheduledExecutorService scheduler,
-            Clock clock) {
+            Clock clock,
+            WorkloadControllers controllers) {
         this.profile = profile;
         this.dispatcher = dispatcher;
         this.store = new ClusterStore(dispatcher);
         this.api = api;
         this.metrics = new ClusterMetrics(profile.name(), profile.seed(), store, traffic);
         this.changes = new ClusterChanges(profile, store, clock);
+        this.controllers = controllers;
         this.metricsUrl = metricsBaseUrl + "/clusters/" + profile.name() + "/metrics";
         this.scheduler = scheduler;
     }
 
-    /** Seeds the store in-process (no HTTP round trips), then opens the API server on a free port. */
+    /**
+     * Seeds the store in-process (no HTTP round trips), starts its controllers (which leave the seeded objects alone:
+     * their status already observed them), then opens the API server on a free port.
+     */
     static SimulatedCluster start(
             ClusterProfile profile,
             List<HasMetadata> objects,
             TrafficMatrix traffic,
             String metricsBaseUrl,
             ScheduledExecutorService scheduler,
-            Clock clock) {
-        ClusterDispatcher dispatcher = new ClusterDispatcher();
+            Clock clock,
+            Duration controllerDelay) {
+        ClusterDispatcher dispatcher = new ClusterDispatcher(clock);
         ClusterStore store = new ClusterStore(dispatcher);
         objects.forEach(store::create);
+        WorkloadControllers controllers = WorkloadControllers.attach(
+                profile.name(), dispatcher, scheduler, clock, controllerDelay, profile.seed());
         ApiServer api = ApiServer.start(dispatcher, ApiServer.version(profile.cloud()), 0);
-        return new SimulatedCluster(profile, dispatcher, api, traffic, metricsBaseUrl, scheduler, clock);
+        return new SimulatedCluster(profile, dispatcher, api, traffic, metricsBaseUrl, scheduler, clock, controllers);
     }
 
     public ClusterProfile profile() {
@@ -154,6 +163,11 @@ public final class SimulatedCluster implements AutoCloseable {
         }
     }
 
+    /** How many write requests its clients sent (not the simulator's own writes): for counting a client's writes. */
+    public long writeRequests() {
+        return dispatcher.writeRequests();
+    }
+
     /** Delays every API response by {@code latency} (zero to stop). */
     public void latency(Duration latency) {
         dispatcher.latency(latency);
@@ -190,9 +204,47 @@ public final class SimulatedCluster implements AutoCloseable {
         return changes;
     }
 
+    WorkloadControllers controllers() {
+        return controllers;
+    }
+
+    /**
+     * Ends every open watch as a real API server does when their resourceVersion is compacted away (an ERROR event
+     * with a 410 Expired Status); for 30 s, a watch from an older resourceVersion is refused with 410 Gone.
+     *
+     * @return how many watches were ended
+     */
+    public int expireWatches() {
+        return expireWatches(WatchExpiry.DEFAULT_WINDOW);
+    }
+
+    /** As {@link #expireWatches()}, with old resourceVersions refused for {@code window}. */
+    public int expireWatches(Duration window) {
+        return dispatcher.crud().expireWatches(window);
+    }
+
+    /** Rewrites the status of every Deployment and StatefulSet every {@code every} (zero stops), as heartbeats do. */
+    public void statusChurn(Duration every) {
+        controllers.statusChurn(every);
+    }
+
+    /**
+     * Sets {@code spec.replicas} of a Deployment or StatefulSet as the HPA does: through the scale subresource as
+     * field manager {@code kube-controller-manager}; the controller then follows.
+     */
+    public Map<String, Object> hpaScale(String namespace, String kind, String name, int replicas) {
+        return controllers.hpaScale(namespace, kind, name, replicas);
+    }
+
+    /** Marks a Deployment or StatefulSet as never becoming ready (its pods crash-loop), or heals it. */
+    public Map<String, Object> rolloutBroken(String namespace, String name, boolean broken) {
+        return controllers.markBroken(namespace, null, name, broken);
+    }
+
     @Override
     public synchronized void close() {
         cancelPendingUp();
+        controllers.close();
         if (client != null) {
             client.close();
             client = null;

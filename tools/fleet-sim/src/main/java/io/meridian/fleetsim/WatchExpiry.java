@@ -1,0 +1,266 @@
+package io.meridian.fleetsim;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.mockwebserver.http.ByteString;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Ends watches the way a real API server does when the resourceVersion a client watches from has been compacted
+ * away: an {@code ERROR} event carrying a 410 {@code Expired} Status, then the end of the stream. For a window
+ * afterwards, a watch that asks for a resourceVersion older than the store's at expiry is refused with 410 Gone too,
+ * so a client has to list again (which gives it a current resourceVersion) before it can watch.
+ */
+final class WatchExpiry {
+
+    /** How long old resourceVersions stay refused after an expiry unless the caller says otherwise. */
+    static final Duration DEFAULT_WINDOW = Duration.ofSeconds(30);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Set<ExpiringWatch> open = ConcurrentHashMap.newKeySet();
+    private volatile Compaction compaction;
+
+    /** Everything before {@code oldest} is gone until {@code untilNanos} (a {@link System#nanoTime()} value). */
+    private record Compaction(long oldest, long untilNanos) {
+
+        boolean refuses(long requested) {
+            return requested > 0 && requested < oldest && System.nanoTime() - untilNanos < 0;
+        }
+    }
+
+    /**
+     * Answers a watch request: 410 Gone inside an expiry window when it asks for a compacted resourceVersion,
+     * otherwise the store's own watch, wrapped so that it can be expired later.
+     *
+     * @param current the store's resourceVersion now
+     */
+    MockResponse watch(String path, long current, Supplier<MockResponse> watch) {
+        long requested = requestedResourceVersion(path);
+        Compaction c = compaction;
+        if (c != null && c.refuses(requested)) {
+            return new MockResponse()
+                    .setResponseCode(410)
+                    .setHeader("Content-Type", "application/json")
+                    .setBody(toJson(expiredStatus(requested, c.oldest())));
+        }
+        MockResponse response = watch.get();
+        WebSocketListener inner = response.getWebSocketListener();
+        if (inner == null) {
+            return response;
+        }
+        ExpiringWatch expiring = new ExpiringWatch(inner, requested > 0 ? requested : current);
+        open.add(expiring);
+        return response.withWebSocketUpgrade(expiring);
+    }
+
+    /**
+     * Ends every open watch with a 410 {@code Expired} error event and refuses resourceVersions older than
+     * {@code current} for {@code window}.
+     *
+     * @return how many watches were ended
+     */
+    int expireAll(long current, Duration window) {
+        compaction = new Compaction(current, System.nanoTime() + window.toNanos());
+        int ended = 0;
+        for (ExpiringWatch watch : open) {
+            if (watch.expire(current)) {
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    /** How many watches are open now. */
+    int openWatches() {
+        return open.size();
+    }
+
+    /** The {@code resourceVersion} query parameter of a watch request, or -1 when it has none (or "0": any). */
+    static long requestedResourceVersion(String path) {
+        String query;
+        try {
+            query = new URI(path).getRawQuery();
+        } catch (java.net.URISyntaxException e) {
+            return -1;
+        }
+        if (query == null) {
+            return -1;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("resourceVersion=")) {
+                String value = URLDecoder.decode(pair.substring("resourceVersion=".length()), StandardCharsets.UTF_8);
+                try {
+                    return Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The Status a real API server answers for a compacted resourceVersion. */
+    static Map<String, Object> expiredStatus(long requested, long oldest) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.put("metadata", Map.of());
+        status.put("status", "Failure");
+        status.put("message", "too old resource version: " + requested + " (" + oldest + ")");
+        status.put("reason", "Expired");
+        status.put("code", 410);
+        return status;
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The mock server's watch listener with its socket in our hands: events go through until the watch expires;
+     * then the error event goes out, the stream closes, and whatever the store still had queued for it is dropped
+     * (the client relists anyway).
+     */
+    private final class ExpiringWatch extends WebSocketListener {
+
+        private final WebSocketListener inner;
+        private final long startedFrom;
+        private WebSocket socket;
+        private boolean expired;
+        private boolean ended;
+        private long expiredAt;
+
+        ExpiringWatch(WebSocketListener inner, long startedFrom) {
+            this.inner = inner;
+            this.startedFrom = startedFrom;
+        }
+
+        @Override
+        public void onBeforeAccept(WebSocket webSocket, Response response) {
+            inner.onBeforeAccept(webSocket, response);
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket, Response response) {
+            synchronized (this) {
+                socket = webSocket;
+            }
+            inner.onOpen(new GuardedSocket(webSocket), response);
+            synchronized (this) {
+                // Expired between the request and the upgrade: end it now, as the server would have.
+                if (expired && !ended) {
+                    sendErrorAndClose(expiredAt);
+                }
+            }
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, String text) {
+            inner.onMessage(webSocket, text);
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, ByteString bytes) {
+            inner.onMessage(webSocket, bytes);
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, byte[] bytes) {
+            inner.onMessage(webSocket, bytes);
+        }
+
+        @Override
+        public void onClosing(WebSocket webSocket, int code, String reason) {
+            inner.onClosing(webSocket, code, reason);
+        }
+
+        @Override
+        public void onClosed(WebSocket webSocket, int code, String reason) {
+            open.remove(this);
+            inner.onClosed(webSocket, code, reason);
+        }
+
+        @Override
+        public void onFailure(WebSocket webSocket, Throwable t, Response response) {
+            open.remove(this);
+            inner.onFailure(webSocket, t, response);
+        }
+
+        synchronized boolean expire(long oldest) {
+            if (expired) {
+                return false;
+            }
+            expired = true;
+            expiredAt = oldest;
+            if (socket != null) {
+                sendErrorAndClose(oldest);
+            }
+            return true;
+        }
+
+        private void sendErrorAndClose(long oldest) {
+            ended = true;
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("type", "ERROR");
+            event.put("object", expiredStatus(startedFrom, oldest));
+            socket.send(toJson(event));
+            socket.close(1000, "");
+            open.remove(this);
+        }
+
+        /** The socket the store's listener writes to: silent once the watch has expired. */
+        private final class GuardedSocket implements WebSocket {
+
+            private final WebSocket socket;
+
+            GuardedSocket(WebSocket socket) {
+                this.socket = socket;
+            }
+
+            @Override
+            public RecordedRequest request() {
+                return socket.request();
+            }
+
+            @Override
+            public boolean send(String text) {
+                synchronized (ExpiringWatch.this) {
+                    return !expired && socket.send(text);
+                }
+            }
+
+            @Override
+            public boolean send(byte[] bytes) {
+                synchronized (ExpiringWatch.this) {
+                    return !expired && socket.send(bytes);
+                }
+            }
+
+            @Override
+            public boolean close(int code, String reason) {
+                synchronized (ExpiringWatch.this) {
+                    // Closed already by the expiry: a second close would only fail.
+                    return expired || socket.close(code, reason);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package io.meridian.fleetsim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Watches end as a real API server ends them when their resourceVersion is compacted: 410 Expired, then relist. */
+class WatchExpiryTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration EVENTUALLY = Duration.ofSeconds(20);
+
+    @Test
+    void anOpenWatchGetsA410ExpiredErrorEventAndThenItsStreamEnds() throws Exception {
+        try (StandaloneApiServer server = StandaloneApiServer.start("expiry-wire");
+                KubernetesClient client = client(server)) {
+            namespace(client, "w");
+            configMap(client, "w", "a");
+            String rv =
+                    client.configMaps().inNamespace("w").list().getMetadata().getResourceVersion();
+
+            List<String> messages = new CopyOnWriteArrayList<>();
+            CompletableFuture<Integer> closed = new CompletableFuture<>();
+            WebSocket socket = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .buildAsync(
+                            URI.create("ws://127.0.0.1:" + server.port()
+                                    + "/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=" + rv),
+                            new WebSocket.Listener() {
+                                @Override
+                                public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                                    messages.add(data.toString());
+                                    ws.request(1);
+                                    return null;
+                                }
+
+                                @Override
+                                public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                                    closed.complete(code);
+                                    return null;
+                                }
+                            })
+                    .get(10, TimeUnit.SECONDS);
+            await().atMost(EVENTUALLY).until(() -> server.openWatches() == 1 && !messages.isEmpty());
+            configMap(client, "w", "b");
+            long current = Long.parseLong(
+                    client.configMaps().inNamespace("w").list().getMetadata().getResourceVersion());
+
+            assertThat(server.expireWatches()).isEqualTo(1);
+
+            assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+            JsonNode last = JSON.readTree(messages.getLast());
+            assertThat(last).isEqualTo(JSON.readTree("""
+                            {"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
+                             "message":"too old resource version: %s (%d)","reason":"Expired","code":410}}""".formatted(rv, current)));
+            assertThat(server.openWatches()).isZero();
+            socket.abort();
+        }
+    }
+
+    @Test
+    void aWatchFromAnOldResourceVersionIsGoneUntilTheClientRelists() throws Exception {
+        try (StandaloneApiServer server = StandaloneApiServer.start("expiry-gone");
+                KubernetesClient client = client(server)) {
+            namespace(client, "w");
+            configMap(client, "w", "a");
+            String old =
+                    client.configMaps().inNamespace("w").list().getMetadata().getResourceVersion();
+            CompletableFuture<WatcherException> first = new CompletableFuture<>();
+            try (Watch watch = client.configMaps()
+                    .inNamespace("w")
+                    .withResourceVersion(old)
+                    .watch(closing(first))) {
+                await().atMost(EVENTUALLY).until(() -> server.openWatches() == 1);
+                configMap(client, "w", "b");
+                server.expireWatches();
+                WatcherException expired = first.get(10, TimeUnit.SECONDS);
+                assertThat(expired.isHttpGone()).isTrue();
+                assertThat(expired.getMessage()).contains("too old resource version: " + old);
+            }
+
+            // Within the window, the old resourceVersion is refused outright.
+            assertThatThrownBy(() -> client.configMaps()
+                            .inNamespace("w")
+                            .withResourceVersion(old)
+                            .watch(closing(new CompletableFuture<>())))
+                    .isInstanceOfSatisfying(
+                            KubernetesClientException.class,
+                            e -> assertThat(e.getCode()).isEqualTo(410));
+
+            // After a list, the client holds a current resourceVersion and watches as usual.
+            String fresh =
+                    client.configMaps().inNamespace("w").list().getMetadata().getResourceVersion();
+            List<String> seen = new CopyOnWriteArrayList<>();
+            CompletableFuture<WatcherException> never = new CompletableFuture<>();
+            try (Watch watch = client.configMaps()
+                    .inNamespace("w")
+                    .withResourceVersion(fresh)
+                    .watch(new Watcher<>() {
+                        @Override
+                        public void eventReceived(Action action, ConfigMap cm) {
+                            seen.add(action + " " + cm.getMetadata().getName());
+                        }
+
+                        @Override
+                        public void onClose(WatcherException cause) {
+                            never.complete(cause);
+                        }
+                    })) {
+                configMap(client, "w", "c");
+                await().atMost(EVENTUALLY).until(() -> seen.contains("ADDED c"));
+                assertThat(never).isNotDone();
+            }
+        }
+    }
+
+    @Test
+    void anInformerRelistsAfterExpiryAndEndsWithExactlyTheServersObjects() {
+        try (StandaloneApiServer server = StandaloneApiServer.start("expiry-informer");
+                KubernetesClient client = client(server)) {
+            namespace(client, "w");
+            configMap(client, "w", "a");
+            configMap(client, "w", "b");
+            List<String> deletes = new CopyOnWriteArrayList<>();
+            SharedIndexInformer<ConfigMap> informer = client.configMaps()
+                    .inNamespace("w")
+                    .inform(new ResourceEventHandler<>() {
+                        @Override
+                        public void onAdd(ConfigMap cm) {}
+
+                        @Override
+                        public void onUpdate(ConfigMap before, ConfigMap after) {}
+
+                        @Override
+                        public void onDelete(ConfigMap cm, boolean unknownFinalState) {
+                            deletes.add(cm.getMetadata().getName());
+                        }
+                    });
+            try {
+                await().atMost(EVENTUALLY).until(() -> names(informer).equals(Set.of("a", "b")));
+                await().atMost(EVENTUALLY).until(() -> server.openWatches() == 1);
+                long listsBefore = server.listsAnswered();
+
+                // Objects made and removed around the expiry, some while the informer has no watch.
+                configMap(client, "w", "c");
+                assertThat(server.expireWatches()).isEqualTo(1);
+                client.configMaps().inNamespace("w").withName("a").delete();
+                configMap(client, "w", "d");
+
+                await().atMost(EVENTUALLY).untilAsserted(() -> {
+                    assertThat(server.listsAnswered())
+                            .as("the informer listed again")
+                            .isGreaterThan(listsBefore);
+                    assertThat(names(informer)).isEqualTo(Set.of("b", "c", "d"));
+                });
+                assertThat(deletes).containsExactly("a");
+                // And stays so: nothing lost, nothing phantom, a watch open again.
+                await().during(Duration.ofMillis(500))
+                        .atMost(Duration.ofSeconds(3))
+                        .untilAsserted(() -> {
+                            assertThat(names(informer)).isEqualTo(serverNames(client));
+                            assertThat(server.openWatches()).isEqualTo(1);
+                        });
+                configMap(client, "w", "e");
+                await().atMost(EVENTUALLY).until(() -> names(informer).contains("e"));
+            } finally {
+                informer.close();
+            }
+        }
+    }
+
+    private static Watcher<ConfigMap> closing(CompletableFuture<WatcherException> closed) {
+        return new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, ConfigMap resource) {}
+
+            @Override
+            public void onClose(WatcherException cause) {
+                closed.complete(cause);
+            }
+        };
+    }
+
+    private static Set<String> names(SharedIndexInformer<ConfigMap> informer) {
+        return informer.getStore().list().stream()
+                .map(cm -> cm.getMetadata().getName())
+                .collect(Collectors.toSet());
+    }
+
+    private static Set<String> serverNames(KubernetesClient client) {
+        return client.configMaps().inNamespace("w").list().getItems().stream()
+                .map(cm -> cm.getMetadata().getName())
+                .collect(Collectors.toSet());
+    }
+
+    static KubernetesClient client(StandaloneApiServer server) {
+        return new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder()
+                        .withMasterUrl(server.url())
+                        .withOauthToken("sim-token")
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build();
+    }
+
+    private static void namespace(KubernetesClient client, String name) {
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .build())
+                .create();
+    }
+
+    private static void configMap(KubernetesClient client, String ns, String name) {
+        client.configMaps()
+                .inNamespace(ns)
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .addToData("k", name)
+                        .build())
+                .create();
+    }
+}
