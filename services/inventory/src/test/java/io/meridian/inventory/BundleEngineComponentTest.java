@@ -53,6 +53,7 @@ class BundleEngineComponentTest {
 
     private static CloudEventCollector sync;
     private static CloudEventCollector deadLetters;
+    private static CloudEventCollector resources;
     private static EventProducer producer;
 
     @BeforeAll
@@ -60,6 +61,7 @@ class BundleEngineComponentTest {
         String servers = KafkaBroker.shared().bootstrapServers();
         sync = CloudEventCollector.collect(servers, Topic.SYNC.topicName());
         deadLetters = CloudEventCollector.collect(servers, Topic.DESIRED.deadLetterTopicName());
+        resources = CloudEventCollector.collect(servers, Topic.RESOURCES.topicName());
         producer = new EventProducer(servers, "/meridian/identity");
     }
 
@@ -67,6 +69,7 @@ class BundleEngineComponentTest {
     static void close() {
         sync.close();
         deadLetters.close();
+        resources.close();
         producer.close();
     }
 
@@ -365,6 +368,252 @@ class BundleEngineComponentTest {
                             .get())
                     .isNotNull();
         }
+    }
+
+    @Test
+    void serverDefaultsAndStatusChurnAreNeverDriftAndEachObjectIsWrittenOnce() {
+        try (MockCluster cluster = registered("ssa-quiet")) {
+            long before = cluster.writeRequests();
+            publish(bundle(
+                    "ssa-quiet",
+                    1,
+                    DriftPolicy.REPAIR,
+                    false,
+                    admissionPolicy("require-team"),
+                    admissionPolicyBinding("require-team"),
+                    roleBinding("team-shop", "shop"),
+                    deployment("web", null)));
+            SyncReport applied = awaitReport("ssa-quiet", 1);
+            assertThat(applied.outcomes()).extracting(ObjectOutcome::outcome).containsOnly(Outcome.Created);
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> assertThat(deploymentOf(cluster, "web").getStatus().getAvailableReplicas())
+                            .isEqualTo(1));
+            // The server filled in its defaults: the comparison below is not between identical objects.
+            assertThat(cluster.client()
+                            .admissionRegistration()
+                            .v1()
+                            .validatingAdmissionPolicies()
+                            .withName("require-team")
+                            .get()
+                            .getSpec()
+                            .getFailurePolicy())
+                    .isEqualTo("Fail");
+            assertThat(deploymentOf(cluster, "web").getSpec().getRevisionHistoryLimit())
+                    .isEqualTo(10);
+            assertThat(cluster.writeRequests() - before)
+                    .as("one write per object")
+                    .isEqualTo(4);
+
+            String versionBefore = deploymentOf(cluster, "web").getMetadata().getResourceVersion();
+            cluster.statusChurn(Duration.ofSeconds(1));
+            long syncRecords = syncRecordsOf("ssa-quiet");
+            org.awaitility.Awaitility.await()
+                    .during(Duration.ofSeconds(60))
+                    .atMost(Duration.ofSeconds(70))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> cluster.writeRequests() - before == 4 && syncRecordsOf("ssa-quiet") == syncRecords);
+            cluster.statusChurn(Duration.ZERO);
+            assertThat(Long.parseLong(deploymentOf(cluster, "web").getMetadata().getResourceVersion()))
+                    .as("the status really changed meanwhile")
+                    .isGreaterThan(Long.parseLong(versionBefore) + 30);
+        }
+    }
+
+    @Test
+    void replicasAnotherManagerOwnsAreLeftAloneUntilTheBundleClaimsThem() {
+        try (MockCluster cluster = registered("ssa-replicas")) {
+            publish(bundle("ssa-replicas", 1, DriftPolicy.REPAIR, false, deployment("api", null)));
+            awaitReport("ssa-replicas", 1);
+            long writes = cluster.writeRequests();
+            long syncRecords = syncRecordsOf("ssa-replicas");
+
+            // An HPA scales the Deployment: kube-controller-manager now owns spec.replicas, which the bundle omits.
+            cluster.hpaScale("shop", "Deployment", "api", 5);
+            org.awaitility.Awaitility.await()
+                    .during(Duration.ofSeconds(5))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> cluster.writeRequests() == writes + 1 && syncRecordsOf("ssa-replicas") == syncRecords);
+            assertThat(deploymentOf(cluster, "api").getSpec().getReplicas()).isEqualTo(5);
+
+            // Claiming the field without adopting it is a conflict that names the manager and the field.
+            publish(bundle("ssa-replicas", 2, DriftPolicy.REPAIR, false, deployment("api", 3)));
+            ObjectOutcome conflict = awaitReport("ssa-replicas", 2).outcomes().getFirst();
+            assertThat(conflict.outcome()).isEqualTo(Outcome.Conflict);
+            assertThat(conflict.reason()).contains("kube-controller-manager").contains(".spec.replicas");
+            assertThat(deploymentOf(cluster, "api").getSpec().getReplicas()).isEqualTo(5);
+
+            // Adopting takes it.
+            publish(bundle("ssa-replicas", 3, DriftPolicy.REPAIR, true, deployment("api", 3)));
+            assertThat(awaitReport("ssa-replicas", 3).outcomes())
+                    .extracting(ObjectOutcome::outcome)
+                    .containsExactly(Outcome.Patched);
+            assertThat(deploymentOf(cluster, "api").getSpec().getReplicas()).isEqualTo(3);
+
+            // Now it is ours: the same content without adopt, then an HPA taking it again, is drift put back.
+            publish(bundle("ssa-replicas", 4, DriftPolicy.REPAIR, false, deployment("api", 3)));
+            awaitReport("ssa-replicas", 4);
+            cluster.hpaScale("shop", "Deployment", "api", 7);
+            sync.awaitFirst(
+                    r -> r.event() != null
+                            && r.event().type().equals(EventType.SYNC_DRIFT_REPAIRED.type())
+                            && r.key().equals(OWNER + "/ssa-replicas"),
+                    EVENTUALLY);
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> assertThat(deploymentOf(cluster, "api").getSpec().getReplicas())
+                            .isEqualTo(3));
+        }
+    }
+
+    @Test
+    void expiredWatchesAreRelistedWithoutLosingOrInventingObjectsOrApplyingAgain() {
+        try (MockCluster cluster = registered("ssa-expiry")) {
+            publish(bundle("ssa-expiry", 1, DriftPolicy.REPAIR, false, roleBinding("kept", "payments")));
+            awaitReport("ssa-expiry", 1);
+            var pods = cluster.client().pods().inNamespace("payments");
+            pods.resource(pod("before-expiry")).create();
+            Awaits.eventually(
+                    EVENTUALLY, () -> assertThat(observedPods("ssa-expiry")).contains("before-expiry"));
+            long writes = cluster.writeRequests();
+            long syncRecords = syncRecordsOf("ssa-expiry");
+
+            for (int round = 0; round < 3; round++) {
+                cluster.expireWatches();
+                pods.resource(pod("during-" + round)).create();
+                pods.withName(round == 0 ? "before-expiry" : "during-" + (round - 1))
+                        .delete();
+            }
+            long ownWrites = 6; // the test's creates and deletes
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> assertThat(observedPods("ssa-expiry"))
+                            .containsExactlyInAnyOrderElementsOf(
+                                    cluster.client().pods().inNamespace("payments").list().getItems().stream()
+                                            .map(p -> p.getMetadata().getName())
+                                            .toList())
+                            .containsExactly("during-2"));
+            assertThat(cluster.writeRequests() - writes).as("no repeated apply").isEqualTo(ownWrites);
+            assertThat(syncRecordsOf("ssa-expiry")).isEqualTo(syncRecords);
+        }
+    }
+
+    /** Pod names whose latest record on fleet.resources.v1 for the cluster is not a tombstone. */
+    private static List<String> observedPods(String cluster) {
+        Map<String, Boolean> present = new java.util.LinkedHashMap<>();
+        String prefix = cluster + "//Pod/";
+        resources.all().stream()
+                .filter(r -> r.key() != null && r.key().startsWith(prefix))
+                .forEach(r -> present.put(r.key().substring(r.key().lastIndexOf('/') + 1), !r.isTombstone()));
+        return present.entrySet().stream()
+                .filter(Map.Entry::getValue)
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Pod pod(String name) {
+        return new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("payments")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("nginx:1.27")
+                .endContainer()
+                .endSpec()
+                .build();
+    }
+
+    private static long syncRecordsOf(String cluster) {
+        return sync.all().stream()
+                .filter(r -> (OWNER + "/" + cluster).equals(r.key()))
+                .count();
+    }
+
+    private static io.fabric8.kubernetes.api.model.apps.Deployment deploymentOf(MockCluster cluster, String name) {
+        return cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace("shop")
+                .withName(name)
+                .get();
+    }
+
+    private static Map<String, Object> deployment(String name, Integer replicas) {
+        Map<String, Object> spec = new java.util.LinkedHashMap<>();
+        if (replicas != null) {
+            spec.put("replicas", replicas);
+        }
+        spec.put("selector", Map.of("matchLabels", Map.of("app", name)));
+        spec.put(
+                "template",
+                Map.of(
+                        "metadata", Map.of("labels", Map.of("app", name)),
+                        "spec",
+                                Map.of(
+                                        "containers",
+                                        List.of(Map.of(
+                                                "name",
+                                                "app",
+                                                "image",
+                                                "nginx:1.27",
+                                                "ports",
+                                                List.of(Map.of("containerPort", 8080)),
+                                                "resources",
+                                                Map.of("requests", Map.of("cpu", "0.5", "memory", "256Mi")))))));
+        return Map.of(
+                "apiVersion",
+                "apps/v1",
+                "kind",
+                "Deployment",
+                "metadata",
+                Map.of("name", name, "namespace", "shop"),
+                "spec",
+                spec);
+    }
+
+    private static Map<String, Object> admissionPolicy(String name) {
+        return Map.of(
+                "apiVersion",
+                "admissionregistration.k8s.io/v1",
+                "kind",
+                "ValidatingAdmissionPolicy",
+                "metadata",
+                Map.of("name", name),
+                "spec",
+                Map.of(
+                        "matchConstraints",
+                        Map.of(
+                                "resourceRules",
+                                List.of(Map.of(
+                                        "apiGroups",
+                                        List.of("apps"),
+                                        "apiVersions",
+                                        List.of("v1"),
+                                        "operations",
+                                        List.of("CREATE", "UPDATE"),
+                                        "resources",
+                                        List.of("deployments")))),
+                        "validations",
+                        List.of(Map.of(
+                                "expression",
+                                "has(object.metadata.labels) && 'team' in object.metadata.labels",
+                                "message",
+                                "every Deployment names its team"))));
+    }
+
+    private static Map<String, Object> admissionPolicyBinding(String policy) {
+        return Map.of(
+                "apiVersion",
+                "admissionregistration.k8s.io/v1",
+                "kind",
+                "ValidatingAdmissionPolicyBinding",
+                "metadata",
+                Map.of("name", policy + "-binding"),
+                "spec",
+                Map.of("policyName", policy, "validationActions", List.of("Deny")));
     }
 
     private static MockCluster registered(String name) {

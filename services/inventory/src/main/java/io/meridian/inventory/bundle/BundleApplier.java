@@ -23,13 +23,14 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * Writes one owner's objects to one cluster. Server-side apply would be the natural call, but the
- * fabric8 mock API servers Meridian is tested against do not implement it, so this keeps its semantics
- * with get + create/update: the owner's manifest replaces every top-level field it names, our labels
- * and annotations are merged into the live ones (other managers' labels stay), an object managed by
- * another owner or by nobody is a Conflict unless the bundle adopts it, and a write happens only when
- * the live object no longer says what the owner wants, so re-applying is free and never changes
- * content twice.
+ * Writes one owner's objects to one cluster by server-side apply, as field manager {@code meridian-<owner>}: the
+ * server merges what we send into the object, so fields other managers own (an HPA's replicas, an injected sidecar, a
+ * cloud controller's load-balancer IP) stay theirs, and the defaults it adds are its own. An object is ours when it
+ * carries our owner label and our manager owns fields of it; one that exists and is not ours is a Conflict unless the
+ * bundle adopts it. A write happens only when the live object no longer holds what the owner wants
+ * ({@link AppliedFields}), so re-applying is free. Conflicts are forced only when the bundle adopts, or when the object
+ * is ours and we put back exactly what we applied before (the owner's content is unchanged: drift repair); a new
+ * claim on a field another manager owns is a Conflict naming the manager and the field.
  */
 final class BundleApplier {
 
@@ -92,10 +93,14 @@ final class BundleApplier {
                 i.reason())));
 
         Map<String, ObjectOutcome> byKey = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, String> appliedHashes = new HashMap<>();
+        previous.forEach(p -> appliedHashes.put(p.key(), p.contentHash()));
         try {
             List<Future<?>> writes = new ArrayList<>();
             for (DesiredObject object : desired) {
-                writes.add(pool.submit(() -> byKey.put(object.key(), applyOne(owner, adopt, object, true))));
+                String appliedHash = appliedHashes.get(object.key());
+                writes.add(
+                        pool.submit(() -> byKey.put(object.key(), applyOne(owner, adopt, object, appliedHash, true))));
             }
             for (Future<?> write : writes) {
                 write.get();
@@ -160,28 +165,30 @@ final class BundleApplier {
     }
 
     /** Whether the cluster holds the object as the owner wants it. */
-    boolean isSatisfied(DesiredObject object) {
+    boolean isSatisfied(String owner, DesiredObject object) {
         try {
             HasMetadata live = client.resource(serialization.convertValue(object.manifest(), HasMetadata.class))
                     .get();
-            return live != null
-                    && DesiredObject.ownerOf(live.getMetadata().getLabels()) != null
-                    && object.isSatisfiedBy(asMap(live));
+            return live != null && isOurs(live, owner) && object.isSatisfiedBy(asMap(live));
         } catch (KubernetesClientException e) {
             return false;
         }
     }
 
-    /** Puts one desired object back as the owner wants it, from a fresh read; used for drift repair too. */
-    ObjectOutcome applyOne(String owner, boolean adopt, DesiredObject object) {
-        return applyOne(owner, adopt, object, false);
+    /**
+     * Puts one desired object back as the owner wants it, from a fresh read: drift repair. {@code appliedHash} is the
+     * content we last applied for it (null: none), which decides whether fields taken by others are taken back.
+     */
+    ObjectOutcome applyOne(String owner, boolean adopt, DesiredObject object, String appliedHash) {
+        return applyOne(owner, adopt, object, appliedHash, false);
     }
 
-    private ObjectOutcome applyOne(String owner, boolean adopt, DesiredObject object, boolean fromCache) {
+    private ObjectOutcome applyOne(
+            String owner, boolean adopt, DesiredObject object, String appliedHash, boolean fromCache) {
         try {
-            return applyOnce(owner, adopt, object, fromCache);
+            return applyOnce(owner, adopt, object, fromCache, appliedHash);
         } catch (StaleCopy stale) {
-            return applyOnce(owner, adopt, object, false);
+            return applyOnce(owner, adopt, object, false, appliedHash);
         }
     }
 
@@ -192,7 +199,8 @@ final class BundleApplier {
         }
     }
 
-    private ObjectOutcome applyOnce(String owner, boolean adopt, DesiredObject object, boolean fromCache) {
+    private ObjectOutcome applyOnce(
+            String owner, boolean adopt, DesiredObject object, boolean fromCache, String appliedHash) {
         String apiVersion = object.ref().apiVersion();
         String kind = object.ref().kind();
         String namespace = object.ref().namespace();
@@ -204,54 +212,50 @@ final class BundleApplier {
                 Resource<HasMetadata> resource = client.resource(desired);
                 Cached cached = fromCache ? cache.apply(object) : Cached.UNKNOWN;
                 HasMetadata live = cached.known() ? cached.live() : resource.get();
-                if (live == null) {
-                    try {
-                        written.accept(object, resource.create());
-                    } catch (KubernetesClientException e) {
-                        if (cached.known() && e.getCode() == 409) {
-                            throw new StaleCopy(); // there after all: the cache lagged, or does not see it
-                        }
-                        throw e;
+                boolean ours = false;
+                if (live != null) {
+                    String liveOwner = DesiredObject.ownerOf(live.getMetadata().getLabels());
+                    ours = isOurs(live, owner);
+                    if (liveOwner != null && !liveOwner.equals(owner)) {
+                        return outcome(
+                                apiVersion,
+                                kind,
+                                namespace,
+                                name,
+                                Outcome.Conflict,
+                                "is managed by owner '" + liveOwner + "'");
                     }
-                    return outcome(apiVersion, kind, namespace, name, Outcome.Created, null);
+                    if (!ours && !adopt) {
+                        return outcome(
+                                apiVersion,
+                                kind,
+                                namespace,
+                                name,
+                                Outcome.Conflict,
+                                "exists and is not managed by Meridian (field managers: "
+                                        + FieldManagers.describe(live)
+                                        + "); set adopt: true in the bundle to take it over");
+                    }
+                    if (ours && object.isSatisfiedBy(asMap(live))) {
+                        return outcome(apiVersion, kind, namespace, name, Outcome.Unchanged, null);
+                    }
                 }
-                String liveOwner = DesiredObject.ownerOf(live.getMetadata().getLabels());
-                if (liveOwner == null && !adopt) {
-                    return outcome(
-                            apiVersion,
-                            kind,
-                            namespace,
-                            name,
-                            Outcome.Conflict,
-                            "exists and is not managed by Meridian; set adopt: true in the bundle to take it over");
-                }
-                if (liveOwner != null && !liveOwner.equals(owner)) {
-                    return outcome(
-                            apiVersion,
-                            kind,
-                            namespace,
-                            name,
-                            Outcome.Conflict,
-                            "is managed by owner '" + liveOwner + "'");
-                }
-                Map<String, Object> liveMap = asMap(live);
-                if (liveOwner != null && object.isSatisfiedBy(liveMap)) {
-                    return outcome(apiVersion, kind, namespace, name, Outcome.Unchanged, null);
-                }
+                // Forced only to take an object over, or to put back exactly what we applied before.
+                boolean force = adopt || (ours && object.contentHash().equals(appliedHash));
                 try {
-                    written.accept(
-                            object,
-                            client.resource(serialization.convertValue(
-                                            merge(liveMap, object.manifest()), HasMetadata.class))
-                                    .update());
+                    var apply = resource.fieldManager(FieldManagers.of(owner));
+                    written.accept(object, (force ? apply.forceConflicts() : apply).serverSideApply());
                 } catch (KubernetesClientException e) {
+                    if (e.getCode() == 409 && FieldManagers.isApplyConflict(e)) {
+                        return outcome(apiVersion, kind, namespace, name, Outcome.Conflict, FieldManagers.conflicts(e));
+                    }
                     if (cached.known() && e.getCode() == 409) {
-                        throw new StaleCopy();
+                        throw new StaleCopy(); // changed meanwhile: decide again from a fresh read
                     }
                     throw e;
                 }
-                return outcome(
-                        apiVersion, kind, namespace, name, Outcome.Patched, liveOwner == null ? "adopted" : null);
+                Outcome result = live == null ? Outcome.Created : Outcome.Patched;
+                return outcome(apiVersion, kind, namespace, name, result, live != null && !ours ? "adopted" : null);
             } finally {
                 writes.release();
             }
@@ -284,7 +288,7 @@ final class BundleApplier {
                 return outcome(
                         object.apiVersion(), object.kind(), object.namespace(), object.name(), Outcome.Unchanged, null);
             }
-            if (!DesiredObject.ownedBy(live.getMetadata().getLabels(), owner)) {
+            if (!isOurs(live, owner)) {
                 // Someone took it over meanwhile: not ours to delete any more.
                 return outcome(
                         object.apiVersion(), object.kind(), object.namespace(), object.name(), Outcome.Unchanged, null);
@@ -301,28 +305,14 @@ final class BundleApplier {
         }
     }
 
-    /** The live object with the owner's top-level fields replaced and its labels and annotations merged in. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> merge(Map<String, Object> live, Map<String, Object> desired) {
-        Map<String, Object> merged = new HashMap<>(live);
-        desired.forEach((field, value) -> {
-            if (!field.equals("metadata") && !field.equals("status")) {
-                merged.put(field, value);
-            }
-        });
-        Map<String, Object> liveMeta = new HashMap<>((Map<String, Object>) live.get("metadata"));
-        Map<String, Object> desiredMeta = (Map<String, Object>) desired.get("metadata");
-        for (String part : List.of("labels", "annotations")) {
-            Map<String, Object> combined = liveMeta.get(part) instanceof Map<?, ?> m
-                    ? new HashMap<>((Map<String, Object>) m)
-                    : new HashMap<>();
-            if (desiredMeta.get(part) instanceof Map<?, ?> want) {
-                combined.putAll((Map<String, Object>) want);
-            }
-            liveMeta.put(part, combined);
-        }
-        merged.put("metadata", liveMeta);
-        return merged;
+    /**
+     * Whether Meridian manages {@code live} for {@code owner}: our field manager owns fields of it, and no other
+     * owner's label is on it. A label alone is not ownership (anyone who can write a label could make us adopt or
+     * prune an object), and a label taken off by someone else does not make our fields theirs.
+     */
+    static boolean isOurs(HasMetadata live, String owner) {
+        String labelled = DesiredObject.ownerOf(live.getMetadata().getLabels());
+        return (labelled == null || labelled.equals(owner)) && FieldManagers.manages(live, owner);
     }
 
     @SuppressWarnings("unchecked")

@@ -335,7 +335,7 @@ public class BundleEngine {
                 return; // our own write coming back through the watch: nothing drifted
             }
         }
-        writer.enqueue(() -> repair(cluster, owner, desired, deleted, changedBy(live)));
+        writer.enqueue(() -> repair(cluster, owner, desired, deleted, changedBy(live, owner)));
     }
 
     private void repair(String cluster, String owner, DesiredObject desired, boolean deleted, String changedBy) {
@@ -346,7 +346,7 @@ public class BundleEngine {
             return;
         }
         BundleApplier applier = writers.get(cluster).applier(client.get());
-        if (!deleted && applier.isSatisfied(desired)) {
+        if (!deleted && applier.isSatisfied(owner, desired)) {
             return; // already back as wanted (our own write, or repaired meanwhile)
         }
         ObjectRef ref = desired.ref();
@@ -359,7 +359,16 @@ public class BundleEngine {
                     cluster, change, ref.kind(), ref.name());
             return;
         }
-        ObjectOutcome outcome = applier.applyOne(owner, true, desired);
+        String appliedHash = appliedObjects.getOrDefault(key, List.of()).stream()
+                .filter(a -> a.key().equals(desired.key()))
+                .map(BundleStore.AppliedObject::contentHash)
+                .findFirst()
+                .orElse(null);
+        ObjectOutcome outcome = applier.applyOne(owner, declared.bundle().adopt(), desired, appliedHash);
+        if (outcome.outcome() == ObjectOutcome.Outcome.Conflict) {
+            LOG.warnf("cluster %s: cannot repair %s %s: %s", cluster, ref.kind(), ref.name(), outcome.reason());
+            return;
+        }
         if (outcome.outcome() == ObjectOutcome.Outcome.Failed) {
             LOG.warnf("cluster %s: could not repair %s %s: %s", cluster, ref.kind(), ref.name(), outcome.reason());
             retries.schedule(() -> schedule(key), 1, TimeUnit.SECONDS);
@@ -400,12 +409,18 @@ public class BundleEngine {
         return List.copyOf(kinds);
     }
 
-    private static String changedBy(HasMetadata live) {
+    /** The manager that wrote last, other than us: who most likely changed the object. */
+    private static String changedBy(HasMetadata live, String owner) {
         var managed = live.getMetadata().getManagedFields();
-        if (managed == null || managed.isEmpty()) {
+        if (managed == null) {
             return null;
         }
-        return managed.getLast().getManager();
+        String ours = FieldManagers.of(owner);
+        return managed.stream()
+                .filter(e -> e.getManager() != null && !e.getManager().equals(ours))
+                .max(java.util.Comparator.comparing(e -> e.getTime() == null ? "" : e.getTime()))
+                .map(io.fabric8.kubernetes.api.model.ManagedFieldsEntry::getManager)
+                .orElse(null);
     }
 
     private static String summary(List<ObjectOutcome> outcomes) {
