@@ -44,10 +44,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * {@code bench inventory [--clusters 100] [--objects 1000] [--rounds 10] [--warmup 1] [--drifts 30] [--keep-stack]}:
- * an isolated stack, the simulated fleet in this JVM, the packaged inventory as its own process; it
- * measures registration to all-Ready and all-published, fleet search latency, bundle fan-out, drift
- * repair and inventory RSS, then a raw-Kafka baseline on the same broker for comparison.
+ * {@code bench inventory [--clusters 100] [--objects 1000] [--rounds 10] [--warmup 1] [--drifts 30] [--churn-seconds 60]
+ * [--churn-period 5] [--keep-stack]}: an isolated stack, the simulated fleet in this JVM, the packaged inventory as its
+ * own process; it measures registration to all-Ready and all-published, fleet search latency, bundle fan-out, the API
+ * writes per changed object, drift repair, false drift reports while the clusters' controllers rewrite workload status,
+ * and inventory RSS, then a raw-Kafka baseline on the same broker for comparison.
  */
 public final class Bench {
 
@@ -63,7 +64,8 @@ public final class Bench {
 
     private static final List<String> COMMANDS = List.of("inventory", "identity", "policy", "cost", "observability");
     private static final String USAGE =
-            "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--warmup W] [--drifts D] [--keep-stack]\n"
+            "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--warmup W] [--drifts D] [--churn-seconds S]"
+                    + " [--churn-period P] [--keep-stack]\n"
                     + "       bench identity [--clusters N] [--objects M] [--rounds R] [--warmup W] [--keep-stack]\n"
                     + "       bench policy [--clusters N] [--objects M] [--probes P] [--keep-stack]\n"
                     + "       bench cost [--pods N] [--windows W] [--clusters C] [--rounds R]\n"
@@ -243,6 +245,7 @@ public final class Bench {
         Stats waited = new Stats();
         Stats applying = new Stats();
         Stats reporting = new Stats();
+        double changedObjectWrites;
         Map<String, Applied> appliedAt = new ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicLong currentRound = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicReference<String> owner =
@@ -257,9 +260,13 @@ public final class Bench {
                     .get();
             // Warm-up rounds (another owner, other objects) run the code once before anything is timed, as JMH
             // does; without them the first timed rounds measure the JIT compiler more than inventory.
+            long writesBefore = 0;
             for (int round = 1 - warmup; round <= rounds; round++) {
                 boolean timed = round >= 1;
                 long generation = timed ? round : round + warmup;
+                if (round == 2) {
+                    writesBefore = writeRequests(clusters); // round 1 also creates the Deployment
+                }
                 owner.set(timed ? "bench" : WARMUP_OWNER);
                 appliedAt.clear();
                 currentRound.set(generation);
@@ -272,7 +279,7 @@ public final class Bench {
                             generation,
                             DriftPolicy.REPAIR,
                             false,
-                            roleBindings(owner.get(), generation),
+                            bundleObjects(owner.get(), generation),
                             Instant.now());
                     CloudEvent event = CloudEvent.of(
                             EventType.DESIRED_BUNDLE_DECLARED,
@@ -316,6 +323,10 @@ public final class Bench {
                         millis(sent),
                         acked);
             }
+            // Each later round changes the three RoleBindings of every cluster and leaves its Deployment as it was.
+            changedObjectWrites = rounds < 2
+                    ? Double.NaN
+                    : (writeRequests(clusters) - writesBefore) / (double) ((rounds - 1) * clusters.size() * 3);
         }
         reports.interrupt();
         table.row("warm-up rounds (not timed)", Integer.toString(warmup));
@@ -326,6 +337,9 @@ public final class Bench {
         table.latency("  publish -> inventory starts applying", waited);
         table.latency("  applying (writes to the API server)", applying);
         table.latency("  applied -> report read from fleet.sync.v1", reporting);
+        table.row(
+                "API writes per changed object, rounds 2.." + rounds + " (goal 1)",
+                String.format("%.2f", changedObjectWrites));
 
         Stats drift = new Stats();
         Random random = new Random(7);
@@ -347,15 +361,95 @@ public final class Bench {
             drift.add(millis(t));
         }
         table.latency("out-of-band edit -> repaired", drift);
+        statusChurn(stack, clusters, table);
         table.row("inventory RSS after bundles", inventory.rssMiB() + " MiB");
         table.print();
     }
 
+    /**
+     * The clusters' controllers rewrite the status of every Deployment and StatefulSet (the bench's own included)
+     * every period; nothing Meridian set changes, so every drift report and every write is false.
+     */
+    private void statusChurn(LocalStack stack, List<SimulatedCluster> clusters, Table table) throws Exception {
+        int seconds = option("churn-seconds", 60);
+        Duration period = Duration.ofSeconds(option("churn-period", 5));
+        if (seconds <= 0) {
+            return;
+        }
+        java.util.concurrent.atomic.AtomicLong drifts = new java.util.concurrent.atomic.AtomicLong();
+        Thread watcher = consume(stack.kafka(), Topic.SYNC.topicName(), record -> {
+            CloudEvent event = read(record);
+            if (event != null
+                    && event.type().equals(EventType.SYNC_DRIFT_DETECTED.type())
+                    && record.key().startsWith("bench/")) {
+                drifts.incrementAndGet();
+            }
+        });
+        long writes = writeRequests(clusters);
+        long versions = clusters.stream().mapToLong(c -> resourceVersion(c)).sum();
+        clusters.forEach(c -> c.statusChurn(period));
+        Thread.sleep(seconds * 1000L);
+        clusters.forEach(c -> c.statusChurn(Duration.ZERO));
+        long statusWrites = clusters.stream().mapToLong(c -> resourceVersion(c)).sum() - versions;
+        long falseWrites = writeRequests(clusters) - writes;
+        watcher.interrupt();
+        table.row(
+                "status churn: " + seconds + " s, every workload's status rewritten every " + period.toSeconds() + " s",
+                statusWrites + " new resource versions of the bench's Deployments");
+        table.row("  false drift reports per hour (goal 0)", Long.toString(drifts.get() * 3600 / seconds));
+        table.row("  API writes by inventory meanwhile (goal 0)", Long.toString(falseWrites));
+    }
+
+    /** How often the bench's Deployment changed on a cluster so far: its resourceVersion, as a number. */
+    private static long resourceVersion(SimulatedCluster cluster) {
+        var deployment = cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace("default")
+                .withName("bench-web")
+                .get();
+        return deployment == null ? 0 : Long.parseLong(deployment.getMetadata().getResourceVersion());
+    }
+
+    /** Writes the simulated API servers have answered so far (create, update, patch, apply, delete). */
+    private static long writeRequests(List<SimulatedCluster> clusters) {
+        return clusters.stream().mapToLong(SimulatedCluster::writeRequests).sum();
+    }
+
     private static final String WARMUP_OWNER = "bench-warmup";
 
-    /** Three RoleBindings named after their owner, so two owners never claim the same object. */
-    private static List<Map<String, Object>> roleBindings(String owner, long generation) {
+    /**
+     * Three RoleBindings named after their owner, so two owners never claim the same object, that change every
+     * generation; and, for the timed owner, a Deployment that never changes, whose status the cluster's controller
+     * keeps rewriting.
+     */
+    private static List<Map<String, Object>> bundleObjects(String owner, long generation) {
         List<Map<String, Object>> objects = new ArrayList<>();
+        if (!owner.equals(WARMUP_OWNER)) {
+            objects.add(Map.of(
+                    "apiVersion",
+                    "apps/v1",
+                    "kind",
+                    "Deployment",
+                    "metadata",
+                    Map.of("name", "bench-web", "namespace", "default"),
+                    "spec",
+                    Map.of(
+                            "selector", Map.of("matchLabels", Map.of("app", "bench-web")),
+                            "template",
+                                    Map.of(
+                                            "metadata", Map.of("labels", Map.of("app", "bench-web")),
+                                            "spec",
+                                                    Map.of(
+                                                            "containers",
+                                                            List.of(Map.of(
+                                                                    "name", "web",
+                                                                    "image", "nginx:1.27",
+                                                                    "resources",
+                                                                            Map.of(
+                                                                                    "requests",
+                                                                                    Map.of("cpu", "0.1")))))))));
+        }
         for (int i = 0; i < 3; i++) {
             objects.add(Map.of(
                     "apiVersion", "rbac.authorization.k8s.io/v1",
