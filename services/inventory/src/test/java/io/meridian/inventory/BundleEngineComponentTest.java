@@ -328,6 +328,40 @@ class BundleEngineComponentTest {
     }
 
     @Test
+    void anUnmanagedObjectTheDriftWatchCannotSeeIsStillAConflict() {
+        try (MockCluster cluster = registered("bundle-unseen")) {
+            // ConfigMaps are not observed, so the drift watch follows only Meridian's own: a hand-made one is not in
+            // its cache, and an apply (which creates or merges) must not take it over on the cache's word.
+            publish(bundle("bundle-unseen", 1, DriftPolicy.REPAIR, false, configMap("managed", "on")));
+            awaitReport("bundle-unseen", 1);
+            var configMaps = cluster.client().configMaps().inNamespace("data");
+            configMaps
+                    .resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                            .withNewMetadata()
+                            .withName("settings")
+                            .withNamespace("data")
+                            .endMetadata()
+                            .addToData("mode", "on")
+                            .build())
+                    .create();
+            publish(bundle(
+                    "bundle-unseen",
+                    2,
+                    DriftPolicy.REPAIR,
+                    false,
+                    configMap("managed", "on"),
+                    configMap("settings", "on")));
+            assertThat(awaitReport("bundle-unseen", 2).outcomes())
+                    .extracting(ObjectOutcome::name, ObjectOutcome::outcome)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("managed", Outcome.Unchanged),
+                            org.assertj.core.groups.Tuple.tuple("settings", Outcome.Conflict));
+            assertThat(configMaps.withName("settings").get().getMetadata().getLabels())
+                    .isNullOrEmpty();
+        }
+    }
+
+    @Test
     void anUnreadableBundleIsDeadLetteredAndLaterBundlesStillApply() {
         try (MockCluster cluster = registered("bundle-poison")) {
             producer.sendRaw(
@@ -572,6 +606,18 @@ class BundleEngineComponentTest {
                 Map.of("name", name, "namespace", "shop"),
                 "spec",
                 spec);
+    }
+
+    private static Map<String, Object> configMap(String name, String mode) {
+        return Map.of(
+                "apiVersion",
+                "v1",
+                "kind",
+                "ConfigMap",
+                "metadata",
+                Map.of("name", name, "namespace", "data"),
+                "data",
+                Map.of("mode", mode));
     }
 
     private static Map<String, Object> admissionPolicy(String name) {

@@ -58,8 +58,8 @@ final class BundleApplier {
     private final BiConsumer<DesiredObject, HasMetadata> written;
 
     /**
-     * {@code cache} answers the live object as the drift watch last saw it; a write based on a stale copy fails
-     * (409: changed meanwhile, or already exists) and is redone from a fresh read. {@code written} hears of every
+     * {@code cache} answers the live object as the drift watch last saw it (an absence is always confirmed by a read);
+     * a write based on a stale copy that fails with 409 is redone from a fresh read. {@code written} hears of every
      * object as the API server stored it after our write, so the watch can tell our own writes from drift.
      */
     BundleApplier(
@@ -211,7 +211,9 @@ final class BundleApplier {
                 HasMetadata desired = serialization.convertValue(object.manifest(), HasMetadata.class);
                 Resource<HasMetadata> resource = client.resource(desired);
                 Cached cached = fromCache ? cache.apply(object) : Cached.UNKNOWN;
-                HasMetadata live = cached.known() ? cached.live() : resource.get();
+                // An absence is confirmed by the API server: an apply creates or merges, so acting on a cache that
+                // does not see unmanaged objects (a label-filtered drift watch) would merge into someone else's.
+                HasMetadata live = cached.known() && cached.live() != null ? cached.live() : resource.get();
                 boolean ours = false;
                 if (live != null) {
                     String liveOwner = DesiredObject.ownerOf(live.getMetadata().getLabels());

@@ -115,8 +115,7 @@ final class DriftWatch {
     /**
      * The object as the watch last saw it. Unknown when its kind is not watched yet or the initial list has not
      * completed: then only the API server knows. A known absence may still be wrong (the watch lags, or an
-     * informer of our own does not see unmanaged objects); a create based on it fails with 409 and is redone
-     * from a fresh read.
+     * informer of our own does not see unmanaged objects), so the applier confirms it with a read.
      */
     BundleApplier.Cached cached(String cluster, DesiredObject object) {
         Map<String, Watch> byKind = watches.get(cluster);
