@@ -495,6 +495,19 @@ class ObservabilityComponentTest {
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItems("matchers", "endsAt"));
+        // Matchers are RE2, as in Prometheus: a backreference is refused, naming the matcher.
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "matchers",
+                        List.of(Map.of("label", "cluster", "op", "=~", "value", "(a)\\1")),
+                        "duration",
+                        "1h"))
+                .post("/api/v1/silences")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("matchers[0].value"));
         given().header("Authorization", VIEWER)
                 .get("/api/v1/alerts/0000000000000000")
                 .then()

@@ -3,6 +3,7 @@ package io.meridian.inventory.api;
 import io.meridian.contracts.cluster.Cloud;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.inventory.registry.LabelSelector;
+import io.meridian.inventory.search.ImageGlob;
 import io.meridian.inventory.search.ResourceIndex;
 import io.meridian.inventory.search.ResourceQuery;
 import io.meridian.servicekit.Problem;
@@ -40,7 +41,8 @@ public class ResourceSearchResource {
     @Operation(
             summary = "Search observed objects across the fleet",
             description =
-                    "image is a glob (nginx:*, *:latest); labelSelector is a Kubernetes selector; q matches names")
+                    "image is a glob matched in linear time (* any run, ? one character; nginx:*, *:latest; at most"
+                            + " 512 characters); labelSelector is a Kubernetes selector; q matches names")
     public ResourcePage search(
             @QueryParam("cluster") String cluster,
             @QueryParam("cloud") String cloud,
@@ -64,23 +66,17 @@ public class ResourceSearchResource {
         } catch (IllegalArgumentException e) {
             errors.add(new Problem.FieldError("labelSelector", e.getMessage()));
         }
-        if (image != null && (image.isBlank() || image.length() > 512)) {
-            errors.add(new Problem.FieldError("image", "must be a non-empty glob of at most 512 characters"));
+        ImageGlob imageGlob = null;
+        try {
+            imageGlob = image == null ? null : ImageGlob.parse(image);
+        } catch (IllegalArgumentException e) {
+            errors.add(new Problem.FieldError("image", e.getMessage()));
         }
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
         ResourceIndex.Page page = index.search(
-                new ResourceQuery(
-                        cluster,
-                        cloud,
-                        kind,
-                        namespace,
-                        selector,
-                        image == null ? null : ResourceQuery.imageGlob(image),
-                        text),
-                limit,
-                cursor);
+                new ResourceQuery(cluster, cloud, kind, namespace, selector, imageGlob, text), limit, cursor);
         return new ResourcePage(page.items(), page.total(), page.nextCursor());
     }
 }

@@ -117,7 +117,7 @@ public class ResourceIndex {
 
     private static boolean anyImage(ObservedResource r, ResourceQuery q) {
         for (Container c : r.containers()) {
-            if (c.image() != null && q.image().matcher(c.image()).matches()) {
+            if (c.image() != null && q.image().matches(c.image())) {
                 return true;
             }
         }

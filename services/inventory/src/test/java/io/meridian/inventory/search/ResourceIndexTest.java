@@ -95,7 +95,7 @@ class ResourceIndexTest {
                 null,
                 namespace,
                 selector == null ? null : LabelSelector.parse(selector),
-                image == null ? null : ResourceQuery.imageGlob(image),
+                image == null ? null : ImageGlob.parse(image),
                 null);
     }
 

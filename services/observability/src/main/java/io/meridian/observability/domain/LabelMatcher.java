@@ -1,12 +1,13 @@
 package io.meridian.observability.domain;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
- * A label matcher as in Alertmanager and PromQL: {@code =}, {@code !=}, {@code =~}, {@code !~}; regular
- * expressions match the whole value, and a missing label matches as the empty string.
+ * A label matcher as in Alertmanager and PromQL: {@code =}, {@code !=}, {@code =~}, {@code !~}; a missing label
+ * matches as the empty string. Regular expressions are RE2, as in Prometheus, matched in linear time by RE2/J
+ * (a caller supplies them, so never by a backtracking engine), and fully anchored: {@code ^(?s:value)$}.
  */
 public record LabelMatcher(String label, Op op, String value, Pattern pattern) {
 
@@ -37,17 +38,33 @@ public record LabelMatcher(String label, Op op, String value, Pattern pattern) {
         }
     }
 
-    /** Builds a matcher; throws IllegalArgumentException for an invalid regular expression. */
+    /**
+     * Builds a matcher; throws IllegalArgumentException for a regular expression RE2 refuses (Java-only syntax
+     * such as backreferences or lookaround included).
+     */
     public static LabelMatcher of(String label, Op op, String value) {
         Pattern pattern = null;
         if (op == Op.RE || op == Op.NRE) {
             try {
-                pattern = Pattern.compile(value);
+                // As Prometheus: anchored at both ends, '.' matches a newline too.
+                pattern = Pattern.compile("^(?s:" + value + ")$");
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("invalid regular expression: " + e.getDescription());
+                throw new IllegalArgumentException("invalid regular expression (RE2 syntax): " + e.getDescription());
             }
         }
         return new LabelMatcher(label, op, value, pattern);
+    }
+
+    /**
+     * Rebuilds a stored matcher. One whose regular expression RE2 refuses (stored before matching moved to RE2)
+     * matches nothing, so a silence or inhibition holding it mutes nothing rather than failing every read.
+     */
+    public static LabelMatcher restore(String label, Op op, String value) {
+        try {
+            return of(label, op, value);
+        } catch (IllegalArgumentException unusable) {
+            return new LabelMatcher(label, op, value, null);
+        }
     }
 
     public boolean matches(Map<String, String> labels) {
@@ -55,8 +72,8 @@ public record LabelMatcher(String label, Op op, String value, Pattern pattern) {
         return switch (op) {
             case EQ -> actual.equals(value);
             case NE -> !actual.equals(value);
-            case RE -> pattern.matcher(actual).matches();
-            case NRE -> !pattern.matcher(actual).matches();
+            case RE -> pattern != null && pattern.matches(actual);
+            case NRE -> pattern != null && !pattern.matches(actual);
         };
     }
 

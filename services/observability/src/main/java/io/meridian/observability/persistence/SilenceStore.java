@@ -129,7 +129,8 @@ public class SilenceStore {
     private static Silence silence(Object[] r) {
         List<LabelMatcher> matchers = new ArrayList<>();
         for (RuleSpec.MatcherSpec m : Rows.json(r[1], MATCHERS)) {
-            matchers.add(LabelMatcher.of(m.label(), LabelMatcher.Op.of(m.op()).orElseThrow(), m.value()));
+            matchers.add(
+                    LabelMatcher.restore(m.label(), LabelMatcher.Op.of(m.op()).orElseThrow(), m.value()));
         }
         return new Silence(
                 (String) r[0],

@@ -2,11 +2,17 @@ package io.meridian.policy.domain.cel;
 
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
+import dev.cel.checker.CelStandardDeclarations;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
+import dev.cel.common.CelSourceLocation;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
+import dev.cel.common.navigation.CelNavigableExpr;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
@@ -14,12 +20,14 @@ import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelStandardFunctions;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,6 +35,11 @@ import java.util.Set;
  * {@code params}, {@code request}, {@code namespaceObject}, {@code variables}, dev.cel's strings, lists, sets,
  * optional and math extensions, and the Kubernetes libraries of {@link KubernetesCelLibrary}. Immutable and
  * thread-safe: compile once per policy version, evaluate from any thread.
+ *
+ * <p>Bounded as Kubernetes bounds admission policies: regular expressions are RE2 ({@link CelRegex}), and a
+ * constant one RE2 refuses fails compilation; an expression whose estimated cost is too high
+ * ({@link CelCostEstimator}) fails compilation; each evaluation stops with an error once it spends its
+ * {@link CelCostBudget}.
  */
 public final class CelEnvironment {
 
@@ -42,12 +55,19 @@ public final class CelEnvironment {
         CelOptions options = CelOptions.current()
                 .enableOptionalSyntax(true)
                 .enableHeterogeneousNumericComparisons(true)
-                // Kubernetes bounds cost per expression; a bounded comprehension keeps one bad policy from stalling
-                .comprehensionMaxIterations(100_000)
+                // A backstop behind the cost budget (every iteration costs at least 2): never reached through it
+                .comprehensionMaxIterations((int) CelCostBudget.PER_EVALUATION)
                 .build();
         this.cel = CelFactory.standardCelBuilder()
                 .setOptions(options)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                // The standard library, but with CelRegex's matches: RE2 compiled once, charged to the budget
+                .setStandardEnvironmentEnabled(false)
+                .setStandardDeclarations(CelStandardDeclarations.newBuilder().build())
+                .setStandardFunctions(CelStandardFunctions.newBuilder()
+                        .excludeFunctions(CelStandardFunctions.StandardFunction.MATCHES)
+                        .build())
+                .addFunctionBindings(CelRegex.matchesBindings())
                 .addCompilerLibraries(
                         CelExtensions.strings(),
                         CelExtensions.optional(),
@@ -102,9 +122,17 @@ public final class CelEnvironment {
     /** A program, ready to evaluate any number of times. */
     public record Program(String expression, CelRuntime.Program program) implements Compiled {
 
-        /** Evaluates against CEL values (see {@link #toCel}); {@code activation} maps variable names to values. */
+        /**
+         * Evaluates against CEL values (see {@link #toCel}); {@code activation} maps variable names to values.
+         * Fails, and stops at once, when the evaluation spends more than {@link CelCostBudget#PER_EVALUATION}.
+         */
         public Object evaluate(Map<String, ?> activation) throws CelEvaluationException {
-            return program.eval(activation);
+            return evaluate(activation, CelCostBudget.PER_EVALUATION);
+        }
+
+        Object evaluate(Map<String, ?> activation, long budget) throws CelEvaluationException {
+            CelCostBudget costs = new CelCostBudget(budget);
+            return costs.run(() -> program.trace(activation, costs));
         }
     }
 
@@ -132,6 +160,14 @@ public final class CelEnvironment {
                 return new Failed(List.of(new Problem(
                         1, 0, "must evaluate to " + expect.type.name() + " but evaluates to " + type.name())));
             }
+            List<Problem> regexes = constantRegexProblems(ast);
+            if (!regexes.isEmpty()) {
+                return new Failed(regexes);
+            }
+            CelCostEstimator.Estimate cost = CelCostEstimator.estimate(ast);
+            if (!cost.withinLimit()) {
+                return new Failed(List.of(new Problem(cost.line(), cost.column(), cost.problem())));
+            }
             return new Program(expression, cel.createProgram(ast));
         } catch (CelValidationException e) {
             return new Failed(
@@ -139,6 +175,41 @@ public final class CelEnvironment {
         } catch (dev.cel.common.CelException e) {
             return new Failed(List.of(new Problem(1, 0, e.getMessage())));
         }
+    }
+
+    // A constant pattern RE2 refuses is refused now, as Kubernetes does, not on every evaluation.
+    private static List<Problem> constantRegexProblems(CelAbstractSyntaxTree ast) {
+        List<Problem> problems = new ArrayList<>();
+        CelNavigableAst.fromAst(ast)
+                .getRoot()
+                .allNodes()
+                .map(CelNavigableExpr::expr)
+                .filter(e -> e.getKind() == CelExpr.ExprKind.Kind.CALL
+                        && CelRegex.FUNCTIONS.contains(e.call().function()))
+                .forEach(e -> {
+                    // the pattern follows the subject: s.matches(re), matches(s, re), s.findAll(re, n)
+                    int at = e.call().target().isPresent() ? 0 : 1;
+                    if (e.call().args().size() <= at) {
+                        return;
+                    }
+                    CelExpr pattern = e.call().args().get(at);
+                    if (pattern.getKind() == CelExpr.ExprKind.Kind.CONSTANT
+                            && pattern.constant().getKind() == CelConstant.Kind.STRING_VALUE) {
+                        CelRegex.problem(pattern.constant().stringValue()).ifPresent(message -> {
+                            CelSourceLocation where = location(ast, pattern);
+                            problems.add(
+                                    new Problem(Math.max(1, where.getLine()), Math.max(0, where.getColumn()), message));
+                        });
+                    }
+                });
+        return problems;
+    }
+
+    /** Where an expression node is in the source, or {@link CelSourceLocation#NONE}. */
+    static CelSourceLocation location(CelAbstractSyntaxTree ast, CelExpr expr) {
+        return Optional.ofNullable(ast.getSource().getPositionsMap().get(expr.id()))
+                .flatMap(offset -> ast.getSource().getOffsetLocation(offset))
+                .orElse(CelSourceLocation.NONE);
     }
 
     private static Problem problem(CelIssue issue) {

@@ -1,8 +1,5 @@
 package io.meridian.policy.domain.cel;
 
-import com.google.re2j.Matcher;
-import com.google.re2j.Pattern;
-import com.google.re2j.PatternSyntaxException;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.types.CelType;
@@ -13,13 +10,13 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.TypeParamType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The Kubernetes CEL libraries that dev.cel does not ship: quantity, URL, the Kubernetes list functions
  * ({@code isSorted}, {@code sum}, {@code min}, {@code max}, {@code indexOf}, {@code lastIndexOf}) and the
- * regex functions {@code find} / {@code findAll}, with the names and semantics of k8s.io/apiserver/pkg/cel/library.
+ * regex functions {@code find} / {@code findAll} (RE2, see {@link CelRegex}), with the names and semantics of
+ * k8s.io/apiserver/pkg/cel/library.
  */
 public final class KubernetesCelLibrary {
 
@@ -135,12 +132,13 @@ public final class KubernetesCelLibrary {
                 CelFunctionBinding.from("list_index_of", List.class, Object.class, (l, v) -> (long) l.indexOf(v)),
                 CelFunctionBinding.from(
                         "list_last_index_of", List.class, Object.class, (l, v) -> (long) l.lastIndexOf(v)),
-                CelFunctionBinding.from("string_find", String.class, String.class, KubernetesCelLibrary::find),
-                CelFunctionBinding.from("string_find_all", String.class, String.class, (s, re) -> findAll(s, re, -1)),
+                CelFunctionBinding.from("string_find", String.class, String.class, CelRegex::find),
+                CelFunctionBinding.from(
+                        "string_find_all", String.class, String.class, (s, re) -> CelRegex.findAll(s, re, -1)),
                 CelFunctionBinding.from(
                         "string_find_all_n",
                         List.of(String.class, String.class, Long.class),
-                        args -> findAll((String) args[0], (String) args[1], (Long) args[2])));
+                        args -> CelRegex.findAll((String) args[0], (String) args[1], (Long) args[2])));
     }
 
     private static CelFunctionDecl fn(String name, CelOverloadDecl... overloads) {
@@ -227,27 +225,5 @@ public final class KubernetesCelLibrary {
 
     private static String typeName(Object o) {
         return o == null ? "null" : o.getClass().getSimpleName();
-    }
-
-    private static String find(String s, String regex) throws CelEvaluationException {
-        Matcher m = compile(regex).matcher(s);
-        return m.find() ? m.group() : "";
-    }
-
-    private static List<String> findAll(String s, String regex, long limit) throws CelEvaluationException {
-        Matcher m = compile(regex).matcher(s);
-        List<String> found = new ArrayList<>();
-        while ((limit < 0 || found.size() < limit) && m.find()) {
-            found.add(m.group());
-        }
-        return found;
-    }
-
-    private static Pattern compile(String regex) throws CelEvaluationException {
-        try {
-            return Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            throw new CelEvaluationException("invalid regular expression '" + regex + "': " + e.getMessage());
-        }
     }
 }

@@ -1,10 +1,10 @@
 package io.meridian.policy.domain.cel;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A Kubernetes resource quantity ({@code 500m}, {@code 1.5Gi}, {@code 2e3}) as the CEL {@code kubernetes.Quantity}
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public record Quantity(BigDecimal value) implements Comparable<Quantity> {
 
     // The grammar of k8s.io/apimachinery resource.Quantity: sign, digits with an optional fraction, then a
-    // binary SI suffix, a decimal SI suffix, or a decimal exponent.
+    // binary SI suffix, a decimal SI suffix, or a decimal exponent. RE2: linear in the (object-supplied) text.
     private static final Pattern GRAMMAR = Pattern.compile(
             "([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?");
 
