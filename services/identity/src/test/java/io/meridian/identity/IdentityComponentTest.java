@@ -7,8 +7,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.meridian.contracts.EventJson;
@@ -28,6 +32,7 @@ import io.meridian.contracts.resource.RoleRef;
 import io.meridian.contracts.resource.Subject;
 import io.meridian.contracts.sync.ObjectOutcome;
 import io.meridian.contracts.sync.SyncReport;
+import io.meridian.identity.reconcile.GrantLifecycle;
 import io.meridian.testsupport.Awaits;
 import io.meridian.testsupport.CloudEventCollector;
 import io.meridian.testsupport.CloudEventCollector.Received;
@@ -42,6 +47,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWireMock;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,6 +56,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +65,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The identity service against the real broker and database, with Keycloak's admin API stubbed on the WireMock OIDC
- * server: grants, guard rails, approval, expiry, bundles per cluster, sync status, dead letters.
+ * server: grants, guard rails, approval, expiry, bundles per cluster, sync status, dead letters; and the escalation
+ * paths, each tried with the weakest role that reaches it: self-approval, template edits under an approval, privileged
+ * rules.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -69,6 +79,10 @@ class IdentityComponentTest {
     private static final String ADMIN = Tokens.bearer("ada", Tokens.ADMIN);
     private static final String ADMIN2 = Tokens.bearer("adam", Tokens.ADMIN);
     private static final String VIEWER = Tokens.bearer("vera", Tokens.VIEWER);
+    /** A fleet-admin whose token carries the groups claim, as Keycloak's clients map it: a member of platform only. */
+    private static final String ADMIN_IN_PLATFORM =
+            "Bearer " + Tokens.forUser("alan", Set.of(Tokens.ADMIN), List.of("platform"));
+
     private static final Duration EVENTUALLY = Duration.ofSeconds(30);
     private static final AtomicLong REVISIONS = new AtomicLong(1);
 
@@ -83,6 +97,9 @@ class IdentityComponentTest {
 
     @Inject
     AdjustableClock clock;
+
+    @Inject
+    Pool database;
 
     @BeforeAll
     static void kafka() {
@@ -355,6 +372,296 @@ class IdentityComponentTest {
     }
 
     @Test
+    void aGrantsSubjectCannotApproveItNeitherAsTheUserNorAsAMemberOfTheGroup() {
+        cluster("self-a", "dev", Map.of("suite", "self"));
+        Map<String, Object> scope = Map.of("labels", Map.of("suite", "self"));
+        keycloak.stubFor(get(urlPathEqualTo("/auth/admin/realms/meridian/users"))
+                .withQueryParam("username", equalTo("adam"))
+                .withHeader("Authorization", equalTo("Bearer admin-api-token"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("[{\"id\":\"2\",\"username\":\"adam\"}]")));
+        // ada asks for cluster-admin for adam; adam, a fleet-admin himself, may not be the second pair of eyes.
+        String forAdam = create(ADMIN, grantBody("user", "adam", "cluster-admin", scope))
+                .then()
+                .statusCode(201)
+                .body("state", is("Pending"))
+                .extract()
+                .path("id");
+        given().header("Authorization", ADMIN2)
+                .post("/api/v1/grants/" + forAdam + "/approve")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("errors[0].field", is("subject.name"))
+                .body("errors[0].message", containsString("this grant is for you"));
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/grants/" + forAdam)
+                .then()
+                .body("state", is("Pending"))
+                .body("approvedBy", nullValue());
+        given().header("Authorization", ADMIN_IN_PLATFORM)
+                .post("/api/v1/grants/" + forAdam + "/approve")
+                .then()
+                .statusCode(200)
+                .body("approvedBy", is("alan"))
+                .body("approvedDigest", notNullValue());
+        awaitBundle("self-a", b -> hasBinding(b, forAdam));
+
+        // A group grant: a member of the group may not approve it, nor may an admin whose token cannot say.
+        String forPlatform = create(ADMIN, grantBody("group", "platform", "cluster-admin", scope))
+                .then()
+                .statusCode(201)
+                .body("state", is("Pending"))
+                .extract()
+                .path("id");
+        given().header("Authorization", ADMIN_IN_PLATFORM)
+                .post("/api/v1/grants/" + forPlatform + "/approve")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("errors[0].field", is("subject.name"))
+                .body("errors[0].message", containsString("you are a member"));
+        given().header("Authorization", ADMIN2)
+                .post("/api/v1/grants/" + forPlatform + "/approve")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("errors[0].field", is("subject.name"))
+                .body("errors[0].message", containsString("groups claim"));
+        given().header("Authorization", "Bearer " + Tokens.forUser("adam", Set.of(Tokens.ADMIN), List.of("payments")))
+                .post("/api/v1/grants/" + forPlatform + "/approve")
+                .then()
+                .statusCode(200)
+                .body("approvedBy", is("adam"));
+        awaitBundle("self-a", b -> hasBinding(b, forPlatform));
+    }
+
+    @Test
+    void everyEscalationPathMakesATemplatePrivilegedForAdminsOnlyAndItsGrantsWaitForASecondAdmin() {
+        cluster("priv-a", "dev", Map.of("suite", "priv"));
+        awaitKnown("priv-a");
+        List<Map<String, Object>> escalations = List.of(
+                rule("", "secrets", "get"),
+                rule("", "secrets", "list"),
+                rule("", "secrets", "watch"),
+                rule("", "pods/exec", "create"),
+                rule("", "pods/attach", "create"),
+                rule("", "pods/portforward", "create"),
+                rule("", "nodes/proxy", "get"),
+                rule("", "serviceaccounts/token", "create"),
+                rule("admissionregistration.k8s.io", "validatingwebhookconfigurations", "patch"),
+                rule("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "create"),
+                rule("admissionregistration.k8s.io", "validatingadmissionpolicies", "update"),
+                rule("admissionregistration.k8s.io", "validatingadmissionpolicybindings", "delete"),
+                rule("certificates.k8s.io", "certificatesigningrequests/approval", "update"),
+                rule("certificates.k8s.io", "signers", "approve"),
+                rule("rbac.authorization.k8s.io", "clusterroles", "escalate"),
+                rule("rbac.authorization.k8s.io", "rolebindings", "bind"),
+                rule("", "serviceaccounts", "impersonate"),
+                rule("apps", "*", "get"),
+                rule("", "pods", "*"));
+        for (int i = 0; i < escalations.size(); i++) {
+            Map<String, Object> escalation = escalations.get(i);
+            given().header("Authorization", OPERATOR)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("name", "esc-" + i, "rules", List.of(rule("", "pods", "get"), escalation)))
+                    .post("/api/v1/role-templates")
+                    .then()
+                    .statusCode(403)
+                    .contentType("application/problem+json")
+                    .body("errors.field", contains("rules[1]"))
+                    .body("errors[0].message", containsString("only a fleet-admin"));
+        }
+        // Nor may an operator turn a plain template of theirs into a privileged one.
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "pod-reader", "rules", List.of(rule("", "pods", "get"))))
+                .post("/api/v1/role-templates")
+                .then()
+                .statusCode(201);
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("rules", List.of(rule("", "pods", "get"), rule("", "pods/exec", "create"))))
+                .put("/api/v1/role-templates/pod-reader")
+                .then()
+                .statusCode(403)
+                .body("errors.field", contains("rules[1]"));
+        // A fleet-admin may define one; an operator may not grant it; an admin's grant waits for a second admin.
+        given().header("Authorization", ADMIN)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "exec-debug", "rules", List.of(rule("", "pods/exec", "create"))))
+                .post("/api/v1/role-templates")
+                .then()
+                .statusCode(201)
+                .body("privileged", is(true))
+                .body("risks", contains("ExecIntoPods"));
+        Map<String, Object> scope = Map.of("labels", Map.of("suite", "priv"));
+        create(OPERATOR, grantBody("user", "alice", "exec-debug", scope))
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("errors[0].field", is("role"));
+        String id = create(ADMIN, grantBody("user", "alice", "exec-debug", scope))
+                .then()
+                .statusCode(201)
+                .body("state", is("Pending"))
+                .body("approvalRequired", is(true))
+                .extract()
+                .path("id");
+        assertThat(latestBundle("priv-a").filter(b -> hasBinding(b, id))).isEmpty();
+        given().header("Authorization", ADMIN2)
+                .post("/api/v1/grants/" + id + "/approve")
+                .then()
+                .statusCode(200);
+        awaitBundle("priv-a", b -> hasBinding(b, id));
+    }
+
+    @Test
+    void changingARoleTemplateReopensTheApprovedGrantsThatUseIt() {
+        cluster("reopen-prod", "prod", Map.of("suite", "reopen"));
+        cluster("reopen-dev", "dev", Map.of("suite", "reopen"));
+        awaitKnown("reopen-prod", "reopen-dev");
+        List<Map<String, Object>> v1 = List.of(rule("apps", "deployments", "get"));
+        List<Map<String, Object>> v2 = List.of(rule("apps", "deployments", "get"), rule("apps", "statefulsets", "get"));
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "workload-reader", "rules", v1))
+                .post("/api/v1/role-templates")
+                .then()
+                .statusCode(201);
+        String prod = create(
+                        OPERATOR,
+                        grantBody(
+                                "group",
+                                "payments",
+                                "workload-reader",
+                                Map.of("labels", Map.of("suite", "reopen"), "environment", "prod")))
+                .then()
+                .statusCode(201)
+                .body("state", is("Pending"))
+                .extract()
+                .path("id");
+        String dev = create(
+                        OPERATOR,
+                        grantBody(
+                                "group",
+                                "payments",
+                                "workload-reader",
+                                Map.of("labels", Map.of("suite", "reopen"), "environment", "dev")))
+                .then()
+                .statusCode(201)
+                .body("state", is("Active"))
+                .extract()
+                .path("id");
+        given().header("Authorization", ADMIN_IN_PLATFORM)
+                .post("/api/v1/grants/" + prod + "/approve")
+                .then()
+                .statusCode(200);
+        awaitBundle("reopen-prod", b -> hasBinding(b, prod));
+
+        // The operator changes the rules the admin approved: the prod grant goes back to Pending and off the cluster.
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("rules", v2))
+                .put("/api/v1/role-templates/workload-reader")
+                .then()
+                .statusCode(200);
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/grants/" + prod)
+                .then()
+                .body("state", is("Pending"))
+                .body("approvedBy", nullValue())
+                .body("reopenedBy", is("olga"));
+        awaitTombstone("reopen-prod");
+        AccessEvent reopened = awaitAccess(
+                EventType.GRANT_REQUESTED,
+                prod,
+                e -> e.reason() != null && e.reason().startsWith("re-opened"));
+        assertThat(reopened.actor()).isEqualTo("olga");
+        assertThat(reopened.reason()).contains("workload-reader");
+        awaitAudit("grant.reopened", prod, "olga");
+        // The dev grant never needed approval: it stays Active and its clusters get the new rules.
+        awaitBundle(
+                "reopen-dev",
+                b -> hasBinding(b, dev) && b.objects().getFirst().toString().contains("statefulsets"));
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/grants/" + dev)
+                .then()
+                .body("state", is("Active"));
+
+        // A second look approves the new rules, and only then do they reach prod.
+        given().header("Authorization", ADMIN_IN_PLATFORM)
+                .post("/api/v1/grants/" + prod + "/approve")
+                .then()
+                .statusCode(200);
+        awaitBundle(
+                "reopen-prod",
+                b -> hasBinding(b, prod) && b.objects().getFirst().toString().contains("statefulsets"));
+        // The same rules again (a new description) re-open nothing.
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("description", "deployments and statefulsets", "rules", v2))
+                .put("/api/v1/role-templates/workload-reader")
+                .then()
+                .statusCode(200);
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/grants/" + prod)
+                .then()
+                .body("state", is("Active"));
+
+        // An admin makes the template privileged: the dev grant now needs approval too, and not from that admin.
+        given().header("Authorization", ADMIN)
+                .contentType(ContentType.JSON)
+                .body(Map.of("rules", List.of(rule("apps", "deployments", "get"), rule("", "pods/exec", "create"))))
+                .put("/api/v1/role-templates/workload-reader")
+                .then()
+                .statusCode(200)
+                .body("privileged", is(true));
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/grants/" + dev)
+                .then()
+                .body("state", is("Pending"))
+                .body("reopenedBy", is("ada"));
+        awaitTombstone("reopen-dev");
+        given().header("Authorization", ADMIN)
+                .post("/api/v1/grants/" + dev + "/approve")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("errors[0].field", is("reopenedBy"));
+    }
+
+    @Test
+    void anActiveGrantWhoseApprovalNoLongerHoldsIsReopenedOnItsOwn() {
+        // A grant of admin made before admin needed a second fleet-admin, as an upgrade finds it.
+        cluster("legacy-a", "dev", Map.of("suite", "legacy"));
+        awaitKnown("legacy-a");
+        String id = GrantLifecycle.newId(clock.instant());
+        database.preparedQuery("INSERT INTO access_grant (id, subject_kind, subject_name, role, scope_labels,"
+                        + " namespaces, reason, state, approval_required, created_by, created_at) VALUES ($1, 'GROUP',"
+                        + " 'payments', 'admin', '{\"suite\": \"legacy\"}', '{\"items\": [\"web\"]}',"
+                        + " 'made before the upgrade', 'Active', false, 'olga', now())")
+                .execute(Tuple.of(id))
+                .await()
+                .atMost(EVENTUALLY);
+        Awaits.eventually(
+                EVENTUALLY,
+                () -> given().header("Authorization", VIEWER)
+                        .get("/api/v1/grants/" + id)
+                        .then()
+                        .body("state", is("Pending"))
+                        .body("reopenedBy", is("identity")));
+        AccessEvent reopened = awaitAccess(
+                EventType.GRANT_REQUESTED,
+                id,
+                e -> e.reason() != null && e.reason().startsWith("re-opened"));
+        assertThat(reopened.actor()).isEqualTo("identity");
+        awaitAudit("grant.reopened", id, "identity");
+        assertThat(latestBundle("legacy-a").filter(b -> hasBinding(b, id))).isEmpty();
+    }
+
+    @Test
     void prodClustersGetOnlyApprovedGrantsAndJoiningClustersFollow() {
         cluster("prodcase-prod-1", "prod", Map.of("suite", "prodcase"));
         cluster("prodcase-dev-1", "dev", Map.of("suite", "prodcase"));
@@ -380,7 +687,7 @@ class IdentityComponentTest {
                 .extract()
                 .path("id");
         awaitBundle("prodcase-dev-1", b -> hasBinding(b, dev));
-        given().header("Authorization", ADMIN)
+        given().header("Authorization", ADMIN_IN_PLATFORM)
                 .post("/api/v1/grants/" + pending + "/approve")
                 .then()
                 .statusCode(200);
@@ -740,13 +1047,25 @@ class IdentityComponentTest {
     }
 
     private static AccessEvent awaitAccess(EventType type, String grantId) {
+        return awaitAccess(type, grantId, e -> true);
+    }
+
+    private static AccessEvent awaitAccess(
+            EventType type, String grantId, java.util.function.Predicate<AccessEvent> match) {
         Received r = access.awaitFirst(
-                x -> x.event() != null
-                        && type.type().equals(x.event().type())
-                        && grantId.equals(
-                                EventJson.read(x.value(), AccessEvent.class).grantId()),
+                x -> {
+                    if (x.event() == null || !type.type().equals(x.event().type())) {
+                        return false;
+                    }
+                    AccessEvent event = EventJson.read(x.value(), AccessEvent.class);
+                    return grantId.equals(event.grantId()) && match.test(event);
+                },
                 EVENTUALLY);
         return EventJson.read(r.value(), AccessEvent.class);
+    }
+
+    private static Map<String, Object> rule(String apiGroup, String resource, String verb) {
+        return Map.of("apiGroups", List.of(apiGroup), "resources", List.of(resource), "verbs", List.of(verb));
     }
 
     private static void awaitAudit(String action, String grantId, String actor) {

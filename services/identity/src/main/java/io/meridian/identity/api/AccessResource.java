@@ -88,7 +88,9 @@ public class AccessResource {
                                         c.labels(),
                                         c.isProd(),
                                         all.stream()
-                                                .filter(g -> g.reaches(c))
+                                                .filter(g -> g.reaches(c)
+                                                        && g.approvalHolds(snapshot.templates()
+                                                                .get(g.role())))
                                                 .map(g -> g.id())
                                                 .toList(),
                                         snapshot.declared().get(c.id())))
@@ -100,8 +102,9 @@ public class AccessResource {
     @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(
             summary = "Risky bindings Meridian does not manage, per cluster",
-            description = "cluster-admin, system:masters, wildcard verbs or resources, read access to secrets,"
-                    + " escalate/bind/impersonate.")
+            description = "cluster-admin, system:masters, wildcards, reading secrets, pods exec/attach/portforward,"
+                    + " nodes/proxy, serviceaccounts/token, admission configuration writes, certificate approval or"
+                    + " signing, escalate/bind/impersonate.")
     public Uni<FindingPage> findings(@QueryParam("cluster") String cluster) {
         return observed.all(blank(cluster))
                 .map(rbac -> review.findings(blank(cluster), rbac))

@@ -86,9 +86,9 @@ public class GrantResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(
             summary = "Grant a Keycloak group or user a role on the clusters of a scope",
-            description = "Pending until a second fleet-admin approves when the role is cluster-admin or the grant"
-                    + " reaches environment=prod clusters; admin, cluster-admin and privileged templates need a"
-                    + " fleet-admin.")
+            description = "Pending until a second fleet-admin approves when the role is privileged (admin,"
+                    + " cluster-admin, a privileged template) or the grant reaches environment=prod clusters;"
+                    + " privileged roles need a fleet-admin.")
     public Uni<Response> create(GrantInput body) {
         if (body == null) {
             throw new ProblemException(Problem.invalid("A grant body is required", List.of()));
@@ -117,8 +117,9 @@ public class GrantResource {
                     Callers.reject(GrantRules.check(request, byName.keySet(), clock.instant()));
                     if (!admin) {
                         GuardRails.adminOnly(request.role(), byName.get(request.role()))
-                                .ifPresent(reason -> {
-                                    throw Callers.forbidden(reason);
+                                .ifPresent(problem -> {
+                                    throw Callers.forbidden(
+                                            "Only a fleet-admin may grant this role.", List.of(problem));
                                 });
                     }
                     Subject who = new Subject(
@@ -138,8 +139,11 @@ public class GrantResource {
                             null,
                             null,
                             null,
+                            null,
+                            null,
+                            null,
                             null);
-                    return checkSubject(who, context).chain(() -> lifecycle.create(requested));
+                    return checkSubject(who, context).chain(() -> lifecycle.create(requested, admin));
                 })
                 .map(grant -> Response.created(URI.create("/api/v1/grants/" + grant.id()))
                         .entity(GrantView.of(grant, null, bundles.planner().subjects()))
@@ -246,10 +250,15 @@ public class GrantResource {
     @Path("/{id}/approve")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Approve a Pending grant as a second fleet-admin (not its creator)")
+    @Operation(
+            summary = "Approve a Pending grant as a second fleet-admin",
+            description = "Not by its creator, its subject (the user, or a member of the group by the token's groups"
+                    + " claim; a token without that claim cannot approve a group grant) or whoever last changed its"
+                    + " role template. The approval binds to the subject, scope, namespaces and the role's rules as"
+                    + " they are now; a later template change sends the grant back to Pending.")
     public Uni<GrantView> approve(@PathParam("id") String id) {
         return lifecycle
-                .approve(id, identity.getPrincipal().getName())
+                .approve(id, Callers.approver(identity))
                 .chain(grant -> fleet.snapshot()
                         .map(snapshot -> GrantView.of(
                                 grant,

@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A grant as the API shows it, with its convergence over the fleet. */
+/**
+ * A grant as the API shows it, with its convergence over the fleet; {@code approvedDigest} is what the approver approved
+ * and {@code reopenedBy} who changed its role template since, sending it back for approval.
+ */
 public record GrantView(
         String id,
         SubjectView subject,
@@ -24,6 +27,9 @@ public record GrantView(
         Instant approvedAt,
         String endedBy,
         Instant endedAt,
+        String approvedDigest,
+        String reopenedBy,
+        Instant reopenedAt,
         Status status) {
 
     /** The Keycloak subject and the Kubernetes subject it becomes on clusters. */
@@ -68,6 +74,9 @@ public record GrantView(
                 grant.approvedAt(),
                 grant.endedBy(),
                 grant.endedAt(),
+                grant.approvedDigest(),
+                grant.reopenedBy(),
+                grant.reopenedAt(),
                 status);
     }
 }

@@ -1,5 +1,6 @@
 package io.meridian.identity.api;
 
+import io.meridian.identity.domain.FieldProblem;
 import io.meridian.identity.domain.GrantRules;
 import io.meridian.identity.domain.GuardRails;
 import io.meridian.identity.domain.RoleTemplate;
@@ -58,8 +59,10 @@ public class RoleTemplateResource {
     @POST
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(
-            summary = "Define a role template; privileged ones (wildcards, escalate, bind, impersonate) need a"
-                    + " fleet-admin")
+            summary = "Define a role template; privileged ones need a fleet-admin",
+            description = "Privileged: wildcards, reading Secrets, pods/exec, attach or portforward, nodes/proxy,"
+                    + " serviceaccounts/token, writing admission webhooks or policies, approving certificate"
+                    + " signing requests or signing for signers, escalate, bind or impersonate.")
     public Uni<Response> create(RoleTemplateInput body) {
         RoleTemplate template = validated(body, body == null ? null : body.name());
         return catalog.create(template, identity.getPrincipal().getName())
@@ -71,12 +74,17 @@ public class RoleTemplateResource {
     @PUT
     @Path("/{name}")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Change a role template's rules; clusters where it is granted follow")
+    @Operation(
+            summary = "Change a role template's rules; clusters where it is granted follow",
+            description = "Grants of it that needed approval (prod, privileged) or that the change makes privileged go"
+                    + " back to Pending and their RBAC is withdrawn until a fleet-admin other than the changer"
+                    + " approves the new rules.")
     public Uni<RoleTemplateView> update(@PathParam("name") String name, RoleTemplateInput body) {
         if (body != null && body.name() != null && !body.name().equals(name)) {
             throw ProblemException.invalid("name", "must equal the name in the path, '" + name + "'");
         }
-        return catalog.update(validated(body, name)).map(RoleTemplateView::of);
+        return catalog.update(validated(body, name), identity.getPrincipal().getName())
+                .map(RoleTemplateView::of);
     }
 
     @DELETE
@@ -94,9 +102,14 @@ public class RoleTemplateResource {
         Callers.reject(GrantRules.checkTemplate(name, body.rules()));
         RoleTemplate template = new RoleTemplate(name, body.description(), body.rules());
         if (!identity.hasRole(Roles.ADMIN)) {
-            GuardRails.adminOnlyTemplate(template).ifPresent(reason -> {
-                throw Callers.forbidden(reason);
-            });
+            List<FieldProblem> privileged = GuardRails.adminOnlyTemplate(template);
+            if (!privileged.isEmpty()) {
+                throw Callers.forbidden(
+                        "Only a fleet-admin may define a privileged role template: "
+                                + privileged.stream().map(FieldProblem::field).toList()
+                                + " open escalation paths.",
+                        privileged);
+            }
         }
         return template;
     }

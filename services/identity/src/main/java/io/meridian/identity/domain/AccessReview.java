@@ -66,11 +66,11 @@ public final class AccessReview {
                 continue;
             }
             for (Grant grant : grants) {
-                if (!grant.reaches(cluster)) {
+                RoleTemplate template = templates.get(grant.role());
+                if (!grant.reaches(cluster) || !grant.approvalHolds(template)) {
                     continue;
                 }
                 SubjectMapping.KubernetesSubject k8s = mapping.map(grant.subject());
-                RoleTemplate template = templates.get(grant.role());
                 List<Rule> rules = template == null ? List.of() : template.rules();
                 Set<RbacRisks.Risk> risks = RbacRisks.ofBinding(
                         template == null ? grant.role() : template.clusterRoleName(), List.of(), rules);

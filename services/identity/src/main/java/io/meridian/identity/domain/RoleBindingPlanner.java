@@ -40,7 +40,8 @@ public final class RoleBindingPlanner {
 
     /**
      * The objects wanted on {@code cluster}; empty when no grant reaches it. Grants whose role template is unknown
-     * are skipped (a template in use cannot be deleted, so this only happens mid-change).
+     * are skipped (a template in use cannot be deleted, so this only happens mid-change), and so are grants whose
+     * approval does not cover the role as it is now ({@link Grant#approvalHolds}): fail closed, whatever changed it.
      */
     public List<Map<String, Object>> plan(
             FleetCluster cluster, Collection<Grant> grants, Map<String, RoleTemplate> templates) {
@@ -48,7 +49,7 @@ public final class RoleBindingPlanner {
         Map<String, Map<String, Object>> clusterRoleBindings = new TreeMap<>();
         Map<String, Map<String, Object>> roleBindings = new TreeMap<>();
         List<Grant> reaching = grants.stream()
-                .filter(g -> g.reaches(cluster))
+                .filter(g -> g.reaches(cluster) && g.approvalHolds(templates.get(g.role())))
                 .sorted(Comparator.comparing(Grant::id))
                 .toList();
         for (Grant grant : reaching) {

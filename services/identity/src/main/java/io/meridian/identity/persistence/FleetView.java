@@ -23,8 +23,11 @@ public class FleetView {
             Map<String, GrantConvergence.ClusterSync> synced,
             Map<String, RoleTemplate> templates) {
 
-        /** The clusters a grant reaches today. */
+        /** The clusters a grant reaches today: none while its approval does not cover its role's content. */
         public List<FleetCluster> reaching(Grant grant) {
+            if (!grant.approvalHolds(templates.get(grant.role()))) {
+                return List.of();
+            }
             return clusters.stream().filter(grant::reaches).toList();
         }
 

@@ -77,6 +77,20 @@ public class GrantEntity {
     @Column(name = "applied_at")
     public OffsetDateTime appliedAt;
 
+    /** What the approver approved: {@link Grant#approvalDigest}; null before approval, or approved before V13. */
+    @Column(name = "approved_digest")
+    public String approvedDigest;
+
+    /** The template hash the approver saw ({@code RoleTemplate.contentHash}); null for built-in roles. */
+    @Column(name = "approved_template_hash")
+    public String approvedTemplateHash;
+
+    @Column(name = "reopened_by")
+    public String reopenedBy;
+
+    @Column(name = "reopened_at")
+    public OffsetDateTime reopenedAt;
+
     @Version
     public long version;
 
@@ -96,7 +110,10 @@ public class GrantEntity {
                 approvedBy,
                 instant(approvedAt),
                 endedBy,
-                instant(endedAt));
+                instant(endedAt),
+                approvedDigest,
+                reopenedBy,
+                instant(reopenedAt));
     }
 
     public static GrantEntity of(Grant grant) {
@@ -119,6 +136,9 @@ public class GrantEntity {
         e.approvedAt = time(grant.approvedAt());
         e.endedBy = grant.endedBy();
         e.endedAt = time(grant.endedAt());
+        e.approvedDigest = grant.approvedDigest();
+        e.reopenedBy = grant.reopenedBy();
+        e.reopenedAt = time(grant.reopenedAt());
         return e;
     }
 

@@ -86,8 +86,7 @@ public class BundleDeclarations {
      * generations never collide.
      */
     public Uni<Integer> converge(Mutiny.Session session, Set<String> clusterIds) {
-        return session.createNativeQuery("UPDATE bundle_lock SET touched_at = now() WHERE id = 1")
-                .executeUpdate()
+        return lock(session)
                 .chain(() -> session.createQuery("from FleetClusterEntity", FleetClusterEntity.class)
                         .getResultList())
                 .chain(clusters -> session.createQuery("from GrantEntity where state = 'Active'", GrantEntity.class)
@@ -112,6 +111,17 @@ public class BundleDeclarations {
                                                 bundles.stream()
                                                         .collect(Collectors.toMap(
                                                                 b -> b.clusterId, Function.identity())))))));
+    }
+
+    /**
+     * Takes the row lock that serialises every change of what reaches clusters (bundle declarations, grant creation and
+     * approval, template changes) until the caller's transaction ends; taking it again in the same transaction is free.
+     * An approval and a template change that race therefore never leave an approval of content nobody approved.
+     */
+    public Uni<Void> lock(Mutiny.Session session) {
+        return session.createNativeQuery("UPDATE bundle_lock SET touched_at = now() WHERE id = 1")
+                .executeUpdate()
+                .replaceWithVoid();
     }
 
     private Uni<Integer> declare(

@@ -5,7 +5,10 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-/** Sweeps expired grants on a schedule, so just-in-time access ends on time without anyone acting. */
+/**
+ * Sweeps expired grants on a schedule, so just-in-time access ends on time without anyone acting; the same sweep
+ * re-opens Active grants whose approval no longer covers their role ({@link GrantLifecycle#reopenUnheld}).
+ */
 @ApplicationScoped
 public class GrantExpiry {
 
@@ -27,6 +30,12 @@ public class GrantExpiry {
                 .onFailure()
                 .recoverWithItem(e -> {
                     LOG.warnf("expiry sweep failed (%s); the next sweep retries", e.getMessage());
+                    return 0;
+                })
+                .chain(lifecycle::reopenUnheld)
+                .onFailure()
+                .recoverWithItem(e -> {
+                    LOG.warnf("approval sweep failed (%s); the next sweep retries", e.getMessage());
                     return 0;
                 })
                 .replaceWithVoid();

@@ -9,23 +9,34 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.hibernate.reactive.mutiny.Mutiny;
 
-/** Role templates: each change is one transaction with its audit record and, for a changed template, new bundles. */
+/**
+ * Role templates: each change is one transaction with its audit record and, for a changed template, the grants it
+ * re-opens for approval and new bundles.
+ */
 @ApplicationScoped
 public class RoleTemplateCatalog {
 
     private final Mutiny.SessionFactory sessions;
     private final AuditTrail audit;
     private final BundleDeclarations bundles;
+    private final GrantLifecycle lifecycle;
     private final Clock clock;
 
-    RoleTemplateCatalog(Mutiny.SessionFactory sessions, AuditTrail audit, BundleDeclarations bundles, Clock clock) {
+    RoleTemplateCatalog(
+            Mutiny.SessionFactory sessions,
+            AuditTrail audit,
+            BundleDeclarations bundles,
+            GrantLifecycle lifecycle,
+            Clock clock) {
         this.sessions = sessions;
         this.audit = audit;
         this.bundles = bundles;
+        this.lifecycle = lifecycle;
         this.clock = clock;
     }
 
@@ -61,14 +72,38 @@ public class RoleTemplateCatalog {
                 }));
     }
 
-    /** Changes a template's rules; every cluster where it is granted gets the new ClusterRole. */
-    public Uni<RoleTemplate> update(RoleTemplate template) {
-        return sessions.withTransaction(session -> find(session, template.name())
+    /**
+     * Changes a template's rules; every cluster where it is granted gets the new ClusterRole, except that grants whose
+     * approval bound the old rules go back to Pending ({@link GrantLifecycle#reopenForTemplate}) and their RBAC is
+     * withdrawn until a fleet-admin other than {@code actor} approves the new content. A change of the description
+     * alone, or the same rules again, re-opens nothing.
+     */
+    public Uni<RoleTemplate> update(RoleTemplate template, String actor) {
+        return sessions.withTransaction(session -> bundles.lock(session)
+                .chain(() -> find(session, template.name()))
                 .chain(row -> {
+                    RoleTemplate before = row.toDomain();
                     row.apply(template);
                     row.updatedAt = OffsetDateTime.now(clock);
+                    boolean rulesChanged = !before.contentHash().equals(template.contentHash());
+                    Uni<List<String>> reopened = rulesChanged
+                            ? lifecycle.reopenForTemplate(session, before, template, actor)
+                            : Uni.createFrom().item(List.of());
                     return session.flush()
-                            .chain(() -> record(session, "role-template.updated", template))
+                            .chain(() -> reopened)
+                            .chain(ids -> {
+                                Map<String, String> details = new HashMap<>(details(template));
+                                details.put("previousContentHash", before.contentHash());
+                                if (!ids.isEmpty()) {
+                                    details.put("reopenedGrants", String.join(",", ids));
+                                }
+                                return audit.record(
+                                        session,
+                                        "role-template.updated",
+                                        target(template),
+                                        AuditRecord.Outcome.success,
+                                        details);
+                            })
                             .chain(() -> bundles.convergeAll(session))
                             .replaceWith(template);
                 }));
@@ -105,16 +140,21 @@ public class RoleTemplateCatalog {
     }
 
     private Uni<Void> record(Mutiny.Session session, String action, RoleTemplate template) {
-        return audit.record(
-                        session,
-                        action,
-                        new AuditRecord.Target("RoleTemplate", template.name(), null),
-                        AuditRecord.Outcome.success,
-                        Map.of(
-                                "rules",
-                                String.valueOf(template.rules().size()),
-                                "privileged",
-                                String.valueOf(template.privileged())))
+        return audit.record(session, action, target(template), AuditRecord.Outcome.success, details(template))
                 .replaceWithVoid();
+    }
+
+    private static AuditRecord.Target target(RoleTemplate template) {
+        return new AuditRecord.Target("RoleTemplate", template.name(), null);
+    }
+
+    private static Map<String, String> details(RoleTemplate template) {
+        return Map.of(
+                "rules",
+                String.valueOf(template.rules().size()),
+                "privileged",
+                String.valueOf(template.privileged()),
+                "contentHash",
+                template.contentHash());
     }
 }

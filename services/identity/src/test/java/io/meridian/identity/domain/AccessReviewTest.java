@@ -30,6 +30,9 @@ class AccessReviewTest {
             null,
             null,
             null,
+            null,
+            null,
+            null,
             null);
 
     private final ObservedRbac secretReader = new ObservedRbac(

@@ -99,24 +99,105 @@ class GrantRulesTest {
                 "imp", null, List.of(new Rule(List.of(""), List.of("users"), List.of("impersonate"), null, null)));
         RoleTemplate reader = new RoleTemplate(
                 "reader", null, List.of(new Rule(List.of(""), List.of("pods"), List.of("get", "list"), null, null)));
-        assertThat(GuardRails.adminOnly("all", wildcard)).isPresent();
+        assertThat(GuardRails.adminOnly("all", wildcard))
+                .get()
+                .extracting(FieldProblem::field)
+                .isEqualTo("role");
         assertThat(GuardRails.adminOnly("imp", impersonate)).isPresent();
         assertThat(GuardRails.adminOnly("reader", reader)).isEmpty();
     }
 
     @Test
-    void clusterAdminAndProdNeedApproval() {
+    void privilegedRolesAndProdNeedApproval() {
         FleetCluster prod = new FleetCluster("p", "aws", "r", "prod", Map.of());
         FleetCluster dev = new FleetCluster("d", "aws", "r", "dev", Map.of("team", "payments"));
         ClusterScope all = new ClusterScope(Map.of(), null, null);
         ClusterScope devOnly = new ClusterScope(Map.of("team", "payments"), null, null);
-        assertThat(GuardRails.needsApproval("cluster-admin", devOnly, List.of(dev)))
+        RoleTemplate exec = new RoleTemplate(
+                "exec", null, List.of(new Rule(List.of(""), List.of("pods/exec"), List.of("create"), null, null)));
+        RoleTemplate reader = new RoleTemplate(
+                "reader", null, List.of(new Rule(List.of(""), List.of("pods"), List.of("get"), null, null)));
+        assertThat(GuardRails.needsApproval("cluster-admin", null, devOnly, List.of(dev)))
                 .isTrue();
-        assertThat(GuardRails.needsApproval("view", all, List.of(dev, prod))).isTrue();
-        assertThat(GuardRails.needsApproval("view", new ClusterScope(null, null, "prod"), List.of()))
+        assertThat(GuardRails.needsApproval("admin", null, devOnly, List.of(dev)))
                 .isTrue();
-        assertThat(GuardRails.needsApproval("edit", devOnly, List.of(dev, prod)))
+        assertThat(GuardRails.needsApproval("exec", exec, devOnly, List.of(dev)))
+                .isTrue();
+        assertThat(GuardRails.needsApproval("reader", reader, devOnly, List.of(dev)))
                 .isFalse();
+        assertThat(GuardRails.needsApproval("view", null, all, List.of(dev, prod)))
+                .isTrue();
+        assertThat(GuardRails.needsApproval("view", null, new ClusterScope(null, null, "prod"), List.of()))
+                .isTrue();
+        assertThat(GuardRails.needsApproval("edit", null, devOnly, List.of(dev, prod)))
+                .isFalse();
+    }
+
+    @Test
+    void anApprovalHoldsOnlyForTheRulesAndScopeItApproved() {
+        RoleTemplate v1 = new RoleTemplate(
+                "reader", null, List.of(new Rule(List.of(""), List.of("pods"), List.of("get"), null, null)));
+        RoleTemplate v2 = new RoleTemplate(
+                "reader",
+                "new description",
+                List.of(new Rule(List.of(""), List.of("pods", "services"), List.of("get"), null, null)));
+        RoleTemplate sameRulesOtherText = new RoleTemplate("reader", "other words", v1.rules());
+        Grant pending = templateGrant(GrantState.Pending, null, null, true);
+        String digest = pending.approvalDigest(v1);
+        Grant approved = templateGrant(GrantState.Active, "adam", digest, true);
+        assertThat(approved.approvalHolds(v1)).isTrue();
+        assertThat(approved.approvalHolds(sameRulesOtherText)).isTrue();
+        assertThat(approved.approvalHolds(v2)).isFalse();
+        assertThat(pending.approvalHolds(v1)).isFalse();
+        // Another scope approved is not this scope.
+        Grant otherScope = new Grant(
+                "g2",
+                approved.subject(),
+                approved.role(),
+                new ClusterScope(Map.of("team", "payments"), null, null),
+                approved.namespaces(),
+                null,
+                "r",
+                GrantState.Active,
+                true,
+                "olga",
+                NOW,
+                "adam",
+                NOW,
+                null,
+                null,
+                digest,
+                null,
+                null);
+        assertThat(otherScope.approvalHolds(v1)).isFalse();
+        // A grant that never needed approval follows a plain template's changes, but not one that became privileged.
+        Grant unbound = templateGrant(GrantState.Active, null, null, false);
+        assertThat(unbound.approvalHolds(v2)).isTrue();
+        RoleTemplate secrets = new RoleTemplate(
+                "reader", null, List.of(new Rule(List.of(""), List.of("secrets"), List.of("list"), null, null)));
+        assertThat(unbound.approvalHolds(secrets)).isFalse();
+    }
+
+    private static Grant templateGrant(GrantState state, String approvedBy, String digest, boolean approvalRequired) {
+        return new Grant(
+                "g1",
+                new Subject(Subject.Kind.GROUP, "sre"),
+                "reader",
+                new ClusterScope(null, null, "prod"),
+                List.of("web"),
+                null,
+                "r",
+                state,
+                approvalRequired,
+                "olga",
+                NOW,
+                approvedBy,
+                approvedBy == null ? null : NOW,
+                null,
+                null,
+                digest,
+                null,
+                null);
     }
 
     @Test
@@ -142,6 +223,9 @@ class GrantRulesTest {
                 "admin",
                 NOW,
                 approvedBy,
+                null,
+                null,
+                null,
                 null,
                 null,
                 null);

@@ -69,13 +69,18 @@ class RoleBindingPlannerGoldenTest {
                 strings(node.path("labels")));
     }
 
+    /**
+     * The grants of a case; {@code approvedDigest: current} is the digest of the role as the case defines it (what an
+     * approval today records), any other value an approval of something else.
+     */
     private static List<Grant> grants(JsonNode in) {
+        Map<String, RoleTemplate> templates = templates(in);
         List<Grant> grants = new ArrayList<>();
         for (JsonNode g : in.path("grants")) {
             JsonNode scope = g.path("scope");
             List<String> namespaces = new ArrayList<>();
             g.path("namespaces").forEach(ns -> namespaces.add(ns.asText()));
-            grants.add(new Grant(
+            Grant grant = new Grant(
                     g.path("id").asText(),
                     new Subject(
                             Subject.Kind.fromWire(g.path("subject").path("kind").asText())
@@ -87,11 +92,37 @@ class RoleBindingPlannerGoldenTest {
                     null,
                     "golden",
                     GrantState.valueOf(g.path("state").asText("Active")),
-                    false,
+                    g.path("approvalRequired").asBoolean(false),
                     "admin",
                     Instant.EPOCH,
                     text(g, "approvedBy"),
                     null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
+            String digest = text(g, "approvedDigest");
+            if ("current".equals(digest)) {
+                digest = grant.approvalDigest(templates.get(grant.role()));
+            }
+            grants.add(new Grant(
+                    grant.id(),
+                    grant.subject(),
+                    grant.role(),
+                    grant.scope(),
+                    grant.namespaces(),
+                    null,
+                    grant.reason(),
+                    grant.state(),
+                    grant.approvalRequired(),
+                    grant.createdBy(),
+                    grant.createdAt(),
+                    grant.approvedBy(),
+                    null,
+                    null,
+                    null,
+                    digest,
                     null,
                     null));
         }
