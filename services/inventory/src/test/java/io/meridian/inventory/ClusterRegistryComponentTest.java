@@ -52,6 +52,7 @@ class ClusterRegistryComponentTest {
 
     private static final String OPERATOR = Tokens.bearer("olga", Tokens.OPERATOR);
     private static final String VIEWER = Tokens.bearer("vera", Tokens.VIEWER);
+    private static final String ADMIN = Tokens.bearer("ada", Tokens.ADMIN);
     private static final Duration EVENTUALLY = Duration.ofSeconds(30);
 
     private static CloudEventCollector events;
@@ -356,6 +357,8 @@ class ClusterRegistryComponentTest {
                 "dc-frankfurt",
                 Map.of("token", "lab-secret-token", "insecureSkipTlsVerify", true));
         body.put("apiServerUrl", "https://127.0.0.1:1");
+        // A lab cluster: relabelling a prod one is a fleet-admin's (onlyAFleetAdminMovesAClusterIntoOrOutOfProd...).
+        body.put("environment", "dev");
         given().header("Authorization", OPERATOR)
                 .contentType(ContentType.JSON)
                 .body(body)
@@ -408,6 +411,101 @@ class ClusterRegistryComponentTest {
                         && r.topic().equals(Topic.CLUSTERS.topicName()),
                 EVENTUALLY);
         assertThat(logLines).noneMatch(line -> line.contains("lab-secret-token"));
+    }
+
+    @Test
+    void onlyAFleetAdminMovesAClusterIntoOrOutOfProdOrRelabelsAProdCluster() {
+        registerUnreachable("guard-prod-1", "prod", Map.of("team", "payments"));
+        registerUnreachable("guard-staging-1", "staging", Map.of("team", "payments"));
+
+        // The confirmed exploit: an operator turns a prod cluster into staging, where an unapproved grant reaches.
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("environment", "staging"))
+                .patch("/api/v1/clusters/guard-prod-1")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("detail", containsString("fleet-admin"))
+                .body("errors.field", hasItem("environment"));
+        // Nor by a label that selectors read as the environment, nor any relabelling of a prod cluster.
+        for (Map<String, String> labels : List.of(
+                Map.of("team", "payments", "environment", "staging"),
+                Map.of("team", "checkout"),
+                Map.<String, String>of())) {
+            given().header("Authorization", OPERATOR)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("labels", labels))
+                    .patch("/api/v1/clusters/guard-prod-1")
+                    .then()
+                    .statusCode(403)
+                    .body("errors.field", hasItem("labels"));
+        }
+        // Into prod is guarded the same way, by environment and by label.
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("environment", "prod"))
+                .patch("/api/v1/clusters/guard-staging-1")
+                .then()
+                .statusCode(403)
+                .body("errors.field", hasItem("environment"));
+        for (String key : List.of("environment", "meridian.io/environment")) {
+            given().header("Authorization", OPERATOR)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("labels", Map.of("team", "payments", key, "prod")))
+                    .patch("/api/v1/clusters/guard-staging-1")
+                    .then()
+                    .statusCode(403)
+                    .body("errors.field", hasItem("labels"));
+        }
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/clusters/guard-prod-1")
+                .then()
+                .body("environment", equalTo("prod"))
+                .body("labels", equalTo(Map.of("team", "payments")));
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/clusters/guard-staging-1")
+                .then()
+                .body("environment", equalTo("staging"))
+                .body("labels", equalTo(Map.of("team", "payments")));
+
+        // What stays an operator's: other metadata of a prod cluster, and labels and environments outside prod.
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("displayName", "Payments prod (guarded)"))
+                .patch("/api/v1/clusters/guard-prod-1")
+                .then()
+                .statusCode(200);
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("environment", "dev", "labels", Map.of("team", "checkout")))
+                .patch("/api/v1/clusters/guard-staging-1")
+                .then()
+                .statusCode(200)
+                .body("environment", equalTo("dev"));
+
+        // A fleet-admin may, and it is an audited change like any other.
+        given().header("Authorization", ADMIN)
+                .contentType(ContentType.JSON)
+                .body(Map.of("environment", "staging"))
+                .patch("/api/v1/clusters/guard-prod-1")
+                .then()
+                .statusCode(200)
+                .body("environment", equalTo("staging"));
+        Received audited = events.awaitFirst(
+                r -> r.topic().equals(Topic.AUDIT.topicName())
+                        && r.value() != null
+                        && "Cluster/guard-prod-1".equals(r.key())
+                        && "environment"
+                                .equals(EventJson.read(r.value(), AuditRecord.class)
+                                        .details()
+                                        .get("changed")),
+                EVENTUALLY);
+        AuditRecord record = EventJson.read(audited.value(), AuditRecord.class);
+        assertThat(record.action()).isEqualTo("cluster.updated");
+        assertThat(record.actor().name()).isEqualTo("ada");
+        given().header("Authorization", ADMIN).delete("/api/v1/clusters/guard-prod-1");
+        given().header("Authorization", ADMIN).delete("/api/v1/clusters/guard-staging-1");
     }
 
     @Test
@@ -494,6 +592,105 @@ class ClusterRegistryComponentTest {
         }
     }
 
+    @Test
+    void clusterApiImportKeepsANameWithItsNamespaceAndReadsOnlyAllowedNamespaces() {
+        // The test profile allows the namespaces "fleet" and "team-b" (meridian.inventory.capi.namespaces).
+        try (MockCluster management = MockCluster.start("capi-mgmt-guard");
+                MockCluster legit = MockCluster.start("capi-legit");
+                MockCluster rogue = MockCluster.start("capi-rogue")) {
+            for (String namespace : List.of("fleet", "team-b", "sandbox")) {
+                management
+                        .client()
+                        .namespaces()
+                        .resource(ClusterObjects.namespace(namespace, "platform"))
+                        .create();
+            }
+            createCapiCluster(management, "fleet", "capi-shared", "gold", legit);
+            Map<String, Object> body =
+                    registration("capi-mgmt-guard", "aws", "eu-west-1", Map.of("kubeconfig", management.kubeconfig()));
+            body.put("labels", Map.of("meridian.io/capi-management", "true"));
+            given().header("Authorization", OPERATOR)
+                    .contentType(ContentType.JSON)
+                    .body(body)
+                    .post("/api/v1/clusters")
+                    .then()
+                    .statusCode(201);
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> given().header("Authorization", VIEWER)
+                            .get("/api/v1/clusters/capi-shared")
+                            .then()
+                            .statusCode(200)
+                            .body("labels.tier", equalTo("gold"))
+                            .body("labels.'meridian.io/capi-namespace'", equalTo("fleet")));
+
+            // The exploit: a Cluster of the same name in another namespace took over the import's labels and
+            // kubeconfig. Now the name stays with the namespace that imported it.
+            createCapiCluster(management, "team-b", "capi-shared", "rogue", rogue);
+            // A namespace outside the allow-list is not read at all.
+            createCapiCluster(management, "sandbox", "capi-sandboxed", "rogue", rogue);
+            // Created last: once it is imported, the import has seen the two before it.
+            createCapiCluster(management, "fleet", "capi-marker", "gold", legit);
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> given().header("Authorization", VIEWER)
+                            .get("/api/v1/clusters/capi-marker")
+                            .then()
+                            .statusCode(200));
+            given().header("Authorization", VIEWER)
+                    .get("/api/v1/clusters/capi-shared")
+                    .then()
+                    .statusCode(200)
+                    .body("labels.tier", equalTo("gold"))
+                    .body("labels.'meridian.io/capi-namespace'", equalTo("fleet"));
+            given().header("Authorization", VIEWER)
+                    .get("/api/v1/clusters/capi-sandboxed")
+                    .then()
+                    .statusCode(404);
+            assertThat(logLines)
+                    .anyMatch(
+                            line -> line.contains("capi-shared") && line.contains("team-b") && line.contains("fleet"));
+
+            given().header("Authorization", OPERATOR)
+                    .delete("/api/v1/clusters/capi-mgmt-guard")
+                    .then()
+                    .statusCode(204);
+            for (String imported : List.of("capi-shared", "capi-marker")) {
+                given().header("Authorization", OPERATOR).delete("/api/v1/clusters/" + imported);
+            }
+        }
+    }
+
+    /** A CAPI Cluster and its kubeconfig secret in {@code namespace} of the management cluster. */
+    private static void createCapiCluster(
+            MockCluster management, String namespace, String name, String tier, MockCluster target) {
+        var cluster = capiCluster(name, "AWSCluster", tier);
+        cluster.getMetadata().setNamespace(namespace);
+        management
+                .client()
+                .genericKubernetesResources(CAPI_CLUSTERS)
+                .inNamespace(namespace)
+                .resource(cluster)
+                .create();
+        management
+                .client()
+                .secrets()
+                .inNamespace(namespace)
+                .resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                        .withNewMetadata()
+                        .withName(name + "-kubeconfig")
+                        .withNamespace(namespace)
+                        .addToLabels("cluster.x-k8s.io/cluster-name", name)
+                        .endMetadata()
+                        .addToData(
+                                "value",
+                                java.util.Base64.getEncoder()
+                                        .encodeToString(
+                                                target.kubeconfig().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .build())
+                .create();
+    }
+
     private static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext CAPI_CLUSTERS =
             new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
                     .withGroup("cluster.x-k8s.io")
@@ -539,6 +736,21 @@ class ClusterRegistryComponentTest {
 
     private static boolean isType(Received r, EventType type) {
         return r.event() != null && type.type().equals(r.event().type());
+    }
+
+    /** Registers a cluster at an address where nothing answers: enough for registry rules, no connection needed. */
+    private static void registerUnreachable(String name, String environment, Map<String, String> labels) {
+        Map<String, Object> body =
+                registration(name, "onprem", "dc-frankfurt", Map.of("token", "t", "insecureSkipTlsVerify", true));
+        body.put("apiServerUrl", "https://127.0.0.1:1");
+        body.put("environment", environment);
+        body.put("labels", labels);
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(201);
     }
 
     private static Map<String, Object> registration(

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasItem;
 import io.meridian.contracts.EventJson;
 import io.meridian.contracts.EventType;
 import io.meridian.contracts.Topic;
+import io.meridian.contracts.audit.AuditRecord;
 import io.meridian.contracts.cluster.Cloud;
 import io.meridian.contracts.cluster.ClusterPhase;
 import io.meridian.contracts.cluster.ClusterSnapshot;
@@ -51,6 +52,7 @@ class PolicyComponentTest {
 
     private static final String OPERATOR = Tokens.bearer("olga", Tokens.OPERATOR);
     private static final String VIEWER = Tokens.bearer("vera", Tokens.VIEWER);
+    private static final String ADMIN = Tokens.bearer("ada", Tokens.ADMIN);
     private static final Duration EVENTUALLY = Duration.ofSeconds(30);
 
     private static CloudEventCollector compliance;
@@ -89,6 +91,31 @@ class PolicyComponentTest {
                 .contentType("application/problem+json")
                 .body("errors.field", hasItem("spec.validations[0].expression"))
                 .body("errors[0].message", containsString("line 1, column"));
+        // Regular expressions are RE2, as in Kubernetes: a backreference is refused when the policy is created.
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(policyJson("backreference", "audit", "scope-broken", "object.metadata.name.matches('(a)\\\\1')"))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("spec.validations[0].expression"))
+                .body("errors[0].message", containsString("invalid regular expression"));
+        // An expression that could never finish within its cost budget is refused too.
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(policyJson(
+                        "too-expensive",
+                        "audit",
+                        "scope-broken",
+                        "object.spec.containers.all(a, object.spec.containers.all(b,"
+                                + " object.spec.containers.all(c, a.name != b.name || b.name != c.name)))"))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("spec.validations[0].expression"))
+                .body("errors[0].message", containsString("estimated evaluation cost"));
         given().header("Authorization", OPERATOR)
                 .contentType(ContentType.JSON)
                 .body(policyJson("Bad_Name", "audit", "scope-broken", "true"))
@@ -359,6 +386,198 @@ class PolicyComponentTest {
     }
 
     @Test
+    void rbacSecretsTokensAndAdmissionObjectsAreNeverEnsureObjectsNotEvenForAFleetAdmin() {
+        registerCluster("guard-rbac", "scope-guard-rbac");
+        observe(namespace("guard-rbac", "team-a", Map.of("meridian.io/team", "a")));
+        // The confirmed exploit: an operator's policy that binds cluster-admin in every namespace of the fleet.
+        String clusterAdminBinding = """
+                {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                 "metadata": {"name": "platform-admins"},
+                 "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+                 "subjects": [{"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": "oidc:olga"}]}""";
+        for (String caller : List.of(OPERATOR, ADMIN)) {
+            given().header("Authorization", caller)
+                    .contentType(ContentType.JSON)
+                    .body(ensurePolicyJson("grab-cluster-admin", "scope-guard-rbac", clusterAdminBinding))
+                    .post("/api/v1/policies")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors.field", hasItem("ensure.objects[0].kind"))
+                    .body(
+                            "errors.find { it.field == 'ensure.objects[0].kind' }.message",
+                            containsString("/api/v1/grants"));
+        }
+        // Whatever the RBAC, admission or credential object is called, and whatever group it claims.
+        String objects = String.join(
+                ",",
+                ensureObject("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "b1"),
+                ensureObject("rbac.authorization.k8s.io/v1", "Role", "b2"),
+                ensureObject("example.com/v1", "ClusterRole", "b3"),
+                ensureObject("v1", "Secret", "b4"),
+                ensureObject("authentication.k8s.io/v1", "TokenRequest", "b5"),
+                ensureObject("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", "b6"),
+                ensureObject("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", "b7"),
+                ensureObject("rbac.authorization.k8s.io/v1", "rolebinding", "b8"));
+        given().header("Authorization", ADMIN)
+                .contentType(ContentType.JSON)
+                .body(ensurePolicyJson("grab-everything", "scope-guard-rbac", objects))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(400)
+                .body(
+                        "errors.field",
+                        org.hamcrest.Matchers.hasItems(
+                                "ensure.objects[0].kind",
+                                "ensure.objects[1].kind",
+                                "ensure.objects[2].kind",
+                                "ensure.objects[3].kind",
+                                "ensure.objects[4].kind",
+                                "ensure.objects[5].kind",
+                                "ensure.objects[6].kind",
+                                "ensure.objects[7].kind"));
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/policies/grab-cluster-admin")
+                .then()
+                .statusCode(404);
+
+        // A policy the operator may write still reaches the cluster, and nothing RBAC ever went there.
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(ensurePolicyJson(
+                        "guard-rbac-netpol",
+                        "scope-guard-rbac",
+                        ensureObject("networking.k8s.io/v1", "NetworkPolicy", "default-deny")))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(201);
+        awaitBundle("guard-rbac", b -> !b.objects().isEmpty());
+        assertThat(desiredFor("guard-rbac"))
+                .flatExtracting(DesiredBundle::objects)
+                .extracting(o -> o.get("kind"))
+                .containsOnly("NetworkPolicy");
+    }
+
+    @Test
+    void ensureKindsBeyondTheOperatorAllowListNeedAFleetAdminAndAreAuditedAsPrivileged() {
+        String sidecar = ensureObject("apps/v1", "Deployment", "log-shipper");
+        String allowed = ensureObject("v1", "LimitRange", "defaults");
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(ensurePolicyJson("ship-logs", "scope-guard-admin", allowed + "," + sidecar))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("detail", containsString("fleet-admin"))
+                .body("errors.field", org.hamcrest.Matchers.contains("ensure.objects[1].kind"));
+        // The allow-list is by API group and kind: a look-alike kind of another group is not a NetworkPolicy.
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(ensurePolicyJson(
+                        "look-alike",
+                        "scope-guard-admin",
+                        ensureObject("crd.projectcalico.org/v1", "NetworkPolicy", "allow-all")))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(403)
+                .body("errors.field", hasItem("ensure.objects[0].kind"));
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/policies/ship-logs")
+                .then()
+                .statusCode(404);
+
+        given().header("Authorization", ADMIN)
+                .contentType(ContentType.JSON)
+                .body(ensurePolicyJson("ship-logs", "scope-guard-admin", allowed + "," + sidecar))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(201);
+        Received created = audit.awaitFirst(
+                r -> r.value() != null && utf8(r).contains("policy.created") && utf8(r).contains("ship-logs"),
+                EVENTUALLY);
+        AuditRecord record = EventJson.read(created.value(), AuditRecord.class);
+        assertThat(record.actor().name()).isEqualTo("ada");
+        assertThat(record.details())
+                .containsEntry("privileged", "true")
+                .containsEntry("privilegedKinds", "apps/v1 Deployment");
+
+        // An operator cannot change where the admin's privileged objects go, nor keep them under another scope.
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(ensurePolicyJson("ship-logs", "scope-elsewhere", allowed + "," + sidecar))
+                .put("/api/v1/policies/ship-logs")
+                .then()
+                .statusCode(403)
+                .body("errors.field", hasItem("ensure.objects[1].kind"));
+    }
+
+    @Test
+    void anUpdateCannotSmuggleInWhatACreateMayNot() {
+        int generation = given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(ensurePolicyJson(
+                        "quota-then-rbac", "scope-guard-put", ensureObject("v1", "ResourceQuota", "team-quota")))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("generation");
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(ensurePolicyJson(
+                        "quota-then-rbac",
+                        "scope-guard-put",
+                        ensureObject("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "everyone-admin")))
+                .put("/api/v1/policies/quota-then-rbac")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("ensure.objects[0].kind"));
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(ensurePolicyJson(
+                        "quota-then-rbac", "scope-guard-put", ensureObject("v1", "ServiceAccount", "robot")))
+                .put("/api/v1/policies/quota-then-rbac")
+                .then()
+                .statusCode(403)
+                .body("errors.field", hasItem("ensure.objects[0].kind"));
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/policies/quota-then-rbac")
+                .then()
+                .statusCode(200)
+                .body("generation", equalTo(generation))
+                .body("policy.ensure.objects[0].kind", equalTo("ResourceQuota"));
+    }
+
+    @Test
+    void ensureObjectsNeverLandInTheClustersSystemNamespaces() {
+        String cluster = "guard-system";
+        registerCluster(cluster, "scope-guard-system");
+        observe(namespace(cluster, "kube-system", Map.of()));
+        observe(namespace(cluster, "kube-public", Map.of()));
+        observe(namespace(cluster, "kube-node-lease", Map.of()));
+        observe(namespace(cluster, "shop", Map.of()));
+        // On EKS a ConfigMap named aws-auth in kube-system maps IAM roles to Kubernetes groups, system:masters too.
+        String awsAuth = """
+                {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "aws-auth"},
+                 "data": {"mapRoles": "- rolearn: arn:aws:iam::1:role/olga groups: [system:masters]"}}""";
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(ensurePolicyJson("everywhere-config", "scope-guard-system", awsAuth))
+                .post("/api/v1/policies")
+                .then()
+                .statusCode(201);
+        // Namespaces of one cluster arrive in order: once "shop" has its object, the system ones were known.
+        DesiredBundle bundle = awaitBundle(
+                cluster,
+                b -> b.objects().stream()
+                        .anyMatch(o -> "shop".equals(((Map<?, ?>) o.get("metadata")).get("namespace"))));
+        assertThat(bundle.objects())
+                .extracting(o -> (Object) ((Map<?, ?>) o.get("metadata")).get("namespace"))
+                .containsExactly("shop");
+    }
+
+    @Test
     void unreadableResourcesGoToTheDeadLetterTopicAndTheConsumerGoesOn() {
         producer.sendRaw(
                 Topic.RESOURCES.topicName(), "dlq-1//Pod/x/broken", "{not json".getBytes(StandardCharsets.UTF_8));
@@ -385,6 +604,22 @@ class PolicyComponentTest {
                           "resources": ["pods", "deployments"], "operations": ["CREATE", "UPDATE"]}]},
                           "validations": [{"expression": %s, "message": "privileged containers are not allowed"}]}}
                 """.formatted(name, action, scope, quote(expression));
+    }
+
+    /** An audit policy of one scope whose {@code ensure} holds the given JSON objects in every namespace. */
+    private static String ensurePolicyJson(String name, String scope, String objects) {
+        return """
+                {"name": "%s", "severity": "medium", "action": "audit", "categories": ["security"],
+                 "fleetScope": {"clusterSelector": {"matchLabels": {"test": "%s"}}},
+                 "spec": {"matchConstraints": {"resourceRules": [{"apiGroups": [""], "apiVersions": ["v1"],
+                          "resources": ["namespaces"], "operations": ["CREATE", "UPDATE"]}]}},
+                 "ensure": {"objects": [%s]}}
+                """.formatted(name, scope, objects);
+    }
+
+    private static String ensureObject(String apiVersion, String kind, String name) {
+        return """
+                {"apiVersion": "%s", "kind": "%s", "metadata": {"name": "%s"}}""".formatted(apiVersion, kind, name);
     }
 
     private static String quote(String s) {

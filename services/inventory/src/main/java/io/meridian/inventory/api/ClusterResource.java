@@ -10,6 +10,7 @@ import io.meridian.inventory.registry.RegistrationRules;
 import io.meridian.servicekit.Problem;
 import io.meridian.servicekit.ProblemException;
 import io.meridian.servicekit.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -31,7 +32,11 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The cluster registry: viewers read, operators and admins register, change and deregister. */
+/**
+ * The cluster registry: viewers read, operators and admins register, change and deregister; only a fleet-admin
+ * moves a cluster into or out of prod or relabels a prod cluster ({@link io.meridian.inventory.registry.ProdGuard}).
+ * Registering a prod cluster stays an operator's: it takes credentials that already rule the cluster.
+ */
 @Path("/api/v1/clusters")
 @Tag(name = "clusters")
 @Produces(MediaType.APPLICATION_JSON)
@@ -43,14 +48,17 @@ public class ClusterResource {
     private final ClusterRegistry registry;
     private final io.meridian.inventory.persistence.BundleStore bundles;
     private final io.meridian.inventory.bundle.BundleEngine engine;
+    private final SecurityIdentity identity;
 
     ClusterResource(
             ClusterRegistry registry,
             io.meridian.inventory.persistence.BundleStore bundles,
-            io.meridian.inventory.bundle.BundleEngine engine) {
+            io.meridian.inventory.bundle.BundleEngine engine,
+            SecurityIdentity identity) {
         this.registry = registry;
         this.bundles = bundles;
         this.engine = engine;
+        this.identity = identity;
     }
 
     @GET
@@ -200,7 +208,10 @@ public class ClusterResource {
     @Path("/{name}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Change a cluster's labels, metadata or credentials")
+    @Operation(
+            summary = "Change a cluster's labels, metadata or credentials",
+            description = "Moving a cluster into or out of environment prod, or changing the labels of a prod cluster"
+                    + " (or labels that would make it prod), is for fleet-admins only: 403 for an operator.")
     public Uni<ClusterView> update(@PathParam("name") String name, ClusterChange body) {
         if (body == null) {
             throw new ProblemException(Problem.invalid("A change body is required", List.of()));
@@ -226,7 +237,8 @@ public class ClusterResource {
                                 body.environment(),
                                 body.labels() == null ? null : Map.copyOf(body.labels()),
                                 body.metricsUrl(),
-                                credentials))
+                                credentials),
+                        identity.hasRole(Roles.ADMIN))
                 .map(ClusterView::of);
     }
 

@@ -7,18 +7,23 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.meridian.inventory.config.InventoryConfig;
 import io.meridian.inventory.connect.ClusterClients;
 import io.meridian.inventory.credentials.ClusterCredentials;
 import io.meridian.inventory.persistence.ClusterRegistry;
 import io.meridian.inventory.registry.ClusterSpec;
 import io.meridian.inventory.registry.RegistrationRules;
 import io.meridian.servicekit.ProblemException;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -27,7 +32,9 @@ import org.jboss.logging.Logger;
  * Cluster API import: a registered cluster labelled {@code meridian.io/capi-management=true} is a
  * management cluster; its {@code Cluster} objects and their {@code <name>-kubeconfig} secrets are
  * registered, updated and deregistered here as they come and go. The replica that owns the management
- * cluster runs its import, like any other connection.
+ * cluster runs its import, like any other connection. Only the namespaces of {@code
+ * meridian.inventory.capi.namespaces} are read (all when unset, with a warning at startup), and a name belongs to
+ * the namespace it was imported from ({@link ImportClaims}): a Cluster of the same name elsewhere is refused.
  */
 @ApplicationScoped
 public class ClusterApiImports {
@@ -50,9 +57,26 @@ public class ClusterApiImports {
 
     private final Map<String, Import> running = new ConcurrentHashMap<>();
     private final ClusterRegistry registry;
+    // Empty: every namespace of a management cluster.
+    private final Set<String> namespaces;
 
-    ClusterApiImports(ClusterRegistry registry) {
+    ClusterApiImports(ClusterRegistry registry, InventoryConfig config) {
         this.registry = registry;
+        this.namespaces = config.capi().namespaces().stream()
+                .flatMap(List::stream)
+                .map(String::trim)
+                .filter(ns -> !ns.isEmpty())
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    void onStart(@Observes StartupEvent start) {
+        if (namespaces.isEmpty()) {
+            LOG.warn("meridian.inventory.capi.namespaces is not set: Cluster API imports read every namespace of"
+                    + " every management cluster, so whoever may create a Cluster and its kubeconfig secret in any of"
+                    + " them registers clusters in the fleet; set it to the namespaces your platform team controls");
+        } else {
+            LOG.infof("Cluster API imports read only the namespaces %s of management clusters", namespaces);
+        }
     }
 
     public static boolean isManagementCluster(Map<String, String> labels) {
@@ -81,8 +105,11 @@ public class ClusterApiImports {
         private final Map<String, String> appliedKubeconfigs = new HashMap<>();
         private final Object wakeUp = new Object();
         private KubernetesClient client;
-        private SharedIndexInformer<GenericKubernetesResource> clusters;
-        private SharedIndexInformer<Secret> secrets;
+        // One informer per allowed namespace, or one for all namespaces when there is no allow-list.
+        private final List<SharedIndexInformer<GenericKubernetesResource>> clusters = new ArrayList<>();
+        private final List<SharedIndexInformer<Secret>> secrets = new ArrayList<>();
+        // What was last reported as refused, so that a standing refusal is logged once, not every resync.
+        private Set<String> refused = Set.of();
 
         Import(String management, Config clientConfig) {
             this.management = management;
@@ -104,14 +131,29 @@ public class ClusterApiImports {
         private void run() {
             try {
                 client = ClusterClients.connect(clientConfig);
-                clusters = client.genericKubernetesResources(CAPI_CLUSTERS)
-                        .inAnyNamespace()
-                        .inform(new Dirty<>(), 0);
-                secrets = client.secrets()
-                        .inAnyNamespace()
-                        .withLabel("cluster.x-k8s.io/cluster-name")
-                        .inform(new Dirty<>(), 0);
-                LOG.infof("importing Cluster API clusters from management cluster %s", management);
+                if (namespaces.isEmpty()) {
+                    clusters.add(client.genericKubernetesResources(CAPI_CLUSTERS)
+                            .inAnyNamespace()
+                            .inform(new Dirty<>(), 0));
+                    secrets.add(client.secrets()
+                            .inAnyNamespace()
+                            .withLabel("cluster.x-k8s.io/cluster-name")
+                            .inform(new Dirty<>(), 0));
+                } else {
+                    // Only the allowed namespaces are read, so the management cluster's credentials need no more.
+                    for (String namespace : namespaces) {
+                        clusters.add(client.genericKubernetesResources(CAPI_CLUSTERS)
+                                .inNamespace(namespace)
+                                .inform(new Dirty<>(), 0));
+                        secrets.add(client.secrets()
+                                .inNamespace(namespace)
+                                .withLabel("cluster.x-k8s.io/cluster-name")
+                                .inform(new Dirty<>(), 0));
+                    }
+                }
+                LOG.infof(
+                        "importing Cluster API clusters from management cluster %s (namespaces: %s)",
+                        management, namespaces.isEmpty() ? "all" : namespaces);
                 while (!stopped.get()) {
                     if (dirty.getAndSet(false)) {
                         converge();
@@ -131,30 +173,29 @@ public class ClusterApiImports {
                         management, e.getMessage());
                 running.remove(management, this);
             } finally {
-                if (clusters != null) {
-                    clusters.stop();
-                }
-                if (secrets != null) {
-                    secrets.stop();
-                }
+                clusters.forEach(SharedIndexInformer::stop);
+                secrets.forEach(SharedIndexInformer::stop);
                 if (client != null) {
                     client.close();
                 }
             }
         }
 
-        /** Desired: one registration per CAPI Cluster with a kubeconfig. Observed: what we imported before. */
+        /**
+         * Desired: one registration per CAPI Cluster with a kubeconfig, in an allowed namespace, whose name it may
+         * hold ({@link ImportClaims}). Observed: what we imported before.
+         */
         private void converge() {
-            Map<String, ImportedCluster> desired = new HashMap<>();
-            for (GenericKubernetesResource cluster : clusters.getStore().list()) {
+            List<ImportedCluster> found = new ArrayList<>();
+            for (GenericKubernetesResource cluster :
+                    clusters.stream().flatMap(i -> i.getStore().list().stream()).toList()) {
                 try {
                     String namespace = cluster.getMetadata().getNamespace();
                     String name = cluster.getMetadata().getName();
-                    Secret secret =
-                            secrets.getStore().getByKey(namespace + "/" + ClusterApiMapping.kubeconfigSecretName(name));
+                    Secret secret = secret(namespace + "/" + ClusterApiMapping.kubeconfigSecretName(name));
                     ImportedCluster imported = ClusterApiMapping.map(cluster, secret);
                     if (imported.hasKubeconfig() && !"Deleting".equals(imported.phase())) {
-                        desired.put(imported.name(), imported);
+                        found.add(imported);
                     }
                 } catch (IllegalArgumentException e) {
                     LOG.warnf(
@@ -164,12 +205,23 @@ public class ClusterApiImports {
             }
             List<ClusterRegistry.Registered> existing = await(registry::all);
             Map<String, ClusterRegistry.Registered> imported = new HashMap<>();
+            Map<String, String> heldBy = new HashMap<>();
             for (ClusterRegistry.Registered r : existing) {
                 if (management.equals(
                         r.cluster().labels == null ? null : r.cluster().labels.get(MANAGED_BY_LABEL))) {
                     imported.put(r.cluster().name, r);
+                    heldBy.put(r.cluster().name, r.cluster().labels.get(ClusterApiMapping.CAPI_NAMESPACE_LABEL));
                 }
             }
+            ImportClaims.Resolution resolution =
+                    ImportClaims.resolve(found, heldBy, ImportClaims.allowList(namespaces));
+            Set<String> nowRefused = Set.copyOf(resolution.refusals());
+            nowRefused.stream()
+                    .filter(refusal -> !refused.contains(refusal))
+                    .sorted()
+                    .forEach(refusal -> LOG.warnf("management cluster %s: %s", management, refusal));
+            refused = nowRefused;
+            Map<String, ImportedCluster> desired = resolution.imports();
             Map<String, ClusterRegistry.Registered> byName = new HashMap<>();
             existing.forEach(r -> byName.put(r.cluster().name, r));
             desired.forEach((name, cluster) -> apply(cluster, byName.get(name)));
@@ -183,6 +235,16 @@ public class ClusterApiImports {
                             // deregistered meanwhile
                         }
                     });
+        }
+
+        private Secret secret(String key) {
+            for (SharedIndexInformer<Secret> informer : secrets) {
+                Secret secret = informer.getStore().getByKey(key);
+                if (secret != null) {
+                    return secret;
+                }
+            }
+            return null;
         }
 
         private void apply(ImportedCluster cluster, ClusterRegistry.Registered current) {
@@ -228,10 +290,13 @@ public class ClusterApiImports {
                     || serverChanged
                     || kubeconfigChanged
                     || !Objects.equals(current.cluster().region, cluster.region())) {
+                // The allowed namespaces of the management cluster are the authority on an import's labels,
+                // prod or not (a fleet-admin's choice: the management label and the namespace allow-list).
                 await(() -> registry.update(
                         cluster.name(),
                         new ClusterRegistry.Update(
-                                null, cluster.region(), null, labels, null, kubeconfigChanged ? credentials : null)));
+                                null, cluster.region(), null, labels, null, kubeconfigChanged ? credentials : null),
+                        true));
                 appliedKubeconfigs.put(cluster.name(), cluster.kubeconfig());
             }
         }

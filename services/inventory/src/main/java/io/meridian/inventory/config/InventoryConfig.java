@@ -15,6 +15,8 @@ public interface InventoryConfig {
 
     Connections connections();
 
+    ClusterApi capi();
+
     /** Encryption of cluster credentials at rest. */
     interface Credentials {
         /** Id of the key new credentials are encrypted with; older keys stay listed for decryption. */
@@ -25,6 +27,17 @@ public interface InventoryConfig {
          * production key; the dev and test profiles carry throwaway ones.
          */
         Map<String, String> keys();
+    }
+
+    /** Cluster API import from management clusters ({@code meridian.io/capi-management=true}). */
+    interface ClusterApi {
+        /**
+         * The namespaces of a management cluster whose {@code Cluster} objects (and {@code <name>-kubeconfig}
+         * secrets) are imported, e.g. {@code MERIDIAN_INVENTORY_CAPI_NAMESPACES=capi-prod,capi-staging}; only these
+         * are read. Unset: every namespace, with a warning at startup, since whoever may create a Cluster and a
+         * secret in any namespace of a management cluster then registers clusters in the fleet.
+         */
+        Optional<List<String>> namespaces();
     }
 
     /** How inventory talks to clusters. */

@@ -8,7 +8,10 @@ import io.meridian.eventing.audit.AuditTrail;
 import io.meridian.eventing.outbox.Outbox;
 import io.meridian.inventory.credentials.ClusterCredentials;
 import io.meridian.inventory.registry.ClusterSpec;
+import io.meridian.inventory.registry.FieldProblem;
 import io.meridian.inventory.registry.LabelSelector;
+import io.meridian.inventory.registry.ProdGuard;
+import io.meridian.servicekit.Problem;
 import io.meridian.servicekit.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -87,9 +90,23 @@ public class ClusterRegistry {
                 .transform(e -> alreadyRegistered(spec.name()));
     }
 
-    public Uni<Registered> update(String name, Update update) {
+    /**
+     * Changes a cluster's registration.
+     *
+     * @param prodChangesAllowed whether the caller may move the cluster into or out of prod or relabel a prod
+     *     cluster ({@link ProdGuard}): a fleet-admin, or a Cluster API import from an allowed namespace; otherwise
+     *     such a change is refused with 403, checked against the row in this transaction
+     */
+    public Uni<Registered> update(String name, Update update, boolean prodChangesAllowed) {
         return sessions.withTransaction(session -> find(session, name).chain(found -> {
             ClusterEntity cluster = found.cluster();
+            if (!prodChangesAllowed) {
+                List<FieldProblem> adminOnly =
+                        ProdGuard.adminOnly(cluster.environment, cluster.labels, update.environment(), update.labels());
+                if (!adminOnly.isEmpty()) {
+                    return Uni.createFrom().failure(fleetAdminRequired(name, adminOnly));
+                }
+            }
             List<String> changed = new ArrayList<>();
             if (update.displayName() != null && !update.displayName().equals(cluster.displayName)) {
                 cluster.displayName = update.displayName();
@@ -292,6 +309,19 @@ public class ClusterRegistry {
                                 && c.displayName
                                         .toLowerCase(java.util.Locale.ROOT)
                                         .contains(f.text())));
+    }
+
+    private static ProblemException fleetAdminRequired(String name, List<FieldProblem> problems) {
+        return new ProblemException(new Problem(
+                java.net.URI.create("https://meridian.io/problems/fleet-admin-required"),
+                "Forbidden",
+                403,
+                "Cluster '" + name + "': moving a cluster into or out of prod, or changing the labels of a prod"
+                        + " cluster, changes which grants and policies reach it; a fleet-admin must make this change.",
+                null,
+                problems.stream()
+                        .map(p -> new Problem.FieldError(p.field(), p.message()))
+                        .toList()));
     }
 
     private static ProblemException alreadyRegistered(String name) {

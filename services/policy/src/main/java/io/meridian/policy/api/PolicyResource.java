@@ -72,9 +72,15 @@ public class PolicyResource {
 
     @POST
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Create a policy; a CEL error answers 400 naming the field and position")
+    @Operation(
+            summary = "Create a policy; a CEL error answers 400 naming the field and position",
+            description = "Ensure objects beyond the operator allow-list (NetworkPolicy, LimitRange, ResourceQuota,"
+                    + " ConfigMap) need a fleet-admin (403); RBAC, admission, Secret and token kinds are refused"
+                    + " for everyone (400).")
     public Uni<Response> create(PolicyDefinition body) {
+        // Every way in (create, import, built-in install) comes through here: the guard rails hold for each.
         PolicyValidation.requireValid(body);
+        PolicyValidation.requirePermitted(body, identity.hasRole(Roles.ADMIN));
         return store.create(body, actor()).map(this::created);
     }
 
@@ -84,6 +90,7 @@ public class PolicyResource {
     @Operation(summary = "Replace a policy; its generation increases and the fleet is re-audited")
     public Uni<PolicyView> replace(@PathParam("name") String name, PolicyDefinition body) {
         PolicyValidation.requireValid(body);
+        PolicyValidation.requirePermitted(body, identity.hasRole(Roles.ADMIN));
         if (!name.equals(body.name())) {
             throw ProblemException.invalid("name", "must equal the name in the path ('" + name + "')");
         }

@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * What the policy service wants on one cluster, computed whole (desired state, not a diff): a
  * ValidatingAdmissionPolicy and its binding for every {@code deny} or {@code warn} policy in scope, and the
- * objects of every {@code ensure} policy in each namespace its selector matches.
+ * objects of every {@code ensure} policy in each namespace its selector matches, except the cluster's system
+ * namespaces ({@link EnsureKinds#SYSTEM_NAMESPACES}). Which kinds a policy may ensure is checked when it is written
+ * ({@link EnsureKinds}); a stored definition that fails those checks no longer compiles, so it is not planned.
  */
 public final class EnforcementPlanner {
 
@@ -40,7 +42,10 @@ public final class EnforcementPlanner {
                 objects.add(binding(def, policy.generation()));
             }
             if (def.ensure() != null && !def.ensure().objects().isEmpty()) {
+                // The cluster's own namespaces are out of reach: a ConfigMap there is cluster configuration (aws-auth
+                // maps IAM roles to system:masters on EKS, coredns steers DNS), a NetworkPolicy there can cut DNS.
                 List<FleetObject> targets = namespaces.stream()
+                        .filter(ns -> !EnsureKinds.SYSTEM_NAMESPACES.contains(ns.name()))
                         .filter(ns -> def.ensure().namespaceSelector().matches(ns.labels()))
                         .sorted(Comparator.comparing(FleetObject::name))
                         .toList();

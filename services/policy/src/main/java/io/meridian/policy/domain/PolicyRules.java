@@ -86,6 +86,12 @@ public final class PolicyRules {
                     problems.add(new FieldProblem(at + ".metadata.name", "must be a valid Kubernetes name"));
                 }
             }
+            // Kinds nobody may ensure are invalid for everyone; those only a fleet-admin may are the API's to refuse.
+            for (EnsureKinds.Finding finding : EnsureKinds.beyondOperators(def)) {
+                if (finding.tier() == EnsureKinds.Tier.NEVER) {
+                    problems.add(new FieldProblem(finding.field(), finding.reason()));
+                }
+            }
         }
         return problems;
     }

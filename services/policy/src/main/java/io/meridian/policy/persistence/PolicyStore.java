@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.meridian.contracts.audit.AuditRecord;
 import io.meridian.eventing.audit.AuditTrail;
+import io.meridian.policy.domain.EnsureKinds;
 import io.meridian.policy.domain.PolicyDefinition;
 import io.meridian.servicekit.ProblemException;
 import io.smallrye.mutiny.Uni;
@@ -135,15 +136,21 @@ public class PolicyStore {
 
     private Uni<AuditRecord> record(Mutiny.Session s, String action, StoredPolicy stored) {
         PolicyDefinition def = stored.definition();
+        Map<String, String> details = new java.util.HashMap<>();
+        details.put("generation", Long.toString(stored.generation()));
+        details.put("action", def.action().name().toLowerCase(java.util.Locale.ROOT));
+        details.put("severity", def.severity().name().toLowerCase(java.util.Locale.ROOT));
+        // Ensure objects beyond the operator allow-list are a fleet-admin's privilege: the record says which.
+        List<String> privileged = EnsureKinds.beyondOperators(def).stream()
+                .map(EnsureKinds.Finding::describe)
+                .distinct()
+                .toList();
+        details.put("privileged", Boolean.toString(!privileged.isEmpty()));
+        if (!privileged.isEmpty()) {
+            details.put("privilegedKinds", String.join(",", privileged));
+        }
         return audit.record(
-                s,
-                action,
-                new AuditRecord.Target("Policy", def.name(), null),
-                AuditRecord.Outcome.success,
-                Map.of(
-                        "generation", Long.toString(stored.generation()),
-                        "action", def.action().name().toLowerCase(java.util.Locale.ROOT),
-                        "severity", def.severity().name().toLowerCase(java.util.Locale.ROOT)));
+                s, action, new AuditRecord.Target("Policy", def.name(), null), AuditRecord.Outcome.success, details);
     }
 
     static String write(Object value) {
