@@ -48,7 +48,11 @@ class MockClusterBehaviourTest {
             client.apps()
                     .deployments()
                     .inNamespace("payments")
-                    .resource(ClusterObjects.deployment("payments", "ledger", "nginx:1.27", 2))
+                    // Without the status a controller had written: a new Deployment, which the controller rolls out.
+                    .resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(
+                                    ClusterObjects.deployment("payments", "ledger", "nginx:1.27", 2))
+                            .withStatus(null)
+                            .build())
                     .create();
             Awaits.eventually(EVENTUALLY, () -> {
                 Deployment d = client.apps()
