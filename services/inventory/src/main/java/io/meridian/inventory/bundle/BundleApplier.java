@@ -37,9 +37,13 @@ final class BundleApplier {
     /** What applying produced: one outcome per object, and the set now managed for the owner. */
     record Result(List<ObjectOutcome> outcomes, List<AppliedObject> applied) {}
 
-    /** What the drift watch's cache says of an object: unknown, or known to be {@code live} (null: absent). */
-    record Cached(boolean known, HasMetadata live) {
-        static final Cached UNKNOWN = new Cached(false, null);
+    /**
+     * What the drift watch's cache says of an object: unknown, or known to be {@code live} (null: absent).
+     * {@code complete} when the cache holds every object of the kind, not only Meridian's, so that an absence there
+     * is an absence on the cluster (as far as the watch has caught up).
+     */
+    record Cached(boolean known, HasMetadata live, boolean complete) {
+        static final Cached UNKNOWN = new Cached(false, null, false);
     }
 
     /** Thrown for failures of the cluster rather than of one object: the whole bundle is retried. */
@@ -58,7 +62,8 @@ final class BundleApplier {
     private final BiConsumer<DesiredObject, HasMetadata> written;
 
     /**
-     * {@code cache} answers the live object as the drift watch last saw it (an absence is always confirmed by a read);
+     * {@code cache} answers the live object as the drift watch last saw it (an absence it cannot vouch for is
+     * confirmed by a read);
      * a write based on a stale copy that fails with 409 is redone from a fresh read. {@code written} hears of every
      * object as the API server stored it after our write, so the watch can tell our own writes from drift.
      */
@@ -211,9 +216,10 @@ final class BundleApplier {
                 HasMetadata desired = serialization.convertValue(object.manifest(), HasMetadata.class);
                 Resource<HasMetadata> resource = client.resource(desired);
                 Cached cached = fromCache ? cache.apply(object) : Cached.UNKNOWN;
-                // An absence is confirmed by the API server: an apply creates or merges, so acting on a cache that
-                // does not see unmanaged objects (a label-filtered drift watch) would merge into someone else's.
-                HasMetadata live = cached.known() && cached.live() != null ? cached.live() : resource.get();
+                // An apply creates or merges, so an absence in a cache that does not see unmanaged objects (a
+                // label-filtered drift watch) is confirmed by the API server: else we would merge into someone else's.
+                boolean trusted = cached.known() && (cached.live() != null || cached.complete());
+                HasMetadata live = trusted ? cached.live() : resource.get();
                 boolean ours = false;
                 if (live != null) {
                     String liveOwner = DesiredObject.ownerOf(live.getMetadata().getLabels());

@@ -115,7 +115,8 @@ final class DriftWatch {
     /**
      * The object as the watch last saw it. Unknown when its kind is not watched yet or the initial list has not
      * completed: then only the API server knows. A known absence may still be wrong (the watch lags, or an
-     * informer of our own does not see unmanaged objects), so the applier confirms it with a read.
+     * informer of our own does not see unmanaged objects): the applier confirms an absence with a read unless the
+     * cache is the connection's, which sees every object of the kind.
      */
     BundleApplier.Cached cached(String cluster, DesiredObject object) {
         Map<String, Watch> byKind = watches.get(cluster);
@@ -132,11 +133,13 @@ final class DriftWatch {
                         namespace == null
                                 ? object.ref().name()
                                 : namespace + "/" + object.ref().name());
+        // The connection's shared informer sees every object of the kind; one of our own sees only Meridian's.
         return new BundleApplier.Cached(
                 true,
                 live == null
                         ? null
-                        : withKind(live, object.ref().apiVersion(), object.ref().kind()));
+                        : withKind(live, object.ref().apiVersion(), object.ref().kind()),
+                watch.shared());
     }
 
     private <T extends HasMetadata> Handler<T> addHandler(
