@@ -44,7 +44,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * {@code bench inventory [--clusters 100] [--objects 1000] [--rounds 10] [--warmup 1] [--drifts 30] [--churn-seconds 60]
+ * {@code bench inventory [--clusters 100] [--objects 1000] [--rounds 10] [--warmup 1] [--warmup-seconds 30] [--drifts 30] [--churn-seconds 60]
  * [--churn-period 5] [--keep-stack]}: an isolated stack, the simulated fleet in this JVM, the packaged inventory as its
  * own process; it measures registration to all-Ready and all-published, fleet search latency, bundle fan-out, the API
  * writes per changed object, drift repair, false drift reports while the clusters' controllers rewrite workload status,
@@ -64,9 +64,10 @@ public final class Bench {
 
     private static final List<String> COMMANDS = List.of("inventory", "identity", "policy", "cost", "observability");
     private static final String USAGE =
-            "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--warmup W] [--drifts D] [--churn-seconds S]"
+            "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--warmup W] [--warmup-seconds S] [--drifts D]"
+                    + " [--churn-seconds S]"
                     + " [--churn-period P] [--keep-stack]\n"
-                    + "       bench identity [--clusters N] [--objects M] [--rounds R] [--warmup W] [--keep-stack]\n"
+                    + "       bench identity [--clusters N] [--objects M] [--rounds R] [--warmup W] [--warmup-seconds S] [--keep-stack]\n"
                     + "       bench policy [--clusters N] [--objects M] [--probes P] [--keep-stack]\n"
                     + "       bench cost [--pods N] [--windows W] [--clusters C] [--rounds R]\n"
                     + "       bench observability [--clusters N] [--objects M] [--seconds S] [--rules R] [--keep-stack]";
@@ -239,6 +240,9 @@ public final class Bench {
         props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ClusterKeyPartitioner.class.getName());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
         int warmup = option("warmup", 1);
+        int warmupSeconds = option("warmup-seconds", 30);
+        Stats warmupRounds = new Stats();
+        double coldStart = Double.NaN;
         Stats perCluster = new Stats();
         Stats perClusterLater = new Stats();
         Stats perRound = new Stats();
@@ -261,9 +265,22 @@ public final class Bench {
             // Warm-up rounds (another owner, other objects) run the code once before anything is timed, as JMH
             // does; without them the first timed rounds measure the JIT compiler more than inventory.
             long writesBefore = 0;
-            for (int round = 1 - warmup; round <= rounds; round++) {
-                boolean timed = round >= 1;
-                long generation = timed ? round : round + warmup;
+            long warmupStarted = System.nanoTime();
+            int warmedUp = 0;
+            int round = 0;
+            while (true) {
+                // Warm-up ends after --warmup rounds AND --warmup-seconds of them, whichever comes last (JMH warms up
+                // by time too): the JIT of inventory, the simulator and the broker settles over many rounds.
+                boolean timed = warmedUp >= warmup && seconds(warmupStarted) >= warmupSeconds;
+                if (timed) {
+                    round++;
+                } else {
+                    warmedUp++;
+                }
+                if (round > rounds) {
+                    break;
+                }
+                long generation = timed ? round : warmedUp;
                 if (round == 2) {
                     writesBefore = writeRequests(clusters); // round 1 also creates the Deployment
                 }
@@ -310,12 +327,15 @@ public final class Bench {
                         reporting.add(applied.readAt() - done);
                     }
                     perRound.add(millis(sent));
+                } else {
+                    coldStart = warmedUp == 1 ? millis(sent) : coldStart;
+                    warmupRounds.add(millis(sent));
                 }
                 System.out.printf(
                         "%s %d: %d/%d clusters applied generation %d of %s in %.0f ms (bundles acknowledged by Kafka"
                                 + " after %.0f ms)%n",
                         timed ? "round" : "warm-up",
-                        timed ? round : round + warmup,
+                        timed ? round : warmedUp,
                         appliedAt.size(),
                         clusters.size(),
                         generation,
@@ -329,7 +349,8 @@ public final class Bench {
                     : (writeRequests(clusters) - writesBefore) / (double) ((rounds - 1) * clusters.size() * 3);
         }
         reports.interrupt();
-        table.row("warm-up rounds (not timed)", Integer.toString(warmup));
+        table.row("first round after inventory started (cold, not timed)", String.format("%.0f ms", coldStart));
+        table.latency("warm-up rounds (not timed)", warmupRounds);
         table.latency("publish -> applied, per cluster", perCluster);
         table.latency("the same, rounds 2.." + rounds, perClusterLater);
         table.latency("publish -> applied on all clusters", perRound);

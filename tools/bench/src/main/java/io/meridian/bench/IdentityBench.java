@@ -24,7 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code bench identity [--clusters 100] [--objects 200] [--rounds 10] [--warmup 1] [--keep-stack]}: an isolated stack, the
+ * {@code bench identity [--clusters 100] [--objects 200] [--rounds 10] [--warmup 1] [--warmup-seconds 30] [--keep-stack]}: an isolated stack, the
  * simulated fleet in this JVM, the packaged inventory and identity as their own processes; per round one group grant
  * for the whole fleet is created and approved by a second fleet-admin, and the time from the approval until inventory
  * reports the grant's RoleBinding applied on every cluster is measured; then the grant is revoked and the time until
@@ -118,10 +118,25 @@ final class IdentityBench {
             Table table = new Table("identity: one group grant to " + clusters + " clusters, " + rounds
                     + " rounds (approval -> RoleBinding applied on every cluster), 2 cores");
             int warmup = option("warmup", 1);
-            // Warm-up rounds run the whole path once before anything is timed, as JMH does; without them the first
-            // timed rounds measure the JIT compilers of both services more than the services.
-            for (int round = 1 - warmup; round <= rounds; round++) {
-                boolean timed = round >= 1;
+            int warmupSeconds = option("warmup-seconds", 30);
+            Stats warmupRounds = new Stats();
+            double coldStart = Double.NaN;
+            long warmupStarted = System.nanoTime();
+            int warmedUp = 0;
+            int round = 0;
+            // Warm-up rounds run the whole path before anything is timed, for --warmup rounds and --warmup-seconds,
+            // whichever is longer (JMH warms up by time too); without them the first timed rounds measure the JIT
+            // compilers of both services and the simulator more than the services.
+            while (true) {
+                boolean timed = warmedUp >= warmup && Bench.seconds(warmupStarted) >= warmupSeconds;
+                if (timed) {
+                    round++;
+                } else {
+                    warmedUp++;
+                }
+                if (round > rounds) {
+                    break;
+                }
                 watched.set("\u0000"); // matches nothing until this round's grant exists
                 applied.clear();
                 removed.clear();
@@ -154,11 +169,14 @@ final class IdentityBench {
                             .max()
                             .ifPresent(last -> declaredOnAll.add((last - approved) / 1e6));
                     toAll.add(Bench.millis(approved));
+                } else {
+                    coldStart = warmedUp == 1 ? Bench.millis(approved) : coldStart;
+                    warmupRounds.add(Bench.millis(approved));
                 }
                 System.out.printf(
                         "%s %d: grant %s applied on %d/%d clusters in %.0f ms%n",
                         timed ? "round" : "warm-up",
-                        timed ? round : round + warmup,
+                        timed ? round : warmedUp,
                         id,
                         applied.size(),
                         clusters,
@@ -174,7 +192,8 @@ final class IdentityBench {
             }
             reports.interrupt();
             bundles.interrupt();
-            table.row("warm-up rounds (not timed)", Integer.toString(warmup));
+            table.row("first round after the services started (cold, not timed)", String.format("%.0f ms", coldStart));
+            table.latency("warm-up rounds (not timed)", warmupRounds);
             table.latency("approval -> bundle declared for every cluster (identity)", declaredOnAll);
             table.latency("approval -> applied, per cluster", perCluster);
             table.latency("the same, rounds 2.." + rounds, perClusterLater);
