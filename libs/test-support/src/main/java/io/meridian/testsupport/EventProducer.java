@@ -3,11 +3,13 @@ package io.meridian.testsupport;
 import io.meridian.contracts.CloudEvent;
 import io.meridian.contracts.EventJson;
 import io.meridian.contracts.EventType;
+import io.meridian.contracts.Topic;
 import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.kafka.ClusterKeyPartitioner;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,6 +35,27 @@ public final class EventProducer implements AutoCloseable {
         CloudEvent event = CloudEvent.of(type, source, subject, OffsetDateTime.now(), EventJson.write(data));
         ProducerRecord<String, byte[]> record =
                 new ProducerRecord<>(type.topic().topicName(), key, event.data());
+        CloudEventHeaders.write(event, record.headers());
+        producer.send(record);
+        producer.flush();
+        return event;
+    }
+
+    /**
+     * Sends an event of a type given by name, such as one only a newer producer knows, with its data, and waits until
+     * the broker has it.
+     */
+    public CloudEvent send(Topic topic, String type, String key, String subject, Object data) {
+        CloudEvent event = new CloudEvent(
+                UUID.randomUUID().toString(),
+                type,
+                source,
+                subject,
+                OffsetDateTime.now(),
+                null,
+                CloudEvent.JSON,
+                EventJson.write(data));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic.topicName(), key, event.data());
         CloudEventHeaders.write(event, record.headers());
         producer.send(record);
         producer.flush();

@@ -16,6 +16,7 @@ import io.meridian.contracts.metrics.MetricsBatch;
 import io.meridian.contracts.metrics.Sample;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.cost.reconcile.BudgetWatch;
+import io.meridian.cost.reconcile.CostModel;
 import io.meridian.cost.reconcile.WindowCloser;
 import io.meridian.testsupport.Awaits;
 import io.meridian.testsupport.CloudEventCollector;
@@ -37,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,7 @@ class CostComponentTest {
 
     private static CloudEventCollector cost;
     private static CloudEventCollector deadLetters;
+    private static CloudEventCollector clusterDeadLetters;
     private static EventProducer producer;
 
     @Inject
@@ -69,11 +72,15 @@ class CostComponentTest {
     @Inject
     BudgetWatch budgets;
 
+    @Inject
+    CostModel model;
+
     @BeforeAll
     static void kafka() {
         String servers = KafkaBroker.shared().bootstrapServers();
         cost = CloudEventCollector.collect(servers, Topic.COST.topicName());
         deadLetters = CloudEventCollector.collect(servers, Topic.METRICS.deadLetterTopicName());
+        clusterDeadLetters = CloudEventCollector.collect(servers, Topic.CLUSTERS.deadLetterTopicName());
         producer = new EventProducer(servers, "/meridian/inventory");
         fleet();
     }
@@ -82,6 +89,7 @@ class CostComponentTest {
     static void close() {
         cost.close();
         deadLetters.close();
+        clusterDeadLetters.close();
         producer.close();
     }
 
@@ -490,5 +498,37 @@ class CostComponentTest {
             assertThat(report.getDouble("items[" + kafka + "].cost.cpuCost"))
                     .isCloseTo(3 * 0.75 * cpuRate, within(1e-6));
         });
+    }
+
+    @Test
+    void aNewerClusterEventTypeIsSkippedNotDeadLetteredAndTheNextSnapshotIsRead() {
+        String cluster = "azure-newer";
+        String newer = "io.meridian.inventory.cluster.renamed.v9";
+        // A type a newer inventory publishes, before the cluster's first snapshot this version knows.
+        producer.send(Topic.CLUSTERS, newer, cluster, cluster, Map.of("clusterId", cluster, "to", "renamed"));
+        producer.send(
+                EventType.CLUSTER_REGISTERED,
+                cluster,
+                cluster,
+                FleetEvents.cluster(cluster, Cloud.AZURE, "westeurope"));
+        Awaits.eventually(() -> assertThat(model.cloudOf(cluster)).isEqualTo("azure"));
+
+        // An unreadable record on the same key: its dead letter comes after any of the records before it.
+        producer.sendRaw(Topic.CLUSTERS.topicName(), cluster, "not a cloud event".getBytes(StandardCharsets.UTF_8));
+        clusterDeadLetters.awaitFirst(
+                r -> cluster.equals(r.key()) && r.header("ce_type") == null, Duration.ofSeconds(30));
+        assertThat(clusterDeadLetters.all()).noneMatch(r -> newer.equals(r.header("ce_type")));
+        assertThat(given().when()
+                        .get("/q/metrics")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .containsPattern("meridian_fleet_events_skipped_total\\{[^}]*topic=\"fleet\\.clusters\\.v1\",type=\""
+                        + Pattern.quote(newer) + "\"[^}]*\\} [1-9]");
+
+        // A bare tombstone deregisters it: the other tests' fleet is two clusters again.
+        producer.tombstone(Topic.CLUSTERS.topicName(), cluster);
+        Awaits.eventually(() -> assertThat(model.clusterIds()).doesNotContain(cluster));
     }
 }

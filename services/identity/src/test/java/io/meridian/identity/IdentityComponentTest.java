@@ -818,6 +818,36 @@ class IdentityComponentTest {
     }
 
     @Test
+    void aNewerClusterEventTypeIsSkippedNotDeadLetteredAndTheNextSnapshotIsRead() {
+        String newer = "io.meridian.inventory.cluster.renamed.v9";
+        // A type a newer inventory publishes, before the cluster's first snapshot this version knows.
+        producer.send(Topic.CLUSTERS, newer, "newer-a", "newer-a", Map.of("clusterId", "newer-a", "to", "renamed"));
+        cluster("newer-a", "dev", Map.of("suite", "newer"));
+        awaitKnown("newer-a");
+
+        // An unreadable record on the same key: its dead letter comes after any of the records before it.
+        producer.sendRaw(Topic.CLUSTERS.topicName(), "newer-a", "not a cloud event".getBytes(StandardCharsets.UTF_8));
+        deadLetters.awaitFirst(r -> "newer-a".equals(r.key()) && r.header("ce_type") == null, EVENTUALLY);
+        assertThat(deadLetters.all()).noneMatch(r -> newer.equals(r.header("ce_type")));
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern("meridian_fleet_events_skipped_total\\{[^}]*topic=\"fleet\\.clusters\\.v1\",type=\""
+                        + java.util.regex.Pattern.quote(newer) + "\"[^}]*\\} [1-9]");
+
+        // Deregistered by a bare tombstone, so no other test meets it in the fleet.
+        producer.tombstone(Topic.CLUSTERS.topicName(), "newer-a");
+        Awaits.eventually(
+                EVENTUALLY,
+                () -> assertThat(given().header("Authorization", VIEWER)
+                                .get("/api/v1/access/clusters")
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath()
+                                .getList("id", String.class))
+                        .doesNotContain("newer-a"));
+    }
+
+    @Test
     void theAccessReviewShowsGrantsAndObservedBindingsAndFlagsRiskyUnmanagedOnes() {
         cluster("review-a", "dev", Map.of("suite", "review"));
         awaitKnown("review-a");

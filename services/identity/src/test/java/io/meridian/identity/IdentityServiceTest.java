@@ -21,6 +21,6 @@ class IdentityServiceTest extends ServiceBaselineTest {
 
     @Override
     protected String schemaVersion() {
-        return "13";
+        return "14";
     }
 }

@@ -19,6 +19,7 @@ import io.meridian.testsupport.Awaits;
 import io.meridian.testsupport.CloudEventCollector;
 import io.meridian.testsupport.CloudEventCollector.Received;
 import io.meridian.testsupport.ClusterObjects;
+import io.meridian.testsupport.EventProducer;
 import io.meridian.testsupport.KafkaBroker;
 import io.meridian.testsupport.KafkaTestResource;
 import io.meridian.testsupport.MockCluster;
@@ -29,6 +30,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -56,6 +58,8 @@ class ClusterRegistryComponentTest {
     private static final Duration EVENTUALLY = Duration.ofSeconds(30);
 
     private static CloudEventCollector events;
+    private static CloudEventCollector clusterDeadLetters;
+    private static EventProducer producer;
     private static final List<String> logLines = new CopyOnWriteArrayList<>();
     private static final Handler capture = new Handler() {
         @Override
@@ -78,6 +82,9 @@ class ClusterRegistryComponentTest {
                 Topic.CLUSTERS.topicName(),
                 Topic.RESOURCES.topicName(),
                 Topic.AUDIT.topicName());
+        clusterDeadLetters = CloudEventCollector.collect(
+                KafkaBroker.shared().bootstrapServers(), Topic.CLUSTERS.deadLetterTopicName());
+        producer = new EventProducer(KafkaBroker.shared().bootstrapServers(), "/test/inventory");
         java.util.logging.Logger.getLogger("").addHandler(capture);
     }
 
@@ -85,6 +92,8 @@ class ClusterRegistryComponentTest {
     static void stop() {
         java.util.logging.Logger.getLogger("").removeHandler(capture);
         events.close();
+        clusterDeadLetters.close();
+        producer.close();
     }
 
     @Test
@@ -393,6 +402,19 @@ class ClusterRegistryComponentTest {
                 .then()
                 .statusCode(200)
                 .body("items.name", org.hamcrest.Matchers.contains("onprem-lab-1"));
+        // The well-known labels select as the user's labels do.
+        given().header("Authorization", VIEWER)
+                .queryParam("labelSelector", "tier=lab,meridian.io/cloud=onprem,meridian.io/region=dc-frankfurt")
+                .get("/api/v1/clusters")
+                .then()
+                .statusCode(200)
+                .body("items.name", org.hamcrest.Matchers.contains("onprem-lab-1"));
+        given().header("Authorization", VIEWER)
+                .queryParam("labelSelector", "tier=lab,meridian.io/cloud=aws")
+                .get("/api/v1/clusters")
+                .then()
+                .statusCode(200)
+                .body("items", org.hamcrest.Matchers.empty());
 
         given().header("Authorization", OPERATOR)
                 .delete("/api/v1/clusters/onprem-lab-1")
@@ -411,6 +433,26 @@ class ClusterRegistryComponentTest {
                         && r.topic().equals(Topic.CLUSTERS.topicName()),
                 EVENTUALLY);
         assertThat(logLines).noneMatch(line -> line.contains("lab-secret-token"));
+    }
+
+    @Test
+    void aNewerClusterEventTypeIsCountedAndACompactionTombstoneIsNoDeadLetter() {
+        String key = "newer-gone-1";
+        String newer = "io.meridian.inventory.cluster.renamed.v9";
+        // A newer replica's type, then the bare tombstone compaction tooling leaves of a deregistered cluster.
+        producer.send(Topic.CLUSTERS, newer, key, key, Map.of("clusterId", key, "to", "renamed"));
+        producer.tombstone(Topic.CLUSTERS.topicName(), key);
+
+        // An unreadable record on the same key: its dead letter comes after any of the records before it.
+        producer.sendRaw(Topic.CLUSTERS.topicName(), key, "not a cloud event".getBytes(StandardCharsets.UTF_8));
+        clusterDeadLetters.awaitFirst(
+                r -> key.equals(r.key()) && !r.isTombstone() && r.header("ce_type") == null, EVENTUALLY);
+        assertThat(clusterDeadLetters.all())
+                .filteredOn(r -> key.equals(r.key()))
+                .noneMatch(r -> r.isTombstone() || newer.equals(r.header("ce_type")));
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern("meridian_fleet_events_skipped_total\\{[^}]*topic=\"fleet\\.clusters\\.v1\",type=\""
+                        + java.util.regex.Pattern.quote(newer) + "\"[^}]*\\} [1-9]");
     }
 
     @Test

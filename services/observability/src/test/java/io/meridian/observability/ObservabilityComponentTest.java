@@ -169,6 +169,23 @@ class ObservabilityComponentTest {
                                 "meridian_fleet_cluster_nodes_ready{cloud=\"aws\",cluster=\"gcp-health-1\"} 1.0"));
     }
 
+    @Test
+    void aNewerClusterEventTypeIsCountedAndSkippedAndATombstoneForgetsTheCluster() {
+        String cluster = "aws-newer-1";
+        String newer = "io.meridian.inventory.cluster.renamed.v9";
+        // A type a newer inventory publishes, before the cluster's first snapshot this version knows.
+        producer.send(Topic.CLUSTERS, newer, cluster, cluster, Map.of("clusterId", cluster, "to", "renamed"));
+        register(cluster, ClusterPhase.Ready, false);
+        Awaits.eventually(() -> assertThat(healthOf(cluster)).containsExactly(cluster));
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern("meridian_fleet_events_skipped_total\\{[^}]*topic=\"fleet\\.clusters\\.v1\",type=\""
+                        + java.util.regex.Pattern.quote(newer) + "\"[^}]*\\} [1-9]");
+
+        // A bare tombstone (compaction's, after a deregistration) removes the cluster from the view.
+        producer.tombstone(Topic.CLUSTERS.topicName(), cluster);
+        Awaits.eventually(() -> assertThat(healthOf(cluster)).isEmpty());
+    }
+
     // --- alerts ---------------------------------------------------------------------------------------------
 
     @Test
@@ -683,6 +700,18 @@ class ObservabilityComponentTest {
                 revisions.incrementAndGet(),
                 Instant.now());
         producer.send(EventType.CLUSTER_STATUS_CHANGED, cluster, cluster, snapshot);
+    }
+
+    /** The clusters the health API shows when asked about one. */
+    private static List<String> healthOf(String cluster) {
+        return given().header("Authorization", VIEWER)
+                .queryParam("cluster", cluster)
+                .get("/api/v1/health")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("clusters.cluster", String.class);
     }
 
     private static <T> T until(java.util.concurrent.Callable<T> value, java.util.function.Predicate<T> done) {

@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,7 @@ class PolicyComponentTest {
     private static CloudEventCollector desired;
     private static CloudEventCollector audit;
     private static CloudEventCollector deadLetters;
+    private static CloudEventCollector clusterDeadLetters;
     private static EventProducer producer;
 
     @BeforeAll
@@ -68,6 +70,7 @@ class PolicyComponentTest {
         desired = CloudEventCollector.collect(servers, Topic.DESIRED.topicName());
         audit = CloudEventCollector.collect(servers, Topic.AUDIT.topicName());
         deadLetters = CloudEventCollector.collect(servers, Topic.RESOURCES.deadLetterTopicName());
+        clusterDeadLetters = CloudEventCollector.collect(servers, Topic.CLUSTERS.deadLetterTopicName());
         producer = new EventProducer(servers, "/meridian/inventory");
     }
 
@@ -77,6 +80,7 @@ class PolicyComponentTest {
         desired.close();
         audit.close();
         deadLetters.close();
+        clusterDeadLetters.close();
         producer.close();
     }
 
@@ -590,6 +594,33 @@ class PolicyComponentTest {
         awaitResult(EventType.VIOLATION_OPENED, "dlq-1", "after");
     }
 
+    @Test
+    void aNewerProducersEventTypesAreSkippedNotDeadLetteredAndWhatFollowsIsRead() {
+        String cluster = "newer-1";
+        String clusterType = "io.meridian.inventory.cluster.renamed.v9";
+        String resourceType = "io.meridian.inventory.resource.patched.v2";
+        ObservedResource pod = pod(cluster, "x", "after", true);
+        // Types a newer inventory publishes, each before the first record of its key this version knows.
+        producer.send(Topic.CLUSTERS, clusterType, cluster, cluster, Map.of("clusterId", cluster, "to", "renamed"));
+        registerCluster(cluster, "scope-newer");
+        createPolicy("no-privileged-newer", "audit", "scope-newer", PRIVILEGED_RULE);
+        producer.send(Topic.RESOURCES, resourceType, pod.key(), cluster, Map.of("patch", "[]"));
+        observe(pod);
+        awaitResult(EventType.VIOLATION_OPENED, cluster, "after");
+
+        // Unreadable records on the same keys: their dead letters come after any of the records before them.
+        byte[] garbage = "not a cloud event".getBytes(StandardCharsets.UTF_8);
+        producer.sendRaw(Topic.CLUSTERS.topicName(), cluster, garbage);
+        producer.sendRaw(Topic.RESOURCES.topicName(), pod.key(), garbage);
+        clusterDeadLetters.awaitFirst(r -> cluster.equals(r.key()) && r.header("ce_type") == null, EVENTUALLY);
+        deadLetters.awaitFirst(r -> pod.key().equals(r.key()) && r.header("ce_type") == null, EVENTUALLY);
+        assertThat(clusterDeadLetters.all()).noneMatch(r -> clusterType.equals(r.header("ce_type")));
+        assertThat(deadLetters.all()).noneMatch(r -> resourceType.equals(r.header("ce_type")));
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern(skippedMetric(Topic.CLUSTERS, clusterType))
+                .containsPattern(skippedMetric(Topic.RESOURCES, resourceType));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static final String PRIVILEGED_RULE =
@@ -620,6 +651,12 @@ class PolicyComponentTest {
     private static String ensureObject(String apiVersion, String kind, String name) {
         return """
                 {"apiVersion": "%s", "kind": "%s", "metadata": {"name": "%s"}}""".formatted(apiVersion, kind, name);
+    }
+
+    /** The Prometheus line of the skipped-events counter of one topic and type, with a count of at least one. */
+    private static String skippedMetric(Topic topic, String type) {
+        return "meridian_fleet_events_skipped_total\\{[^}]*topic=\"" + Pattern.quote(topic.topicName()) + "\",type=\""
+                + Pattern.quote(type) + "\"[^}]*\\} [1-9]";
     }
 
     private static String quote(String s) {

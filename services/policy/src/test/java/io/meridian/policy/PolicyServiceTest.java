@@ -21,6 +21,6 @@ class PolicyServiceTest extends ServiceBaselineTest {
 
     @Override
     protected String schemaVersion() {
-        return "11";
+        return "12";
     }
 }

@@ -1,64 +1,48 @@
 package io.meridian.cost.messaging;
 
-import io.meridian.contracts.CloudEvent;
-import io.meridian.contracts.EventType;
-import io.meridian.contracts.cluster.ClusterSnapshot;
-import io.meridian.contracts.kafka.CloudEventHeaders;
-import io.meridian.contracts.resource.ObservedResource;
-import io.meridian.contracts.resource.ResyncMarker;
+import io.meridian.contracts.fleet.ClusterEvent;
+import io.meridian.contracts.fleet.FleetStreams;
+import io.meridian.contracts.fleet.ResourceEvent;
 import io.meridian.cost.reconcile.CostModel;
-import io.meridian.eventing.inbound.IncomingEvents;
+import io.meridian.eventing.inbound.SkippedFleetEvents;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Cluster registrations and observed objects, read whole from the compacted topics by every replica (the model is
- * in memory, so a restart rebuilds it by reading them again). Unreadable records go to the topic's {@code .dlq}.
+ * in memory, so a restart rebuilds it by reading them again) and decoded by {@link FleetStreams}. A newer producer's
+ * event type is counted and skipped; unreadable records go to the topic's {@code .dlq}.
  */
 public class FleetConsumer {
 
     private final CostModel model;
+    private final SkippedFleetEvents skipped;
 
-    FleetConsumer(CostModel model) {
+    FleetConsumer(CostModel model, SkippedFleetEvents skipped) {
         this.model = model;
+        this.skipped = skipped;
     }
 
     @Incoming("clusters")
     public void onCluster(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null && record.headers().lastHeader(CloudEventHeaders.TYPE) == null) {
-            model.clusterGone(IncomingEvents.requireKey(record));
-            return;
+        switch (FleetStreams.clusterEvent(record)) {
+            case ClusterEvent.Snapshot s -> model.cluster(s.snapshot());
+            case ClusterEvent.Deregistered d -> model.clusterGone(d.clusterId());
+            case ClusterEvent.Skipped s -> skipped.count(record, s);
         }
-        CloudEvent event = IncomingEvents.read(record);
-        EventType type = EventType.of(event.type()).orElse(null);
-        if (type == EventType.CLUSTER_DEREGISTERED) {
-            model.clusterGone(record.key());
-            return;
-        }
-        model.cluster(IncomingEvents.data(event, ClusterSnapshot.class));
     }
 
     @Incoming("resources")
     public void onResource(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null && record.headers().lastHeader(CloudEventHeaders.TYPE) == null) {
-            model.deleted(IncomingEvents.requireKey(record)); // a bare tombstone
-            return;
-        }
-        CloudEvent event = IncomingEvents.read(record);
-        EventType type = EventType.of(event.type()).orElse(null);
-        if (type == null) {
-            return; // a newer type this version does not know
-        }
-        switch (type) {
-            case RESOURCE_OBSERVED -> model.observed(IncomingEvents.data(event, ObservedResource.class));
-            case RESOURCE_DELETED -> model.deleted(record.key());
-            case RESOURCE_RESYNC_COMPLETED -> {
-                ResyncMarker marker = IncomingEvents.data(event, ResyncMarker.class);
-                model.resyncCompleted(marker.clusterId(), marker.epoch());
-            }
-            default -> {
+        switch (FleetStreams.resourceEvent(record)) {
+            case ResourceEvent.Observed o -> model.observed(o.resource());
+            case ResourceEvent.Deleted d -> model.deleted(d.key());
+            case ResourceEvent.ResyncCompleted c ->
+                model.resyncCompleted(c.marker().clusterId(), c.marker().epoch());
+            case ResourceEvent.ResyncStarted ignored -> {
                 // a resync start changes nothing: its completion says what vanished
             }
+            case ResourceEvent.Skipped s -> skipped.count(record, s);
         }
     }
 }

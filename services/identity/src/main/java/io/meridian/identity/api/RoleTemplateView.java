@@ -1,8 +1,8 @@
 package io.meridian.identity.api;
 
+import io.meridian.contracts.resource.PolicyRule;
 import io.meridian.identity.domain.RbacRisks;
 import io.meridian.identity.domain.RoleTemplate;
-import io.meridian.identity.domain.Rule;
 import java.util.List;
 
 /**
@@ -12,7 +12,7 @@ import java.util.List;
 public record RoleTemplateView(
         String name,
         String description,
-        List<Rule> rules,
+        List<PolicyRule> rules,
         String clusterRole,
         boolean privileged,
         List<String> risks,

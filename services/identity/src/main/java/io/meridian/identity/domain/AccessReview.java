@@ -1,5 +1,6 @@
 package io.meridian.identity.domain;
 
+import io.meridian.contracts.resource.PolicyRule;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -34,7 +35,7 @@ public final class AccessReview {
             String grantId,
             String binding,
             boolean managed,
-            List<Rule> rules,
+            List<PolicyRule> rules,
             Set<RbacRisks.Risk> risks) {}
 
     /** A risky binding Meridian does not manage. */
@@ -71,7 +72,7 @@ public final class AccessReview {
                     continue;
                 }
                 SubjectMapping.KubernetesSubject k8s = mapping.map(grant.subject());
-                List<Rule> rules = template == null ? List.of() : template.rules();
+                List<PolicyRule> rules = template == null ? List.of() : template.rules();
                 Set<RbacRisks.Risk> risks = RbacRisks.ofBinding(
                         template == null ? grant.role() : template.clusterRoleName(), List.of(), rules);
                 List<String> namespaces =
@@ -101,7 +102,7 @@ public final class AccessReview {
                     || (query.cluster() != null && !query.cluster().equals(binding.clusterId()))) {
                 continue;
             }
-            List<Rule> rules = boundRules(binding, roles);
+            List<PolicyRule> rules = boundRules(binding, roles);
             Set<RbacRisks.Risk> risks = RbacRisks.ofBinding(binding.roleRefName(), binding.subjects(), rules);
             for (RbacRisks.SubjectRef subject : binding.subjects()) {
                 entries.add(new Entry(
@@ -177,7 +178,7 @@ public final class AccessReview {
                 .orElse(false);
     }
 
-    private static List<Rule> boundRules(ObservedRbac binding, Map<String, ObservedRbac> roles) {
+    private static List<PolicyRule> boundRules(ObservedRbac binding, Map<String, ObservedRbac> roles) {
         String namespace = "ClusterRole".equals(binding.roleRefKind()) ? null : binding.namespace();
         ObservedRbac role = roles.get(binding.clusterId() + "/" + binding.roleRefKind() + "/"
                 + (namespace == null ? "" : namespace) + "/" + binding.roleRefName());

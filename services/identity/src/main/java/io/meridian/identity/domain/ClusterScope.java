@@ -1,11 +1,15 @@
 package io.meridian.identity.domain;
 
+import io.meridian.contracts.selector.ClusterSelector;
+import io.meridian.contracts.selector.LabelSelector;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Which clusters a grant reaches: every label in {@code labels} must match, and {@code cloud} and {@code
- * environment} when given. An empty scope is the whole fleet.
+ * Which clusters a grant reaches, as a grant states it: every label in {@code labels} must match, and {@code cloud}
+ * and {@code environment} when given. An empty scope is the whole fleet. What matches is decided by the fleet's one
+ * {@link ClusterSelector}, so a grant reaches exactly the clusters the same selector reaches in inventory and policy.
  */
 public record ClusterScope(Map<String, String> labels, String cloud, String environment) {
 
@@ -13,17 +17,15 @@ public record ClusterScope(Map<String, String> labels, String cloud, String envi
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }
 
+    /** This scope as a cluster selector: the labels as matchLabels, the cloud and environment as one-element sets. */
+    public ClusterSelector selector() {
+        return ClusterSelector.of(new LabelSelector(labels, List.of()))
+                .withClouds(cloud == null ? List.of() : List.of(cloud))
+                .withEnvironments(environment == null ? List.of() : List.of(environment));
+    }
+
     public boolean matches(FleetCluster cluster) {
-        Map<String, String> selectable = cluster.selectableLabels();
-        if (cloud != null && !cloud.equals(cluster.cloud())) {
-            return false;
-        }
-        if (environment != null
-                && !environment.equals(selectable.get("meridian.io/environment"))
-                && !environment.equals(selectable.get("environment"))) {
-            return false;
-        }
-        return labels.entrySet().stream().allMatch(e -> e.getValue().equals(selectable.get(e.getKey())));
+        return selector().matches(cluster.selectableLabels());
     }
 
     /** Whether the scope by itself names production clusters. */

@@ -1,7 +1,7 @@
 package io.meridian.identity.domain;
 
+import io.meridian.contracts.selector.SelectableLabels;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** A cluster of the fleet as identity keeps it from {@code fleet.clusters.v1}: what grants select on. */
 public record FleetCluster(String id, String cloud, String region, String environment, Map<String, String> labels) {
@@ -13,30 +13,15 @@ public record FleetCluster(String id, String cloud, String region, String enviro
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }
 
-    /**
-     * The labels a selector sees: the cluster's own plus {@code meridian.io/cluster}, {@code meridian.io/cloud},
-     * {@code meridian.io/region}, {@code meridian.io/environment}, and {@code environment} when the cluster has no
-     * such label itself (the same convention as inventory's cluster search).
-     */
-    public Map<String, String> selectableLabels() {
-        Map<String, String> all = new TreeMap<>(labels);
-        all.put("meridian.io/cluster", id);
-        if (cloud != null) {
-            all.put("meridian.io/cloud", cloud);
-        }
-        if (region != null) {
-            all.put("meridian.io/region", region);
-        }
-        if (environment != null) {
-            all.putIfAbsent("environment", environment);
-            all.put("meridian.io/environment", environment);
-        }
-        return all;
+    /** The labels a selector sees: the cluster's own plus the well-known ones, by the fleet's one definition. */
+    public SelectableLabels selectableLabels() {
+        return SelectableLabels.of(id, cloud, region, environment, labels);
     }
 
     /** Labelled or registered as {@code environment=prod}. */
     public boolean isProd() {
-        Map<String, String> selectable = selectableLabels();
-        return PROD.equals(selectable.get("environment")) || PROD.equals(selectable.get("meridian.io/environment"));
+        SelectableLabels selectable = selectableLabels();
+        return PROD.equals(selectable.get(SelectableLabels.ENVIRONMENT_LABEL))
+                || PROD.equals(selectable.get(SelectableLabels.ENVIRONMENT));
     }
 }

@@ -1,5 +1,6 @@
 package io.meridian.identity.domain;
 
+import io.meridian.contracts.resource.PolicyRule;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -89,7 +90,7 @@ public final class GrantRules {
     }
 
     /** Problems of a role template definition. */
-    public static List<FieldProblem> checkTemplate(String name, List<Rule> rules) {
+    public static List<FieldProblem> checkTemplate(String name, List<PolicyRule> rules) {
         List<FieldProblem> problems = new ArrayList<>();
         if (!Names.isDnsLabel(name, 40)) {
             problems.add(new FieldProblem(
@@ -102,7 +103,7 @@ public final class GrantRules {
             return problems;
         }
         for (int i = 0; i < rules.size(); i++) {
-            Rule rule = rules.get(i);
+            PolicyRule rule = rules.get(i);
             String field = "rules[" + i + "]";
             if (rule == null) {
                 problems.add(new FieldProblem(field, "must not be null"));

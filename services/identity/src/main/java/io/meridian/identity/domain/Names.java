@@ -1,12 +1,12 @@
 package io.meridian.identity.domain;
 
+import io.meridian.contracts.selector.LabelSyntax;
 import java.util.regex.Pattern;
 
 /** Kubernetes name syntax, so that what identity generates is always accepted by an API server. */
 public final class Names {
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
@@ -26,35 +26,13 @@ public final class Names {
                 && DNS_SUBDOMAIN.matcher(value).matches();
     }
 
-    /** Why a label key is invalid, or null. */
+    /** Why a label key is invalid, or null: the fleet's one definition, so selectors accept every label. */
     public static String labelKeyProblem(String key) {
-        if (key == null || key.isEmpty()) {
-            return "label key must not be empty";
-        }
-        String name = key;
-        int slash = key.indexOf('/');
-        if (slash >= 0) {
-            String prefix = key.substring(0, slash);
-            name = key.substring(slash + 1);
-            if (prefix.length() > 253 || !DNS_SUBDOMAIN.matcher(prefix).matches()) {
-                return "label key prefix must be a DNS subdomain of at most 253 characters";
-            }
-        }
-        if (name.length() > 63 || !LABEL_NAME.matcher(name).matches()) {
-            return "label key name must be at most 63 characters: alphanumerics, '-', '_' or '.'";
-        }
-        return null;
+        return LabelSyntax.keyProblem(key);
     }
 
     /** Why a label value is invalid, or null. */
     public static String labelValueProblem(String value) {
-        if (value == null) {
-            return "label value must not be null";
-        }
-        if (!value.isEmpty()
-                && (value.length() > 63 || !LABEL_NAME.matcher(value).matches())) {
-            return "label value must be at most 63 characters: alphanumerics, '-', '_' or '.'";
-        }
-        return null;
+        return LabelSyntax.valueProblem(value);
     }
 }

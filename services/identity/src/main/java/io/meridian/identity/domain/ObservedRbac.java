@@ -1,5 +1,6 @@
 package io.meridian.identity.domain;
 
+import io.meridian.contracts.resource.PolicyRule;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ public record ObservedRbac(
         String roleRefKind,
         String roleRefName,
         List<RbacRisks.SubjectRef> subjects,
-        List<Rule> rules) {
+        List<PolicyRule> rules) {
 
     public static final List<String> KINDS = List.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
 

@@ -1,5 +1,6 @@
 package io.meridian.identity.domain;
 
+import io.meridian.contracts.resource.PolicyRule;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -55,16 +56,16 @@ public final class RbacRisks {
     private RbacRisks() {}
 
     /** The risks of a set of rules. */
-    public static Set<Risk> ofRules(List<Rule> rules) {
+    public static Set<Risk> ofRules(List<PolicyRule> rules) {
         Set<Risk> risks = EnumSet.noneOf(Risk.class);
-        for (Rule rule : rules) {
+        for (PolicyRule rule : rules) {
             risks.addAll(ofRule(rule));
         }
         return risks;
     }
 
     /** The risks of one rule; empty when it hands out nothing on the list of escalation paths. */
-    public static Set<Risk> ofRule(Rule rule) {
+    public static Set<Risk> ofRule(PolicyRule rule) {
         Set<Risk> risks = EnumSet.noneOf(Risk.class);
         Set<String> verbs = lower(rule.verbs());
         Set<String> groups = lower(rule.apiGroups());
@@ -110,7 +111,7 @@ public final class RbacRisks {
      * The risks of a binding: whom it binds ({@code system:masters}), what it binds ({@code cluster-admin}), and the
      * rules of the bound role when they are known ({@code roleRules} empty otherwise).
      */
-    public static Set<Risk> ofBinding(String roleRefName, List<SubjectRef> subjects, List<Rule> roleRules) {
+    public static Set<Risk> ofBinding(String roleRefName, List<SubjectRef> subjects, List<PolicyRule> roleRules) {
         Set<Risk> risks = EnumSet.noneOf(Risk.class);
         if ("cluster-admin".equals(roleRefName)) {
             risks.add(Risk.ClusterAdmin);

@@ -1,5 +1,6 @@
 package io.meridian.identity.domain;
 
+import io.meridian.contracts.resource.PolicyRule;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -116,7 +117,7 @@ public final class RoleBindingPlanner {
         return manifest;
     }
 
-    private static Map<String, Object> rule(Rule rule) {
+    private static Map<String, Object> rule(PolicyRule rule) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (!rule.apiGroups().isEmpty()) {
             out.put("apiGroups", rule.apiGroups());

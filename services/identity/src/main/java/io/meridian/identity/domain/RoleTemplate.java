@@ -1,10 +1,11 @@
 package io.meridian.identity.domain;
 
+import io.meridian.contracts.resource.PolicyRule;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A fleet role with its own rules; becomes the ClusterRole {@code meridian-template-<name>} where it is granted. */
-public record RoleTemplate(String name, String description, List<Rule> rules) {
+public record RoleTemplate(String name, String description, List<PolicyRule> rules) {
 
     public static final String CLUSTER_ROLE_PREFIX = "meridian-template-";
 
@@ -31,7 +32,7 @@ public record RoleTemplate(String name, String description, List<Rule> rules) {
      */
     public String contentHash() {
         List<String> fields = new ArrayList<>();
-        for (Rule rule : rules) {
+        for (PolicyRule rule : rules) {
             fields.add("rule");
             for (List<String> values : List.of(
                     rule.apiGroups(), rule.resources(), rule.verbs(), rule.resourceNames(), rule.nonResourceURLs())) {

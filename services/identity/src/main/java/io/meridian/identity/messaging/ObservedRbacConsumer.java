@@ -1,10 +1,9 @@
 package io.meridian.identity.messaging;
 
-import io.meridian.contracts.CloudEvent;
-import io.meridian.contracts.EventType;
-import io.meridian.contracts.resource.ObservedResource;
-import io.meridian.contracts.resource.ResyncMarker;
+import io.meridian.contracts.fleet.FleetStreams;
+import io.meridian.contracts.fleet.ResourceEvent;
 import io.meridian.eventing.inbound.IncomingEvents;
+import io.meridian.eventing.inbound.SkippedFleetEvents;
 import io.meridian.eventing.inbound.TransientFailures;
 import io.meridian.identity.domain.ObservedRbac;
 import io.meridian.identity.persistence.ObservedRbacStore;
@@ -13,47 +12,48 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * RBAC objects observed on clusters, from {@code fleet.resources.v1}; every other kind is skipped without a database
- * round trip (the key names the kind). A readable record whose processing fails is retried with back-off;
- * unreadable RBAC records go to {@code fleet.resources.v1.dlq}.
+ * RBAC objects observed on clusters, from {@code fleet.resources.v1}; every other kind is passed over by its key alone,
+ * without decoding or a database round trip. RBAC records and resync markers are decoded by {@link FleetStreams}: a
+ * newer producer's event type is counted and skipped, a readable record whose processing fails is retried with
+ * back-off, and an unreadable one goes to {@code fleet.resources.v1.dlq}.
  */
 public class ObservedRbacConsumer {
 
-    private final ObservedRbacStore store;
+    private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
 
-    ObservedRbacConsumer(ObservedRbacStore store) {
+    private final ObservedRbacStore store;
+    private final SkippedFleetEvents skipped;
+
+    ObservedRbacConsumer(ObservedRbacStore store, SkippedFleetEvents skipped) {
         this.store = store;
+        this.skipped = skipped;
     }
 
     @Incoming("resources")
     public Uni<Void> onResource(ConsumerRecord<String, byte[]> record) {
         return TransientFailures.retried(Uni.createFrom().item(record).chain(r -> {
             String key = IncomingEvents.requireKey(r);
-            String[] segments = key.split("/", 5);
-            if (segments.length == 2 && key.endsWith(ResyncMarker.KEY_SUFFIX)) {
-                if (r.value() == null) {
-                    return Uni.createFrom().voidItem();
-                }
-                CloudEvent event = IncomingEvents.read(r);
-                if (EventType.of(event.type()).orElse(null) != EventType.RESOURCE_RESYNC_COMPLETED) {
-                    return Uni.createFrom().voidItem();
-                }
-                ResyncMarker marker = IncomingEvents.data(event, ResyncMarker.class);
-                return store.resynced(marker.clusterId(), marker.epoch());
-            }
-            if (segments.length != 5
-                    || !"rbac.authorization.k8s.io".equals(segments[1])
-                    || !ObservedRbac.KINDS.contains(segments[2])) {
+            if (!FleetStreams.isResyncMarkerKey(key) && !isRbac(key)) {
                 return Uni.createFrom().voidItem();
             }
-            if (r.value() == null) {
-                return store.deleted(key);
-            }
-            CloudEvent event = IncomingEvents.read(r);
-            if (EventType.of(event.type()).orElse(null) == EventType.RESOURCE_DELETED) {
-                return store.deleted(key);
-            }
-            return store.observed(key, IncomingEvents.data(event, ObservedResource.class));
+            return switch (FleetStreams.resourceEvent(r)) {
+                case ResourceEvent.Observed o -> store.observed(key, o.resource());
+                case ResourceEvent.Deleted d -> store.deleted(d.key());
+                case ResourceEvent.ResyncCompleted c ->
+                    store.resynced(c.marker().clusterId(), c.marker().epoch());
+                // completion is what lets stale bindings go
+                case ResourceEvent.ResyncStarted ignored -> Uni.createFrom().voidItem();
+                case ResourceEvent.Skipped s -> {
+                    skipped.count(r, s);
+                    yield Uni.createFrom().voidItem();
+                }
+            };
         }));
+    }
+
+    /** Whether a key ({@code clusterId/group/kind/namespace/name}) names an RBAC object identity keeps. */
+    private static boolean isRbac(String key) {
+        String[] segments = key.split("/", 5);
+        return segments.length == 5 && RBAC_GROUP.equals(segments[1]) && ObservedRbac.KINDS.contains(segments[2]);
     }
 }

@@ -1,7 +1,7 @@
 package io.meridian.identity.persistence;
 
+import io.meridian.contracts.resource.PolicyRule;
 import io.meridian.identity.domain.RbacRisks;
-import io.meridian.identity.domain.Rule;
 import java.util.List;
 
 /**
@@ -20,7 +20,7 @@ public final class JsonLists {
     }
 
     /** RBAC rules. */
-    public record Rules(List<Rule> items) {
+    public record Rules(List<PolicyRule> items) {
         public Rules {
             items = items == null ? List.of() : List.copyOf(items);
         }

@@ -4,7 +4,6 @@ import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.PolicyRule;
 import io.meridian.identity.domain.ObservedRbac;
 import io.meridian.identity.domain.RbacRisks;
-import io.meridian.identity.domain.Rule;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.ZoneOffset;
@@ -43,16 +42,13 @@ public class ObservedRbacStore {
                             ? null
                             : resource.rbac().roleRef().name();
                     List<RbacRisks.SubjectRef> subjects = new ArrayList<>();
-                    List<Rule> rules = new ArrayList<>();
+                    List<PolicyRule> rules = new ArrayList<>();
                     if (resource.rbac() != null) {
                         resource.rbac()
                                 .subjects()
                                 .forEach(
                                         s -> subjects.add(new RbacRisks.SubjectRef(s.kind(), s.name(), s.namespace())));
-                        for (PolicyRule r : resource.rbac().rules()) {
-                            rules.add(new Rule(
-                                    r.apiGroups(), r.resources(), r.verbs(), r.resourceNames(), r.nonResourceURLs()));
-                        }
+                        rules.addAll(resource.rbac().rules());
                     }
                     e.subjects = new JsonLists.Subjects(subjects);
                     e.rules = new JsonLists.Rules(rules);

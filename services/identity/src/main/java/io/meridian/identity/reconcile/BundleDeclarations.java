@@ -1,18 +1,15 @@
 package io.meridian.identity.reconcile;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.meridian.contracts.EventType;
 import io.meridian.contracts.desired.DesiredBundle;
-import io.meridian.contracts.desired.DriftPolicy;
-import io.meridian.eventing.outbox.Outbox;
+import io.meridian.eventing.desired.Declaration;
+import io.meridian.eventing.desired.DesiredBundleDeclarer;
+import io.meridian.eventing.desired.WantedBundle;
 import io.meridian.identity.config.IdentityConfig;
 import io.meridian.identity.domain.FleetCluster;
 import io.meridian.identity.domain.Grant;
 import io.meridian.identity.domain.RoleBindingPlanner;
 import io.meridian.identity.domain.RoleTemplate;
 import io.meridian.identity.domain.SubjectMapping;
-import io.meridian.identity.persistence.ClusterBundleEntity;
 import io.meridian.identity.persistence.FleetClusterEntity;
 import io.meridian.identity.persistence.GrantEntity;
 import io.meridian.identity.persistence.RoleTemplateEntity;
@@ -20,26 +17,19 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 /**
- * Recomputes the desired RBAC bundle of clusters inside the caller's transaction and declares those whose content
- * changed on {@code fleet.desired.v1} through the outbox, with a generation one above the last (a tombstone when
- * nothing is wanted any more). Level-triggered: it re-reads grants, templates and the fleet every time, so a
+ * Recomputes the desired RBAC bundle of clusters inside the caller's transaction and hands them to the fleet's
+ * {@link DesiredBundleDeclarer}, which declares those whose content changed on {@code fleet.desired.v1} (a tombstone
+ * when nothing is wanted any more). Level-triggered: it re-reads grants, templates and the fleet every time, so a
  * repeated or missed trigger converges to the same bundles, and an unchanged result declares nothing.
  */
 @ApplicationScoped
@@ -49,18 +39,14 @@ public class BundleDeclarations {
     public static final String OWNER = "identity";
 
     private static final Logger LOG = Logger.getLogger(BundleDeclarations.class);
-    private static final ObjectMapper CANONICAL =
-            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
-    private final Outbox outbox;
-    private final Clock clock;
+    private final DesiredBundleDeclarer declarer;
     private final RoleBindingPlanner planner;
     private final Counter declared;
     private final Counter tombstoned;
 
-    BundleDeclarations(Outbox outbox, Clock clock, IdentityConfig config, MeterRegistry registry) {
-        this.outbox = outbox;
-        this.clock = clock;
+    BundleDeclarations(DesiredBundleDeclarer declarer, IdentityConfig config, MeterRegistry registry) {
+        this.declarer = declarer;
         this.planner = new RoleBindingPlanner(new SubjectMapping(
                 config.subjects().groupPrefix(), config.subjects().userPrefix()));
         this.declared = Counter.builder("meridian.identity.bundles.declared")
@@ -82,8 +68,8 @@ public class BundleDeclarations {
 
     /**
      * Recomputes the bundles of {@code clusterIds} (null: every cluster known or declared to), declaring the changed
-     * ones; returns how many were declared. Bundle writes of all replicas are serialised by a row lock, so
-     * generations never collide.
+     * ones; returns how many were declared or withdrawn. Bundle writes of all replicas are serialised by a row lock,
+     * so generations never collide.
      */
     public Uni<Integer> converge(Mutiny.Session session, Set<String> clusterIds) {
         return lock(session)
@@ -93,10 +79,10 @@ public class BundleDeclarations {
                         .getResultList()
                         .chain(grants -> session.createQuery("from RoleTemplateEntity", RoleTemplateEntity.class)
                                 .getResultList()
-                                .chain(templates -> session.createQuery(
-                                                "from ClusterBundleEntity", ClusterBundleEntity.class)
-                                        .getResultList()
-                                        .chain(bundles -> declare(
+                                .chain(templates -> (clusterIds == null
+                                                ? declarer.declaredClusters(session, OWNER)
+                                                : Uni.createFrom().item(Set.<String>of()))
+                                        .chain(declaredTo -> declare(
                                                 session,
                                                 clusterIds,
                                                 clusters.stream()
@@ -108,9 +94,7 @@ public class BundleDeclarations {
                                                 templates.stream()
                                                         .map(RoleTemplateEntity::toDomain)
                                                         .collect(Collectors.toMap(RoleTemplate::name, t -> t)),
-                                                bundles.stream()
-                                                        .collect(Collectors.toMap(
-                                                                b -> b.clusterId, Function.identity())))))));
+                                                declaredTo)))));
     }
 
     /**
@@ -130,73 +114,48 @@ public class BundleDeclarations {
             Map<String, FleetCluster> clusters,
             List<Grant> grants,
             Map<String, RoleTemplate> templates,
-            Map<String, ClusterBundleEntity> bundles) {
+            Set<String> declaredTo) {
         Set<String> ids = new TreeSet<>();
         if (only == null) {
+            // A cluster identity no longer knows but still has a bundle on gets it withdrawn.
             ids.addAll(clusters.keySet());
-            ids.addAll(bundles.keySet());
+            ids.addAll(declaredTo);
         } else {
             ids.addAll(only);
         }
-        // The declarations go out in one multi-row outbox statement: a grant reaching 100 clusters is one round trip.
-        List<Outbox.Message> declarations = new ArrayList<>();
-        Uni<Integer> chain = Uni.createFrom().item(0);
+        List<WantedBundle> wanted = new ArrayList<>(ids.size());
         for (String id : ids) {
             FleetCluster cluster = clusters.get(id);
-            List<Map<String, Object>> objects = cluster == null ? List.of() : planner.plan(cluster, grants, templates);
-            ClusterBundleEntity last = bundles.get(id);
-            chain = chain.chain(count ->
-                    declareOne(session, id, objects, last, declarations).map(changed -> count + (changed ? 1 : 0)));
+            wanted.add(
+                    cluster == null
+                            ? WantedBundle.nothing(id)
+                            : WantedBundle.of(id, planner.plan(cluster, grants, templates)));
         }
-        return chain.call(() -> outbox.appendAll(session, declarations));
-    }
-
-    private Uni<Boolean> declareOne(
-            Mutiny.Session session,
-            String clusterId,
-            List<Map<String, Object>> objects,
-            ClusterBundleEntity last,
-            List<Outbox.Message> declarations) {
-        OffsetDateTime now = OffsetDateTime.now(clock);
-        String key = DesiredBundle.key(OWNER, clusterId);
-        if (objects.isEmpty()) {
-            if (last == null || last.contentHash == null) {
-                return Uni.createFrom().item(false);
+        // One declaration for every cluster: a grant reaching 100 clusters stays a few round trips.
+        return declarer.declareAll(session, OWNER, wanted).map(results -> {
+            int changed = 0;
+            for (Declaration result : results) {
+                switch (result) {
+                    case Declaration.Declared d -> {
+                        declared.increment();
+                        LOG.infof(
+                                "cluster %s: declaring generation %d with %d RBAC objects",
+                                d.clusterId(), d.generation(), d.objectCount());
+                        changed++;
+                    }
+                    case Declaration.Tombstoned t -> {
+                        tombstoned.increment();
+                        LOG.infof(
+                                "cluster %s: no grant reaches it any more; withdrawing bundle %s (generation %d)",
+                                t.clusterId(), DesiredBundle.key(OWNER, t.clusterId()), t.generation());
+                        changed++;
+                    }
+                    case Declaration.Unchanged u -> {
+                        // the same bundle is declared already
+                    }
+                }
             }
-            last.contentHash = null;
-            last.objectCount = 0;
-            last.declaredAt = now;
-            tombstoned.increment();
-            LOG.infof("cluster %s: no grant reaches it any more; withdrawing bundle %s", clusterId, key);
-            return outbox.appendTombstone(session, EventType.DESIRED_BUNDLE_DECLARED, key, clusterId)
-                    .replaceWith(true);
-        }
-        String hash = hash(objects);
-        if (last != null && hash.equals(last.contentHash)) {
-            return Uni.createFrom().item(false);
-        }
-        ClusterBundleEntity row = last == null ? new ClusterBundleEntity() : last;
-        row.clusterId = clusterId;
-        row.generation = (last == null ? 0 : last.generation) + 1;
-        row.contentHash = hash;
-        row.objectCount = objects.size();
-        row.declaredAt = now;
-        DesiredBundle bundle = new DesiredBundle(
-                OWNER, clusterId, row.generation, DriftPolicy.REPAIR, false, objects, now.toInstant());
-        declared.increment();
-        LOG.infof(
-                "cluster %s: declaring generation %d with %d RBAC objects", clusterId, row.generation, objects.size());
-        declarations.add(new Outbox.Message(EventType.DESIRED_BUNDLE_DECLARED, key, clusterId, bundle));
-        Uni<Void> write = last == null ? session.persist(row) : Uni.createFrom().voidItem();
-        return write.replaceWith(true);
-    }
-
-    static String hash(List<Map<String, Object>> objects) {
-        try {
-            byte[] canonical = CANONICAL.writeValueAsString(objects).getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+            return changed;
+        });
     }
 }

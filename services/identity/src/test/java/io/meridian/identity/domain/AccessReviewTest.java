@@ -2,6 +2,7 @@ package io.meridian.identity.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.contracts.resource.PolicyRule;
 import io.meridian.identity.domain.RbacRisks.Risk;
 import io.meridian.identity.domain.RbacRisks.SubjectRef;
 import java.time.Instant;
@@ -44,7 +45,7 @@ class AccessReviewTest {
             null,
             null,
             List.of(),
-            List.of(new Rule(List.of(""), List.of("secrets"), List.of("get", "list"), null, null)));
+            List.of(new PolicyRule(List.of(""), List.of("secrets"), List.of("get", "list"), null, null)));
     private final ObservedRbac handMade = new ObservedRbac(
             "b",
             "ClusterRoleBinding",

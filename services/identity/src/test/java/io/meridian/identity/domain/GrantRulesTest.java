@@ -2,6 +2,7 @@ package io.meridian.identity.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.contracts.resource.PolicyRule;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ class GrantRulesTest {
                 .extracting(FieldProblem::field)
                 .containsExactly("name", "rules");
         assertThat(GrantRules.checkTemplate(
-                        "view", List.of(new Rule(List.of(""), List.of("pods"), List.of(), null, null))))
+                        "view", List.of(new PolicyRule(List.of(""), List.of("pods"), List.of(), null, null))))
                 .extracting(FieldProblem::field)
                 .containsExactly("name", "rules[0].verbs");
     }
@@ -94,11 +95,15 @@ class GrantRulesTest {
         assertThat(GuardRails.adminOnly("admin", null)).isPresent();
         assertThat(GuardRails.adminOnly("cluster-admin", null)).isPresent();
         RoleTemplate wildcard = new RoleTemplate(
-                "all", null, List.of(new Rule(List.of("apps"), List.of("*"), List.of("get"), null, null)));
+                "all", null, List.of(new PolicyRule(List.of("apps"), List.of("*"), List.of("get"), null, null)));
         RoleTemplate impersonate = new RoleTemplate(
-                "imp", null, List.of(new Rule(List.of(""), List.of("users"), List.of("impersonate"), null, null)));
+                "imp",
+                null,
+                List.of(new PolicyRule(List.of(""), List.of("users"), List.of("impersonate"), null, null)));
         RoleTemplate reader = new RoleTemplate(
-                "reader", null, List.of(new Rule(List.of(""), List.of("pods"), List.of("get", "list"), null, null)));
+                "reader",
+                null,
+                List.of(new PolicyRule(List.of(""), List.of("pods"), List.of("get", "list"), null, null)));
         assertThat(GuardRails.adminOnly("all", wildcard))
                 .get()
                 .extracting(FieldProblem::field)
@@ -114,9 +119,11 @@ class GrantRulesTest {
         ClusterScope all = new ClusterScope(Map.of(), null, null);
         ClusterScope devOnly = new ClusterScope(Map.of("team", "payments"), null, null);
         RoleTemplate exec = new RoleTemplate(
-                "exec", null, List.of(new Rule(List.of(""), List.of("pods/exec"), List.of("create"), null, null)));
+                "exec",
+                null,
+                List.of(new PolicyRule(List.of(""), List.of("pods/exec"), List.of("create"), null, null)));
         RoleTemplate reader = new RoleTemplate(
-                "reader", null, List.of(new Rule(List.of(""), List.of("pods"), List.of("get"), null, null)));
+                "reader", null, List.of(new PolicyRule(List.of(""), List.of("pods"), List.of("get"), null, null)));
         assertThat(GuardRails.needsApproval("cluster-admin", null, devOnly, List.of(dev)))
                 .isTrue();
         assertThat(GuardRails.needsApproval("admin", null, devOnly, List.of(dev)))
@@ -136,11 +143,11 @@ class GrantRulesTest {
     @Test
     void anApprovalHoldsOnlyForTheRulesAndScopeItApproved() {
         RoleTemplate v1 = new RoleTemplate(
-                "reader", null, List.of(new Rule(List.of(""), List.of("pods"), List.of("get"), null, null)));
+                "reader", null, List.of(new PolicyRule(List.of(""), List.of("pods"), List.of("get"), null, null)));
         RoleTemplate v2 = new RoleTemplate(
                 "reader",
                 "new description",
-                List.of(new Rule(List.of(""), List.of("pods", "services"), List.of("get"), null, null)));
+                List.of(new PolicyRule(List.of(""), List.of("pods", "services"), List.of("get"), null, null)));
         RoleTemplate sameRulesOtherText = new RoleTemplate("reader", "other words", v1.rules());
         Grant pending = templateGrant(GrantState.Pending, null, null, true);
         String digest = pending.approvalDigest(v1);
@@ -174,7 +181,7 @@ class GrantRulesTest {
         Grant unbound = templateGrant(GrantState.Active, null, null, false);
         assertThat(unbound.approvalHolds(v2)).isTrue();
         RoleTemplate secrets = new RoleTemplate(
-                "reader", null, List.of(new Rule(List.of(""), List.of("secrets"), List.of("list"), null, null)));
+                "reader", null, List.of(new PolicyRule(List.of(""), List.of("secrets"), List.of("list"), null, null)));
         assertThat(unbound.approvalHolds(secrets)).isFalse();
     }
 

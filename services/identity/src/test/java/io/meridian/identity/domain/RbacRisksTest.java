@@ -2,6 +2,7 @@ package io.meridian.identity.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.contracts.resource.PolicyRule;
 import io.meridian.identity.domain.RbacRisks.Risk;
 import java.util.EnumSet;
 import java.util.List;
@@ -77,9 +78,9 @@ class RbacRisksTest {
                 row("every verb on pods/exec", rule(CORE, "pods/exec", "*"), Risk.WildcardVerbs, Risk.ExecIntoPods),
                 row(
                         "every non-resource URL",
-                        new Rule(null, null, List.of("get"), null, List.of("*")),
+                        new PolicyRule(null, null, List.of("get"), null, List.of("*")),
                         Risk.WildcardResources),
-                row("healthz", new Rule(null, null, List.of("get"), null, List.of("/healthz"))),
+                row("healthz", new PolicyRule(null, null, List.of("get"), null, List.of("/healthz"))),
                 // Plain workloads stay plain.
                 row("pods read", rule(CORE, "pods", "get", "list", "watch")),
                 row("deployments write", rule("apps", "deployments", "create", "update", "patch", "delete")),
@@ -89,7 +90,7 @@ class RbacRisksTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rules")
-    void eachEscalationPathMakesATemplatePrivileged(String name, Rule rule, Risk[] expected) {
+    void eachEscalationPathMakesATemplatePrivileged(String name, PolicyRule rule, Risk[] expected) {
         EnumSet<Risk> wanted = EnumSet.noneOf(Risk.class);
         wanted.addAll(List.of(expected));
         assertThat(RbacRisks.ofRule(rule)).as(name).isEqualTo(wanted);
@@ -125,15 +126,15 @@ class RbacRisksTest {
         assertThat(GuardRails.privileged("view", null)).isFalse();
     }
 
-    private static Arguments row(String name, Rule rule, Risk... expected) {
+    private static Arguments row(String name, PolicyRule rule, Risk... expected) {
         return Arguments.of(name, rule, expected);
     }
 
-    private static Rule rule(String group, String resource, String... verbs) {
-        return new Rule(List.of(group), List.of(resource), List.of(verbs), null, null);
+    private static PolicyRule rule(String group, String resource, String... verbs) {
+        return new PolicyRule(List.of(group), List.of(resource), List.of(verbs), null, null);
     }
 
-    private static Rule named(String group, String resource, String verb, String name) {
-        return new Rule(List.of(group), List.of(resource), List.of(verb), List.of(name), null);
+    private static PolicyRule named(String group, String resource, String verb, String name) {
+        return new PolicyRule(List.of(group), List.of(resource), List.of(verb), List.of(name), null);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.meridian.contracts.resource.PolicyRule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,9 +133,9 @@ class RoleBindingPlannerGoldenTest {
     private static Map<String, RoleTemplate> templates(JsonNode in) {
         Map<String, RoleTemplate> templates = new HashMap<>();
         for (JsonNode t : in.path("templates")) {
-            List<Rule> rules = new ArrayList<>();
+            List<PolicyRule> rules = new ArrayList<>();
             for (JsonNode r : t.path("rules")) {
-                rules.add(YAML.convertValue(r, Rule.class));
+                rules.add(YAML.convertValue(r, PolicyRule.class));
             }
             templates.put(
                     t.path("name").asText(), new RoleTemplate(t.path("name").asText(), text(t, "description"), rules));

@@ -1,11 +1,12 @@
 package io.meridian.inventory.api;
 
 import io.meridian.contracts.cluster.Cloud;
+import io.meridian.contracts.selector.ClusterSelector;
+import io.meridian.inventory.connect.ClusterEndpoints;
 import io.meridian.inventory.credentials.ClusterCredentials;
 import io.meridian.inventory.persistence.ClusterRegistry;
 import io.meridian.inventory.registry.ClusterSpec;
 import io.meridian.inventory.registry.FieldProblem;
-import io.meridian.inventory.registry.LabelSelector;
 import io.meridian.inventory.registry.RegistrationRules;
 import io.meridian.servicekit.Problem;
 import io.meridian.servicekit.ProblemException;
@@ -49,12 +50,15 @@ public class ClusterResource {
     private final io.meridian.inventory.persistence.BundleStore bundles;
     private final io.meridian.inventory.bundle.BundleEngine engine;
     private final SecurityIdentity identity;
+    private final ClusterEndpoints endpoints;
 
     ClusterResource(
             ClusterRegistry registry,
             io.meridian.inventory.persistence.BundleStore bundles,
             io.meridian.inventory.bundle.BundleEngine engine,
-            SecurityIdentity identity) {
+            SecurityIdentity identity,
+            ClusterEndpoints endpoints) {
+        this.endpoints = endpoints;
         this.registry = registry;
         this.bundles = bundles;
         this.engine = engine;
@@ -96,21 +100,22 @@ public class ClusterResource {
                                     pending.owner(),
                                     pending.generationWanted(),
                                     known == null ? 0 : known.generationApplied(),
-                                    pending.state(),
+                                    pending.state().name(),
                                     known == null ? Map.of() : known.outcomes(),
                                     known == null ? null : known.driftPolicy(),
                                     known == null ? null : known.lastError(),
                                     known == null ? null : known.lastDrift(),
                                     known == null ? null : known.lastDriftAt(),
                                     known == null ? null : known.appliedAt()));
-                } else if (!"Applied".equals(known.state()) || !"Declared".equals(pending.state())) {
+                } else if (!"Applied".equals(known.state())
+                        || pending.state() != io.meridian.inventory.bundle.BundlePhase.Declared) {
                     byOwner.put(
                             pending.owner(),
                             new ClusterSyncView.OwnerSync(
                                     known.owner(),
                                     known.generationWanted(),
                                     known.generationApplied(),
-                                    pending.state(),
+                                    pending.state().name(),
                                     known.outcomes(),
                                     known.driftPolicy(),
                                     known.lastError(),
@@ -142,20 +147,19 @@ public class ClusterResource {
         if (limit < 1 || limit > MAX_PAGE) {
             problems.add(new FieldProblem("limit", "must be between 1 and " + MAX_PAGE));
         }
-        LabelSelector selector = null;
+        ClusterSelector selector = null;
         try {
-            selector = LabelSelector.parse(labelSelector);
+            // The cloud, region and environment filters select as a cluster selector's sets do, everywhere alike.
+            selector = ClusterSelector.parse(labelSelector)
+                    .withClouds(onlyIfGiven(cloud))
+                    .withRegions(onlyIfGiven(region))
+                    .withEnvironments(onlyIfGiven(environment));
         } catch (IllegalArgumentException e) {
             problems.add(new FieldProblem("labelSelector", e.getMessage()));
         }
         reject(problems);
         var filter = new ClusterRegistry.Filter(
-                cloud,
-                region,
-                environment,
-                phase,
-                selector,
-                text == null ? null : text.toLowerCase(java.util.Locale.ROOT));
+                selector, phase, text == null ? null : text.toLowerCase(java.util.Locale.ROOT));
         return registry.list(filter, limit, cursor)
                 .map(page -> new ClusterPage(
                         page.items().stream().map(ClusterView::of).toList(),
@@ -197,8 +201,20 @@ public class ClusterResource {
                 apiServerUrl,
                 body.metricsUrl());
         problems.addAll(RegistrationRules.check(spec, true));
+        boolean serverFromKubeconfig =
+                body.apiServerUrl() == null || body.apiServerUrl().isBlank();
+        List<ClusterEndpoints.Endpoint> urls = connectedUrls(
+                serverFromKubeconfig ? "credentials.kubeconfig" : "apiServerUrl",
+                spec.apiServerUrl(),
+                spec.metricsUrl(),
+                credentials,
+                problems);
+        problems.addAll(endpoints.refusals(urls));
         reject(problems);
-        return registry.register(spec, credentials, "api")
+        return endpoints
+                .refusalsAfterResolving(urls)
+                .invoke(ClusterResource::reject)
+                .chain(allowed -> registry.register(spec, credentials, "api"))
                 .map(registered -> Response.created(URI.create("/api/v1/clusters/" + spec.name()))
                         .entity(ClusterView.of(registered))
                         .build());
@@ -228,8 +244,13 @@ public class ClusterResource {
                 null,
                 body.metricsUrl());
         problems.addAll(RegistrationRules.checkMetadata(probe));
+        List<ClusterEndpoints.Endpoint> urls = connectedUrls(null, null, body.metricsUrl(), credentials, problems);
+        problems.addAll(endpoints.refusals(urls));
         reject(problems);
-        return registry.update(
+        return endpoints
+                .refusalsAfterResolving(urls)
+                .invoke(ClusterResource::reject)
+                .chain(allowed -> registry.update(
                         name,
                         new ClusterRegistry.Update(
                                 body.displayName(),
@@ -238,7 +259,7 @@ public class ClusterResource {
                                 body.labels() == null ? null : Map.copyOf(body.labels()),
                                 body.metricsUrl(),
                                 credentials),
-                        identity.hasRole(Roles.ADMIN))
+                        identity.hasRole(Roles.ADMIN)))
                 .map(ClusterView::of);
     }
 
@@ -248,6 +269,33 @@ public class ClusterResource {
     @Operation(summary = "Deregister a cluster; inventory disconnects and consumers forget it")
     public Uni<Response> deregister(@PathParam("name") String name) {
         return registry.deregister(name).map(nothing -> Response.noContent().build());
+    }
+
+    /**
+     * The URLs a registration makes Meridian connect to, with the field that gave each, for the endpoint allow-list:
+     * the API server, the metrics endpoint (observability scrapes it) and a kubeconfig's proxy. A field that already
+     * has a problem is left out, so a malformed URL is reported once.
+     */
+    private static List<ClusterEndpoints.Endpoint> connectedUrls(
+            String serverField,
+            String apiServerUrl,
+            String metricsUrl,
+            ClusterCredentials credentials,
+            List<FieldProblem> problems) {
+        List<ClusterEndpoints.Endpoint> urls = new ArrayList<>();
+        java.util.function.Predicate<String> clean = field -> problems.stream()
+                .noneMatch(p -> p.field().equals(field) || p.field().startsWith(field + "."));
+        if (serverField != null && apiServerUrl != null && !apiServerUrl.isBlank() && clean.test(serverField)) {
+            urls.add(new ClusterEndpoints.Endpoint(serverField, apiServerUrl));
+        }
+        if (metricsUrl != null && !metricsUrl.isBlank() && clean.test("metricsUrl")) {
+            urls.add(new ClusterEndpoints.Endpoint("metricsUrl", metricsUrl));
+        }
+        if (credentials instanceof ClusterCredentials.Kubeconfig kubeconfig && clean.test("credentials")) {
+            ClusterCredentials.proxyUrlOf(kubeconfig)
+                    .ifPresent(proxy -> urls.add(new ClusterEndpoints.Endpoint("credentials.kubeconfig", proxy)));
+        }
+        return urls;
     }
 
     private static Cloud parseCloud(String value, List<FieldProblem> problems) {
@@ -294,5 +342,9 @@ public class ClusterResource {
                     .map(p -> new Problem.FieldError(p.field(), p.message()))
                     .toList());
         }
+    }
+
+    private static List<String> onlyIfGiven(String value) {
+        return value == null ? List.of() : List.of(value);
     }
 }

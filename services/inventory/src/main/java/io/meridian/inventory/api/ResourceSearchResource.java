@@ -2,7 +2,7 @@ package io.meridian.inventory.api;
 
 import io.meridian.contracts.cluster.Cloud;
 import io.meridian.contracts.resource.ObservedResource;
-import io.meridian.inventory.registry.LabelSelector;
+import io.meridian.contracts.selector.LabelSelector;
 import io.meridian.inventory.search.ImageGlob;
 import io.meridian.inventory.search.ResourceIndex;
 import io.meridian.inventory.search.ResourceQuery;

@@ -3,10 +3,7 @@ package io.meridian.inventory.bundle;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.meridian.contracts.ObjectRef;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.meridian.contracts.desired.BundleContentHash;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,14 +126,8 @@ public record DesiredObject(ObjectRef ref, Map<String, Object> manifest, String 
     }
 
     private static String hash(Map<String, Object> manifest) {
-        try {
-            byte[] canonical = CANONICAL.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(canonical))
-                    .substring(0, 32);
-        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        // The first 32 hex digits, as the annotations on clusters and the applied rows already hold them.
+        return BundleContentHash.ofObject(manifest).substring(0, 32);
     }
 
     /** All kinds of a list of objects, for watching. */

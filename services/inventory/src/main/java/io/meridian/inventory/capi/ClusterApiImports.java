@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.meridian.eventing.Await;
 import io.meridian.inventory.config.InventoryConfig;
 import io.meridian.inventory.connect.ClusterClients;
 import io.meridian.inventory.credentials.ClusterCredentials;
@@ -327,6 +328,6 @@ public class ClusterApiImports {
     }
 
     private static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
-        return io.meridian.inventory.persistence.Await.on(work);
+        return Await.on(work);
     }
 }

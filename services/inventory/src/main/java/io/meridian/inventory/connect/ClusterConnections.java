@@ -1,9 +1,11 @@
 package io.meridian.inventory.connect;
 
 import io.fabric8.kubernetes.client.Config;
+import io.meridian.eventing.Await;
 import io.meridian.inventory.capi.ClusterApiImports;
 import io.meridian.inventory.config.InventoryConfig;
 import io.meridian.inventory.credentials.ClusterCredentials;
+import io.meridian.inventory.observe.ObservedResourceMapper;
 import io.meridian.inventory.observe.WatchedKind;
 import io.meridian.inventory.observe.WatchedKinds;
 import io.meridian.inventory.persistence.ClusterEntities;
@@ -49,6 +51,10 @@ public class ClusterConnections {
     private final InventoryConfig config;
     private final Clock clock;
     private final List<WatchedKind> kinds;
+    private final ClusterEndpoints endpoints;
+    private final ObservedResourceMapper mapper;
+    // The registration revision last refused per cluster, so a refusal is logged once, not every resync.
+    private final Map<String, String> refused = new ConcurrentHashMap<>();
 
     ClusterConnections(
             ClusterRegistry registry,
@@ -57,9 +63,13 @@ public class ClusterConnections {
             ClusterOwnership ownership,
             ResourcePublisher publisher,
             InventoryConfig config,
+            ClusterEndpoints endpoints,
             Clock clock,
             MeterRegistry meters) {
         this.registry = registry;
+        this.endpoints = endpoints;
+        this.mapper = new ObservedResourceMapper(
+                config.observe().envValues().revealNamespaces().orElse(List.of()));
         this.capiImports = capiImports;
         this.vault = vault;
         this.ownership = ownership;
@@ -159,6 +169,7 @@ public class ClusterConnections {
             ClusterConnection current = running.get(name);
             boolean wanted = cluster != null && ownership.owns(name);
             if (!wanted) {
+                refused.remove(name);
                 if (current != null) {
                     LOG.infof(
                             "disconnecting cluster %s (%s)",
@@ -198,6 +209,9 @@ public class ClusterConnections {
                     name, e.getClass().getSimpleName(), name);
             return;
         }
+        if (!endpointAllowed(cluster, clientConfig)) {
+            return;
+        }
         var timing = new ClusterConnection.Timing(
                 config.connections().probeInterval(),
                 config.connections().probeTimeout(),
@@ -212,6 +226,7 @@ public class ClusterConnections {
                 kinds,
                 timing,
                 publisher,
+                mapper,
                 status -> recordStatus(name, status),
                 connected -> connectedListeners.forEach(l -> l.accept(connected)),
                 clock);
@@ -220,6 +235,56 @@ public class ClusterConnections {
         if (ClusterApiImports.isManagementCluster(cluster.labels)) {
             capiImports.ensure(name, clientConfig);
         }
+    }
+
+    /**
+     * The allow-list check right before connecting: DNS may now answer otherwise than at registration, and Cluster API
+     * imports never went through the REST API. A refused cluster is Unreachable with reason EndpointNotAllowed.
+     */
+    private boolean endpointAllowed(ClusterEntity cluster, Config clientConfig) {
+        List<String> urls = new java.util.ArrayList<>();
+        urls.add(clientConfig.getMasterUrl());
+        if (clientConfig.getHttpsProxy() != null) {
+            urls.add(clientConfig.getHttpsProxy());
+        }
+        for (String url : urls) {
+            var refusal = endpoints.refusalToConnect(url);
+            if (refusal.isPresent()) {
+                String revision = revisionOf(cluster);
+                if (!revision.equals(refused.put(cluster.name, revision))) {
+                    LOG.errorf(
+                            "not connecting to cluster %s: its %s %s; allow it in %s or change the registration",
+                            cluster.name,
+                            url.equals(clientConfig.getMasterUrl()) ? "API server" : "proxy",
+                            refusal.get(),
+                            ClusterEndpoints.PROPERTY);
+                }
+                recordStatus(cluster.name, endpointRefused(refusal.get()));
+                return false;
+            }
+        }
+        refused.remove(cluster.name);
+        return true;
+    }
+
+    private static ObservedStatus endpointRefused(String reason) {
+        return new ObservedStatus(
+                io.meridian.contracts.cluster.ClusterPhase.Unreachable,
+                List.of(
+                        new ObservedStatus.ConditionState(
+                                "Reachable",
+                                io.meridian.contracts.cluster.ConditionStatus.False,
+                                "EndpointNotAllowed",
+                                reason),
+                        new ObservedStatus.ConditionState(
+                                "Ready", io.meridian.contracts.cluster.ConditionStatus.False, "Unreachable", null)),
+                null,
+                0,
+                0,
+                0,
+                null,
+                null,
+                List.of());
     }
 
     private void recordStatus(String name, ObservedStatus status) {
@@ -239,7 +304,7 @@ public class ClusterConnections {
     }
 
     private static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
-        return io.meridian.inventory.persistence.Await.on(work);
+        return Await.on(work);
     }
 
     void shutdown(@Observes ShutdownEvent event) {

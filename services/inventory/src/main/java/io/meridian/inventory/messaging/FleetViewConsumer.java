@@ -1,13 +1,12 @@
 package io.meridian.inventory.messaging;
 
-import io.meridian.contracts.CloudEvent;
-import io.meridian.contracts.EventJson;
-import io.meridian.contracts.EventType;
-import io.meridian.contracts.cluster.ClusterSnapshot;
-import io.meridian.contracts.kafka.CloudEventHeaders;
+import io.meridian.contracts.Topic;
+import io.meridian.contracts.fleet.ClusterEvent;
+import io.meridian.contracts.fleet.FleetStreams;
+import io.meridian.contracts.fleet.ResourceEvent;
 import io.meridian.contracts.kafka.UnreadableEventException;
-import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.ResyncMarker;
+import io.meridian.eventing.inbound.SkippedFleetEvents;
 import io.meridian.inventory.connect.ClusterOwnership;
 import io.meridian.inventory.connect.ResourcePublisher;
 import io.meridian.inventory.search.ResourceIndex;
@@ -25,8 +24,9 @@ import org.jboss.logging.Logger;
  * completes, objects from older epochs vanished while it was away: the index drops them, and the
  * replica that owns the cluster tombstones them so every other consumer drops them too.
  *
- * <p>This is a read model of topics other consumers also read; a record it cannot read is counted and
- * skipped here (the services that act on these topics dead-letter it).
+ * <p>This is a read model of topics other consumers also read, decoded by {@link FleetStreams}: a record it cannot
+ * read is counted and skipped here (the services that act on these topics dead-letter it), and so is a newer
+ * producer's event type.
  */
 public class FleetViewConsumer {
 
@@ -36,12 +36,18 @@ public class FleetViewConsumer {
     private final ClusterOwnership ownership;
     private final ResourcePublisher publisher;
     private final Counter unreadable;
+    private final SkippedFleetEvents skipped;
 
     FleetViewConsumer(
-            ResourceIndex index, ClusterOwnership ownership, ResourcePublisher publisher, MeterRegistry registry) {
+            ResourceIndex index,
+            ClusterOwnership ownership,
+            ResourcePublisher publisher,
+            MeterRegistry registry,
+            SkippedFleetEvents skipped) {
         this.index = index;
         this.ownership = ownership;
         this.publisher = publisher;
+        this.skipped = skipped;
         this.unreadable = Counter.builder("meridian.inventory.fleet_view.unreadable")
                 .description("Records the search index could not read and skipped")
                 .register(registry);
@@ -62,23 +68,19 @@ public class FleetViewConsumer {
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null && record.headers().lastHeader(CloudEventHeaders.TYPE) == null) {
-            if (record.key() != null && record.topic().equals(io.meridian.contracts.Topic.RESOURCES.topicName())) {
-                index.remove(record.key()); // a bare tombstone, e.g. written by compaction tooling
-            }
-            return;
+        if (record.topic().equals(Topic.RESOURCES.topicName())) {
+            applyResource(record);
+        } else if (record.topic().equals(Topic.CLUSTERS.topicName())) {
+            applyCluster(record);
         }
-        CloudEvent event = CloudEventHeaders.read(record.headers(), record.value());
-        EventType type = EventType.of(event.type()).orElse(null);
-        if (type == null) {
-            return; // a newer type this version does not know: not ours to judge
-        }
-        switch (type) {
-            case RESOURCE_OBSERVED ->
-                index.put(EventJson.read(event.data(), ObservedResource.class).withoutObject());
-            case RESOURCE_DELETED -> index.remove(record.key());
-            case RESOURCE_RESYNC_COMPLETED -> {
-                ResyncMarker marker = EventJson.read(event.data(), ResyncMarker.class);
+    }
+
+    private void applyResource(ConsumerRecord<String, byte[]> record) {
+        switch (FleetStreams.resourceEvent(record)) {
+            case ResourceEvent.Observed o -> index.put(o.resource().withoutObject());
+            case ResourceEvent.Deleted d -> index.remove(d.key());
+            case ResourceEvent.ResyncCompleted c -> {
+                ResyncMarker marker = c.marker();
                 List<String> stale = index.purgeOlderThan(marker.clusterId(), marker.epoch());
                 if (!stale.isEmpty() && ownership.owns(marker.clusterId())) {
                     LOG.infof(
@@ -87,24 +89,26 @@ public class FleetViewConsumer {
                     stale.forEach(key -> publisher.deleted(marker.clusterId(), key));
                 }
             }
-            case CLUSTER_REGISTERED, CLUSTER_UPDATED, CLUSTER_STATUS_CHANGED -> {
-                if (event.data() != null) {
-                    ClusterSnapshot snapshot = EventJson.read(event.data(), ClusterSnapshot.class);
-                    index.clusterCloud(snapshot.clusterId(), snapshot.cloud().wireName());
+            case ResourceEvent.ResyncStarted ignored -> {
+                // completion is what lets stale objects go
+            }
+            case ResourceEvent.Skipped s -> skipped.count(record, s);
+        }
+    }
+
+    private void applyCluster(ConsumerRecord<String, byte[]> record) {
+        switch (FleetStreams.clusterEvent(record)) {
+            case ClusterEvent.Snapshot s ->
+                index.clusterCloud(
+                        s.snapshot().clusterId(), s.snapshot().cloud().wireName());
+            case ClusterEvent.Deregistered d -> {
+                // Its tombstone follows a deregistration: the second time there is nothing left to forget.
+                List<String> keys = index.forgetCluster(d.clusterId());
+                if (!keys.isEmpty() && ownership.owns(d.clusterId())) {
+                    keys.forEach(key -> publisher.deleted(d.clusterId(), key));
                 }
             }
-            case CLUSTER_DEREGISTERED -> {
-                if (event.data() != null) {
-                    String cluster = record.key();
-                    List<String> keys = index.forgetCluster(cluster);
-                    if (!keys.isEmpty() && ownership.owns(cluster)) {
-                        keys.forEach(key -> publisher.deleted(cluster, key));
-                    }
-                }
-            }
-            default -> {
-                // resync-started needs no action: completion is what lets stale objects go
-            }
+            case ClusterEvent.Skipped s -> skipped.count(record, s);
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.meridian.inventory.persistence;
 
 import io.meridian.contracts.cluster.Cloud;
+import io.meridian.contracts.selector.SelectableLabels;
 import io.meridian.inventory.registry.ClusterSpec;
-import java.util.Map;
 
 /** Conversions from the registry row to the pure model. */
 public final class ClusterEntities {
@@ -21,7 +21,7 @@ public final class ClusterEntities {
                 c.metricsUrl);
     }
 
-    public static Map<String, String> selectableLabels(ClusterEntity c) {
+    public static SelectableLabels selectableLabels(ClusterEntity c) {
         return spec(c).selectableLabels();
     }
 }

@@ -4,12 +4,12 @@ import io.meridian.contracts.EventType;
 import io.meridian.contracts.audit.AuditRecord;
 import io.meridian.contracts.cluster.ClusterPhase;
 import io.meridian.contracts.cluster.ClusterSnapshot;
+import io.meridian.contracts.selector.ClusterSelector;
 import io.meridian.eventing.audit.AuditTrail;
 import io.meridian.eventing.outbox.Outbox;
 import io.meridian.inventory.credentials.ClusterCredentials;
 import io.meridian.inventory.registry.ClusterSpec;
 import io.meridian.inventory.registry.FieldProblem;
-import io.meridian.inventory.registry.LabelSelector;
 import io.meridian.inventory.registry.ProdGuard;
 import io.meridian.servicekit.Problem;
 import io.meridian.servicekit.ProblemException;
@@ -36,8 +36,7 @@ public class ClusterRegistry {
     public record Registered(ClusterEntity cluster, ClusterStatusEntity status) {}
 
     /** Filters of the list operation; null fields do not filter. */
-    public record Filter(
-            String cloud, String region, String environment, String phase, LabelSelector selector, String text) {}
+    public record Filter(ClusterSelector selector, String phase, String text) {}
 
     /** A page of clusters ordered by name, and the cursor of the next page if there is one. */
     public record Page(List<Registered> items, Optional<String> nextCursor, int total) {}
@@ -295,13 +294,11 @@ public class ClusterRegistry {
         cluster.metricsUrl = spec.metricsUrl() == null || spec.metricsUrl().isBlank() ? null : spec.metricsUrl();
     }
 
-    private static boolean matches(Registered r, Filter f) {
+    /** Whether a registered cluster passes the list filter (package-private for its unit test). */
+    static boolean matches(Registered r, Filter f) {
         ClusterEntity c = r.cluster();
         String phase = r.status() == null ? ClusterPhase.Pending.name() : r.status().phase;
-        return (f.cloud() == null || f.cloud().equals(c.cloud))
-                && (f.region() == null || f.region().equals(c.region))
-                && (f.environment() == null || f.environment().equals(c.environment))
-                && (f.phase() == null || f.phase().equalsIgnoreCase(phase))
+        return (f.phase() == null || f.phase().equalsIgnoreCase(phase))
                 && (f.selector() == null || f.selector().matches(ClusterEntities.selectableLabels(c)))
                 && (f.text() == null
                         || c.name.contains(f.text())

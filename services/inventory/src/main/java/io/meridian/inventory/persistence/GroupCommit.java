@@ -1,5 +1,6 @@
 package io.meridian.inventory.persistence;
 
+import io.meridian.eventing.Await;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

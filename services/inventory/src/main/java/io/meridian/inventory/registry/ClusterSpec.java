@@ -1,6 +1,7 @@
 package io.meridian.inventory.registry;
 
 import io.meridian.contracts.cluster.Cloud;
+import io.meridian.contracts.selector.SelectableLabels;
 import java.util.Map;
 
 /**
@@ -25,17 +26,7 @@ public record ClusterSpec(
      * The labels selectors see: the user's labels plus the well-known facts, so a selector can say
      * {@code meridian.io/cloud=aws} or {@code environment=prod} without anyone labelling by hand.
      */
-    public Map<String, String> selectableLabels() {
-        Map<String, String> all = new java.util.TreeMap<>(labels);
-        all.put("meridian.io/cluster", name);
-        all.put("meridian.io/cloud", cloud.wireName());
-        if (region != null) {
-            all.put("meridian.io/region", region);
-        }
-        if (environment != null) {
-            all.putIfAbsent("environment", environment);
-            all.put("meridian.io/environment", environment);
-        }
-        return all;
+    public SelectableLabels selectableLabels() {
+        return SelectableLabels.of(name, cloud == null ? null : cloud.wireName(), region, environment, labels);
     }
 }

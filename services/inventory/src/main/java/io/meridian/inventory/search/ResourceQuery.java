@@ -1,6 +1,6 @@
 package io.meridian.inventory.search;
 
-import io.meridian.inventory.registry.LabelSelector;
+import io.meridian.contracts.selector.LabelSelector;
 
 /** What a fleet search asks for; null fields do not filter. {@code image} is a glob, see {@link ImageGlob}. */
 public record ResourceQuery(

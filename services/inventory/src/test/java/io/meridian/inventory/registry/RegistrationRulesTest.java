@@ -57,7 +57,9 @@ class RegistrationRulesTest {
 
     @Test
     void selectableLabelsAddTheWellKnownFacts() {
-        assertThat(spec("aws-prod-1", Map.of("team", "payments"), "https://x").selectableLabels())
+        assertThat(spec("aws-prod-1", Map.of("team", "payments"), "https://x")
+                        .selectableLabels()
+                        .asMap())
                 .containsEntry("team", "payments")
                 .containsEntry("meridian.io/cloud", "aws")
                 .containsEntry("meridian.io/region", "us-east-1")

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meridian.contracts.resource.Container;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.StatusSummary;
-import io.meridian.inventory.registry.LabelSelector;
+import io.meridian.contracts.selector.LabelSelector;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

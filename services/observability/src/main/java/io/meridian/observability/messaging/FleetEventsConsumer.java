@@ -4,12 +4,14 @@ import io.meridian.contracts.CloudEvent;
 import io.meridian.contracts.EventJson;
 import io.meridian.contracts.EventType;
 import io.meridian.contracts.Topic;
-import io.meridian.contracts.cluster.ClusterSnapshot;
 import io.meridian.contracts.compliance.ComplianceResult;
 import io.meridian.contracts.cost.BudgetEvent;
+import io.meridian.contracts.fleet.ClusterEvent;
+import io.meridian.contracts.fleet.FleetStreams;
 import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.kafka.UnreadableEventException;
 import io.meridian.contracts.sync.SyncReport;
+import io.meridian.eventing.inbound.SkippedFleetEvents;
 import io.meridian.observability.domain.FleetView;
 import io.meridian.observability.domain.SeriesStore;
 import io.micrometer.core.instrument.Counter;
@@ -22,8 +24,9 @@ import org.jboss.logging.Logger;
 /**
  * Keeps this replica's fleet view equal to the streams it judges: cluster snapshots, compliance results,
  * sync reports and budget events, each replica in its own group from the beginning (compacted topics are
- * the state). A read model of topics whose owners act on them: an unreadable record is counted and
- * skipped here, as inventory's fleet view does.
+ * the state); {@code fleet.clusters.v1} is decoded by {@link FleetStreams}. A read model of topics whose owners
+ * act on them: an unreadable record is counted and skipped here, as inventory's fleet view does, and so is a newer
+ * producer's event type.
  */
 public class FleetEventsConsumer {
 
@@ -33,11 +36,18 @@ public class FleetEventsConsumer {
     private final SeriesStore series;
     private final FleetCatchUp catchUp;
     private final Counter unreadable;
+    private final SkippedFleetEvents skipped;
 
-    FleetEventsConsumer(FleetView fleet, SeriesStore series, FleetCatchUp catchUp, MeterRegistry registry) {
+    FleetEventsConsumer(
+            FleetView fleet,
+            SeriesStore series,
+            FleetCatchUp catchUp,
+            MeterRegistry registry,
+            SkippedFleetEvents skipped) {
         this.fleet = fleet;
         this.series = series;
         this.catchUp = catchUp;
+        this.skipped = skipped;
         this.unreadable = Counter.builder("meridian.observability.fleet_view.unreadable")
                 .description("Records the fleet view could not read and skipped")
                 .register(registry);
@@ -60,6 +70,10 @@ public class FleetEventsConsumer {
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
+        if (record.topic().equals(Topic.CLUSTERS.topicName())) {
+            applyCluster(record);
+            return;
+        }
         if (record.value() == null) {
             // A tombstone: the key's state is gone (compliance and sync are compacted by key).
             if (record.key() != null && record.topic().equals(Topic.COMPLIANCE.topicName())) {
@@ -75,14 +89,6 @@ public class FleetEventsConsumer {
             return; // a newer type this version does not know: not ours to judge
         }
         switch (type) {
-            case CLUSTER_REGISTERED, CLUSTER_UPDATED, CLUSTER_STATUS_CHANGED ->
-                fleet.cluster(EventJson.read(event.data(), ClusterSnapshot.class));
-            case CLUSTER_DEREGISTERED -> {
-                String cluster =
-                        EventJson.read(event.data(), ClusterSnapshot.class).clusterId();
-                fleet.forgetCluster(cluster);
-                series.forgetCluster(cluster);
-            }
             case VIOLATION_OPENED, VIOLATION_CLOSED ->
                 fleet.violation(record.key(), EventJson.read(event.data(), ComplianceResult.class));
             case SYNC_REPORTED -> fleet.sync(record.key(), EventJson.read(event.data(), SyncReport.class));
@@ -90,6 +96,18 @@ public class FleetEventsConsumer {
             default -> {
                 // drift events, cost summaries: health is judged from sync reports and budget crossings
             }
+        }
+    }
+
+    private void applyCluster(ConsumerRecord<String, byte[]> record) {
+        switch (FleetStreams.clusterEvent(record)) {
+            case ClusterEvent.Snapshot s -> fleet.cluster(s.snapshot());
+            case ClusterEvent.Deregistered d -> {
+                // Its tombstone follows a deregistration: forgetting twice is forgetting once.
+                fleet.forgetCluster(d.clusterId());
+                series.forgetCluster(d.clusterId());
+            }
+            case ClusterEvent.Skipped s -> skipped.count(record, s);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.meridian.observability.reconcile;
 
 import io.meridian.contracts.EventType;
 import io.meridian.contracts.alert.AlertEvent;
+import io.meridian.eventing.Await;
 import io.meridian.eventing.outbox.Outbox;
 import io.meridian.observability.config.ObservabilityConfig;
 import io.meridian.observability.domain.Alert;
@@ -11,7 +12,6 @@ import io.meridian.observability.domain.BuiltInRules;
 import io.meridian.observability.domain.RuleEvaluator;
 import io.meridian.observability.messaging.FleetCatchUp;
 import io.meridian.observability.persistence.AlertStore;
-import io.meridian.observability.persistence.Await;
 import io.meridian.observability.persistence.RuleStore;
 import io.meridian.observability.persistence.SilenceStore;
 import io.micrometer.core.instrument.Counter;

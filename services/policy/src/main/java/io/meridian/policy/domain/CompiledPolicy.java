@@ -1,5 +1,6 @@
 package io.meridian.policy.domain;
 
+import io.meridian.contracts.selector.ClusterSelector;
 import io.meridian.policy.domain.cel.CelEnvironment;
 import io.meridian.policy.domain.cel.CelEnvironment.Expect;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ public final class CompiledPolicy {
     private final List<Map.Entry<String, CelEnvironment.Program>> variables;
     private final List<CompiledValidation> validations;
     private final boolean ignoreErrors;
+    private final ClusterSelector fleetScope;
 
     private record CompiledValidation(
             PolicyDefinition.Validation source, CelEnvironment.Program program, CelEnvironment.Program message) {}
@@ -43,6 +45,7 @@ public final class CompiledPolicy {
         this.variables = variables;
         this.validations = validations;
         this.ignoreErrors = "Ignore".equals(definition.spec().failurePolicy());
+        this.fleetScope = definition.fleetScope().selector();
     }
 
     /** Checks the structure, then compiles every expression; all problems are reported, not only the first. */
@@ -119,7 +122,7 @@ public final class CompiledPolicy {
 
     /** Whether the policy applies on a cluster at all. */
     public boolean appliesTo(FleetCluster cluster) {
-        return definition.fleetScope().matches(cluster);
+        return fleetScope.matches(cluster.labels());
     }
 
     /** Whether the resource rules (not selectors or conditions) select this kind of object. */

@@ -1,6 +1,7 @@
 package io.meridian.policy.domain;
 
 import io.meridian.contracts.compliance.ComplianceResult;
+import io.meridian.contracts.selector.LabelSelector;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -184,7 +185,7 @@ public final class EnforcementPlanner {
                             .map(r -> {
                                 Map<String, Object> e = new LinkedHashMap<>();
                                 e.put("key", r.key());
-                                e.put("operator", r.operator());
+                                e.put("operator", r.operator().wireName());
                                 if (!r.values().isEmpty()) {
                                     e.put("values", r.values());
                                 }

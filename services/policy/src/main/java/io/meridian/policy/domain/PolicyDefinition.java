@@ -1,6 +1,8 @@
 package io.meridian.policy.domain;
 
 import io.meridian.contracts.compliance.ComplianceResult;
+import io.meridian.contracts.selector.ClusterSelector;
+import io.meridian.contracts.selector.LabelSelector;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +31,11 @@ public record PolicyDefinition(
         action = action == null ? ComplianceResult.Action.AUDIT : action;
     }
 
-    /** Which clusters the policy applies to: all terms must hold; an empty term holds for every cluster. */
+    /**
+     * Which clusters the policy applies to: all terms must hold; an empty term holds for every cluster. The
+     * {@code clusterSelector} sees a cluster's selectable labels, well-known ones ({@code meridian.io/cloud}, ...)
+     * included, as every selector in the fleet does.
+     */
     public record FleetScope(LabelSelector clusterSelector, List<String> clouds, List<String> environments) {
         public static final FleetScope EVERYWHERE = new FleetScope(null, List.of(), List.of());
 
@@ -39,10 +45,9 @@ public record PolicyDefinition(
             environments = environments == null ? List.of() : List.copyOf(environments);
         }
 
-        public boolean matches(FleetCluster cluster) {
-            return clusterSelector.matches(cluster.labels())
-                    && (clouds.isEmpty() || clouds.contains(cluster.cloud()))
-                    && (environments.isEmpty() || environments.contains(cluster.environment()));
+        /** This scope as the fleet's cluster selector. */
+        public ClusterSelector selector() {
+            return ClusterSelector.of(clusterSelector).withClouds(clouds).withEnvironments(environments);
         }
     }
 

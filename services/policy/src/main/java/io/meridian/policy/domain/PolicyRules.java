@@ -1,5 +1,6 @@
 package io.meridian.policy.domain;
 
+import io.meridian.contracts.selector.LabelSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class PolicyRules {
                         "categories[" + i + "]", "must be one of " + String.join(", ", PolicyDefinition.CATEGORIES)));
             }
         }
-        def.fleetScope().clusterSelector().check("fleetScope.clusterSelector", problems);
+        check(def.fleetScope().clusterSelector(), "fleetScope.clusterSelector", problems);
         var spec = def.spec();
         if (spec == null) {
             problems.add(new FieldProblem("spec", "is required"));
@@ -49,8 +50,8 @@ public final class PolicyRules {
         } else {
             checkRules("spec.matchConstraints.resourceRules", match.resourceRules(), problems);
             checkRules("spec.matchConstraints.excludeResourceRules", match.excludeResourceRules(), problems);
-            match.namespaceSelector().check("spec.matchConstraints.namespaceSelector", problems);
-            match.objectSelector().check("spec.matchConstraints.objectSelector", problems);
+            check(match.namespaceSelector(), "spec.matchConstraints.namespaceSelector", problems);
+            check(match.objectSelector(), "spec.matchConstraints.objectSelector", problems);
         }
         checkNames(
                 "spec.matchConditions",
@@ -70,7 +71,7 @@ public final class PolicyRules {
             }
         }
         if (def.ensure() != null) {
-            def.ensure().namespaceSelector().check("ensure.namespaceSelector", problems);
+            check(def.ensure().namespaceSelector(), "ensure.namespaceSelector", problems);
             for (int i = 0; i < def.ensure().objects().size(); i++) {
                 Map<String, Object> o = def.ensure().objects().get(i);
                 String at = "ensure.objects[" + i + "]";
@@ -137,5 +138,9 @@ public final class PolicyRules {
                 problems.add(new FieldProblem(path + "[" + i + "].expression", "is required"));
             }
         }
+    }
+
+    private static void check(LabelSelector selector, String path, List<FieldProblem> problems) {
+        selector.problems(path).forEach(p -> problems.add(new FieldProblem(p.field(), p.message())));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.meridian.contracts.compliance.ComplianceResult;
+import io.meridian.contracts.selector.LabelSelector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.Map;
  * Meridian's own fields travel as annotations, so that the same YAML still applies to a cluster unchanged:
  * {@code meridian.io/severity}, {@code meridian.io/action}, {@code meridian.io/categories},
  * {@code meridian.io/description}, {@code meridian.io/clouds}, {@code meridian.io/environments},
- * {@code meridian.io/cluster-selector} ({@code key=value,...}). Without an action annotation a binding's
- * {@code validationActions} decides (Deny, Warn, else audit).
+ * {@code meridian.io/cluster-selector} (a {@code kubectl -l} selector: {@code key=value,team in (a,b),!legacy}).
+ * Without an action annotation a binding's {@code validationActions} decides (Deny, Warn, else audit).
  */
 public final class VapImport {
 
@@ -97,7 +98,7 @@ public final class VapImport {
         String selector = annotation(annotations, "cluster-selector");
         if (selector != null) {
             try {
-                clusterSelector = parseEqualitySelector(selector);
+                clusterSelector = LabelSelector.parse(selector);
             } catch (IllegalArgumentException e) {
                 problems.add(new FieldProblem("metadata.annotations[meridian.io/cluster-selector]", e.getMessage()));
             }
@@ -117,23 +118,6 @@ public final class VapImport {
                         list(annotation(annotations, "environments"))),
                 spec,
                 null));
-    }
-
-    /** {@code a=b,c=d} as a selector of labels that must equal. */
-    static LabelSelector parseEqualitySelector(String text) {
-        Map<String, String> labels = new java.util.LinkedHashMap<>();
-        for (String term : text.split(",")) {
-            String t = term.trim();
-            if (t.isEmpty()) {
-                continue;
-            }
-            int eq = t.indexOf('=');
-            if (eq <= 0 || eq == t.length() - 1) {
-                throw new IllegalArgumentException("'" + t + "' is not key=value");
-            }
-            labels.put(t.substring(0, eq).trim(), t.substring(eq + 1).trim());
-        }
-        return new LabelSelector(labels, List.of());
     }
 
     private static String annotation(Map<String, Object> annotations, String key) {

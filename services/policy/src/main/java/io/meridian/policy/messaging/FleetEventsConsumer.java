@@ -1,13 +1,9 @@
 package io.meridian.policy.messaging;
 
-import io.meridian.contracts.CloudEvent;
-import io.meridian.contracts.EventType;
-import io.meridian.contracts.cluster.ClusterSnapshot;
-import io.meridian.contracts.kafka.CloudEventHeaders;
-import io.meridian.contracts.kafka.UnreadableEventException;
-import io.meridian.contracts.resource.ObservedResource;
-import io.meridian.contracts.resource.ResyncMarker;
-import io.meridian.eventing.inbound.IncomingEvents;
+import io.meridian.contracts.fleet.ClusterEvent;
+import io.meridian.contracts.fleet.FleetStreams;
+import io.meridian.contracts.fleet.ResourceEvent;
+import io.meridian.eventing.inbound.SkippedFleetEvents;
 import io.meridian.policy.reconcile.ComplianceReconciler;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,65 +11,42 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Reads the fleet as it is: clusters from {@code fleet.clusters.v1} (for fleet scopes) and objects from {@code
- * fleet.resources.v1} (to evaluate). Every replica reads both compacted topics whole from the start, so its
- * in-memory view is rebuilt on start; an unreadable record goes to the topic's {@code .dlq} with its reason.
+ * fleet.resources.v1} (to evaluate), decoded by {@link FleetStreams}. Every replica reads both compacted topics whole
+ * from the start, so its in-memory view is rebuilt on start; a newer producer's event type is counted and skipped, an
+ * unreadable record goes to the topic's {@code .dlq} with its reason.
  */
 public class FleetEventsConsumer {
 
     private final ComplianceReconciler reconciler;
+    private final SkippedFleetEvents skipped;
 
-    FleetEventsConsumer(ComplianceReconciler reconciler) {
+    FleetEventsConsumer(ComplianceReconciler reconciler, SkippedFleetEvents skipped) {
         this.reconciler = reconciler;
+        this.skipped = skipped;
     }
 
     @Incoming("clusters")
     @Blocking(ordered = true)
     public void onCluster(ConsumerRecord<String, byte[]> record) {
-        String key = IncomingEvents.requireKey(record);
-        if (record.value() == null && record.headers().lastHeader(CloudEventHeaders.TYPE) == null) {
-            reconciler.clusterGone(key); // compaction's bare tombstone
-            return;
-        }
-        CloudEvent event = IncomingEvents.read(record);
-        EventType type = EventType.of(event.type())
-                .orElseThrow(() -> new UnreadableEventException("unknown event type '" + event.type() + "'"));
-        switch (type) {
-            case CLUSTER_REGISTERED, CLUSTER_UPDATED, CLUSTER_STATUS_CHANGED ->
-                reconciler.cluster(IncomingEvents.data(event, ClusterSnapshot.class));
-            case CLUSTER_DEREGISTERED -> reconciler.clusterGone(key);
-            default ->
-                throw new UnreadableEventException(
-                        "event type '" + event.type() + "' does not belong on fleet.clusters.v1");
+        switch (FleetStreams.clusterEvent(record)) {
+            case ClusterEvent.Snapshot s -> reconciler.cluster(s.snapshot());
+            case ClusterEvent.Deregistered d -> reconciler.clusterGone(d.clusterId());
+            case ClusterEvent.Skipped s -> skipped.count(record, s);
         }
     }
 
     @Incoming("resources")
     @Blocking(ordered = true)
     public void onResource(ConsumerRecord<String, byte[]> record) {
-        String key = IncomingEvents.requireKey(record);
-        if (record.value() == null) {
-            // a tombstone: RESOURCE_DELETED in its headers, or bare from compaction tooling
-            if (!key.endsWith("/" + ResyncMarker.KEY_SUFFIX)) {
-                reconciler.deleted(key);
-            }
-            return;
-        }
-        CloudEvent event = IncomingEvents.read(record);
-        EventType type = EventType.of(event.type())
-                .orElseThrow(() -> new UnreadableEventException("unknown event type '" + event.type() + "'"));
-        switch (type) {
-            case RESOURCE_OBSERVED -> reconciler.observed(IncomingEvents.data(event, ObservedResource.class));
-            case RESOURCE_DELETED -> reconciler.deleted(key);
-            case RESOURCE_RESYNC_COMPLETED -> {
-                ResyncMarker marker = IncomingEvents.data(event, ResyncMarker.class);
-                reconciler.resyncCompleted(marker.clusterId(), marker.epoch());
-            }
-            case RESOURCE_RESYNC_STARTED -> {
+        switch (FleetStreams.resourceEvent(record)) {
+            case ResourceEvent.Observed o -> reconciler.observed(o.resource());
+            case ResourceEvent.Deleted d -> reconciler.deleted(d.key());
+            case ResourceEvent.ResyncCompleted c ->
+                reconciler.resyncCompleted(c.marker().clusterId(), c.marker().epoch());
+            case ResourceEvent.ResyncStarted ignored -> {
                 // completion is what lets stale objects go
             }
-            default ->
-                throw new UnreadableEventException(
-                        "event type '" + event.type() + "' does not belong on fleet.resources.v1");
+            case ResourceEvent.Skipped s -> skipped.count(record, s);
         }
     }
 }

@@ -1,10 +1,11 @@
 package io.meridian.policy.reconcile;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.meridian.contracts.cluster.ClusterSnapshot;
 import io.meridian.contracts.compliance.ComplianceResult;
+import io.meridian.contracts.desired.BundleContentHash;
 import io.meridian.contracts.resource.ObservedResource;
+import io.meridian.eventing.Await;
+import io.meridian.eventing.desired.Declaration;
 import io.meridian.policy.config.PolicyConfig;
 import io.meridian.policy.domain.CompiledPolicy;
 import io.meridian.policy.domain.EnforcementPlanner;
@@ -12,7 +13,6 @@ import io.meridian.policy.domain.FleetCluster;
 import io.meridian.policy.domain.FleetCompliance;
 import io.meridian.policy.domain.FleetObject;
 import io.meridian.policy.domain.cel.CelEnvironment;
-import io.meridian.policy.persistence.Await;
 import io.meridian.policy.persistence.DesiredBundleStore;
 import io.meridian.policy.persistence.PolicyStore;
 import io.meridian.policy.persistence.ViolationStore;
@@ -26,12 +26,9 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,8 +52,8 @@ import org.jboss.logging.Logger;
 public class ComplianceReconciler {
 
     private static final Logger LOG = Logger.getLogger(ComplianceReconciler.class);
-    private static final ObjectMapper CANONICAL =
-            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    // What declaredHashes holds for a cluster where nothing is wanted: no content hash is empty.
+    private static final String NOTHING = "";
 
     private final FleetCompliance fleet;
     private final PolicyStore policies;
@@ -73,7 +70,8 @@ public class ComplianceReconciler {
     // Touched only on the worker thread.
     private final Set<String> dirtyClusters = new HashSet<>();
     private final Map<String, Long> loadedGenerations = new HashMap<>();
-    // The content hash the database holds per cluster as far as this replica knows: skips a round trip when equal.
+    // The content hash the database holds per cluster as far as this replica knows (NOTHING after a tombstone):
+    // skips a round trip when equal.
     private final Map<String, String> declaredHashes = new HashMap<>();
     private boolean needsRepair;
     private long sweeps;
@@ -191,11 +189,7 @@ public class ComplianceReconciler {
     }
 
     public void cluster(ClusterSnapshot snapshot) {
-        FleetCluster cluster = new FleetCluster(
-                snapshot.clusterId(),
-                snapshot.cloud() == null ? null : snapshot.cloud().wireName(),
-                snapshot.environment(),
-                snapshot.labels());
+        FleetCluster cluster = FleetCluster.of(snapshot);
         run(() -> {
             record(fleet.cluster(cluster));
             dirtyClusters.add(cluster.clusterId());
@@ -204,9 +198,12 @@ public class ComplianceReconciler {
         });
     }
 
+    /** The cluster was deregistered: its violations close and its bundle is withdrawn. */
     public void clusterGone(String clusterId) {
         run(() -> {
             record(fleet.clusterGone(clusterId));
+            dirtyClusters.add(clusterId);
+            declareBundles();
             return null;
         });
     }
@@ -383,6 +380,10 @@ public class ComplianceReconciler {
         record(fixes);
     }
 
+    /**
+     * Declares the bundle of every dirty cluster: what its policies want there, or a tombstone when that is nothing or
+     * the cluster left the fleet. A cluster stays dirty until the declaration is committed, so the next call retries.
+     */
     private void declareBundles() {
         if (dirtyClusters.isEmpty()) {
             return;
@@ -390,23 +391,37 @@ public class ComplianceReconciler {
         Map<String, FleetCluster> clusters = fleet.clusters();
         for (String clusterId : List.copyOf(dirtyClusters)) {
             FleetCluster cluster = clusters.get(clusterId);
-            if (cluster == null) {
-                dirtyClusters.remove(clusterId);
-                continue;
-            }
-            List<Map<String, Object>> objects =
-                    EnforcementPlanner.desired(cluster, fleet.policies(), fleet.namespaces(clusterId));
-            String hash = hash(objects);
-            if (hash.equals(declaredHashes.get(clusterId))) {
+            List<Map<String, Object>> objects = cluster == null
+                    ? List.of()
+                    : EnforcementPlanner.desired(cluster, fleet.policies(), fleet.namespaces(clusterId));
+            String wanted = objects.isEmpty() ? NOTHING : BundleContentHash.of(objects);
+            if (wanted.equals(declaredHashes.get(clusterId))) {
                 dirtyClusters.remove(clusterId);
                 continue;
             }
             try {
-                Await.on(() -> bundles.declareIfChanged(clusterId, objects, hash))
-                        .ifPresent(g -> LOG.infof(
+                Declaration result = Await.on(
+                        () -> cluster == null ? bundles.retract(clusterId) : bundles.declare(clusterId, objects));
+                switch (result) {
+                    case Declaration.Declared d ->
+                        LOG.infof(
                                 "cluster %s: declared policy bundle generation %d with %d objects",
-                                clusterId, g, objects.size()));
-                declaredHashes.put(clusterId, hash);
+                                clusterId, d.generation(), d.objectCount());
+                    case Declaration.Tombstoned t ->
+                        LOG.infof(
+                                "cluster %s: withdrew policy bundle generation %d (%s)",
+                                clusterId,
+                                t.generation(),
+                                cluster == null ? "the cluster left the fleet" : "no policy wants anything there");
+                    case Declaration.Unchanged u -> {
+                        // another replica, or this one before a restart, declared the same already
+                    }
+                }
+                if (cluster == null) {
+                    declaredHashes.remove(clusterId); // nothing more will be declared for a cluster that is gone
+                } else {
+                    declaredHashes.put(clusterId, wanted);
+                }
                 dirtyClusters.remove(clusterId);
             } catch (RuntimeException e) {
                 LOG.warnf(
@@ -450,14 +465,5 @@ public class ComplianceReconciler {
                 r.object() == null ? null : (Map<String, Object>) CelEnvironment.toCel(r.object());
         return new FleetObject(
                 r.clusterId(), r.apiGroup(), r.apiVersion(), r.kind(), r.namespace(), r.name(), r.labels(), manifest);
-    }
-
-    static String hash(List<Map<String, Object>> objects) {
-        try {
-            byte[] canonical = CANONICAL.writeValueAsBytes(objects);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

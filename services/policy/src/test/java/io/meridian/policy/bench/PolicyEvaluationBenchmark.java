@@ -77,7 +77,7 @@ public class PolicyEvaluationBenchmark {
         public void setUp() {
             fleet = new FleetCompliance(Clock.systemUTC());
             for (int c = 0; c < 100; c++) {
-                fleet.cluster(new FleetCluster("cluster-" + c, "aws", "prod", Map.of()));
+                fleet.cluster(FleetCluster.of("cluster-" + c, "aws", null, "prod", Map.of()));
                 for (int i = 0; i < 1_000; i++) {
                     fleet.observe(pod("cluster-" + c, i, i % 50 == 0), 1);
                 }

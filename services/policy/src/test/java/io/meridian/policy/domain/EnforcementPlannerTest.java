@@ -3,6 +3,7 @@ package io.meridian.policy.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.contracts.compliance.ComplianceResult;
+import io.meridian.contracts.selector.LabelSelector;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class EnforcementPlannerTest {
     @Test
     @SuppressWarnings("unchecked")
     void denyAndWarnBecomeAdmissionPoliciesWithTheirBinding() {
-        FleetCluster prod = new FleetCluster("c1", "aws", "prod", Map.of());
+        FleetCluster prod = FleetCluster.of("c1", "aws", null, "prod", Map.of());
         CompiledPolicy deny = withAction("no-privileged", ComplianceResult.Action.DENY);
         CompiledPolicy warn = withAction("probes", ComplianceResult.Action.WARN);
         CompiledPolicy audit = withAction("labels", ComplianceResult.Action.AUDIT);
@@ -42,9 +43,9 @@ class EnforcementPlannerTest {
     @Test
     @SuppressWarnings("unchecked")
     void ensurePoliciesPutTheirObjectsInEveryMatchingNamespace() {
-        FleetCluster prod = new FleetCluster("c1", "aws", "prod", Map.of());
+        FleetCluster prod = FleetCluster.of("c1", "aws", null, "prod", Map.of());
         var ensure = new PolicyDefinition.Ensure(
-                new LabelSelector(Map.of(), List.of(new LabelSelector.Requirement("team", "Exists", List.of()))),
+                new LabelSelector(Map.of(), List.of(LabelSelector.Requirement.exists("team"))),
                 List.of(Map.of(
                         "apiVersion",
                         "v1",
@@ -81,7 +82,7 @@ class EnforcementPlannerTest {
 
     @Test
     void clustersOutsideTheScopeGetNothing() {
-        FleetCluster dev = new FleetCluster("c2", "gcp", "dev", Map.of());
+        FleetCluster dev = FleetCluster.of("c2", "gcp", null, "dev", Map.of());
         var def = new PolicyDefinition(
                 "prod-only",
                 null,

@@ -77,7 +77,7 @@ class EnsureKindsTest {
                 FleetComplianceTest.namespace("c1", "shop", Map.of()));
 
         List<Map<String, Object>> objects = EnforcementPlanner.desired(
-                new FleetCluster("c1", "aws", "prod", Map.of()), List.of(policy), namespaces);
+                FleetCluster.of("c1", "aws", null, "prod", Map.of()), List.of(policy), namespaces);
 
         assertThat(objects)
                 .extracting(o -> (Object) ((Map<?, ?>) o.get("metadata")).get("namespace"))

@@ -3,6 +3,7 @@ package io.meridian.policy.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.contracts.compliance.ComplianceResult;
+import io.meridian.contracts.selector.LabelSelector;
 import io.meridian.policy.domain.cel.CelEnvironment;
 import java.time.Clock;
 import java.time.Duration;
@@ -184,7 +185,7 @@ class FleetComplianceTest {
     }
 
     static FleetCluster cluster(String id, String env, Map<String, String> labels) {
-        return new FleetCluster(id, "aws", env, labels);
+        return FleetCluster.of(id, "aws", null, env, labels);
     }
 
     @SuppressWarnings("unchecked")

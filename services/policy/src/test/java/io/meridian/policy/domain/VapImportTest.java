@@ -3,6 +3,7 @@ package io.meridian.policy.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.contracts.compliance.ComplianceResult;
+import io.meridian.contracts.selector.LabelSelector;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -83,5 +84,33 @@ class VapImportTest {
         assertThat(((VapImport.Rejected) badSeverity).problems())
                 .extracting(FieldProblem::field)
                 .containsExactly("metadata.annotations[meridian.io/severity]");
+    }
+
+    @Test
+    void theClusterSelectorAnnotationIsAKubectlSelector() {
+        var result =
+                VapImport.from(List.of(withClusterSelector("tier in (gold,silver),!legacy,meridian.io/cloud=aws")));
+
+        assertThat(result).isInstanceOf(VapImport.Imported.class);
+        assertThat(((VapImport.Imported) result).definition().fleetScope().clusterSelector())
+                .isEqualTo(LabelSelector.parse("meridian.io/cloud=aws,tier in (gold,silver),!legacy"));
+
+        var bad = VapImport.from(List.of(withClusterSelector("tier in (gold")));
+        assertThat(((VapImport.Rejected) bad).problems()).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("metadata.annotations[meridian.io/cluster-selector]");
+            assertThat(p.message()).contains("'tier in (gold'");
+        });
+    }
+
+    private static Map<String, Object> withClusterSelector(String selector) {
+        return Map.of(
+                "apiVersion",
+                "admissionregistration.k8s.io/v1",
+                "kind",
+                "ValidatingAdmissionPolicy",
+                "metadata",
+                Map.of("name", "scoped", "annotations", Map.of("meridian.io/cluster-selector", selector)),
+                "spec",
+                Map.of("validations", List.of(Map.of("expression", "true"))));
     }
 }

@@ -1,4 +1,4 @@
-package io.meridian.observability.persistence;
+package io.meridian.eventing;
 
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
@@ -6,12 +6,13 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * Runs reactive database work from a worker thread (the alert evaluator): on a Vert.x context, as
- * Hibernate Reactive requires, waiting for the result, as inventory's supervisors do.
+ * Runs reactive database work from a blocking thread (inventory's connection supervisors and importers, policy's
+ * compliance thread, observability's alert evaluator): on a Vert.x context, as Hibernate Reactive requires, waiting for
+ * the result, never forever.
  */
 public final class Await {
 
-    /** Longest wait for the database; the evaluator must never hang on it forever. */
+    /** Longest wait for the database; a worker must never hang on it forever. */
     public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private Await() {}

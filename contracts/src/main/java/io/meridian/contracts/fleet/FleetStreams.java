@@ -1,0 +1,155 @@
+package io.meridian.contracts.fleet;
+
+import io.meridian.contracts.CloudEvent;
+import io.meridian.contracts.EventJson;
+import io.meridian.contracts.EventType;
+import io.meridian.contracts.Topic;
+import io.meridian.contracts.cluster.ClusterSnapshot;
+import io.meridian.contracts.kafka.CloudEventHeaders;
+import io.meridian.contracts.kafka.UnreadableEventException;
+import io.meridian.contracts.resource.ObservedResource;
+import io.meridian.contracts.resource.ResyncMarker;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Decodes records of the two fleet streams, {@code fleet.clusters.v1} and {@code fleet.resources.v1}, the one way
+ * every consumer reads them.
+ *
+ * <p>The rule, for both topics:
+ *
+ * <ul>
+ *   <li>A record with a value is a binary-mode CloudEvent: a missing key, a missing or malformed required {@code
+ *       ce_*} header, or data that is not the type's record throw {@link UnreadableEventException}.
+ *   <li>An <b>unknown event type</b> (a newer producer's) is <b>skipped</b>: it decodes to {@code Skipped}, which the
+ *       consumer counts and passes over. A newer producer must never dead-letter an older consumer.
+ *   <li>A <b>known type that does not belong on the topic</b> (say a {@code resource.observed} on {@code
+ *       fleet.clusters.v1}) throws {@link UnreadableEventException}: it is a misrouted record, and the caller's
+ *       dead-letter path parks it on {@code <topic>.dlq} with the reason.
+ *   <li>A <b>tombstone</b> (no value) removes its key whatever its {@code ce_type} (none, the deletion type, any other
+ *       type of the topic, or an unknown one), because compaction will remove the key anyway: a consumer that kept it
+ *       would differ from one that replays the topic. On {@code fleet.clusters.v1} it is {@link
+ *       ClusterEvent.Deregistered}, on {@code fleet.resources.v1} {@link ResourceEvent.Deleted}. Only its key is
+ *       required; a tombstone typed for another topic is misrouted and unreadable.
+ *   <li>A deletion of a resync-marker key ({@code clusterId/~resync}) deletes no object: it is skipped.
+ * </ul>
+ */
+public final class FleetStreams {
+
+    /** The {@code type} a skipped record without a {@code ce_type} header is counted under. */
+    public static final String NO_TYPE = "none";
+
+    private FleetStreams() {}
+
+    /** A record of {@code fleet.clusters.v1}, decoded by the rule above. */
+    public static ClusterEvent clusterEvent(ConsumerRecord<String, byte[]> record) {
+        return clusterEvent(record.key(), record.headers(), record.value());
+    }
+
+    /**
+     * A record of {@code fleet.clusters.v1}, given as its key, headers and value, decoded by the rule above.
+     *
+     * @throws UnreadableEventException with the reason the dead letter carries
+     */
+    public static ClusterEvent clusterEvent(String key, Headers headers, byte[] value) {
+        requireKey(key);
+        Objects.requireNonNull(headers, "headers");
+        if (value == null) {
+            requireNotMisrouted(CloudEventHeaders.text(headers, CloudEventHeaders.TYPE), Topic.CLUSTERS);
+            return new ClusterEvent.Deregistered(key);
+        }
+        CloudEvent event = CloudEventHeaders.read(headers, value);
+        Optional<EventType> known = EventType.of(event.type());
+        if (known.isEmpty()) {
+            return new ClusterEvent.Skipped(event.type(), unknownType(event.type(), Topic.CLUSTERS));
+        }
+        EventType type = requireOn(known.get(), Topic.CLUSTERS);
+        ClusterSnapshot snapshot = EventJson.read(value, ClusterSnapshot.class);
+        return switch (type) {
+            case CLUSTER_REGISTERED, CLUSTER_UPDATED, CLUSTER_STATUS_CHANGED ->
+                new ClusterEvent.Snapshot(snapshot, type);
+            // The key, like a tombstone's, names what compaction removes; the last snapshot is read only to be sure
+            // the record is what it says.
+            case CLUSTER_DEREGISTERED -> new ClusterEvent.Deregistered(key);
+            default -> throw new IllegalStateException("no decoding for " + type + " on " + Topic.CLUSTERS.topicName());
+        };
+    }
+
+    /** A record of {@code fleet.resources.v1}, decoded by the rule above. */
+    public static ResourceEvent resourceEvent(ConsumerRecord<String, byte[]> record) {
+        return resourceEvent(record.key(), record.headers(), record.value());
+    }
+
+    /**
+     * A record of {@code fleet.resources.v1}, given as its key, headers and value, decoded by the rule above.
+     *
+     * @throws UnreadableEventException with the reason the dead letter carries
+     */
+    public static ResourceEvent resourceEvent(String key, Headers headers, byte[] value) {
+        requireKey(key);
+        Objects.requireNonNull(headers, "headers");
+        if (value == null) {
+            String type = CloudEventHeaders.text(headers, CloudEventHeaders.TYPE);
+            requireNotMisrouted(type, Topic.RESOURCES);
+            return deletion(key, type == null || type.isBlank() ? NO_TYPE : type);
+        }
+        CloudEvent event = CloudEventHeaders.read(headers, value);
+        Optional<EventType> known = EventType.of(event.type());
+        if (known.isEmpty()) {
+            return new ResourceEvent.Skipped(event.type(), unknownType(event.type(), Topic.RESOURCES));
+        }
+        EventType type = requireOn(known.get(), Topic.RESOURCES);
+        return switch (type) {
+            case RESOURCE_OBSERVED -> new ResourceEvent.Observed(EventJson.read(value, ObservedResource.class));
+            // The deletion type travels as a tombstone; a producer that sent the last known object along still
+            // means the key is gone.
+            case RESOURCE_DELETED -> deletion(key, type.type());
+            case RESOURCE_RESYNC_STARTED -> new ResourceEvent.ResyncStarted(EventJson.read(value, ResyncMarker.class));
+            case RESOURCE_RESYNC_COMPLETED ->
+                new ResourceEvent.ResyncCompleted(EventJson.read(value, ResyncMarker.class));
+            default ->
+                throw new IllegalStateException("no decoding for " + type + " on " + Topic.RESOURCES.topicName());
+        };
+    }
+
+    /** Whether a key of {@code fleet.resources.v1} is a cluster's resync marker, {@code clusterId/~resync}. */
+    public static boolean isResyncMarkerKey(String key) {
+        int slash = key.indexOf('/');
+        return slash > 0
+                && key.length() == slash + 1 + ResyncMarker.KEY_SUFFIX.length()
+                && key.endsWith("/" + ResyncMarker.KEY_SUFFIX);
+    }
+
+    private static ResourceEvent deletion(String key, String type) {
+        if (isResyncMarkerKey(key)) {
+            return new ResourceEvent.Skipped(type, "deleting resync marker " + key + " deletes no object");
+        }
+        return new ResourceEvent.Deleted(key);
+    }
+
+    private static void requireKey(String key) {
+        if (key == null) {
+            throw new UnreadableEventException("record has no key; every Meridian topic is keyed");
+        }
+    }
+
+    /** A tombstone typed for another topic was sent to the wrong place; an unknown or missing type is fine. */
+    private static void requireNotMisrouted(String type, Topic topic) {
+        EventType.of(type).ifPresent(known -> requireOn(known, topic));
+    }
+
+    private static EventType requireOn(EventType type, Topic topic) {
+        if (type.topic() != topic) {
+            throw new UnreadableEventException("event type '" + type.type() + "' does not belong on "
+                    + topic.topicName() + " but on " + type.topic().topicName());
+        }
+        return type;
+    }
+
+    private static String unknownType(String type, Topic topic) {
+        return "event type '" + type + "' is unknown to this version of the " + topic.topicName()
+                + " contract (a newer producer's?); skipped";
+    }
+}

@@ -1,0 +1,402 @@
+package io.meridian.contracts.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meridian.contracts.CloudEvent;
+import io.meridian.contracts.EventJson;
+import io.meridian.contracts.EventType;
+import io.meridian.contracts.Topic;
+import io.meridian.contracts.cluster.ClusterPhase;
+import io.meridian.contracts.cluster.ClusterSnapshot;
+import io.meridian.contracts.kafka.CloudEventHeaders;
+import io.meridian.contracts.kafka.UnreadableEventException;
+import io.meridian.contracts.resource.ObservedResource;
+import io.meridian.contracts.resource.ResyncMarker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FleetStreamsTest {
+
+    private static final URI SOURCE = URI.create("/meridian/inventory");
+    private static final OffsetDateTime TIME = OffsetDateTime.of(2026, 11, 24, 10, 15, 30, 0, ZoneOffset.UTC);
+    /** A type a newer inventory might publish; this version does not know it. */
+    private static final String NEWER_TYPE = "io.meridian.inventory.cluster.renamed.v9";
+
+    private static final String REGISTERED = "io.meridian.inventory.cluster.registered.v1/staging-gcp-1.json";
+    private static final String DEREGISTERED = "io.meridian.inventory.cluster.deregistered.v1/dev-azure-2.json";
+    private static final String POD = "io.meridian.inventory.resource.observed.v1/pod.json";
+    private static final String RESYNC_STARTED = "io.meridian.inventory.resource.resync-started.v1/prod-aws-1.json";
+    private static final String RESYNC_COMPLETED = "io.meridian.inventory.resource.resync-completed.v1/prod-aws-1.json";
+    private static final String POD_KEY = "prod-aws-1//Pod/payments/checkout-7d9f8b6c5d-x2k4p";
+
+    // ------------------------------------------------------------------ fleet.clusters.v1
+
+    @ParameterizedTest
+    @EnumSource(
+            value = EventType.class,
+            names = {"CLUSTER_REGISTERED", "CLUSTER_UPDATED", "CLUSTER_STATUS_CHANGED"})
+    void aSnapshotCarriesTheClusterAndTheChangeThatPublishedIt(EventType type) {
+        byte[] data = sample(REGISTERED);
+
+        ClusterEvent event = FleetStreams.clusterEvent(record(Topic.CLUSTERS, "staging-gcp-1", type.type(), data));
+
+        ClusterSnapshot expected = EventJson.read(data, ClusterSnapshot.class);
+        assertThat(event).isEqualTo(new ClusterEvent.Snapshot(expected, type));
+        assertThat(expected.clusterId()).isEqualTo("staging-gcp-1");
+    }
+
+    @Test
+    void aDeregistrationWithItsLastSnapshotIsDeregisteredByKey() {
+        byte[] data = sample(DEREGISTERED);
+        assertThat(EventJson.read(data, ClusterSnapshot.class).phase()).isEqualTo(ClusterPhase.Deregistered);
+
+        ClusterEvent event = FleetStreams.clusterEvent(
+                record(Topic.CLUSTERS, "dev-azure-2", EventType.CLUSTER_DEREGISTERED.type(), data));
+
+        assertThat(event).isEqualTo(new ClusterEvent.Deregistered("dev-azure-2"));
+    }
+
+    @Test
+    void theDeregistrationTombstoneIsDeregistered() {
+        ClusterEvent event = FleetStreams.clusterEvent(
+                record(Topic.CLUSTERS, "dev-azure-2", EventType.CLUSTER_DEREGISTERED.type(), null));
+
+        assertThat(event).isEqualTo(new ClusterEvent.Deregistered("dev-azure-2"));
+    }
+
+    @Test
+    void aBareTombstoneFromCompactionIsDeregistered() {
+        ClusterEvent event = FleetStreams.clusterEvent(bare(Topic.CLUSTERS, "dev-azure-2"));
+
+        assertThat(event).isEqualTo(new ClusterEvent.Deregistered("dev-azure-2"));
+    }
+
+    @Test
+    void anUnknownTypeIsSkippedWithItsTypeForTheCountOnClusters() {
+        ClusterEvent event =
+                FleetStreams.clusterEvent(record(Topic.CLUSTERS, "staging-gcp-1", NEWER_TYPE, sample(REGISTERED)));
+
+        assertThat(event).isInstanceOfSatisfying(ClusterEvent.Skipped.class, skipped -> {
+            assertThat(skipped.type()).isEqualTo(NEWER_TYPE);
+            assertThat(skipped.reason()).contains(NEWER_TYPE).contains("unknown");
+        });
+    }
+
+    @Test
+    void anUnknownTypeIsSkippedEvenWhenItsDataIsNoSnapshot() {
+        // A newer type may carry a record of its own: not this version's business to judge it.
+        byte[] data = "{\"from\":\"a\",\"to\":\"b\"}".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(FleetStreams.clusterEvent(record(Topic.CLUSTERS, "a", NEWER_TYPE, data)))
+                .isInstanceOf(ClusterEvent.Skipped.class);
+    }
+
+    @Test
+    void aTombstoneOfAnUnknownTypeStillRemovesTheCluster() {
+        ClusterEvent event = FleetStreams.clusterEvent(record(Topic.CLUSTERS, "dev-azure-2", NEWER_TYPE, null));
+
+        assertThat(event).isEqualTo(new ClusterEvent.Deregistered("dev-azure-2"));
+    }
+
+    @Test
+    void aKnownTypeOfAnotherTopicIsUnreadableOnClusters() {
+        assertThatThrownBy(() -> FleetStreams.clusterEvent(
+                        record(Topic.CLUSTERS, "c1", EventType.RESOURCE_OBSERVED.type(), sample(POD))))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("does not belong on fleet.clusters.v1");
+    }
+
+    @Test
+    void aTombstoneTypedForAnotherTopicIsUnreadable() {
+        assertThatThrownBy(() -> FleetStreams.clusterEvent(
+                        record(Topic.CLUSTERS, "c1//Pod/ns/x", EventType.RESOURCE_DELETED.type(), null)))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("does not belong on fleet.clusters.v1");
+    }
+
+    @Test
+    void aRecordWithoutKeyIsUnreadableOnClusters() {
+        assertThatThrownBy(() -> FleetStreams.clusterEvent(
+                        record(Topic.CLUSTERS, null, EventType.CLUSTER_UPDATED.type(), sample(REGISTERED))))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("no key");
+        assertThatThrownBy(() -> FleetStreams.clusterEvent(bare(Topic.CLUSTERS, null)))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("no key");
+    }
+
+    @Test
+    void dataThatIsNoSnapshotIsUnreadable() {
+        byte[] broken = "{not json".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> FleetStreams.clusterEvent(
+                        record(Topic.CLUSTERS, "c1", EventType.CLUSTER_UPDATED.type(), broken)))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("ClusterSnapshot");
+        // A deregistration's snapshot is read too: a broken one is not taken for a removal.
+        assertThatThrownBy(() -> FleetStreams.clusterEvent(
+                        record(Topic.CLUSTERS, "c1", EventType.CLUSTER_DEREGISTERED.type(), broken)))
+                .isInstanceOf(UnreadableEventException.class);
+    }
+
+    @Test
+    void aValueWithoutCloudEventHeadersIsUnreadableOnClusters() {
+        ConsumerRecord<String, byte[]> raw =
+                new ConsumerRecord<>(Topic.CLUSTERS.topicName(), 0, 0L, "c1", sample(REGISTERED));
+
+        assertThatThrownBy(() -> FleetStreams.clusterEvent(raw))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("header ce_specversion is missing");
+    }
+
+    @Test
+    void aMissingRequiredHeaderIsNamed() {
+        Headers headers = headers(EventType.CLUSTER_UPDATED.type());
+        headers.remove(CloudEventHeaders.ID);
+
+        assertThatThrownBy(() -> FleetStreams.clusterEvent("c1", headers, sample(REGISTERED)))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("header ce_id is missing");
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void everyTypeOfTheTopicIsDecodedAndEveryOtherIsUnreadableOnClusters(EventType type) {
+        ConsumerRecord<String, byte[]> record =
+                record(Topic.CLUSTERS, "staging-gcp-1", type.type(), sample(REGISTERED));
+
+        if (type.topic() == Topic.CLUSTERS) {
+            assertThat(FleetStreams.clusterEvent(record)).isNotInstanceOf(ClusterEvent.Skipped.class);
+        } else {
+            assertThatThrownBy(() -> FleetStreams.clusterEvent(record)).isInstanceOf(UnreadableEventException.class);
+        }
+    }
+
+    @Test
+    void theRecordAndItsPartsDecodeAlike() {
+        ConsumerRecord<String, byte[]> record =
+                record(Topic.CLUSTERS, "staging-gcp-1", EventType.CLUSTER_UPDATED.type(), sample(REGISTERED));
+
+        assertThat(FleetStreams.clusterEvent(record.key(), record.headers(), record.value()))
+                .isEqualTo(FleetStreams.clusterEvent(record));
+    }
+
+    // ------------------------------------------------------------------ fleet.resources.v1
+
+    @Test
+    void anObservedObjectIsObserved() {
+        byte[] data = sample(POD);
+
+        ResourceEvent event =
+                FleetStreams.resourceEvent(record(Topic.RESOURCES, POD_KEY, EventType.RESOURCE_OBSERVED.type(), data));
+
+        assertThat(event).isEqualTo(new ResourceEvent.Observed(EventJson.read(data, ObservedResource.class)));
+    }
+
+    @Test
+    void theDeletionTombstoneIsDeleted() {
+        ResourceEvent event =
+                FleetStreams.resourceEvent(record(Topic.RESOURCES, POD_KEY, EventType.RESOURCE_DELETED.type(), null));
+
+        assertThat(event).isEqualTo(new ResourceEvent.Deleted(POD_KEY));
+    }
+
+    @Test
+    void aBareTombstoneIsDeleted() {
+        assertThat(FleetStreams.resourceEvent(bare(Topic.RESOURCES, POD_KEY)))
+                .isEqualTo(new ResourceEvent.Deleted(POD_KEY));
+    }
+
+    @Test
+    void aDeletionThatCarriesTheLastKnownObjectIsStillDeleted() {
+        ResourceEvent event = FleetStreams.resourceEvent(
+                record(Topic.RESOURCES, POD_KEY, EventType.RESOURCE_DELETED.type(), sample(POD)));
+
+        assertThat(event).isEqualTo(new ResourceEvent.Deleted(POD_KEY));
+    }
+
+    @Test
+    void aTombstoneOfAnUnknownTypeStillDeletesTheObject() {
+        ResourceEvent event = FleetStreams.resourceEvent(record(Topic.RESOURCES, POD_KEY, NEWER_TYPE, null));
+
+        assertThat(event).isEqualTo(new ResourceEvent.Deleted(POD_KEY));
+    }
+
+    @Test
+    void resyncMarkersAreStartedAndCompleted() {
+        byte[] started = sample(RESYNC_STARTED);
+        byte[] completed = sample(RESYNC_COMPLETED);
+        String key = ResyncMarker.key("prod-aws-1");
+
+        assertThat(FleetStreams.resourceEvent(
+                        record(Topic.RESOURCES, key, EventType.RESOURCE_RESYNC_STARTED.type(), started)))
+                .isEqualTo(new ResourceEvent.ResyncStarted(EventJson.read(started, ResyncMarker.class)));
+        ResourceEvent event = FleetStreams.resourceEvent(
+                record(Topic.RESOURCES, key, EventType.RESOURCE_RESYNC_COMPLETED.type(), completed));
+        assertThat(event).isInstanceOfSatisfying(ResourceEvent.ResyncCompleted.class, c -> {
+            assertThat(c.marker().clusterId()).isEqualTo("prod-aws-1");
+            assertThat(c.marker().epoch()).isEqualTo(8);
+            assertThat(c.marker().phase()).isEqualTo(ResyncMarker.Phase.Completed);
+        });
+    }
+
+    @Test
+    void aBareTombstoneOfAResyncMarkerDeletesNoObjectAndIsSkipped() {
+        String key = ResyncMarker.key("prod-aws-1");
+
+        assertThat(FleetStreams.resourceEvent(bare(Topic.RESOURCES, key)))
+                .isInstanceOfSatisfying(ResourceEvent.Skipped.class, skipped -> {
+                    assertThat(skipped.type()).isEqualTo(FleetStreams.NO_TYPE);
+                    assertThat(skipped.reason()).contains(key);
+                });
+        assertThat(FleetStreams.resourceEvent(record(Topic.RESOURCES, key, EventType.RESOURCE_DELETED.type(), null)))
+                .isEqualTo(new ResourceEvent.Skipped(
+                        EventType.RESOURCE_DELETED.type(), "deleting resync marker " + key + " deletes no object"));
+    }
+
+    @Test
+    void anUnknownTypeIsSkippedWithItsTypeForTheCountOnResources() {
+        String newer = "io.meridian.inventory.resource.patched.v2";
+
+        ResourceEvent event = FleetStreams.resourceEvent(record(Topic.RESOURCES, POD_KEY, newer, sample(POD)));
+
+        assertThat(event).isInstanceOfSatisfying(ResourceEvent.Skipped.class, skipped -> {
+            assertThat(skipped.type()).isEqualTo(newer);
+            assertThat(skipped.reason()).contains(newer).contains("fleet.resources.v1");
+        });
+    }
+
+    @Test
+    void aKnownTypeOfAnotherTopicIsUnreadableOnResources() {
+        assertThatThrownBy(() -> FleetStreams.resourceEvent(
+                        record(Topic.RESOURCES, POD_KEY, EventType.CLUSTER_UPDATED.type(), sample(REGISTERED))))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("does not belong on fleet.resources.v1");
+        assertThatThrownBy(() -> FleetStreams.resourceEvent(
+                        record(Topic.RESOURCES, "c1", EventType.CLUSTER_DEREGISTERED.type(), null)))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("does not belong on fleet.resources.v1");
+    }
+
+    @Test
+    void aRecordWithoutKeyIsUnreadableOnResources() {
+        assertThatThrownBy(() -> FleetStreams.resourceEvent(
+                        record(Topic.RESOURCES, null, EventType.RESOURCE_OBSERVED.type(), sample(POD))))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("no key");
+        assertThatThrownBy(() -> FleetStreams.resourceEvent(bare(Topic.RESOURCES, null)))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("no key");
+    }
+
+    @Test
+    void dataThatIsNotTheTypesRecordIsUnreadable() {
+        byte[] broken = "{not json".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> FleetStreams.resourceEvent(
+                        record(Topic.RESOURCES, POD_KEY, EventType.RESOURCE_OBSERVED.type(), broken)))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("ObservedResource");
+        assertThatThrownBy(() -> FleetStreams.resourceEvent(record(
+                        Topic.RESOURCES,
+                        ResyncMarker.key("c1"),
+                        EventType.RESOURCE_RESYNC_COMPLETED.type(),
+                        "{\"clusterId\":\"c1\",\"epoch\":\"eight\"}".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("ResyncMarker");
+    }
+
+    @Test
+    void aValueWithoutCloudEventHeadersIsUnreadableOnResources() {
+        ConsumerRecord<String, byte[]> raw = new ConsumerRecord<>(
+                Topic.RESOURCES.topicName(), 0, 0L, POD_KEY, "{not json".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> FleetStreams.resourceEvent(raw))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("header ce_specversion is missing");
+    }
+
+    @Test
+    void aMalformedRequiredHeaderIsNamed() {
+        Headers headers = headers(EventType.RESOURCE_OBSERVED.type());
+        headers.remove(CloudEventHeaders.TIME);
+        headers.add(CloudEventHeaders.TIME, "yesterday".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> FleetStreams.resourceEvent(POD_KEY, headers, sample(POD)))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("ce_time");
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void everyTypeOfTheTopicIsDecodedAndEveryOtherIsUnreadableOnResources(EventType type) {
+        String key = type.dataClass() == ResyncMarker.class ? ResyncMarker.key("prod-aws-1") : POD_KEY;
+        byte[] data = type.dataClass() == ResyncMarker.class ? sample(RESYNC_COMPLETED) : sample(POD);
+        ConsumerRecord<String, byte[]> record = record(Topic.RESOURCES, key, type.type(), data);
+
+        if (type.topic() == Topic.RESOURCES) {
+            assertThat(FleetStreams.resourceEvent(record)).isNotInstanceOf(ResourceEvent.Skipped.class);
+        } else {
+            assertThatThrownBy(() -> FleetStreams.resourceEvent(record)).isInstanceOf(UnreadableEventException.class);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"c1/~resync", "prod-aws-1/~resync"})
+    void resyncMarkerKeysAreRecognised(String key) {
+        assertThat(FleetStreams.isResyncMarkerKey(key)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"~resync", "/~resync", "c1/~resync/x", "c1/x/~resync", "c1//Pod/ns/~resync", "c1/resync"})
+    void otherKeysAreNoResyncMarkers(String key) {
+        assertThat(FleetStreams.isResyncMarkerKey(key)).isFalse();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A record as inventory publishes it: binary-mode CloudEvent headers, the data as value (null: a tombstone). */
+    private static ConsumerRecord<String, byte[]> record(Topic topic, String key, String type, byte[] data) {
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(topic.topicName(), 0, 0L, key, data);
+        for (var header : headers(type)) {
+            record.headers().add(header);
+        }
+        return record;
+    }
+
+    /** A tombstone without headers, as compaction tooling writes it. */
+    private static ConsumerRecord<String, byte[]> bare(Topic topic, String key) {
+        return new ConsumerRecord<>(topic.topicName(), 0, 0L, key, null);
+    }
+
+    private static Headers headers(String type) {
+        CloudEvent event = new CloudEvent("e-1", type, SOURCE, "subject", TIME, null, CloudEvent.JSON, null);
+        Headers headers = new RecordHeaders();
+        CloudEventHeaders.write(event, headers);
+        return headers;
+    }
+
+    private static byte[] sample(String path) {
+        try (InputStream in = FleetStreamsTest.class.getClassLoader().getResourceAsStream("samples/" + path)) {
+            if (in == null) {
+                throw new IllegalStateException("no sample " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
