@@ -1,17 +1,18 @@
 package io.meridian.inventory.bundle;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meridian.contracts.ObjectRef;
 import io.meridian.contracts.desired.DesiredBundle;
-import io.meridian.contracts.desired.DriftPolicy;
 import io.meridian.contracts.sync.DriftEvent;
 import io.meridian.contracts.sync.ObjectOutcome;
-import io.meridian.contracts.sync.SyncReport;
+import io.meridian.eventing.Await;
 import io.meridian.inventory.connect.ClusterConnections;
 import io.meridian.inventory.connect.ClusterOwnership;
-import io.meridian.inventory.persistence.Await;
+import io.meridian.inventory.connect.Workers;
 import io.meridian.inventory.persistence.BundleStore;
+import io.meridian.inventory.persistence.BundleStore.AppliedObject;
 import io.meridian.inventory.persistence.GroupCommit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,61 +24,51 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Converges every cluster this replica owns to the bundles declared for it. Level-triggered: the
- * latest bundle per {@code owner/cluster} is kept in memory (every replica reads the whole compacted
- * topic), and a reconcile re-reads it and the live objects, so repeated or missed triggers converge to
- * the same result. One writer per cluster, so a slow cluster holds up nobody else.
+ * Converges every cluster this replica owns to the bundles declared for it. Level-triggered: the latest bundle per
+ * {@code owner/cluster} is kept in memory (every replica reads the whole compacted topic), and a reconcile re-reads it
+ * and the live objects, so repeated or missed triggers converge to the same result. One writer per cluster, so a slow
+ * cluster holds up nobody else. What to do is decided by {@link BundlePlanner} from the key's {@link BundleState}; this
+ * class schedules the work and carries out each {@link BundleStep}.
  */
 @ApplicationScoped
 public class BundleEngine {
 
-    /** The latest declaration for a key; {@code bundle} is null after a tombstone. */
-    public record Declared(String owner, String cluster, long generation, DesiredBundle bundle) {
-        boolean isTombstone() {
-            return bundle == null;
-        }
-    }
-
     /** What the engine knows of one key right now, for the sync API. */
-    public record Pending(String owner, long generationWanted, String state) {}
+    public record Pending(String owner, long generationWanted, BundlePhase state) {}
 
     private static final Logger LOG = Logger.getLogger(BundleEngine.class);
-    private static final Duration MAX_RETRY = Duration.ofSeconds(60);
     private static final int WRITES_PER_CLUSTER = 4;
     private static final Duration RESYNC_TICK = Duration.ofSeconds(5);
+    // A repair that failed is followed by a whole reconcile soon: the cluster answered, so no back-off.
+    private static final Duration REPAIR_RETRY = Duration.ofSeconds(1);
 
-    private final Map<String, Declared> latest = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, DesiredObject>> desiredObjects = new ConcurrentHashMap<>();
-    private final Map<String, Long> reported = new ConcurrentHashMap<>();
-    private final Map<String, Long> appliedGeneration = new ConcurrentHashMap<>();
-    // What the database says each key manages, kept after every recorded application so a reconcile needs no
-    // read; dropped for a cluster whenever it (re)connects, since another replica may have written meanwhile.
-    private final Map<String, List<BundleStore.AppliedObject>> appliedObjects = new ConcurrentHashMap<>();
-    // Clusters whose managed objects were all read into appliedObjects when they connected: a key missing there
-    // has nothing applied, without asking the database.
-    private final java.util.Set<String> appliedLoaded = ConcurrentHashMap.newKeySet();
-    private final GroupCommit<BundleStore.Application> applications;
-    // The resourceVersion of our last write of each object (cluster|objectKey): the watch then recognises that
-    // write coming back without comparing the whole object. Cleared for a cluster when it (re)connects.
-    private final Map<String, String> ownWrites = new ConcurrentHashMap<>();
-    private final Map<String, Duration> retryDelay = new ConcurrentHashMap<>();
-    private final Map<String, String> states = new ConcurrentHashMap<>();
+    // One record per owner/cluster key holding all the engine knows of it. Replaced whole, lock-free (compare and
+    // set, or ConcurrentHashMap's per-key compute), never mutated in place.
+    private final Map<String, BundleState> bundles = new ConcurrentHashMap<>();
+    // One per cluster: its queue of work and what the engine knows of the cluster as a whole.
     private final Map<String, ClusterWriter> writers = new ConcurrentHashMap<>();
-    private final java.util.Set<String> scheduled = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.ExecutorService writePool =
-            io.meridian.inventory.connect.Workers.pool("bundle-write-");
+    private final GroupCommit<BundleStore.Application> applications;
+    private final ExecutorService writePool = Workers.pool("bundle-write-");
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("bundle-retries").daemon().factory());
     private final ClusterConnections connections;
@@ -96,9 +87,7 @@ public class BundleEngine {
             BundleStore store,
             Clock clock,
             MeterRegistry registry,
-            @org.eclipse.microprofile.config.inject.ConfigProperty(
-                            name = "meridian.inventory.bundles.resync-interval",
-                            defaultValue = "60s")
+            @ConfigProperty(name = "meridian.inventory.bundles.resync-interval", defaultValue = "60s")
                     Duration resyncInterval) {
         this.connections = connections;
         this.resyncInterval = resyncInterval;
@@ -115,32 +104,35 @@ public class BundleEngine {
                 .description("Time to apply one bundle to one cluster")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
-        registry.gaugeMapSize("meridian.inventory.bundles.declared", List.of(), latest);
+        registry.gaugeMapSize("meridian.inventory.bundles.declared", List.of(), bundles);
     }
 
     void start(@Observes StartupEvent event) {
         connections.onConnected(cluster -> {
-            appliedLoaded.remove(cluster);
-            appliedObjects.keySet().removeIf(key -> key.endsWith("/" + cluster));
-            ownWrites.keySet().removeIf(key -> key.startsWith(cluster + "|"));
+            // Another replica may have written to the cluster meanwhile: what we knew of it is read again.
+            ClusterWriter known = writers.get(cluster);
+            if (known != null) {
+                known.reconnected();
+            }
+            forgetApplied(cluster);
             KubernetesClient client = connections.client(cluster).orElse(null);
             if (client != null) {
                 // Watching the declared kinds before the first apply lets that apply read from the cache.
                 driftWatch.watch(cluster, client, declaredKindsOf(cluster));
             }
             // Queued before the cluster's reconciles, on its writer, so none of them reads a half-loaded set.
-            writers.computeIfAbsent(cluster, ClusterWriter::new).enqueue(() -> loadApplied(cluster));
+            ClusterWriter writer = writers.computeIfAbsent(cluster, ClusterWriter::new);
+            writer.enqueue(() -> loadApplied(cluster, writer));
             scheduleCluster(cluster);
         });
     }
 
     /** What another replica, or this one before a restart, applied on a cluster (another may have written meanwhile). */
-    private void loadApplied(String cluster) {
+    private void loadApplied(String cluster, ClusterWriter writer) {
         try {
-            Map<String, List<BundleStore.AppliedObject>> byOwner = Await.on(() -> store.appliedOn(cluster));
-            appliedObjects.keySet().removeIf(key -> key.endsWith("/" + cluster));
-            byOwner.forEach((owner, objects) -> appliedObjects.put(keyOf(owner, cluster), List.copyOf(objects)));
-            appliedLoaded.add(cluster);
+            Map<String, List<AppliedObject>> byOwner = Await.on(() -> store.appliedOn(cluster));
+            forgetApplied(cluster);
+            writer.loaded(byOwner);
         } catch (RuntimeException e) {
             LOG.warnf(
                     "cluster %s: cannot read what it manages (%s); reading per owner instead", cluster, e.getMessage());
@@ -153,40 +145,56 @@ public class BundleEngine {
         if (parts.length != 2) {
             throw new IllegalArgumentException("desired bundle key '" + key + "' is not owner/clusterId");
         }
-        Declared current = latest.get(key);
-        if (bundle == null) {
-            long generation = current == null ? 0 : current.generation();
-            latest.put(key, new Declared(parts[0], parts[1], generation, null));
-        } else {
-            if (!bundle.owner().equals(parts[0]) || !bundle.clusterId().equals(parts[1])) {
-                throw new IllegalArgumentException("bundle of " + bundle.owner() + "/" + bundle.clusterId()
-                        + " published under key '" + key + "'");
-            }
-            if (current != null && bundle.generation() <= current.generation() && !current.isTombstone()) {
-                if (bundle.generation() < current.generation()) {
-                    stale.increment();
-                    LOG.infof(
-                            "ignoring generation %d of %s: generation %d is already declared",
-                            bundle.generation(), key, current.generation());
-                }
-                return;
-            }
-            if (current != null && current.isTombstone() && bundle.generation() <= current.generation()) {
-                stale.increment();
-                return;
-            }
-            latest.put(key, new Declared(parts[0], parts[1], bundle.generation(), bundle));
+        if (bundle != null
+                && (!bundle.owner().equals(parts[0]) || !bundle.clusterId().equals(parts[1]))) {
+            throw new IllegalArgumentException(
+                    "bundle of " + bundle.owner() + "/" + bundle.clusterId() + " published under key '" + key + "'");
         }
-        schedule(key);
+        while (true) {
+            BundleState current = bundles.get(key);
+            switch (BundlePlanner.declare(current, parts[0], parts[1], bundle)) {
+                case BundleStep.AlreadyDeclared repeated -> {
+                    return;
+                }
+                case BundleStep.Stale ignored -> {
+                    stale.increment();
+                    if (!ignored.afterTombstone()) {
+                        LOG.infof(
+                                "ignoring generation %d of %s: generation %d is already declared",
+                                ignored.generation(), key, ignored.declared());
+                    }
+                    return;
+                }
+                case BundleStep.Accepted accepted -> {
+                    boolean stored = current == null
+                            ? bundles.putIfAbsent(key, accepted.state()) == null
+                            : bundles.replace(key, current, accepted.state());
+                    if (stored) {
+                        if (accepted.enqueue()) {
+                            enqueue(key, parts[1]);
+                        }
+                        return;
+                    }
+                    // A reconcile changed the key meanwhile: decide again on its current state.
+                }
+            }
+        }
+    }
+
+    /** The generation last declared for {@code owner/clusterId} (a tombstone keeps its predecessor's), if any. */
+    public OptionalLong declaredGeneration(String key) {
+        BundleState state = bundles.get(key);
+        return state == null ? OptionalLong.empty() : OptionalLong.of(state.generation());
     }
 
     /** Bundles declared for a cluster and what is happening to them, for the sync API. */
     public List<Pending> pending(String cluster) {
         List<Pending> result = new ArrayList<>();
-        latest.values().stream()
-                .filter(d -> d.cluster().equals(cluster))
-                .forEach(d -> result.add(new Pending(
-                        d.owner(), d.generation(), states.getOrDefault(keyOf(d.owner(), d.cluster()), "Declared"))));
+        for (BundleState state : bundles.values()) {
+            if (state.cluster().equals(cluster)) {
+                result.add(new Pending(state.owner(), state.generation(), state.phase()));
+            }
+        }
         return result;
     }
 
@@ -199,109 +207,133 @@ public class BundleEngine {
     void periodicResync() {
         int slices = (int) Math.max(1, resyncInterval.toMillis() / RESYNC_TICK.toMillis());
         int slice = (int) (resyncTicks++ % slices);
-        latest.keySet().stream()
+        bundles.keySet().stream()
                 .filter(key -> Math.floorMod(key.hashCode(), slices) == slice)
                 .forEach(this::schedule);
     }
 
+    /** Queues a reconcile of the key; coalesced: many triggers before it runs cause one reconcile of the latest. */
     void schedule(String key) {
-        Declared declared = latest.get(key);
-        if (declared != null && scheduled.add(key)) {
-            // Coalesced: many triggers for one key before it runs cause one reconcile of the latest bundle.
-            writers.computeIfAbsent(declared.cluster(), ClusterWriter::new).enqueue(() -> {
-                scheduled.remove(key);
-                reconcile(key);
-            });
+        while (true) {
+            BundleState current = bundles.get(key);
+            if (current == null || current.queued()) {
+                return;
+            }
+            if (bundles.replace(key, current, current.queue())) {
+                enqueue(key, current.cluster());
+                return;
+            }
         }
+    }
+
+    private void enqueue(String key, String cluster) {
+        writers.computeIfAbsent(cluster, ClusterWriter::new).enqueue(() -> reconcile(key));
     }
 
     private void scheduleCluster(String cluster) {
-        latest.values().stream()
-                .filter(d -> d.cluster().equals(cluster))
-                .forEach(d -> schedule(keyOf(d.owner(), d.cluster())));
+        bundles.forEach((key, state) -> {
+            if (state.cluster().equals(cluster)) {
+                schedule(key);
+            }
+        });
     }
 
     private void reconcile(String key) {
-        Declared declared = latest.get(key);
-        if (declared == null || !ownership.owns(declared.cluster())) {
+        BundleState state = bundles.computeIfPresent(key, (k, s) -> s.dequeue());
+        if (state == null) {
             return;
         }
-        String owner = declared.owner();
-        String cluster = declared.cluster();
-        Optional<KubernetesClient> client = connections.client(cluster);
-        if (client.isEmpty()) {
-            states.put(key, "WaitingForCluster");
-            return; // applied when the cluster connects (onConnected)
+        String cluster = state.cluster();
+        boolean owned = ownership.owns(cluster);
+        KubernetesClient client = owned ? connections.client(cluster).orElse(null) : null;
+        switch (BundlePlanner.plan(state, owned, client != null)) {
+            case BundleStep.Skip skip -> {}
+            case BundleStep.WaitForCluster wait -> {
+                // run again when the cluster connects (onConnected)
+                bundles.computeIfPresent(key, (k, s) -> s.waitingForCluster());
+            }
+            case BundleStep.Run work -> run(key, state, client, work);
         }
+    }
+
+    private void run(String key, BundleState state, KubernetesClient client, BundleStep.Run work) {
+        String owner = state.owner();
+        String cluster = state.cluster();
         long started = clock.millis();
-        BundleApplier applier = writers.get(cluster).applier(client.get());
+        ClusterWriter writer = writers.get(cluster);
+        BundleApplier applier = writer.applier(client);
         try {
-            List<BundleStore.AppliedObject> previous = appliedObjects.get(key);
-            if (previous == null) {
-                previous = appliedLoaded.contains(cluster) ? List.of() : Await.on(() -> store.applied(owner, cluster));
-                appliedObjects.put(key, previous);
-            }
-            BundleApplier.Result result;
-            DriftPolicy policy = DriftPolicy.REPAIR;
-            if (declared.isTombstone()) {
-                desiredObjects.remove(key);
-                result = applier.deleteAll(owner, previous);
-                if (result.applied().isEmpty()) {
-                    appliedObjects.put(key, List.of());
+            List<AppliedObject> previous = previousOf(key, state, writer);
+            BundleApplier.Result result = switch (work) {
+                case BundleStep.RemoveAll removeAll -> {
+                    bundles.computeIfPresent(key, (k, s) -> s.withDesired(Map.of()));
+                    yield applier.deleteAll(owner, previous);
                 }
-            } else {
-                DesiredBundle bundle = declared.bundle();
-                policy = bundle.driftPolicy() == null ? DriftPolicy.REPAIR : bundle.driftPolicy();
-                List<DesiredObject> objects = new ArrayList<>();
-                List<DesiredObject.Invalid> invalid = new ArrayList<>();
-                for (Map<String, Object> manifest : bundle.objects()) {
-                    switch (DesiredObject.of(owner, manifest)) {
-                        case DesiredObject.Ok ok -> objects.add(ok.object());
-                        case DesiredObject.Bad bad -> invalid.add(bad.invalid());
-                    }
+                case BundleStep.Apply apply -> {
+                    // Known before writing, so the watch sees our own writes as wanted, not as drift.
+                    bundles.computeIfPresent(key, (k, s) -> s.withDesired(apply.byKey()));
+                    driftWatch.watch(cluster, client, kindsOf(cluster));
+                    yield applier.apply(owner, apply.adopt(), apply.objects(), apply.invalid(), previous);
                 }
-                Map<String, DesiredObject> byKey = new LinkedHashMap<>();
-                objects.forEach(o -> byKey.put(o.key(), o));
-                // Known before writing, so the watch sees our own writes as wanted, not as drift.
-                desiredObjects.put(key, byKey);
-                driftWatch.watch(cluster, client.get(), kindsOf(cluster));
-                result = applier.apply(owner, bundle.adopt(), objects, invalid, previous);
-            }
-            boolean clean = result.outcomes().stream()
-                    .noneMatch(o -> o.outcome() == ObjectOutcome.Outcome.Failed
-                            || o.outcome() == ObjectOutcome.Outcome.Conflict);
-            long applied = clean ? declared.generation() : appliedGeneration.getOrDefault(key, 0L);
-            appliedGeneration.put(key, applied);
+            };
             long duration = clock.millis() - started;
             applyTime.record(Duration.ofMillis(duration));
-            boolean changed = result.outcomes().stream().anyMatch(o -> o.outcome() != ObjectOutcome.Outcome.Unchanged);
-            if (changed || !Long.valueOf(declared.generation()).equals(reported.get(key))) {
-                SyncReport report = new SyncReport(
-                        owner, cluster, declared.generation(), applied, result.outcomes(), duration, clock.instant());
-                String policyName = policy.name().toLowerCase(java.util.Locale.ROOT);
-                applications.commit(new BundleStore.Application(report, policyName, result.applied()));
-                appliedObjects.put(key, List.copyOf(result.applied()));
-                reported.put(key, declared.generation());
-                LOG.infof(
-                        "cluster %s, owner %s: generation %d applied in %d ms (%s)",
-                        cluster, owner, declared.generation(), duration, summary(result.outcomes()));
+            BundleStep.Settle settle =
+                    BundlePlanner.settle(state, result.outcomes(), result.applied(), duration, clock.instant());
+            switch (settle) {
+                case BundleStep.Report report -> {
+                    bundles.computeIfPresent(key, (k, s) -> s.ran(settle));
+                    applications.commit(
+                            new BundleStore.Application(report.report(), report.driftPolicy(), report.nowApplied()));
+                    LOG.infof(
+                            "cluster %s, owner %s: generation %d applied in %d ms (%s)",
+                            cluster, owner, state.generation(), duration, summary(result.outcomes()));
+                }
+                case BundleStep.Unchanged unchanged -> {}
             }
-            states.put(key, clean ? "Applied" : "PartiallyApplied");
-            retryDelay.remove(key);
+            bundles.computeIfPresent(key, (k, s) -> s.settled(settle));
         } catch (BundleApplier.ClusterUnavailable | IllegalStateException e) {
-            Duration delay =
-                    retryDelay.merge(key, Duration.ofSeconds(1), (old, one) -> min(old.multipliedBy(2), MAX_RETRY));
-            states.put(key, "Retrying");
+            Instant now = clock.instant();
+            BundleStep.RetryAt retry = BundlePlanner.retry(state, now);
+            bundles.computeIfPresent(key, (k, s) -> s.retrying(retry.backOff()));
             LOG.warnf(
                     "cluster %s, owner %s: generation %d not applied (%s); retrying in %d s",
-                    cluster, owner, declared.generation(), e.getMessage(), delay.toSeconds());
+                    cluster,
+                    owner,
+                    state.generation(),
+                    e.getMessage(),
+                    retry.backOff().toSeconds());
             try {
-                Await.on(() -> store.recordError(owner, cluster, declared.generation(), e.getMessage()));
+                Await.on(() -> store.recordError(owner, cluster, state.generation(), e.getMessage()));
             } catch (RuntimeException ignored) {
                 // the status row is best effort; the retry is what matters
             }
-            retries.schedule(() -> schedule(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+            retries.schedule(
+                    () -> schedule(key), Duration.between(now, retry.at()).toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** What the key manages on the cluster: known here, read with the cluster when it connected, or read now. */
+    private List<AppliedObject> previousOf(String key, BundleState state, ClusterWriter writer) {
+        // Read again rather than taken from the snapshot the run started with: a reconnect may have dropped it since.
+        BundleState current = bundles.get(key);
+        if (current != null && current.applied() != null) {
+            return current.applied();
+        }
+        List<AppliedObject> loaded = writer.takeLoaded(state.owner());
+        List<AppliedObject> previous =
+                loaded != null ? loaded : Await.on(() -> store.applied(state.owner(), state.cluster()));
+        bundles.computeIfPresent(key, (k, s) -> s.withApplied(previous));
+        return previous;
+    }
+
+    /** Forgets what every key of a cluster applied, so that their next runs read it again. */
+    private void forgetApplied(String cluster) {
+        bundles.forEach((key, state) -> {
+            if (state.cluster().equals(cluster) && state.applied() != null) {
+                bundles.computeIfPresent(key, (k, s) -> s.withApplied(null));
+            }
+        });
     }
 
     /** Called by the drift watch for a managed object that changed or vanished. */
@@ -310,14 +342,13 @@ public class BundleEngine {
         if (owner == null) {
             return;
         }
-        String key = keyOf(owner, cluster);
-        Map<String, DesiredObject> wanted = desiredObjects.get(key);
+        BundleState state = bundles.get(keyOf(owner, cluster));
         String objectKey = DesiredObject.key(
                 live.getApiVersion(),
                 live.getKind(),
                 live.getMetadata().getNamespace(),
                 live.getMetadata().getName());
-        DesiredObject desired = wanted == null ? null : wanted.get(objectKey);
+        DesiredObject desired = state == null ? null : state.desired().get(objectKey);
         if (desired == null) {
             return; // pruned or never ours to keep
         }
@@ -325,11 +356,12 @@ public class BundleEngine {
         if (writer == null) {
             return;
         }
-        String version = live.getMetadata().getResourceVersion();
-        if (!deleted && version != null && version.equals(ownWrites.get(cluster + "|" + objectKey))) {
-            return; // our own write coming back through the watch
-        }
-        if (!deleted && owner.equals(DesiredObject.ownerOf(live.getMetadata().getLabels()))) {
+        if (!deleted) {
+            String version = live.getMetadata().getResourceVersion();
+            if (version != null && version.equals(writer.ownWrite(objectKey))) {
+                return; // our own write coming back through the watch
+            }
+            // The owner came from the live object's labels, so it still carries them: compare its content.
             Optional<KubernetesClient> client = connections.client(cluster);
             if (client.isPresent() && desired.isSatisfiedBy(asMap(client.get(), live))) {
                 return; // our own write coming back through the watch: nothing drifted
@@ -339,53 +371,80 @@ public class BundleEngine {
     }
 
     private void repair(String cluster, String owner, DesiredObject desired, boolean deleted, String changedBy) {
-        String key = keyOf(owner, cluster);
-        Declared declared = latest.get(key);
         Optional<KubernetesClient> client = connections.client(cluster);
-        if (declared == null || declared.isTombstone() || client.isEmpty() || !ownership.owns(cluster)) {
-            return;
+        DriftEvent.Change change = deleted ? DriftEvent.Change.Deleted : DriftEvent.Change.Modified;
+        switch (BundlePlanner.drift(
+                bundles.get(keyOf(owner, cluster)), desired, ownership.owns(cluster), client.isPresent())) {
+            case BundleStep.Skip skip -> {}
+            case BundleStep.ReportDrift report -> {
+                BundleApplier applier = writers.get(cluster).applier(client.get());
+                if (detected(applier, cluster, owner, report.object(), change, changedBy)) {
+                    LOG.infof(
+                            "cluster %s: %s %s %s drifted; driftPolicy is report, leaving it",
+                            cluster,
+                            change,
+                            report.object().ref().kind(),
+                            report.object().ref().name());
+                }
+            }
+            case BundleStep.RepairDrift repair -> {
+                BundleApplier applier = writers.get(cluster).applier(client.get());
+                if (detected(applier, cluster, owner, repair.object(), change, changedBy)) {
+                    putBack(applier, cluster, owner, repair, change, changedBy);
+                }
+            }
         }
-        BundleApplier applier = writers.get(cluster).applier(client.get());
-        if (!deleted && applier.isSatisfied(owner, desired)) {
-            return; // already back as wanted (our own write, or repaired meanwhile)
+    }
+
+    /** Records the drift, unless the object is back as wanted already (our own write, or repaired meanwhile). */
+    private boolean detected(
+            BundleApplier applier,
+            String cluster,
+            String owner,
+            DesiredObject desired,
+            DriftEvent.Change change,
+            String changedBy) {
+        if (change == DriftEvent.Change.Modified && applier.isSatisfied(owner, desired)) {
+            return false;
         }
         ObjectRef ref = desired.ref();
-        DriftEvent.Change change = deleted ? DriftEvent.Change.Deleted : DriftEvent.Change.Modified;
         Await.on(() ->
                 store.recordDrift(new DriftEvent(owner, cluster, ref, change, changedBy, clock.instant(), false)));
-        if (declared.bundle().driftPolicy() == DriftPolicy.REPORT) {
-            LOG.infof(
-                    "cluster %s: %s %s %s drifted; driftPolicy is report, leaving it",
-                    cluster, change, ref.kind(), ref.name());
-            return;
+        return true;
+    }
+
+    private void putBack(
+            BundleApplier applier,
+            String cluster,
+            String owner,
+            BundleStep.RepairDrift repair,
+            DriftEvent.Change change,
+            String changedBy) {
+        ObjectRef ref = repair.object().ref();
+        ObjectOutcome outcome = applier.applyOne(owner, repair.adopt(), repair.object(), repair.appliedHash());
+        switch (outcome.outcome()) {
+            case Conflict ->
+                LOG.warnf("cluster %s: cannot repair %s %s: %s", cluster, ref.kind(), ref.name(), outcome.reason());
+            case Failed -> {
+                LOG.warnf("cluster %s: could not repair %s %s: %s", cluster, ref.kind(), ref.name(), outcome.reason());
+                String key = keyOf(owner, cluster);
+                retries.schedule(() -> schedule(key), REPAIR_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            case Created, Patched, Unchanged, Deleted -> {
+                Await.on(() -> store.recordDrift(
+                        new DriftEvent(owner, cluster, ref, change, changedBy, clock.instant(), true)));
+                LOG.infof("cluster %s: repaired %s %s (%s)", cluster, ref.kind(), ref.name(), change);
+            }
         }
-        String appliedHash = appliedObjects.getOrDefault(key, List.of()).stream()
-                .filter(a -> a.key().equals(desired.key()))
-                .map(BundleStore.AppliedObject::contentHash)
-                .findFirst()
-                .orElse(null);
-        ObjectOutcome outcome = applier.applyOne(owner, declared.bundle().adopt(), desired, appliedHash);
-        if (outcome.outcome() == ObjectOutcome.Outcome.Conflict) {
-            LOG.warnf("cluster %s: cannot repair %s %s: %s", cluster, ref.kind(), ref.name(), outcome.reason());
-            return;
-        }
-        if (outcome.outcome() == ObjectOutcome.Outcome.Failed) {
-            LOG.warnf("cluster %s: could not repair %s %s: %s", cluster, ref.kind(), ref.name(), outcome.reason());
-            retries.schedule(() -> schedule(key), 1, TimeUnit.SECONDS);
-            return;
-        }
-        Await.on(
-                () -> store.recordDrift(new DriftEvent(owner, cluster, ref, change, changedBy, clock.instant(), true)));
-        LOG.infof("cluster %s: repaired %s %s (%s)", cluster, ref.kind(), ref.name(), change);
     }
 
     private List<String> kindsOf(String cluster) {
         List<DesiredObject> objects = new ArrayList<>();
-        desiredObjects.forEach((key, objectsOfKey) -> {
-            if (key.endsWith("/" + cluster)) {
-                objects.addAll(objectsOfKey.values());
+        for (BundleState state : bundles.values()) {
+            if (state.cluster().equals(cluster)) {
+                objects.addAll(state.desired().values());
             }
-        });
+        }
         return DesiredObject.apiVersionKinds(objects);
     }
 
@@ -396,16 +455,17 @@ public class BundleEngine {
 
     /** Kinds of the bundles declared for a cluster, applied or not yet. */
     private List<String> declaredKindsOf(String cluster) {
-        java.util.Set<String> kinds = new java.util.LinkedHashSet<>(kindsOf(cluster));
-        latest.values().stream()
-                .filter(d -> d.cluster().equals(cluster) && !d.isTombstone())
-                .flatMap(d -> d.bundle().objects().stream())
-                .forEach(manifest -> {
+        Set<String> kinds = new LinkedHashSet<>(kindsOf(cluster));
+        for (BundleState state : bundles.values()) {
+            if (state.cluster().equals(cluster) && !state.isTombstone()) {
+                for (Map<String, Object> manifest : state.bundle().objects()) {
                     if (manifest.get("apiVersion") instanceof String apiVersion
                             && manifest.get("kind") instanceof String kind) {
                         kinds.add(apiVersion + "/" + kind);
                     }
-                });
+                }
+            }
+        }
         return List.copyOf(kinds);
     }
 
@@ -418,23 +478,19 @@ public class BundleEngine {
         String ours = FieldManagers.of(owner);
         return managed.stream()
                 .filter(e -> e.getManager() != null && !e.getManager().equals(ours))
-                .max(java.util.Comparator.comparing(e -> e.getTime() == null ? "" : e.getTime()))
-                .map(io.fabric8.kubernetes.api.model.ManagedFieldsEntry::getManager)
+                .max(Comparator.comparing(e -> e.getTime() == null ? "" : e.getTime()))
+                .map(ManagedFieldsEntry::getManager)
                 .orElse(null);
     }
 
     private static String summary(List<ObjectOutcome> outcomes) {
-        Map<ObjectOutcome.Outcome, Integer> counts = new java.util.EnumMap<>(ObjectOutcome.Outcome.class);
+        Map<ObjectOutcome.Outcome, Integer> counts = new EnumMap<>(ObjectOutcome.Outcome.class);
         outcomes.forEach(o -> counts.merge(o.outcome(), 1, Integer::sum));
         return counts.toString();
     }
 
     private static String keyOf(String owner, String cluster) {
         return owner + "/" + cluster;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -445,17 +501,25 @@ public class BundleEngine {
         driftWatch.stopAll();
     }
 
-    /** One cluster's queue of work, run one item at a time; coalesces repeated bundle triggers. */
+    /**
+     * One cluster's queue of work, run one item at a time, and what the engine knows of the cluster as a whole
+     * rather than of one owner's bundle on it. Forgets that knowledge when the cluster reconnects.
+     */
     private final class ClusterWriter {
         private final String cluster;
-        private final java.util.concurrent.ExecutorService executor;
+        private final ExecutorService executor;
+        // The resourceVersion of our last write of each object, by object key: the watch then recognises that write
+        // coming back without comparing the whole object.
+        private final Map<String, String> ownWrites = new ConcurrentHashMap<>();
+        // What the database said each owner manages here, read once when the cluster connected; null until then. An
+        // owner missing has nothing applied. Each owner's share is taken out by its first run, which keeps it.
+        private volatile Map<String, List<AppliedObject>> loaded;
         private KubernetesClient client;
         private BundleApplier applier;
 
         ClusterWriter(String cluster) {
             this.cluster = cluster;
-            this.executor = Executors.newSingleThreadExecutor(
-                    io.meridian.inventory.connect.Workers.named("bundle-writer-" + cluster + "-"));
+            this.executor = Executors.newSingleThreadExecutor(Workers.named("bundle-writer-" + cluster + "-"));
         }
 
         void enqueue(Runnable work) {
@@ -467,9 +531,34 @@ public class BundleEngine {
                         LOG.errorf(e, "bundle work for cluster %s failed", cluster);
                     }
                 });
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            } catch (RejectedExecutionException stopping) {
                 // shutting down
             }
+        }
+
+        void reconnected() {
+            loaded = null;
+            ownWrites.clear();
+        }
+
+        void loaded(Map<String, List<AppliedObject>> byOwner) {
+            Map<String, List<AppliedObject>> copy = new ConcurrentHashMap<>();
+            byOwner.forEach((owner, objects) -> copy.put(owner, List.copyOf(objects)));
+            loaded = copy;
+        }
+
+        /** An owner's share of what was read when the cluster connected; null when that read has not happened. */
+        List<AppliedObject> takeLoaded(String owner) {
+            Map<String, List<AppliedObject>> byOwner = loaded;
+            if (byOwner == null) {
+                return null;
+            }
+            List<AppliedObject> objects = byOwner.remove(owner);
+            return objects == null ? List.of() : objects;
+        }
+
+        String ownWrite(String objectKey) {
+            return ownWrites.get(objectKey);
         }
 
         synchronized BundleApplier applier(KubernetesClient current) {
@@ -482,9 +571,7 @@ public class BundleEngine {
                         object -> driftWatch.cached(cluster, object),
                         (object, stored) -> {
                             if (stored != null && stored.getMetadata().getResourceVersion() != null) {
-                                ownWrites.put(
-                                        cluster + "|" + object.key(),
-                                        stored.getMetadata().getResourceVersion());
+                                ownWrites.put(object.key(), stored.getMetadata().getResourceVersion());
                             }
                         });
             }
