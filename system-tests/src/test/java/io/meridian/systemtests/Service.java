@@ -1,6 +1,5 @@
 package io.meridian.systemtests;
 
-import java.nio.file.Path;
 import java.util.Locale;
 
 /** The five Meridian services, as packaged by their modules. */
@@ -14,10 +13,5 @@ public enum Service {
     /** The service's name, as in {@code services/<name>} and in its {@code /api/v1/service} answer. */
     public String serviceName() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** The launcher of the packaged service ({@code ./mvnw package} writes it). */
-    Path jar(Path repo) {
-        return repo.resolve("services").resolve(serviceName()).resolve("target/quarkus-app/quarkus-run.jar");
     }
 }

@@ -2,8 +2,16 @@ package io.meridian.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meridian.contracts.kafka.KafkaPrincipal;
+import io.meridian.contracts.kafka.ScramLogin;
+import io.meridian.contracts.kafka.UserPasswords;
 import io.meridian.fleetsim.Fleet;
 import io.meridian.fleetsim.FleetOptions;
+import io.meridian.stack.FreePorts;
+import io.meridian.stack.LocalStack;
+import io.meridian.stack.ServiceLaunch;
+import io.meridian.stack.ServiceProcess;
+import io.meridian.stack.StackPorts;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -29,6 +37,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -47,6 +56,7 @@ public final class SystemUnderTest {
     public static final long FLEET_SEED = 42;
 
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration SERVICE_STOP_GRACE = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static SystemUnderTest instance;
@@ -69,7 +79,8 @@ public final class SystemUnderTest {
 
     private SystemUnderTest(Path repo, Path home) {
         this.repo = repo;
-        this.stack = new LocalStack(repo, home);
+        // The Maven build that runs the system tests may hold the machine's Maven lock itself.
+        this.stack = new LocalStack(repo, home, StackPorts.SYSTEM_TESTS, LocalStack.MavenLock.OWN);
     }
 
     /** The running system, started on first use; a failed start fails every later scenario at once. */
@@ -111,28 +122,24 @@ public final class SystemUnderTest {
     private void start() {
         long t0 = System.nanoTime();
         log("starting the local stack in " + stack.home() + " (Kafka " + stack.kafkaBootstrapServers() + ", PostgreSQL "
-                + LocalStack.POSTGRES_PORT + ", Keycloak " + LocalStack.KEYCLOAK_PORT + ")");
+                + stack.ports().postgres() + ", Keycloak " + stack.ports().keycloak() + ")");
         stack.start();
         log("stack up after %.1f s".formatted(seconds(t0)));
 
         String key = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
         for (Service service : Service.values()) {
-            Map<String, String> properties = new LinkedHashMap<>();
-            properties.put("kafka.bootstrap.servers", stack.kafkaBootstrapServers());
-            properties.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + stack.postgresUrlBase());
-            properties.put("quarkus.datasource.reactive.url", "postgresql://" + stack.postgresUrlBase());
-            properties.put("quarkus.oidc.auth-server-url", stack.realmUrl());
-            Map<String, String> environment = service == Service.INVENTORY
-                    // SmallRye Config lower-cases the map key of ..._KEYS_SYSTEMTEST, hence a lower-case key id.
-                    ? Map.of(
-                            "MERIDIAN_INVENTORY_CREDENTIALS_ACTIVE_KEY_ID",
-                            "systemtest",
-                            "MERIDIAN_INVENTORY_CREDENTIALS_KEYS_SYSTEMTEST",
-                            key)
-                    : service == Service.IDENTITY
-                            // identity looks subjects up with its client's service account (the realm's dev secret).
-                            ? Map.of("QUARKUS_OIDC_CREDENTIALS_SECRET", "meridian-identity-secret")
-                            : Map.of();
+            Map<String, String> properties = new LinkedHashMap<>(stack.serviceProperties());
+            // Each service logs in to Kafka as its own principal, so the ACLs of contracts' catalog apply to it here
+            // as in production.
+            Map<String, String> environment = new LinkedHashMap<>(stack.serviceKafkaEnvironment(service.serviceName()));
+            if (service == Service.INVENTORY) {
+                // SmallRye Config lower-cases the map key of ..._KEYS_SYSTEMTEST, hence a lower-case key id.
+                environment.put("MERIDIAN_INVENTORY_CREDENTIALS_ACTIVE_KEY_ID", "systemtest");
+                environment.put("MERIDIAN_INVENTORY_CREDENTIALS_KEYS_SYSTEMTEST", key);
+            } else if (service == Service.IDENTITY) {
+                // identity looks subjects up with its client's service account (the realm's dev secret).
+                environment.put("QUARKUS_OIDC_CREDENTIALS_SECRET", "meridian-identity-secret");
+            }
             if (service == Service.OBSERVABILITY) {
                 // Faster loops than production, so a scenario sees scrapes and alert transitions within seconds.
                 properties.put("meridian.observability.scrape.interval", "5s");
@@ -140,7 +147,18 @@ public final class SystemUnderTest {
                 properties.put("meridian.observability.alerts.startup-grace", "10s");
                 properties.put("meridian.observability.alerts.node-not-ready-for", "5s");
             }
-            services.put(service, ServiceProcess.start(repo, stack.logs(), service, properties, environment));
+            List<String> jvmOptions =
+                    List.of(service == Service.INVENTORY ? "-Xmx384m" : "-Xmx256m", "-XX:+UseSerialGC");
+            services.put(
+                    service,
+                    ServiceProcess.start(new ServiceLaunch(
+                            repo,
+                            service.serviceName(),
+                            FreePorts.next(),
+                            jvmOptions,
+                            properties,
+                            environment,
+                            stack.logs())));
         }
         // The fleet seeds its clusters while the services boot.
         long tFleet = System.nanoTime();
@@ -155,23 +173,23 @@ public final class SystemUnderTest {
 
     private void awaitServicesReady() {
         Instant deadline = Instant.now().plus(SERVICE_START_TIMEOUT);
-        List<ServiceProcess> pending = new ArrayList<>(services.values());
+        List<Service> pending = new ArrayList<>(services.keySet());
         while (!pending.isEmpty()) {
-            for (ServiceProcess service : List.copyOf(pending)) {
+            for (Service name : List.copyOf(pending)) {
+                ServiceProcess service = services.get(name);
                 if (service.isReady()) {
-                    pending.remove(service);
+                    pending.remove(name);
                 } else if (service.lostItsPort()) {
                     log(service + " lost its port to another process while starting: starting it again");
-                    ServiceProcess again = service.startedOnAnotherPort();
-                    services.put(service.service(), again);
-                    pending.set(pending.indexOf(service), again);
+                    services.put(name, service.restartedOn(FreePorts.next()));
                 } else if (!service.isAlive()) {
-                    throw new IllegalStateException(service.service().serviceName() + " exited while starting; log "
-                            + service.log() + ":\n" + service.logTail(40));
+                    throw new IllegalStateException(name.serviceName() + " exited while starting; log " + service.log()
+                            + ":\n" + service.logTail(40));
                 }
             }
             if (!pending.isEmpty() && Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("not ready within " + SERVICE_START_TIMEOUT + ": " + pending);
+                throw new IllegalStateException("not ready within " + SERVICE_START_TIMEOUT + ": "
+                        + pending.stream().map(services::get).toList());
             }
             sleep(Duration.ofMillis(500));
         }
@@ -186,7 +204,7 @@ public final class SystemUnderTest {
         if (fleet != null) {
             fleet.close();
         }
-        services.values().parallelStream().forEach(ServiceProcess::stop);
+        services.values().parallelStream().forEach(service -> service.stop(SERVICE_STOP_GRACE));
         try {
             stack.stop();
         } catch (RuntimeException e) {
@@ -213,12 +231,24 @@ public final class SystemUnderTest {
     }
 
     /**
+     * How a principal of contracts' ACL catalog reaches the stack's Kafka: the bootstrap servers and its login, with
+     * the password {@code stack up} made for it.
+     */
+    public Properties kafkaClientProperties(KafkaPrincipal principal) {
+        Properties properties = new Properties();
+        properties.putAll(new UserPasswords(stack.kafkaUsers())
+                .login(principal)
+                .clientProperties(ScramLogin.LOCAL_SECURITY_PROTOCOL));
+        properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers());
+        return properties;
+    }
+
+    /**
      * Properties of a consumer that reads from the beginning of its topics in a group of its own; keys as strings,
-     * values as the raw CloudEvent data.
+     * values as the raw CloudEvent data. Scenarios watch the bus as its operator does, as the super user.
      */
     public Properties kafkaConsumerProperties(String purpose) {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers());
+        Properties properties = kafkaClientProperties(KafkaPrincipal.ADMIN);
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "system-test-" + purpose + "-" + UUID.randomUUID());
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

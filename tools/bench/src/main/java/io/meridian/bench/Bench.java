@@ -13,6 +13,7 @@ import io.meridian.contracts.sync.SyncReport;
 import io.meridian.fleetsim.Fleet;
 import io.meridian.fleetsim.FleetOptions;
 import io.meridian.fleetsim.SimulatedCluster;
+import io.meridian.stack.ServiceProcess;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -62,14 +63,13 @@ public final class Bench {
                 .normalize();
     }
 
-    private static final List<String> COMMANDS = List.of("inventory", "identity", "policy", "cost", "observability");
+    private static final List<String> COMMANDS = List.of("inventory", "identity", "policy", "observability");
     private static final String USAGE =
             "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--warmup W] [--warmup-seconds S] [--drifts D]"
                     + " [--churn-seconds S]"
                     + " [--churn-period P] [--keep-stack]\n"
                     + "       bench identity [--clusters N] [--objects M] [--rounds R] [--warmup W] [--warmup-seconds S] [--keep-stack]\n"
                     + "       bench policy [--clusters N] [--objects M] [--probes P] [--keep-stack]\n"
-                    + "       bench cost [--pods N] [--windows W] [--clusters C] [--rounds R]\n"
                     + "       bench observability [--clusters N] [--objects M] [--seconds S] [--rules R] [--keep-stack]";
 
     public static void main(String[] args) throws Exception {
@@ -87,7 +87,6 @@ public final class Bench {
         switch (args[0]) {
             case "observability" -> new ObservabilityBench(bench.repo, options).run();
             case "identity" -> new IdentityBench(options, bench.repo).run();
-            case "cost" -> new CostBench(options).run();
             case "policy" ->
                 new PolicyBench(
                                 bench.repo,
@@ -106,7 +105,7 @@ public final class Bench {
     private void inventory() throws Exception {
         int clusters = option("clusters", 100);
         int objects = option("objects", 1000);
-        LocalStack stack = new LocalStack(repo);
+        BenchStack stack = new BenchStack(repo);
         stack.freshUp();
         try (Fleet fleet = Fleet.start(
                         FleetOptions.defaults()
@@ -115,25 +114,28 @@ public final class Bench {
                                 .withControlPort(0)
                                 .withOutDir(repo.resolve(".meridian/bench/fleet")),
                         line -> System.out.println("fleet-sim: " + line));
-                ServiceProcess inventory = ServiceProcess.start(
-                        repo,
+                ServiceProcess inventory = stack.start(
                         "inventory",
                         18081,
-                        Map.ofEntries(
-                                Map.entry("kafka.bootstrap.servers", stack.kafka()),
-                                Map.entry("quarkus.datasource.jdbc.url", stack.jdbcUrl()),
-                                Map.entry("quarkus.datasource.reactive.url", stack.reactiveUrl()),
-                                Map.entry("quarkus.oidc.auth-server-url", stack.keycloak() + "/realms/meridian"),
-                                Map.entry("meridian.inventory.credentials.active-key-id", "bench"),
-                                Map.entry(
-                                        "meridian.inventory.credentials.keys.bench",
-                                        java.util.Base64.getEncoder()
-                                                .encodeToString(UUID.randomUUID()
-                                                        .toString()
-                                                        .substring(0, 32)
-                                                        .getBytes(StandardCharsets.US_ASCII))),
-                                Map.entry("quarkus.log.console.json.enabled", "false")))) {
-            Api api = new Api(inventory.url(), Api.token(stack.keycloak(), "admin"));
+                        Map.of(
+                                "meridian.inventory.credentials.active-key-id",
+                                "bench",
+                                "meridian.inventory.credentials.keys.bench",
+                                java.util.Base64.getEncoder()
+                                        .encodeToString(UUID.randomUUID()
+                                                .toString()
+                                                .substring(0, 32)
+                                                .getBytes(StandardCharsets.US_ASCII)),
+                                // The bench declares bundles itself, as owners of its own that inventory must admit.
+                                "meridian.inventory.bundles.owners.bench.kinds",
+                                BENCH_OWNER_KINDS,
+                                "meridian.inventory.bundles.owners.bench.source",
+                                BENCH_SOURCE,
+                                "meridian.inventory.bundles.owners." + WARMUP_OWNER + ".kinds",
+                                BENCH_OWNER_KINDS,
+                                "meridian.inventory.bundles.owners." + WARMUP_OWNER + ".source",
+                                BENCH_SOURCE))) {
+            Api api = new Api(inventory.baseUrl(), Api.token(stack.keycloak(), "admin"));
             int totalObjects = fleet.clusters().stream()
                     .mapToInt(SimulatedCluster::objectCount)
                     .sum();
@@ -229,14 +231,13 @@ public final class Bench {
         }
     }
 
-    private void bundles(LocalStack stack, Fleet fleet, ServiceProcess inventory) throws Exception {
+    private void bundles(BenchStack stack, Fleet fleet, ServiceProcess inventory) throws Exception {
         int rounds = option("rounds", 10);
         int drifts = option("drifts", 30);
         List<SimulatedCluster> clusters = fleet.clusters();
         Table table = new Table("bundles: one change fanned out to " + clusters.size() + " clusters, " + rounds
                 + " rounds; drift repair " + drifts + " times");
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka());
+        Properties props = stack.kafka();
         props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ClusterKeyPartitioner.class.getName());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
         int warmup = option("warmup", 1);
@@ -300,7 +301,7 @@ public final class Bench {
                             Instant.now());
                     CloudEvent event = CloudEvent.of(
                             EventType.DESIRED_BUNDLE_DECLARED,
-                            URI.create("/bench"),
+                            URI.create(BENCH_SOURCE),
                             cluster.name(),
                             OffsetDateTime.now(),
                             EventJson.write(bundle));
@@ -391,7 +392,7 @@ public final class Bench {
      * The clusters' controllers rewrite the status of every Deployment and StatefulSet (the bench's own included)
      * every period; nothing Meridian set changes, so every drift report and every write is false.
      */
-    private void statusChurn(LocalStack stack, List<SimulatedCluster> clusters, Table table) throws Exception {
+    private void statusChurn(BenchStack stack, List<SimulatedCluster> clusters, Table table) throws Exception {
         int seconds = option("churn-seconds", 60);
         Duration period = Duration.ofSeconds(option("churn-period", 5));
         if (seconds <= 0) {
@@ -441,6 +442,8 @@ public final class Bench {
     }
 
     private static final String WARMUP_OWNER = "bench-warmup";
+    private static final String BENCH_SOURCE = "/bench";
+    private static final String BENCH_OWNER_KINDS = "rbac.authorization.k8s.io/*,apps/Deployment";
 
     /**
      * Three RoleBindings named after their owner, so two owners never claim the same object, that change every
@@ -485,7 +488,7 @@ public final class Bench {
         return objects;
     }
 
-    private static Thread watchResyncMarkers(String kafka, Set<String> resynced) {
+    private static Thread watchResyncMarkers(Properties kafka, Set<String> resynced) {
         return consume(kafka, Topic.RESOURCES.topicName(), record -> {
             CloudEvent event = read(record);
             if (event != null && event.type().equals(EventType.RESOURCE_RESYNC_COMPLETED.type())) {
@@ -495,7 +498,7 @@ public final class Bench {
     }
 
     private static Thread watchSyncReports(
-            String kafka,
+            Properties kafka,
             Map<String, Applied> appliedAt,
             java.util.concurrent.atomic.AtomicReference<String> owner,
             java.util.concurrent.atomic.AtomicLong currentRound) {
@@ -536,9 +539,9 @@ public final class Bench {
 
     /** A consumer thread reading {@code topic} from now on; interrupt it to stop. */
     static Thread consume(
-            String kafka, String topic, java.util.function.Consumer<ConsumerRecord<String, byte[]>> handler) {
+            Properties kafka, String topic, java.util.function.Consumer<ConsumerRecord<String, byte[]>> handler) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        props.putAll(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         KafkaConsumer<String, byte[]> consumer =

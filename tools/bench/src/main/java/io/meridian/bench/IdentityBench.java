@@ -7,6 +7,7 @@ import io.meridian.contracts.sync.ObjectOutcome;
 import io.meridian.contracts.sync.SyncReport;
 import io.meridian.fleetsim.Fleet;
 import io.meridian.fleetsim.FleetOptions;
+import io.meridian.stack.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -52,24 +54,17 @@ final class IdentityBench {
         int clusters = option("clusters", 100);
         int objects = option("objects", 200);
         int rounds = option("rounds", 10);
-        LocalStack stack = new LocalStack(repo);
+        BenchStack stack = new BenchStack(repo);
         stack.freshUp();
-        Map<String, String> common = Map.of(
-                "kafka.bootstrap.servers", stack.kafka(),
-                "quarkus.datasource.jdbc.url", stack.jdbcUrl(),
-                "quarkus.datasource.reactive.url", stack.reactiveUrl(),
-                "quarkus.oidc.auth-server-url", stack.keycloak() + "/realms/meridian",
-                "quarkus.log.console.json.enabled", "false");
-        Map<String, String> inventoryConfig = new java.util.HashMap<>(common);
+        Map<String, String> inventoryConfig = new java.util.HashMap<>();
         inventoryConfig.put("meridian.inventory.credentials.active-key-id", "bench");
         inventoryConfig.put(
                 "meridian.inventory.credentials.keys.bench",
                 java.util.Base64.getEncoder()
                         .encodeToString(
                                 UUID.randomUUID().toString().substring(0, 32).getBytes(StandardCharsets.US_ASCII)));
-        Map<String, String> identityConfig = new java.util.HashMap<>(common);
         // The realm's dev-only secret of the identity client, whose service account looks subjects up.
-        identityConfig.put("quarkus.oidc.credentials.secret", "meridian-identity-secret");
+        Map<String, String> identityConfig = Map.of("quarkus.oidc.credentials.secret", "meridian-identity-secret");
         try (Fleet fleet = Fleet.start(
                         FleetOptions.defaults()
                                 .withClusters(clusters)
@@ -77,11 +72,11 @@ final class IdentityBench {
                                 .withControlPort(0)
                                 .withOutDir(repo.resolve(".meridian/bench/fleet")),
                         line -> System.out.println("fleet-sim: " + line));
-                ServiceProcess inventory = ServiceProcess.start(repo, "inventory", 18081, inventoryConfig);
-                ServiceProcess identity = ServiceProcess.start(repo, "identity", 18082, identityConfig)) {
+                ServiceProcess inventory = stack.start("inventory", 18081, inventoryConfig);
+                ServiceProcess identity = stack.start("identity", 18082, identityConfig)) {
             String admin = Api.token(stack.keycloak(), "admin");
             String admin2 = Api.token(stack.keycloak(), "admin2");
-            Api inventoryApi = new Api(inventory.url(), admin);
+            Api inventoryApi = new Api(inventory.baseUrl(), admin);
             try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
                 List<Future<Integer>> posts = new ArrayList<>();
                 for (Map<String, Object> body : fleet.registrations()) {
@@ -101,7 +96,7 @@ final class IdentityBench {
                 Thread.sleep(500);
             }
             // identity must know every cluster before a grant can reach it.
-            Api identityApi = new Api(identity.url(), admin);
+            Api identityApi = new Api(identity.baseUrl(), admin);
             System.out.printf("all %d clusters Ready after %.1f s%n", clusters, Bench.seconds(start));
 
             Map<String, Long> applied = new ConcurrentHashMap<>();
@@ -142,7 +137,7 @@ final class IdentityBench {
                 removed.clear();
                 declared.clear();
                 JsonNode created = send(
-                        identity.url(),
+                        identity.baseUrl(),
                         admin,
                         "POST",
                         "/api/v1/grants",
@@ -155,7 +150,7 @@ final class IdentityBench {
                 String id = created.path("id").asText();
                 watched.set("meridian-grant-" + id);
                 long approved = System.nanoTime();
-                send(identity.url(), admin2, "POST", "/api/v1/grants/" + id + "/approve", null);
+                send(identity.baseUrl(), admin2, "POST", "/api/v1/grants/" + id + "/approve", null);
                 while (applied.size() < clusters && Bench.seconds(approved) < 120) {
                     Thread.sleep(2);
                 }
@@ -182,7 +177,7 @@ final class IdentityBench {
                         clusters,
                         Bench.millis(approved));
                 long revoked = System.nanoTime();
-                send(identity.url(), admin, "DELETE", "/api/v1/grants/" + id, null);
+                send(identity.baseUrl(), admin, "DELETE", "/api/v1/grants/" + id, null);
                 while (removed.size() < clusters && Bench.seconds(revoked) < 120) {
                     Thread.sleep(2);
                 }
@@ -231,7 +226,7 @@ final class IdentityBench {
 
     /** Per cluster, when inventory first reported the watched binding applied, and when it reported it deleted. */
     private static Thread watch(
-            String kafka, Map<String, Long> applied, Map<String, Long> removed, AtomicReference<String> binding) {
+            Properties kafka, Map<String, Long> applied, Map<String, Long> removed, AtomicReference<String> binding) {
         return Bench.consume(kafka, Topic.SYNC.topicName(), record -> {
             SyncReport report = Bench.syncReport(record);
             if (report == null || !report.owner().equals("identity")) {
@@ -253,7 +248,7 @@ final class IdentityBench {
     }
 
     /** Per cluster, when identity's bundle holding the watched binding reached {@code fleet.desired.v1}. */
-    private static Thread watchBundles(String kafka, Map<String, Long> declared, AtomicReference<String> binding) {
+    private static Thread watchBundles(Properties kafka, Map<String, Long> declared, AtomicReference<String> binding) {
         return Bench.consume(kafka, Topic.DESIRED.topicName(), record -> {
             if (record.value() != null
                     && record.key().startsWith("identity/")

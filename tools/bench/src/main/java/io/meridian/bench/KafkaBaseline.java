@@ -25,18 +25,19 @@ final class KafkaBaseline {
     private static final int RECORD_BYTES = 900;
     private static final int PARTITIONS = 12;
 
-    private final String bootstrap;
+    private final Properties connection;
     private final int records;
 
-    KafkaBaseline(String bootstrap, int records) {
-        this.bootstrap = bootstrap;
+    /** @param connection the bootstrap servers and the bench's login, which owns the {@code bench.} topics */
+    KafkaBaseline(Properties connection, int records) {
+        this.connection = connection;
         this.records = records;
     }
 
     void run() throws Exception {
         String topic = "bench.baseline." + UUID.randomUUID();
         Properties admin = new Properties();
-        admin.put("bootstrap.servers", bootstrap);
+        admin.putAll(connection);
         try (Admin client = Admin.create(admin)) {
             client.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
                     .all()
@@ -45,7 +46,7 @@ final class KafkaBaseline {
         byte[] value = new byte[RECORD_BYTES];
         awaitWritable(topic);
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(connection);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
@@ -59,7 +60,7 @@ final class KafkaBaseline {
         }
         double produced = Bench.seconds(start);
         Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.putAll(connection);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-baseline");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
@@ -90,7 +91,7 @@ final class KafkaBaseline {
      */
     private void awaitWritable(String topic) throws Exception {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(connection);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> probe =

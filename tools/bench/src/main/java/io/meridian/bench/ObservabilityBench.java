@@ -11,6 +11,7 @@ import io.meridian.contracts.kafka.ClusterKeyPartitioner;
 import io.meridian.fleetsim.Fleet;
 import io.meridian.fleetsim.FleetOptions;
 import io.meridian.fleetsim.SimulatedCluster;
+import io.meridian.stack.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,7 +67,7 @@ final class ObservabilityBench {
         int objects = option("objects", 300);
         int seconds = option("seconds", 120);
         int rules = option("rules", 20);
-        LocalStack stack = new LocalStack(repo);
+        BenchStack stack = new BenchStack(repo);
         stack.freshUp();
         try (Fleet fleet = Fleet.start(
                         FleetOptions.defaults()
@@ -75,26 +76,11 @@ final class ObservabilityBench {
                                 .withControlPort(0)
                                 .withOutDir(repo.resolve(".meridian/bench/fleet")),
                         line -> System.out.println("fleet-sim: " + line));
-                ServiceProcess service = ServiceProcess.start(
-                        repo,
-                        "observability",
-                        18085,
-                        Map.of(
-                                "kafka.bootstrap.servers",
-                                stack.kafka(),
-                                "quarkus.datasource.jdbc.url",
-                                stack.jdbcUrl(),
-                                "quarkus.datasource.reactive.url",
-                                stack.reactiveUrl(),
-                                "quarkus.oidc.auth-server-url",
-                                stack.keycloak() + "/realms/meridian",
-                                "meridian.observability.alerts.startup-grace",
-                                "0s",
-                                "quarkus.log.console.json.enabled",
-                                "false"))) {
-            Api api = new Api(service.url(), Api.token(stack.keycloak(), "admin"));
+                ServiceProcess service = stack.start(
+                        "observability", 18085, Map.of("meridian.observability.alerts.startup-grace", "0s"))) {
+            Api api = new Api(service.baseUrl(), Api.token(stack.keycloak(), "admin"));
             String token = Api.token(stack.keycloak(), "admin");
-            removeCustomRules(service.url(), token, api);
+            removeCustomRules(service.baseUrl(), token, api);
             for (int i = 0; i < rules; i++) {
                 api.post("/api/v1/alert-rules", rule(i));
             }
@@ -112,7 +98,7 @@ final class ObservabilityBench {
             System.out.printf(
                     "%d of %d clusters scraped at least once after %.1f s%n", batches.size(), clusters, firstRound);
 
-            Map<String, Double> before = scrapeSelf(service.url());
+            Map<String, Double> before = scrapeSelf(service.baseUrl());
             long batchesBefore = total(batches);
             long samplesBefore = samples.get();
             long bytesBefore = bytes.get();
@@ -127,7 +113,7 @@ final class ObservabilityBench {
                 Thread.sleep(1000);
             }
             double elapsed = Bench.seconds(start);
-            Map<String, Double> after = scrapeSelf(service.url());
+            Map<String, Double> after = scrapeSelf(service.baseUrl());
             watcher.interrupt();
 
             double cpuSeconds = delta(after, before, "process_cpu_time_ns_total") / 1e9;
@@ -221,9 +207,9 @@ final class ObservabilityBench {
                 "summary", "{{ $labels.namespace }} on {{ $labels.cluster }} uses {{ $value }} cores");
     }
 
-    private static void announce(String kafka, List<SimulatedCluster> clusters) throws Exception {
+    private static void announce(Properties kafka, List<SimulatedCluster> clusters) throws Exception {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        props.putAll(kafka);
         props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ClusterKeyPartitioner.class.getName());
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
@@ -267,10 +253,10 @@ final class ObservabilityBench {
     }
 
     private static Thread watchMetrics(
-            String kafka, Map<String, AtomicLong> batches, AtomicLong samples, AtomicLong bytes) {
+            Properties kafka, Map<String, AtomicLong> batches, AtomicLong samples, AtomicLong bytes) {
         return Thread.ofPlatform().daemon().start(() -> {
             Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+            props.putAll(kafka);
             props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-metrics-" + UUID.randomUUID());
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             try (KafkaConsumer<String, byte[]> consumer =

@@ -10,6 +10,7 @@ import io.meridian.contracts.cluster.ClusterSnapshot;
 import io.meridian.contracts.compliance.ComplianceResult;
 import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.resource.ObservedResource;
+import io.meridian.stack.ServiceProcess;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -59,20 +60,11 @@ final class PolicyBench {
     }
 
     void run(boolean keepStack) throws Exception {
-        LocalStack stack = new LocalStack(repo);
+        BenchStack stack = new BenchStack(repo);
         stack.freshUp();
-        try (ServiceProcess policy = ServiceProcess.start(
-                        repo,
-                        "policy",
-                        18083,
-                        Map.of(
-                                "kafka.bootstrap.servers", stack.kafka(),
-                                "quarkus.datasource.jdbc.url", stack.jdbcUrl(),
-                                "quarkus.datasource.reactive.url", stack.reactiveUrl(),
-                                "quarkus.oidc.auth-server-url", stack.keycloak() + "/realms/meridian",
-                                "quarkus.log.console.json.enabled", "false"));
+        try (ServiceProcess policy = stack.start("policy", 18083, Map.of());
                 KafkaProducer<String, byte[]> producer = producer(stack.kafka())) {
-            Api api = new Api(policy.url(), Api.token(stack.keycloak(), "admin"));
+            Api api = new Api(policy.baseUrl(), Api.token(stack.keycloak(), "admin"));
             Thread listener = listen(stack.kafka());
             Table table = new Table("policy: " + clusters + " clusters x " + objects + " pods (" + (clusters * objects)
                     + " objects), 2 cores");
@@ -145,9 +137,9 @@ final class PolicyBench {
         }
     }
 
-    private Thread listen(String kafka) {
+    private Thread listen(Properties kafka) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        props.putAll(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-policy-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         KafkaConsumer<String, byte[]> consumer =
@@ -175,9 +167,9 @@ final class PolicyBench {
         });
     }
 
-    private static KafkaProducer<String, byte[]> producer(String kafka) {
+    private static KafkaProducer<String, byte[]> producer(Properties kafka) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        props.putAll(kafka);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, io.meridian.contracts.kafka.ClusterKeyPartitioner.class);
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());

@@ -1,0 +1,51 @@
+package io.meridian.stack;
+
+import com.sun.net.httpserver.HttpServer;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/**
+ * Stands in for a packaged service in {@link ServiceProcessTest}: prints what it was started with, then answers
+ * {@code /q/health/ready} on its {@code quarkus.http.port} as Quarkus does, or fails to start as a service can
+ * ({@code fake.mode}: ready, exit, never-ready; {@code fake.taken-port}: the port it behaves as if another process
+ * held).
+ */
+public final class FakeService {
+
+    private FakeService() {}
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.getInteger("quarkus.http.port");
+        String mode = System.getProperty("fake.mode", "ready");
+        System.out.println("fake.greeting=" + System.getProperty("fake.greeting"));
+        System.out.println("FAKE_SECRET=" + System.getenv("FAKE_SECRET"));
+        System.out.println("jvm=" + ManagementFactory.getRuntimeMXBean().getInputArguments());
+        System.out.println("cwd=" + Path.of("").toAbsolutePath());
+        System.out.flush();
+        if (mode.equals("exit")) {
+            System.exit(3);
+        }
+        if (Integer.toString(port).equals(System.getProperty("fake.taken-port"))) {
+            // Quarkus's own words when its HTTP port is taken.
+            System.out.println("Port " + port + " seems to be in use by another process. Quarkus may already be"
+                    + " running or the port is used by another application.");
+            System.out.flush();
+            System.exit(1);
+        }
+        long readyAfterMillis = Long.getLong("fake.ready-after-ms", 0);
+        long started = System.nanoTime();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.createContext("/q/health/ready", exchange -> {
+            boolean ready =
+                    !mode.equals("never-ready") && (System.nanoTime() - started) / 1_000_000 >= readyAfterMillis;
+            exchange.sendResponseHeaders(ready ? 200 : 503, -1);
+            exchange.close();
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("stopped gracefully");
+            System.out.flush();
+        }));
+        server.start();
+    }
+}
