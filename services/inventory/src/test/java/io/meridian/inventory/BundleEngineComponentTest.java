@@ -49,7 +49,9 @@ class BundleEngineComponentTest {
     private static final String OPERATOR = Tokens.bearer("olga", Tokens.OPERATOR);
     private static final String VIEWER = Tokens.bearer("vera", Tokens.VIEWER);
     private static final Duration EVENTUALLY = Duration.ofSeconds(30);
-    private static final String OWNER = "identity";
+    // An owner of the test profile that may declare every kind these tests need (RBAC, admission, workloads);
+    // identity's and policy's own lists are tested as they are in production (bundlesOfAnotherOwner...).
+    private static final String OWNER = "fleet-test";
 
     private static CloudEventCollector sync;
     private static CloudEventCollector deadLetters;
@@ -62,7 +64,7 @@ class BundleEngineComponentTest {
         sync = CloudEventCollector.collect(servers, Topic.SYNC.topicName());
         deadLetters = CloudEventCollector.collect(servers, Topic.DESIRED.deadLetterTopicName());
         resources = CloudEventCollector.collect(servers, Topic.RESOURCES.topicName());
-        producer = new EventProducer(servers, "/meridian/identity");
+        producer = new EventProducer(servers, "/meridian/" + OWNER);
     }
 
     @AfterAll
@@ -377,6 +379,112 @@ class BundleEngineComponentTest {
                             .withName("after")
                             .get())
                     .isNotNull();
+        }
+    }
+
+    @Test
+    void bundlesOfAnotherOwnerOffTheOwnersKindsOrPinningTheKeyAreRefusedAsDeadLetters() {
+        try (MockCluster cluster = registered("bundle-forged");
+                EventProducer identity =
+                        new EventProducer(KafkaBroker.shared().bootstrapServers(), "/meridian/identity")) {
+            // identity's principal publishes under policy's key: refused, whatever the content.
+            DesiredBundle asPolicy = new DesiredBundle(
+                    "policy",
+                    "bundle-forged",
+                    1,
+                    DriftPolicy.REPAIR,
+                    false,
+                    List.of(configMap("forged-by-identity", "on")),
+                    Instant.now());
+            identity.send(EventType.DESIRED_BUNDLE_DECLARED, asPolicy.key(), asPolicy.clusterId(), asPolicy);
+            assertThat(deadLetters
+                            .awaitFirst(r -> "policy/bundle-forged".equals(r.key()), EVENTUALLY)
+                            .header("dead-letter-reason"))
+                    .contains("CloudEvent source '/meridian/identity', expected '/meridian/policy'");
+
+            // identity may declare RBAC only: a RoleBinding to cluster-admin passes, a Deployment does not.
+            DesiredBundle rbacAndWorkload = new DesiredBundle(
+                    "identity",
+                    "bundle-forged",
+                    1,
+                    DriftPolicy.REPAIR,
+                    false,
+                    List.of(roleBinding("fine", "payments"), deployment("not-identitys", 1)),
+                    Instant.now());
+            identity.send(
+                    EventType.DESIRED_BUNDLE_DECLARED,
+                    rbacAndWorkload.key(),
+                    rbacAndWorkload.clusterId(),
+                    rbacAndWorkload);
+            assertThat(deadLetters
+                            .awaitFirst(
+                                    r -> "identity/bundle-forged".equals(r.key())
+                                            && r.header("dead-letter-reason").contains("objects[1]"),
+                                    EVENTUALLY)
+                            .header("dead-letter-reason"))
+                    .contains("apps/v1 Deployment, which owner 'identity' may not declare");
+
+            // A legitimate bundle, then one whose generation would pin the key against every later one.
+            DesiredBundle first = new DesiredBundle(
+                    "identity",
+                    "bundle-forged",
+                    1,
+                    DriftPolicy.REPAIR,
+                    false,
+                    List.of(roleBinding("fine", "payments")),
+                    Instant.now());
+            identity.send(EventType.DESIRED_BUNDLE_DECLARED, first.key(), first.clusterId(), first);
+            DesiredBundle pinning = new DesiredBundle(
+                    "identity",
+                    "bundle-forged",
+                    Long.MAX_VALUE / 2,
+                    DriftPolicy.REPAIR,
+                    false,
+                    List.of(),
+                    Instant.now());
+            identity.send(EventType.DESIRED_BUNDLE_DECLARED, pinning.key(), pinning.clusterId(), pinning);
+            assertThat(deadLetters
+                            .awaitFirst(
+                                    r -> "identity/bundle-forged".equals(r.key())
+                                            && r.header("dead-letter-reason").contains("jumps more than"),
+                                    EVENTUALLY)
+                            .header("dead-letter-reason"))
+                    .contains("above the last one declared (1)");
+            // The real owner's next generation still applies: the key was not pinned.
+            DesiredBundle second = new DesiredBundle(
+                    "identity",
+                    "bundle-forged",
+                    2,
+                    DriftPolicy.REPAIR,
+                    false,
+                    List.of(roleBinding("fine", "payments"), roleBinding("second", "payments")),
+                    Instant.now());
+            identity.send(EventType.DESIRED_BUNDLE_DECLARED, second.key(), second.clusterId(), second);
+            sync.awaitFirst(
+                    r -> r.event() != null
+                            && r.key().equals("identity/bundle-forged")
+                            && report(r).generationApplied() == 2,
+                    EVENTUALLY);
+            assertThat(cluster.client()
+                            .rbac()
+                            .roleBindings()
+                            .inNamespace("payments")
+                            .withName("second")
+                            .get())
+                    .isNotNull();
+            assertThat(cluster.client()
+                            .configMaps()
+                            .inNamespace("data")
+                            .withName("forged-by-identity")
+                            .get())
+                    .isNull();
+            assertThat(cluster.client()
+                            .apps()
+                            .deployments()
+                            .inNamespace("shop")
+                            .withName("not-identitys")
+                            .get())
+                    .isNull();
         }
     }
 

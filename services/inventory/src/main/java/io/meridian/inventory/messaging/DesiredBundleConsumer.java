@@ -2,26 +2,62 @@ package io.meridian.inventory.messaging;
 
 import io.meridian.contracts.CloudEvent;
 import io.meridian.contracts.desired.DesiredBundle;
+import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.eventing.inbound.DeadLetters;
 import io.meridian.eventing.inbound.IncomingEvents;
+import io.meridian.inventory.bundle.BundleAdmission;
 import io.meridian.inventory.bundle.BundleEngine;
+import io.meridian.inventory.config.BundlesConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * Desired bundles from {@code fleet.desired.v1}, read whole by every replica (the compacted topic is
  * the desired state); each replica applies those of the clusters it owns. A tombstone means "nothing".
- * An unreadable bundle goes to {@code fleet.desired.v1.dlq} with its reason, and the rest of its batch is declared.
+ * An unreadable bundle, and one {@link BundleAdmission} refuses (another owner's source, a kind off the owner's list,
+ * a generation that would pin the key), goes to {@code fleet.desired.v1.dlq} with its reason, and the rest of its batch
+ * is declared.
  */
 public class DesiredBundleConsumer {
 
+    private static final Logger LOG = Logger.getLogger(DesiredBundleConsumer.class);
+
     private final BundleEngine engine;
     private final DeadLetters deadLetters;
+    private final BundleAdmission admission;
+    private final Counter refused;
 
-    DesiredBundleConsumer(BundleEngine engine, DeadLetters deadLetters) {
+    DesiredBundleConsumer(BundleEngine engine, DeadLetters deadLetters, BundlesConfig config, MeterRegistry registry) {
         this.engine = engine;
         this.deadLetters = deadLetters;
+        this.admission = admission(config);
+        this.refused = Counter.builder("meridian.inventory.bundles.refused")
+                .description("Desired bundles refused (wrong source, kind off the owner's list, generation jump);"
+                        + " each is a dead letter with its reason")
+                .register(registry);
+        LOG.infof("desired bundles accepted from owners %s", admission.owners());
+    }
+
+    static BundleAdmission admission(BundlesConfig config) {
+        Map<String, BundleAdmission.Owner> owners = new TreeMap<>();
+        config.owners()
+                .forEach((name, owner) -> owners.put(
+                        name,
+                        new BundleAdmission.Owner(
+                                name,
+                                owner.source().map(URI::create).orElse(BundleAdmission.Owner.defaultSource(name)),
+                                owner.kinds())));
+        return new BundleAdmission(owners, config.maxGenerationStep(), config.maxFirstGeneration());
     }
 
     /**
@@ -42,11 +78,43 @@ public class DesiredBundleConsumer {
     }
 
     private void declare(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            engine.declare(IncomingEvents.requireKey(record), null);
-            return;
+        String key = IncomingEvents.requireKey(record);
+        int slash = key.indexOf('/');
+        if (slash <= 0 || slash == key.length() - 1) {
+            throw new IllegalArgumentException("desired bundle key '" + key + "' is not owner/clusterId");
         }
-        CloudEvent event = IncomingEvents.read(record);
-        engine.declare(record.key(), IncomingEvents.data(event, DesiredBundle.class));
+        String owner = key.substring(0, slash);
+        DesiredBundle bundle = null;
+        Optional<URI> source = source(record);
+        if (record.value() != null) {
+            CloudEvent event = IncomingEvents.read(record);
+            bundle = IncomingEvents.data(event, DesiredBundle.class);
+            source = Optional.of(event.source());
+        }
+        if (admission.judge(owner, source, bundle, engine.declaredGeneration(key))
+                instanceof BundleAdmission.Verdict.Refused(String reason)) {
+            refused.increment();
+            throw new BundleRefusedException(reason);
+        }
+        engine.declare(key, bundle);
+    }
+
+    private static Optional<URI> source(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(CloudEventHeaders.SOURCE);
+        if (header == null || header.value() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(URI.create(new String(header.value(), StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            throw new BundleRefusedException("CloudEvent source is not a URI: " + e.getMessage());
+        }
+    }
+
+    /** A bundle inventory will not apply; its message is the dead letter's reason. */
+    static final class BundleRefusedException extends RuntimeException {
+        BundleRefusedException(String reason) {
+            super("refused: " + reason, null, false, false);
+        }
     }
 }

@@ -1,0 +1,164 @@
+package io.meridian.inventory.bundle;
+
+import io.meridian.contracts.desired.DesiredBundle;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Which desired bundles inventory accepts from {@code fleet.desired.v1} at all, before anything is applied with
+ * cluster-admin rights: the bus is a trust boundary (Kafka ACLs decide who may write the topic), and this is the
+ * second line behind it, so that one owner's principal cannot act as another or beyond its kinds.
+ *
+ * <ul>
+ *   <li>the owner is one inventory knows ({@code meridian.inventory.bundles.owners.<owner>.kinds});
+ *   <li>the CloudEvent source is that owner's ({@code /meridian/<owner>} unless configured), so identity's principal
+ *       cannot publish policy's bundles under policy's key;
+ *   <li>every object's kind is on the owner's list: {@code group/Kind}, {@code group/*}, or {@code *} for any kind
+ *       except the {@linkplain #SENSITIVE_GROUPS sensitive ones}, which an owner gets only by naming them;
+ *   <li>the generation does not jump more than {@code max-generation-step} above the last one known for the key, nor
+ *       start above {@code max-first-generation} for a key seen first (inventory re-reads the compacted topic on
+ *       start, so a first bundle may legitimately carry a high generation): a record with a huge generation would
+ *       otherwise pin the key, and every later bundle of the real owner (revocations included) would be ignored as
+ *       stale.
+ * </ul>
+ *
+ * A bare tombstone (no CloudEvent headers) passes: it carries no source, and it can only remove what the owner applied.
+ */
+public final class BundleAdmission {
+
+    /** API groups whose kinds are never covered by a {@code *} entry: RBAC, admission, aggregation, credentials. */
+    public static final Set<String> SENSITIVE_GROUPS = Set.of(
+            "rbac.authorization.k8s.io",
+            "admissionregistration.k8s.io",
+            "apiregistration.k8s.io",
+            "authentication.k8s.io",
+            "certificates.k8s.io");
+
+    /** Core kinds never covered by {@code *}: they hold or mint credentials. */
+    public static final Set<String> SENSITIVE_CORE_KINDS = Set.of("Secret", "ServiceAccountToken");
+
+    /** What one owner may declare. */
+    public record Owner(String name, URI source, List<String> kinds) {
+        public Owner {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(source, "source");
+            kinds = List.copyOf(kinds);
+            for (String kind : kinds) {
+                if (!kind.equals("*") && kind.indexOf('/') < 0) {
+                    throw new IllegalArgumentException("bundle owner '" + name + "': kind entry '" + kind
+                            + "' is not group/Kind, group/* or * (the core group is written /Kind)");
+                }
+            }
+        }
+
+        /** The source an owner's events carry when the service signs them itself (libs/eventing's outbox). */
+        public static URI defaultSource(String owner) {
+            return URI.create("/meridian/" + owner);
+        }
+
+        boolean allows(String group, String kind) {
+            for (String entry : kinds) {
+                if (entry.equals("*")) {
+                    if (!SENSITIVE_GROUPS.contains(group)
+                            && !(group.isEmpty() && SENSITIVE_CORE_KINDS.contains(kind))) {
+                        return true;
+                    }
+                } else {
+                    int slash = entry.indexOf('/');
+                    String entryGroup = entry.substring(0, slash);
+                    String entryKind = entry.substring(slash + 1);
+                    if (entryGroup.equals(group) && (entryKind.equals("*") || entryKind.equals(kind))) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Accepted, or refused with a reason that names what to fix; a refused bundle goes to the dead-letter topic. */
+    public sealed interface Verdict {
+        record Accepted() implements Verdict {}
+
+        record Refused(String reason) implements Verdict {}
+    }
+
+    private static final Verdict ACCEPTED = new Verdict.Accepted();
+
+    private final Map<String, Owner> owners;
+    private final long maxGenerationStep;
+    private final long maxFirstGeneration;
+
+    public BundleAdmission(Map<String, Owner> owners, long maxGenerationStep, long maxFirstGeneration) {
+        if (maxGenerationStep < 1 || maxFirstGeneration < 1) {
+            throw new IllegalArgumentException("max-generation-step and max-first-generation must be at least 1");
+        }
+        this.owners = Map.copyOf(new TreeMap<>(owners));
+        this.maxGenerationStep = maxGenerationStep;
+        this.maxFirstGeneration = maxFirstGeneration;
+    }
+
+    public Set<String> owners() {
+        return owners.keySet();
+    }
+
+    /**
+     * Judges one record of {@code fleet.desired.v1}: its key's owner, the CloudEvent source (empty for a bare
+     * tombstone), the bundle (null for a tombstone) and the generation last declared for the key, if any.
+     */
+    public Verdict judge(String owner, Optional<URI> source, DesiredBundle bundle, OptionalLong lastGeneration) {
+        Owner allowed = owners.get(owner);
+        if (allowed == null) {
+            return new Verdict.Refused("owner '" + owner + "' may not declare bundles (known owners: "
+                    + String.join(", ", owners.keySet()) + "; configure meridian.inventory.bundles.owners." + owner
+                    + ".kinds to admit it)");
+        }
+        if (source.isPresent() && !source.get().equals(allowed.source())) {
+            return new Verdict.Refused("bundle of owner '" + owner + "' has CloudEvent source '" + source.get()
+                    + "', expected '" + allowed.source() + "': only the owner's own service may declare its bundles");
+        }
+        if (bundle == null) {
+            return ACCEPTED;
+        }
+        if (source.isEmpty()) {
+            return new Verdict.Refused("bundle of owner '" + owner + "' has no CloudEvent source");
+        }
+        if (lastGeneration.isPresent() && bundle.generation() - lastGeneration.getAsLong() > maxGenerationStep) {
+            return new Verdict.Refused("generation " + bundle.generation() + " of " + bundle.key() + " jumps more than "
+                    + maxGenerationStep + " above the last one declared (" + lastGeneration.getAsLong()
+                    + "); owners count generations up one by one, so this would pin the key against later bundles");
+        }
+        if (lastGeneration.isEmpty() && bundle.generation() > maxFirstGeneration) {
+            return new Verdict.Refused("generation " + bundle.generation() + " of " + bundle.key()
+                    + " is implausibly high for the first bundle seen of this key (at most " + maxFirstGeneration
+                    + ", meridian.inventory.bundles.max-first-generation)");
+        }
+        List<Map<String, Object>> objects = bundle.objects();
+        for (int i = 0; i < objects.size(); i++) {
+            Map<String, Object> object = objects.get(i);
+            String apiVersion = object == null ? null : asString(object.get("apiVersion"));
+            String kind = object == null ? null : asString(object.get("kind"));
+            if (apiVersion == null || kind == null) {
+                continue; // reported per object as not valid when applied; nothing to apply, nothing to refuse
+            }
+            int slash = apiVersion.indexOf('/');
+            String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+            if (!allowed.allows(group, kind)) {
+                return new Verdict.Refused("objects[" + i + "] is a " + apiVersion + " " + kind + ", which owner '"
+                        + owner + "' may not declare (allowed: " + String.join(", ", allowed.kinds())
+                        + "; sensitive kinds need a group/Kind entry of their own)");
+            }
+        }
+        return ACCEPTED;
+    }
+
+    private static String asString(Object value) {
+        return value instanceof String s && !s.isBlank() ? s.strip() : null;
+    }
+}
