@@ -17,6 +17,10 @@ public interface InventoryConfig {
 
     ClusterApi capi();
 
+    ClusterEndpoints clusterEndpoints();
+
+    Observe observe();
+
     /** Encryption of cluster credentials at rest. */
     interface Credentials {
         /** Id of the key new credentials are encrypted with; older keys stay listed for decryption. */
@@ -27,6 +31,49 @@ public interface InventoryConfig {
          * production key; the dev and test profiles carry throwaway ones.
          */
         Map<String, String> keys();
+
+        Rotation rotation();
+
+        /**
+         * Re-encryption of stored credentials under the active key, after it changed: in batches, each one
+         * transaction that locks its rows ({@code FOR UPDATE SKIP LOCKED}), so replicas share the work.
+         */
+        interface Rotation {
+            /** How often stored credentials are checked for keys other than the active one. */
+            @WithDefault("60s")
+            Duration interval();
+
+            /** Credentials re-encrypted per transaction. */
+            @WithDefault("100")
+            int batchSize();
+        }
+    }
+
+    /**
+     * Where cluster API servers (and the metrics endpoints observability scrapes) may be: checked at registration
+     * and on every change, and again, with DNS, before connecting.
+     */
+    interface ClusterEndpoints {
+        /**
+         * Host globs ({@code *.eks.amazonaws.com}) and CIDRs ({@code 10.20.0.0/16}), e.g.
+         * {@code MERIDIAN_INVENTORY_CLUSTER_ENDPOINTS_ALLOWED=*.eks.amazonaws.com,10.0.0.0/8}. Unset: any host, with a
+         * warning at startup, since whoever may register a cluster then makes inventory connect wherever they like.
+         */
+        Optional<List<String>> allowed();
+    }
+
+    /** What inventory publishes of the objects it observes. */
+    interface Observe {
+        EnvValues envValues();
+
+        /** Literal values of containers' environment variables, which often hold secrets. */
+        interface EnvValues {
+            /**
+             * Namespaces whose literal {@code env[].value}s are published as they are; everywhere else each one is
+             * replaced by a redaction marker (names and {@code valueFrom} references are always kept).
+             */
+            Optional<List<String>> revealNamespaces();
+        }
     }
 
     /** Cluster API import from management clusters ({@code meridian.io/capi-management=true}). */

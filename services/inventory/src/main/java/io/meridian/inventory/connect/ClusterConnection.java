@@ -51,7 +51,7 @@ final class ClusterConnection {
     private final List<WatchedKind> kinds;
     private final Timing timing;
     private final ResourcePublisher publisher;
-    private final ObservedResourceMapper mapper = new ObservedResourceMapper();
+    private final ObservedResourceMapper mapper;
     private final Consumer<ObservedStatus> statusSink;
     private final Consumer<String> connectedListener;
     private final Clock clock;
@@ -79,10 +79,12 @@ final class ClusterConnection {
             List<WatchedKind> kinds,
             Timing timing,
             ResourcePublisher publisher,
+            ObservedResourceMapper mapper,
             Consumer<ObservedStatus> statusSink,
             Consumer<String> connectedListener,
             Clock clock) {
         this.spec = spec;
+        this.mapper = mapper;
         this.clientConfig = clientConfig;
         this.registrationVersion = registrationVersion;
         this.kinds = List.copyOf(kinds);

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** How Meridian authenticates to one cluster's API server: a whole kubeconfig, or a bearer token. */
 public sealed interface ClusterCredentials {
@@ -56,6 +57,16 @@ public sealed interface ClusterCredentials {
     /** The API server URL of the kubeconfig's current (or only) context. */
     static String serverUrlOf(Kubeconfig kubeconfig) {
         return KubeconfigInspection.serverUrlOf(kubeconfig.yaml());
+    }
+
+    /** The proxy URL ({@code proxy-url}) of the kubeconfig's current (or only) context's cluster, if it names one. */
+    static Optional<String> proxyUrlOf(Kubeconfig kubeconfig) {
+        var cluster = KubeconfigInspection.inspect(kubeconfig.yaml()).cluster();
+        return cluster == null
+                        || cluster.getProxyUrl() == null
+                        || cluster.getProxyUrl().isBlank()
+                ? Optional.empty()
+                : Optional.of(cluster.getProxyUrl());
     }
 
     /**

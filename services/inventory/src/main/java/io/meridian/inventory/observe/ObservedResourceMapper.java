@@ -37,19 +37,34 @@ import io.meridian.contracts.resource.Subject;
 import io.meridian.contracts.resource.WorkloadRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-/** Trims a Kubernetes object read from a cluster to the {@link ObservedResource} that other services consume. */
+/**
+ * Trims a Kubernetes object read from a cluster to the {@link ObservedResource} that other services consume.
+ *
+ * <p>Literal values of containers' environment variables often are secrets (passwords, API keys), and every
+ * consumer of {@code fleet.resources.v1} would read them: outside the namespaces configured to reveal them, each
+ * non-empty {@code env[].value} of any container list of the manifest ({@code containers}, {@code initContainers},
+ * {@code ephemeralContainers}, in Pods, Pod templates and custom resources alike) becomes {@link #REDACTED}. Names
+ * and {@code valueFrom} references stay, so rules on variable names keep working.
+ */
 public final class ObservedResourceMapper {
 
     /** Annotation values above this size (UTF-8 bytes) are dropped: consumers never need blobs. */
     public static final int MAX_ANNOTATION_BYTES = 4 * 1024;
+
+    /** What a literal environment variable value is published as, outside the revealed namespaces. */
+    public static final String REDACTED = "<redacted>";
+
+    private static final Set<String> CONTAINER_LISTS = Set.of("containers", "initContainers", "ephemeralContainers");
 
     private static final ObjectMapper MANIFEST_MAPPER = new ObjectMapper();
     private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -62,6 +77,18 @@ public final class ObservedResourceMapper {
     // A Job of a CronJob is named <cronjob>-<scheduled time in minutes since the epoch>: 8 digits or more since
     // 1989, which keeps a hand-made "migrate-2" Job from being mistaken for a CronJob's.
     private static final Pattern CRONJOB_SCHEDULE_SUFFIX = Pattern.compile("-[0-9]{8,}$");
+
+    private final Set<String> revealEnvValuesIn;
+
+    /** A mapper that redacts environment variable values in every namespace. */
+    public ObservedResourceMapper() {
+        this(Set.of());
+    }
+
+    /** A mapper that publishes literal environment variable values of the given namespaces only. */
+    public ObservedResourceMapper(Collection<String> revealEnvValuesIn) {
+        this.revealEnvValuesIn = Set.copyOf(revealEnvValuesIn);
+    }
 
     /** The record key of an observed object on {@code fleet.resources.v1}; the same as {@link ObservedResource#key()}. */
     public static String key(ObservedResource resource) {
@@ -103,15 +130,23 @@ public final class ObservedResourceMapper {
                 details.status(),
                 observedAt,
                 resyncEpoch,
-                manifest(object));
+                manifest(
+                        object,
+                        metadata.getNamespace() != null && revealEnvValuesIn.contains(metadata.getNamespace())));
+    }
+
+    /** {@link #manifest(HasMetadata, boolean)} with environment variable values redacted. */
+    static Map<String, Object> manifest(HasMetadata object) {
+        return manifest(object, false);
     }
 
     /**
      * The whole object for consumers that evaluate rules over it (policy): without managed fields, the
-     * last-applied annotation, oversized annotations, or any Secret payload, which never leaves inventory.
+     * last-applied annotation (it repeats the spec, env values included), oversized annotations, or any Secret
+     * payload, which never leaves inventory; literal environment variable values redacted unless revealed.
      */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> manifest(HasMetadata object) {
+    static Map<String, Object> manifest(HasMetadata object, boolean revealEnvValues) {
         Map<String, Object> manifest = MANIFEST_MAPPER.convertValue(object, Map.class);
         if (manifest.get("metadata") instanceof Map<?, ?> rawMetadata) {
             Map<String, Object> metadata = (Map<String, Object>) rawMetadata;
@@ -124,7 +159,40 @@ public final class ObservedResourceMapper {
             manifest.remove("data");
             manifest.remove("stringData");
         }
+        if (!revealEnvValues) {
+            redactEnvValues(manifest);
+        }
         return manifest;
+    }
+
+    /**
+     * Walks the whole manifest rather than the known Pod template paths, so that workloads of custom resources
+     * (a Rollout, a Knative Service) are covered too.
+     */
+    @SuppressWarnings("unchecked")
+    private static void redactEnvValues(Object node) {
+        if (node instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (CONTAINER_LISTS.contains(entry.getKey()) && entry.getValue() instanceof List<?> containers) {
+                    for (Object container : containers) {
+                        if (container instanceof Map<?, ?> c && c.get("env") instanceof List<?> env) {
+                            for (Object variable : env) {
+                                if (variable instanceof Map<?, ?> v
+                                        && v.get("value") instanceof String value
+                                        && !value.isEmpty()) {
+                                    ((Map<String, Object>) v).put("value", REDACTED);
+                                }
+                            }
+                        }
+                    }
+                }
+                redactEnvValues(entry.getValue());
+            }
+        } else if (node instanceof List<?> list) {
+            for (Object item : list) {
+                redactEnvValues(item);
+            }
+        }
     }
 
     /** What a kind adds to the common metadata. */

@@ -7,12 +7,20 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.OffsetDateTime;
 import java.util.Map;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** A registered cluster. {@code credentialSecret} is ciphertext; nothing here is ever sent as is. */
+/**
+ * A registered cluster. {@code credentialSecret} is ciphertext; nothing here is ever sent as is.
+ *
+ * <p>Updates write only the columns that changed: {@link CredentialReencryption} rewrites the credential columns
+ * under a row lock without touching the version, and a concurrent change of, say, the labels must not write the
+ * ciphertext it read before back over the re-encrypted one.
+ */
 @Entity
 @Table(name = "cluster")
+@DynamicUpdate
 public class ClusterEntity {
 
     @Id

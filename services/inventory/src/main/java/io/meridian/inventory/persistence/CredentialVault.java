@@ -103,4 +103,26 @@ public class CredentialVault {
     public boolean needsRotation(String storage) {
         return cipher.needsRotation(EncryptedSecret.fromStorage(storage));
     }
+
+    /**
+     * The stored secret re-encrypted under the active key, the plaintext never leaving this call; the same secret
+     * when it already is under the active key.
+     *
+     * @throws io.meridian.inventory.credentials.CredentialDecryptionException when it cannot be decrypted (its key
+     *     is not configured, or it fails authentication); the message names the key id, never the secret
+     */
+    public Sealed reseal(String clusterName, String storage) {
+        EncryptedSecret secret = cipher.rotate(EncryptedSecret.fromStorage(storage), clusterName);
+        return new Sealed(null, secret.toStorage(), secret.keyId());
+    }
+
+    /** The key new credentials are encrypted with. */
+    public String activeKeyId() {
+        return cipher.keyRing().activeKeyId();
+    }
+
+    /** Every configured key id, the active one included. */
+    public java.util.Set<String> keyIds() {
+        return cipher.keyRing().keys().keySet();
+    }
 }

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.meridian.contracts.EventJson;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.ResourceAmounts;
 import io.meridian.contracts.resource.StatusSummary;
@@ -93,6 +94,126 @@ class ObservedResourceMapperTest {
         assertThat(spec).containsEntry("hostNetwork", true);
         Map<String, Object> container = ((java.util.List<Map<String, Object>>) spec.get("containers")).getFirst();
         assertThat((Map<String, Object>) container.get("securityContext")).containsEntry("privileged", true);
+    }
+
+    @Test
+    void envValuesArePublishedRedactedWithNamesAndReferencesKept() throws Exception {
+        var deployment = deploymentWithPassword("shop");
+
+        ObservedResource observed = map(deployment);
+
+        String published = new String(EventJson.write(observed), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(published).doesNotContain("hunter2").doesNotContain("s3cr3t-init");
+        Map<String, Object> container = firstContainer(observed.object(), "containers");
+        assertThat(envList(container))
+                .containsExactly(
+                        Map.of("name", "PASSWORD", "value", ObservedResourceMapper.REDACTED),
+                        Map.of("name", "EMPTY", "value", ""),
+                        Map.of(
+                                "name",
+                                "DB_URL",
+                                "valueFrom",
+                                Map.of("secretKeyRef", Map.of("name", "db", "key", "url"))));
+        assertThat(envList(firstContainer(observed.object(), "initContainers")))
+                .containsExactly(Map.of("name", "INIT_TOKEN", "value", ObservedResourceMapper.REDACTED));
+        assertThat(observed.containers()).extracting(c -> c.name()).containsExactly("app");
+    }
+
+    @Test
+    void envValuesOfARevealedNamespaceArePublishedAsTheyAre() {
+        var revealing = new ObservedResourceMapper(java.util.List.of("debug"));
+
+        ObservedResource revealed = revealing.map("c1", deploymentWithPassword("debug"), 1, NOW);
+        ObservedResource elsewhere = revealing.map("c1", deploymentWithPassword("shop"), 1, NOW);
+
+        assertThat(envList(firstContainer(revealed.object(), "containers")))
+                .contains(Map.of("name", "PASSWORD", "value", "hunter2"));
+        assertThat(elsewhere.object().toString()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void envValuesOfCustomResourcesWithPodTemplatesAreRedactedToo() {
+        GenericKubernetesResource rollout = new GenericKubernetesResourceBuilder()
+                .withApiVersion("argoproj.io/v1alpha1")
+                .withKind("Rollout")
+                .withNewMetadata()
+                .withName("web")
+                .withNamespace("shop")
+                .endMetadata()
+                .withAdditionalProperties(Map.of(
+                        "spec",
+                        Map.of(
+                                "template",
+                                Map.of(
+                                        "spec",
+                                        Map.of(
+                                                "containers",
+                                                java.util.List.of(Map.of(
+                                                        "name",
+                                                        "web",
+                                                        "env",
+                                                        java.util.List.of(
+                                                                Map.of("name", "API_KEY", "value", "ak-123")))))))))
+                .build();
+
+        assertThat(map(rollout).object().toString()).doesNotContain("ak-123").contains("API_KEY");
+    }
+
+    private static io.fabric8.kubernetes.api.model.apps.Deployment deploymentWithPassword(String namespace) {
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("ledger")
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewSpec()
+                .addNewInitContainer()
+                .withName("init")
+                .withImage("busybox")
+                .addNewEnv()
+                .withName("INIT_TOKEN")
+                .withValue("s3cr3t-init")
+                .endEnv()
+                .endInitContainer()
+                .addNewContainer()
+                .withName("app")
+                .withImage("ledger:1")
+                .addNewEnv()
+                .withName("PASSWORD")
+                .withValue("hunter2")
+                .endEnv()
+                .addNewEnv()
+                .withName("EMPTY")
+                .withValue("")
+                .endEnv()
+                .addNewEnv()
+                .withName("DB_URL")
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withName("db")
+                .withKey("url")
+                .endSecretKeyRef()
+                .endValueFrom()
+                .endEnv()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> firstContainer(Map<String, Object> manifest, String list) {
+        var spec = (Map<String, Object>) manifest.get("spec");
+        var template = (Map<String, Object>) spec.get("template");
+        var podSpec = (Map<String, Object>) template.get("spec");
+        return ((java.util.List<Map<String, Object>>) podSpec.get(list)).getFirst();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.List<Map<String, Object>> envList(Map<String, Object> container) {
+        return (java.util.List<Map<String, Object>>) container.get("env");
     }
 
     @Test

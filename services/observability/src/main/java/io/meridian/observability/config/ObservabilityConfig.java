@@ -3,6 +3,8 @@ package io.meridian.observability.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Observability's settings ({@code meridian.observability.*}). */
 @ConfigMapping(prefix = "meridian.observability")
@@ -30,9 +32,17 @@ public interface ObservabilityConfig {
         @WithDefault("8")
         int concurrency();
 
-        /** Largest exposition accepted, in bytes. */
+        /** Largest exposition accepted, in bytes; reading stops there and the scrape fails. */
         @WithDefault("33554432")
         int maxBytes();
+
+        /**
+         * Host globs ({@code *.eks.amazonaws.com}) and CIDRs ({@code 10.20.0.0/16}) that metrics endpoints may be
+         * on, checked with DNS before every scrape, e.g.
+         * {@code MERIDIAN_OBSERVABILITY_SCRAPE_ALLOWED_ENDPOINTS=*.internal.example.com,10.0.0.0/8}. Unset: any host,
+         * with a warning at startup, since whoever registers a cluster chooses where the scraper connects.
+         */
+        Optional<List<String>> allowedEndpoints();
     }
 
     /** The in-memory series store. */

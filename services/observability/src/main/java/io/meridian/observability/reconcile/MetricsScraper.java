@@ -7,19 +7,15 @@ import io.meridian.observability.config.ObservabilityConfig;
 import io.meridian.observability.domain.ExpositionParser;
 import io.meridian.observability.domain.FleetView;
 import io.meridian.observability.messaging.MetricsPublisher;
+import io.meridian.servicekit.endpoints.EndpointAllowList;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +40,9 @@ public class MetricsScraper {
 
     private static final Logger LOG = Logger.getLogger(MetricsScraper.class);
 
+    /** Where operators list the hosts metrics endpoints may be on. */
+    static final String ALLOWED_PROPERTY = "meridian.observability.scrape.allowed-endpoints";
+
     /** The last scrape of a cluster, for the health API and logs. */
     public record ScrapeStatus(
             Instant lastAttempt, Instant lastSuccess, String lastError, int consecutiveFailures, int lastSamples) {}
@@ -53,7 +52,8 @@ public class MetricsScraper {
     private final MetricsPublisher publisher;
     private final ObservabilityConfig config;
     private final Clock clock;
-    private final HttpClient http;
+    private final ExpositionFetcher fetcher;
+    private final EndpointAllowList allowList;
     private final ExecutorService pool;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, ScrapeStatus> status = new ConcurrentHashMap<>();
@@ -78,10 +78,12 @@ public class MetricsScraper {
         // Platform threads on purpose: the scrape is blocking HTTP and parsing, off the event loop.
         this.pool = Executors.newFixedThreadPool(
                 concurrency, Thread.ofPlatform().daemon().name("scrape-", 0).factory());
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(config.scrape().timeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+        this.allowList = EndpointAllowList.of(ALLOWED_PROPERTY, config.scrape().allowedEndpoints());
+        this.fetcher = new ExpositionFetcher(
+                allowList,
+                EndpointAllowList.Resolver.SYSTEM,
+                config.scrape().timeout(),
+                config.scrape().maxBytes());
         this.duration = Timer.builder("meridian.observability.scrape.duration")
                 .description("Time to scrape, parse and publish one cluster's metrics")
                 .publishPercentileHistogram()
@@ -133,7 +135,7 @@ public class MetricsScraper {
         long t0 = System.nanoTime();
         ScrapeStatus previous = status.get(clusterId);
         try {
-            String text = fetch(url);
+            String text = fetcher.fetch(url);
             ExpositionParser.Exposition exposition = ExpositionParser.parse(text);
             List<Sample> batch = new ArrayList<>(exposition.samples().size());
             for (ExpositionParser.ParsedSample s : exposition.samples()) {
@@ -172,32 +174,16 @@ public class MetricsScraper {
         }
     }
 
-    private String fetch(String url) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(config.scrape().timeout())
-                .header("Accept", "text/plain;version=0.0.4;q=1,*/*;q=0.1")
-                .GET()
-                .build();
-        // One deadline for the whole response, body included: an endpoint that trickles its body is as
-        // slow as one that never answers.
-        var pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        HttpResponse<byte[]> response;
-        try {
-            response = pending.get(config.scrape().timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            pending.cancel(true);
-            throw new IOException(
-                    "no complete answer within " + config.scrape().timeout().toMillis() + " ms");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
+    void warnWhenOpen(@Observes StartupEvent started) {
+        if (allowList.allowsAny()) {
+            LOG.warnf(
+                    "metrics endpoints are not restricted: the scraper connects to whatever host a cluster's"
+                            + " metricsUrl names (internal services, cloud metadata). Set %s to the host globs and"
+                            + " CIDRs of your clusters' metrics endpoints, e.g. *.internal.example.com,10.0.0.0/8",
+                    ALLOWED_PROPERTY);
+        } else {
+            LOG.infof("metrics endpoints allowed: %s", allowList);
         }
-        if (response.statusCode() != 200) {
-            throw new IOException("HTTP " + response.statusCode());
-        }
-        if (response.body().length > config.scrape().maxBytes()) {
-            throw new IOException("exposition larger than " + config.scrape().maxBytes() + " bytes");
-        }
-        return new String(response.body(), StandardCharsets.UTF_8);
     }
 
     public Optional<ScrapeStatus> status(String clusterId) {

@@ -1,0 +1,27 @@
+package io.meridian.eventing.audit;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How 401 and 403 answers are audited ({@code meridian.audit.access-denied.*}). */
+@ConfigMapping(prefix = "meridian.audit.access-denied")
+public interface AccessDenialConfig {
+
+    /** Whether every 401 and 403 answer becomes an {@code access.denied} audit record. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Records per caller (token subject, else remote address) and minute; the rest are counted, in the metric and
+     * in the caller's next record, so that a caller hammering the API cannot flood the audit trail.
+     */
+    @WithDefault("10")
+    int perCallerPerMinute();
+
+    /**
+     * Callers tracked at once. Beyond this, a denial of a caller not yet tracked is counted but not recorded, so
+     * that requests from ever new addresses cannot grow memory without bound.
+     */
+    @WithDefault("10000")
+    int maxCallers();
+}
