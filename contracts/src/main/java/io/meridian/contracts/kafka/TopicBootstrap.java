@@ -3,6 +3,7 @@ package io.meridian.contracts.kafka;
 import io.meridian.contracts.Topic;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -182,8 +182,9 @@ public final class TopicBootstrap {
     }
 
     /**
-     * {@code --bootstrap-servers HOST:PORT [--replication-factor N] [--partitions-override N]}: creates the
-     * topics and prints one line per topic. Exits 2 on bad arguments, 1 when Kafka fails.
+     * {@code --bootstrap-servers HOST:PORT [--command-config FILE] [--replication-factor N] [--partitions-override
+     * N]}: creates the topics and prints one line per topic. FILE holds client settings, as for Kafka's own tools:
+     * how the super user logs in on a broker that requires it. Exits 2 on bad arguments, 1 when Kafka fails.
      */
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);
@@ -199,13 +200,18 @@ public final class TopicBootstrap {
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             err.println(
-                    "usage: TopicBootstrap --bootstrap-servers HOST:PORT [--replication-factor N] [--partitions-override N]");
+                    "usage: TopicBootstrap --bootstrap-servers HOST:PORT [--command-config FILE] [--replication-factor N]"
+                            + " [--partitions-override N]");
             return 2;
         }
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, arguments.bootstrapServers());
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "meridian-topic-bootstrap");
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
+        Properties props;
+        try {
+            props = AclBootstrap.adminProperties(
+                    arguments.bootstrapServers(), arguments.commandConfig(), "meridian-topic-bootstrap");
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
         try (Admin admin = Admin.create(props)) {
             for (TopicResult result :
                     new TopicBootstrap(admin, arguments.replicationFactor(), arguments.partitionsOverride()).run()) {
@@ -224,10 +230,12 @@ public final class TopicBootstrap {
     }
 
     /** The command line of {@link #main(String[])}. */
-    record Arguments(String bootstrapServers, short replicationFactor, OptionalInt partitionsOverride) {
+    record Arguments(
+            String bootstrapServers, Path commandConfig, short replicationFactor, OptionalInt partitionsOverride) {
 
         static Arguments parse(String[] args) {
             String bootstrapServers = null;
+            Path commandConfig = null;
             short replicationFactor = 1;
             OptionalInt partitionsOverride = OptionalInt.empty();
             for (int i = 0; i < args.length; i++) {
@@ -238,6 +246,7 @@ public final class TopicBootstrap {
                 String value = args[++i];
                 switch (option) {
                     case "--bootstrap-servers" -> bootstrapServers = value;
+                    case "--command-config" -> commandConfig = Path.of(value);
                     case "--replication-factor" -> replicationFactor = (short) positive(option, value);
                     case "--partitions-override" -> partitionsOverride = OptionalInt.of(positive(option, value));
                     default -> throw new IllegalArgumentException("unknown option " + option);
@@ -246,7 +255,7 @@ public final class TopicBootstrap {
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
                 throw new IllegalArgumentException("--bootstrap-servers is required");
             }
-            return new Arguments(bootstrapServers, replicationFactor, partitionsOverride);
+            return new Arguments(bootstrapServers, commandConfig, replicationFactor, partitionsOverride);
         }
 
         private static int positive(String option, String value) {

@@ -10,10 +10,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.CreatePartitionsResult;
 import org.apache.kafka.clients.admin.MockAdminClient;
@@ -23,6 +26,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TopicBootstrapTest {
 
@@ -128,11 +132,35 @@ class TopicBootstrapTest {
     @Test
     void commandLineIsParsed() {
         assertThat(TopicBootstrap.Arguments.parse(new String[] {"--bootstrap-servers", "localhost:9092"}))
-                .isEqualTo(new TopicBootstrap.Arguments("localhost:9092", ONE, OptionalInt.empty()));
+                .isEqualTo(new TopicBootstrap.Arguments("localhost:9092", null, ONE, OptionalInt.empty()));
         assertThat(TopicBootstrap.Arguments.parse(new String[] {
                     "--partitions-override", "1", "--bootstrap-servers", "k:1", "--replication-factor", "3"
                 }))
-                .isEqualTo(new TopicBootstrap.Arguments("k:1", (short) 3, OptionalInt.of(1)));
+                .isEqualTo(new TopicBootstrap.Arguments("k:1", null, (short) 3, OptionalInt.of(1)));
+        assertThat(TopicBootstrap.Arguments.parse(
+                        new String[] {"--bootstrap-servers", "k:1", "--command-config", "/stack/users/admin.properties"
+                        }))
+                .isEqualTo(new TopicBootstrap.Arguments(
+                        "k:1", Path.of("/stack/users/admin.properties"), ONE, OptionalInt.empty()));
+    }
+
+    @Test
+    void commandConfigAddsHowToLogInAndTheCommandLineKeepsTheServers(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("admin.properties");
+        Files.writeString(
+                config,
+                "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nbootstrap.servers=elsewhere:1\n");
+
+        Properties props = AclBootstrap.adminProperties("k:1", config, "meridian-topic-bootstrap");
+
+        assertThat(props)
+                .containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("bootstrap.servers", "k:1")
+                .containsEntry("client.id", "meridian-topic-bootstrap");
+        assertThatThrownBy(() -> AclBootstrap.adminProperties("k:1", dir.resolve("missing"), "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--command-config");
     }
 
     @Test

@@ -370,7 +370,11 @@ public final class KustomizeRenderer {
     private static void setNamespace(List<ObjectNode> objects, String namespace) {
         for (ObjectNode object : objects) {
             String kind = object.get("kind").asText();
-            requireTransformable(kind, "namespace");
+            // Kustomize's namespace transformer moves a NetworkPolicy and leaves its selectors as written: a
+            // namespaceSelector names other namespaces by their labels, and a podSelector means its own namespace.
+            if (!kind.equals("NetworkPolicy")) {
+                requireTransformable(kind, "namespace");
+            }
             ObjectNode metadata = (ObjectNode) object.get("metadata");
             if (kind.equals("Namespace")) {
                 metadata.put("name", namespace);

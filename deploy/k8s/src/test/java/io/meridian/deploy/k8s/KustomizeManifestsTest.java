@@ -59,6 +59,7 @@ class KustomizeManifestsTest {
             "kafka.strimzi.io/v1beta2/KafkaNodePool",
                     crd("kafka.strimzi.io", "v1beta2", "KafkaNodePool", "kafkanodepools"),
             "kafka.strimzi.io/v1beta2/KafkaTopic", crd("kafka.strimzi.io", "v1beta2", "KafkaTopic", "kafkatopics"),
+            "kafka.strimzi.io/v1beta2/KafkaUser", crd("kafka.strimzi.io", "v1beta2", "KafkaUser", "kafkausers"),
             "postgresql.cnpg.io/v1/Cluster", crd("postgresql.cnpg.io", "v1", "Cluster", "clusters"),
             "k8s.keycloak.org/v2alpha1/Keycloak", crd("k8s.keycloak.org", "v2alpha1", "Keycloak", "keycloaks"),
             "k8s.keycloak.org/v2alpha1/KeycloakRealmImport",
@@ -89,6 +90,8 @@ class KustomizeManifestsTest {
                         "Kafka",
                         "KafkaNodePool",
                         "KafkaTopic",
+                        "KafkaUser",
+                        "NetworkPolicy",
                         "Cluster",
                         "Keycloak",
                         "KeycloakRealmImport");
@@ -282,6 +285,17 @@ class KustomizeManifestsTest {
             }
         }
 
+        // Secrets the operators make: Strimzi's User Operator one per KafkaUser (its password), the Cluster Operator
+        // the cluster CA's certificate of each Kafka.
+        for (ObjectNode object : RENDERER.render(DEV)) {
+            String kind = object.get("kind").asText();
+            if (kind.equals("KafkaUser")) {
+                secrets.put(object.at("/metadata/name").asText(), Set.of("password", "sasl.jaas.config"));
+            } else if (kind.equals("Kafka")) {
+                secrets.put(object.at("/metadata/name").asText() + "-cluster-ca-cert", Set.of("ca.crt", "ca.p12"));
+            }
+        }
+
         List<String> references = new ArrayList<>();
         for (HasMetadata object : objects) {
             if (object instanceof Deployment deployment) {
@@ -291,6 +305,11 @@ class KustomizeManifestsTest {
                         .getSpec()
                         .getContainers()
                         .forEach(c -> references.addAll(secretRefs(c).keySet()));
+                deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+                        .filter(v -> v.getSecret() != null)
+                        .forEach(v -> v.getSecret()
+                                .getItems()
+                                .forEach(item -> references.add(v.getSecret().getSecretName() + "/" + item.getKey())));
             }
         }
         for (ObjectNode object : RENDERER.render(DEV)) {

@@ -85,6 +85,7 @@ class KustomizeRendererTest {
                 "duplicate-object      | apps/Deployment//app is defined more than once",
                 "patch-with-target     | 'target' is not supported",
                 "cycle-a               | kustomization cycle",
+                "network-policy-common-labels | cannot apply labels with selectors or templates to a NetworkPolicy",
             })
     void brokenKustomizationFailsLoudly(String fixture, String message) {
         Path directory = FIXTURES.resolve("broken").resolve(fixture);
@@ -92,6 +93,18 @@ class KustomizeRendererTest {
         assertThatThrownBy(() -> renderer.render(directory))
                 .isInstanceOf(KustomizeException.class)
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void aNetworkPolicyMovesToTheNamespaceWithItsSelectorsAsWritten() {
+        ObjectNode policy = renderer.render(FIXTURES.resolve("network-policy")).getFirst();
+
+        assertThat(policy.at("/metadata/namespace").asText()).isEqualTo("moved");
+        assertThat(policy.at("/metadata/labels/team").asText()).isEqualTo("fleet");
+        assertThat(policy.at("/spec/podSelector/matchLabels").properties()).hasSize(1);
+        assertThat(policy.at("/spec/ingress/0/from/0/namespaceSelector/matchLabels/kubernetes.io~1metadata.name")
+                        .asText())
+                .isEqualTo("ingress");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.meridian.eventing.inbound;
 
 import io.meridian.contracts.Topic;
 import io.meridian.eventing.EventingConfig;
+import io.meridian.eventing.kafka.KafkaConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -18,7 +19,6 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,17 +32,14 @@ public class DeadLetters {
 
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String service;
     private final Counter sent;
     private final Counter lost;
     private KafkaProducer<String, byte[]> producer;
 
-    DeadLetters(
-            EventingConfig config,
-            MeterRegistry registry,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    DeadLetters(EventingConfig config, MeterRegistry registry, KafkaConnection kafka) {
+        this.kafka = kafka;
         this.service = config.service();
         this.sent = Counter.builder("meridian.dead_letters.sent")
                 .description("Records a batch consumer could not process, sent to their dead-letter topic")
@@ -115,16 +112,9 @@ public class DeadLetters {
 
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            Properties props = new Properties();
-            props.putAll(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    bootstrapServers,
-                    ProducerConfig.CLIENT_ID_CONFIG,
+            Properties props = kafka.clientProperties(
                     service + "-dead-letters",
-                    ProducerConfig.ACKS_CONFIG,
-                    "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                    "true"));
+                    Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"));
             producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         }
         return producer;

@@ -3,6 +3,7 @@ package io.meridian.eventing.outbox;
 import io.agroal.api.AgroalDataSource;
 import io.meridian.contracts.kafka.ClusterKeyPartitioner;
 import io.meridian.eventing.EventingConfig;
+import io.meridian.eventing.kafka.KafkaConnection;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /** Starts the outbox relay with the service and stops it with the service. */
@@ -27,19 +27,16 @@ public class OutboxRelayLifecycle {
     private final AgroalDataSource dataSource;
     private final EventingConfig config;
     private final MeterRegistry registry;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private KafkaProducer<String, byte[]> producer;
     private OutboxRelay relay;
 
     OutboxRelayLifecycle(
-            AgroalDataSource dataSource,
-            EventingConfig config,
-            MeterRegistry registry,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            AgroalDataSource dataSource, EventingConfig config, MeterRegistry registry, KafkaConnection kafka) {
         this.dataSource = dataSource;
         this.config = config;
         this.registry = registry;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -78,20 +75,16 @@ public class OutboxRelayLifecycle {
     }
 
     private Properties producerConfig() {
-        Properties props = new Properties();
-        props.putAll(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG,
+        return kafka.clientProperties(
                 config.service() + "-outbox-relay",
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                "true",
-                ProducerConfig.LINGER_MS_CONFIG,
-                "2",
-                ProducerConfig.PARTITIONER_CLASS_CONFIG,
-                ClusterKeyPartitioner.class.getName()));
-        return props;
+                Map.of(
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        "true",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        "2",
+                        ProducerConfig.PARTITIONER_CLASS_CONFIG,
+                        ClusterKeyPartitioner.class.getName()));
     }
 }

@@ -8,6 +8,7 @@ import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.kafka.ClusterKeyPartitioner;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.ResyncMarker;
+import io.meridian.eventing.kafka.KafkaConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -16,13 +17,13 @@ import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,18 +43,20 @@ public class ResourcePublisher {
     private final Counter published;
     private final Counter tombstones;
 
-    ResourcePublisher(
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-            Clock clock,
-            MeterRegistry registry) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "inventory-resources");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-        props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ClusterKeyPartitioner.class.getName());
+    ResourcePublisher(KafkaConnection kafka, Clock clock, MeterRegistry registry) {
+        Properties props = kafka.clientProperties(
+                "inventory-resources",
+                Map.of(
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        "true",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        "5",
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        "262144",
+                        ProducerConfig.PARTITIONER_CLASS_CONFIG,
+                        ClusterKeyPartitioner.class.getName()));
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         this.clock = clock;
         this.published = Counter.builder("meridian.inventory.resources.published")

@@ -6,6 +6,7 @@ import io.meridian.contracts.EventType;
 import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.kafka.ClusterKeyPartitioner;
 import io.meridian.contracts.metrics.MetricsBatch;
+import io.meridian.eventing.kafka.KafkaConnection;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,7 +20,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Publishes one {@code MetricsBatch} per scrape on {@code fleet.metrics.v1}, keyed and partitioned by
@@ -34,24 +34,22 @@ public class MetricsPublisher {
     private final KafkaProducer<String, byte[]> producer;
     private final Clock clock;
 
-    MetricsPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, Clock clock) {
+    MetricsPublisher(KafkaConnection kafka, Clock clock) {
         this.clock = clock;
         this.producer = new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ProducerConfig.CLIENT_ID_CONFIG,
+                kafka.clientProperties(
                         "observability-metrics",
-                        ProducerConfig.ACKS_CONFIG,
-                        "all",
-                        ProducerConfig.LINGER_MS_CONFIG,
-                        20,
-                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                        "lz4",
-                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                        8 * 1024 * 1024,
-                        ProducerConfig.PARTITIONER_CLASS_CONFIG,
-                        ClusterKeyPartitioner.class.getName()),
+                        Map.of(
+                                ProducerConfig.ACKS_CONFIG,
+                                "all",
+                                ProducerConfig.LINGER_MS_CONFIG,
+                                20,
+                                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                                "lz4",
+                                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                                8 * 1024 * 1024,
+                                ProducerConfig.PARTITIONER_CLASS_CONFIG,
+                                ClusterKeyPartitioner.class.getName())),
                 new StringSerializer(),
                 new ByteArraySerializer());
     }

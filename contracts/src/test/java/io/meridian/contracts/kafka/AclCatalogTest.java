@@ -1,0 +1,280 @@
+package io.meridian.contracts.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meridian.contracts.EventType;
+import io.meridian.contracts.Topic;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ACL catalog against the services' real configuration (their {@code application.properties}, read from the
+ * source tree) and against the rules of issue 17.
+ */
+class AclCatalogTest {
+
+    private static final Path SERVICES = Path.of("..", "services");
+    private static final Pattern CHANNEL_KEY = Pattern.compile(
+            "mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.(topic|topics|group\\.id|dead-letter-queue\\.topic)");
+
+    /** What a service's channels use, as its application.properties says. */
+    private record ChannelUse(Set<String> reads, Set<String> writes, Set<String> deadLetters, Set<String> groups) {}
+
+    @Test
+    void everyServiceHasAPrincipalAndEveryServicePrincipalButPlacementHasAService() throws IOException {
+        Set<String> services;
+        try (Stream<Path> dirs = Files.list(SERVICES)) {
+            services = dirs.filter(d -> Files.isRegularFile(properties(d)))
+                    .map(d -> d.getFileName().toString())
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+        Set<String> servicePrincipals = Arrays.stream(KafkaPrincipal.values())
+                .filter(p -> p.kind() == KafkaPrincipal.Kind.SERVICE)
+                .map(KafkaPrincipal::userName)
+                .collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(services).isNotEmpty();
+        assertThat(servicePrincipals).containsAll(services);
+        assertThat(servicePrincipals).containsExactlyInAnyOrderElementsOf(union(services, Set.of("placement")));
+    }
+
+    @Test
+    void eachServiceReadsExactlyTheTopicsItsChannelsConsume() throws IOException {
+        for (KafkaPrincipal service : existingServices()) {
+            ChannelUse use = channelUse(service);
+            KafkaGrants grants = AclCatalog.grants(service);
+
+            assertThat(grants.readTopicNames()).as(service + " reads").isEqualTo(use.reads());
+            assertThat(grants.writtenTopicNames())
+                    .as(service + " outgoing channels")
+                    .containsAll(use.writes());
+        }
+    }
+
+    @Test
+    void eachServiceMayWriteTheDeadLetterTopicsItsChannelsUse() throws IOException {
+        for (KafkaPrincipal service : existingServices()) {
+            ChannelUse use = channelUse(service);
+
+            assertThat(use.deadLetters()).allSatisfy(topic -> assertThat(topic).endsWith(Topic.DEAD_LETTER_SUFFIX));
+            assertThat(AclCatalog.grants(service).writtenTopicNames())
+                    .as(service + " dead-letter topics")
+                    .containsAll(use.deadLetters());
+        }
+    }
+
+    @Test
+    void eachServiceConsumesInGroupsOfItsOwnPrefix() throws IOException {
+        for (KafkaPrincipal service : existingServices()) {
+            ChannelUse use = channelUse(service);
+            Set<String> prefixes = AclCatalog.grants(service).groupPrefixes();
+
+            assertThat(prefixes).containsExactly(service.userName() + "-");
+            assertThat(use.groups())
+                    .as(service + " group ids")
+                    .isNotEmpty()
+                    .allSatisfy(group -> assertThat(prefixes).anySatisfy(group::startsWith));
+        }
+    }
+
+    @Test
+    void eachEventTypeIsWrittenByTheServiceItsTypeNamesAndByNoOtherService() {
+        Pattern producer = Pattern.compile("io\\.meridian\\.([a-z]+)\\..*");
+        for (EventType type : EventType.values()) {
+            Matcher matcher = producer.matcher(type.type());
+            assertThat(matcher.matches()).isTrue();
+            Set<KafkaPrincipal> serviceWriters = services(AclCatalog.writersOf(type.topic()));
+            switch (type.topic()) {
+                // The topics every owner or every service writes: the rules below check them.
+                case DESIRED, AUDIT -> assertThat(serviceWriters).isNotEmpty();
+                default -> {
+                    KafkaPrincipal named = KafkaPrincipal.byUserName(matcher.group(1))
+                            .orElseThrow(() -> new AssertionError(type + " names no principal"));
+                    assertThat(serviceWriters).as(type.type()).containsExactly(named);
+                }
+            }
+        }
+    }
+
+    @Test
+    void inventoryAloneReadsDesiredBundlesAndWritesObservedStateAndSyncReports() {
+        assertThat(deployed(AclCatalog.readersOf(Topic.DESIRED))).containsExactly(KafkaPrincipal.INVENTORY);
+        assertThat(deployed(AclCatalog.writersOf(Topic.RESOURCES))).containsExactly(KafkaPrincipal.INVENTORY);
+        assertThat(deployed(AclCatalog.writersOf(Topic.SYNC))).containsExactly(KafkaPrincipal.INVENTORY);
+        assertThat(deployed(AclCatalog.writersOf(Topic.CLUSTERS))).containsExactly(KafkaPrincipal.INVENTORY);
+    }
+
+    @Test
+    void onlyTheOwnersWriteDesiredBundles() {
+        assertThat(deployed(AclCatalog.writersOf(Topic.DESIRED)))
+                .containsExactlyInAnyOrder(KafkaPrincipal.IDENTITY, KafkaPrincipal.POLICY, KafkaPrincipal.PLACEMENT);
+    }
+
+    @Test
+    void everyServiceWritesTheAuditTrailAndTheOpsCliOnlyReadsIt() {
+        assertThat(AclCatalog.writersOf(Topic.AUDIT))
+                .containsExactlyInAnyOrderElementsOf(services(EnumSet.allOf(KafkaPrincipal.class)));
+        KafkaGrants ops = AclCatalog.grants(KafkaPrincipal.OPS_AUDIT);
+        assertThat(ops.reads()).containsExactly(Topic.AUDIT);
+        assertThat(ops.writtenTopicNames()).isEmpty();
+        assertThat(ops.aclBindings())
+                .allSatisfy(b -> assertThat(b.entry().operation()).isIn(AclOperation.READ, AclOperation.DESCRIBE));
+    }
+
+    @Test
+    void theBenchExistsOnlyInLocalStacksAndTheSuperUserHasNoAcls() {
+        assertThat(AclCatalog.deployed())
+                .extracting(KafkaGrants::principal)
+                .doesNotContain(KafkaPrincipal.BENCH, KafkaPrincipal.ADMIN)
+                .contains(KafkaPrincipal.OPS_AUDIT);
+        assertThat(AclCatalog.grants(KafkaPrincipal.ADMIN).aclBindings()).isEmpty();
+    }
+
+    @Test
+    void aclsAllowOnlyNamedResourcesAndNeverAWildcardTheClusterOrAll() {
+        for (KafkaGrants grants : AclCatalog.all()) {
+            for (AclBinding binding : grants.aclBindings()) {
+                assertThat(binding.entry().principal())
+                        .isEqualTo(grants.principal().principal());
+                assertThat(binding.entry().permissionType()).isEqualTo(AclPermissionType.ALLOW);
+                assertThat(binding.entry().operation()).isNotEqualTo(AclOperation.ALL);
+                assertThat(binding.pattern().resourceType()).isNotEqualTo(ResourceType.CLUSTER);
+                assertThat(binding.pattern().name()).isNotEqualTo("*");
+                if (binding.pattern().resourceType() == ResourceType.TOPIC
+                        && binding.pattern().name().startsWith("fleet.")) {
+                    assertThat(binding.pattern().patternType())
+                            .as("catalog topics are granted by exact name")
+                            .isEqualTo(PatternType.LITERAL);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aServiceGetsReadAndDescribeOnWhatItReadsAndWriteOnWhatItWrites() {
+        List<AclBinding> identity = AclCatalog.grants(KafkaPrincipal.IDENTITY).aclBindings();
+
+        assertThat(operationsOn(identity, "fleet.clusters.v1")).containsExactlyInAnyOrder("READ", "DESCRIBE");
+        assertThat(operationsOn(identity, "fleet.clusters.v1.dlq")).containsExactlyInAnyOrder("WRITE", "DESCRIBE");
+        assertThat(operationsOn(identity, "fleet.desired.v1")).containsExactlyInAnyOrder("WRITE", "DESCRIBE");
+        assertThat(operationsOn(identity, "fleet.audit.v1")).containsExactlyInAnyOrder("WRITE", "DESCRIBE");
+        assertThat(operationsOn(identity, "fleet.compliance.v1")).isEmpty();
+        assertThat(identity)
+                .filteredOn(b -> b.pattern().resourceType() == ResourceType.GROUP)
+                .singleElement()
+                .satisfies(b -> {
+                    assertThat(b.pattern().name()).isEqualTo("identity-");
+                    assertThat(b.pattern().patternType()).isEqualTo(PatternType.PREFIXED);
+                    assertThat(b.entry().operation()).isEqualTo(AclOperation.READ);
+                });
+    }
+
+    @Test
+    void grantsRefuseABroadGroupOrTopicPrefix() {
+        assertThatThrownBy(() -> new KafkaGrants(
+                        KafkaPrincipal.BENCH, Set.of(), Set.of(), Set.of(), Set.of(""), Set.of(), Set.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new KafkaGrants(
+                        KafkaPrincipal.BENCH, Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of("fleet.")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new KafkaGrants(
+                        KafkaPrincipal.ADMIN, Set.of(Topic.AUDIT), Set.of(), Set.of(), Set.of(), Set.of(), Set.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static Set<String> operationsOn(List<AclBinding> bindings, String topic) {
+        return bindings.stream()
+                .filter(b -> b.pattern().resourceType() == ResourceType.TOPIC
+                        && b.pattern().name().equals(topic))
+                .map(b -> b.entry().operation().name())
+                .collect(Collectors.toSet());
+    }
+
+    private static List<KafkaPrincipal> existingServices() {
+        List<KafkaPrincipal> existing = new ArrayList<>();
+        for (KafkaPrincipal principal : KafkaPrincipal.values()) {
+            if (principal.kind() == KafkaPrincipal.Kind.SERVICE
+                    && Files.isRegularFile(properties(SERVICES.resolve(principal.userName())))) {
+                existing.add(principal);
+            }
+        }
+        assertThat(existing)
+                .as("services found under " + SERVICES.toAbsolutePath())
+                .hasSizeGreaterThan(3);
+        return existing;
+    }
+
+    private static Path properties(Path serviceDir) {
+        return serviceDir.resolve("src/main/resources/application.properties");
+    }
+
+    /** The channels of a service's application.properties (test-profile lines left out: they are not deployed). */
+    private static ChannelUse channelUse(KafkaPrincipal service) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader =
+                Files.newBufferedReader(properties(SERVICES.resolve(service.userName())), StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        Set<String> reads = new TreeSet<>();
+        Set<String> writes = new TreeSet<>();
+        Set<String> deadLetters = new TreeSet<>();
+        Set<String> groups = new TreeSet<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith("%test.")) {
+                continue;
+            }
+            Matcher matcher = CHANNEL_KEY.matcher(key.replaceFirst("^%[a-z]+\\.", ""));
+            if (!matcher.matches()) {
+                continue;
+            }
+            String value = properties.getProperty(key).strip();
+            boolean incoming = matcher.group(1).equals("incoming");
+            switch (matcher.group(3)) {
+                case "topic", "topics" ->
+                    Arrays.stream(value.split(",")).map(String::strip).forEach(incoming ? reads::add : writes::add);
+                case "group.id" -> groups.add(value);
+                default -> deadLetters.add(value);
+            }
+        }
+        return new ChannelUse(reads, writes, deadLetters, groups);
+    }
+
+    private static Set<KafkaPrincipal> services(Set<KafkaPrincipal> principals) {
+        return principals.stream()
+                .filter(p -> p.kind() == KafkaPrincipal.Kind.SERVICE)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(KafkaPrincipal.class)));
+    }
+
+    private static Set<KafkaPrincipal> deployed(Set<KafkaPrincipal> principals) {
+        return principals.stream()
+                .filter(KafkaPrincipal::deployed)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(KafkaPrincipal.class)));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+}
