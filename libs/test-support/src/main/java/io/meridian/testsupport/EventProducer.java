@@ -62,6 +62,19 @@ public final class EventProducer implements AutoCloseable {
         return event;
     }
 
+    /**
+     * Sends a tombstone with the CloudEvent attributes of {@code type} in its headers and no data, as the outbox
+     * writes one ({@code Outbox.appendTombstone}).
+     */
+    public void tombstone(EventType type, String key, String subject) {
+        CloudEvent event = CloudEvent.of(type, source, subject, OffsetDateTime.now(), new byte[0]);
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(type.topic().topicName(), key, null);
+        CloudEventHeaders.write(event, record.headers());
+        producer.send(record);
+        producer.flush();
+    }
+
     /** Sends a bare Kafka tombstone (no headers), as compaction tooling or an owner might. */
     public void tombstone(String topic, String key) {
         producer.send(new ProducerRecord<>(topic, key, null));

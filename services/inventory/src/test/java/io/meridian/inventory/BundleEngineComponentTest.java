@@ -422,7 +422,7 @@ class BundleEngineComponentTest {
                                             && r.header("dead-letter-reason").contains("objects[1]"),
                                     EVENTUALLY)
                             .header("dead-letter-reason"))
-                    .contains("apps/v1 Deployment, which owner 'identity' may not declare");
+                    .contains("apps/v1 Deployment in namespace shop, which owner 'identity' may not declare");
 
             // A legitimate bundle, then one whose generation would pin the key against every later one.
             DesiredBundle first = new DesiredBundle(
@@ -829,7 +829,7 @@ class BundleEngineComponentTest {
     }
 
     private static void tombstone(String cluster) {
-        producer.tombstone(Topic.DESIRED.topicName(), OWNER + "/" + cluster);
+        producer.tombstone(EventType.DESIRED_BUNDLE_DECLARED, OWNER + "/" + cluster, cluster);
     }
 
     private static Map<String, Object> roleBinding(String name, String namespace) {

@@ -3,6 +3,7 @@ package io.meridian.inventory.bundle;
 import io.meridian.contracts.desired.DesiredBundle;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,14 +14,17 @@ import java.util.TreeMap;
 /**
  * Which desired bundles inventory accepts from {@code fleet.desired.v1} at all, before anything is applied with
  * cluster-admin rights: the bus is a trust boundary (Kafka ACLs decide who may write the topic), and this is the
- * second line behind it, so that one owner's principal cannot act as another or beyond its kinds.
+ * second line behind it, so that an owner's principal cannot act beyond its kinds.
  *
  * <ul>
  *   <li>the owner is one inventory knows ({@code meridian.inventory.bundles.owners.<owner>.kinds});
- *   <li>the CloudEvent source is that owner's ({@code /meridian/<owner>} unless configured), so identity's principal
- *       cannot publish policy's bundles under policy's key;
+ *   <li>the CloudEvent source is that owner's ({@code /meridian/<owner>} unless configured), on tombstones too. This
+ *       refuses a record that names another service, but it is not authentication: Kafka authorizes per topic, so an
+ *       owner's principal that sets another owner's source is held back only by the kind and namespace rules (one
+ *       topic per owner would close that; see the security issue's note);
  *   <li>every object's kind is on the owner's list: {@code group/Kind}, {@code group/*}, or {@code *} for any kind
- *       except the {@linkplain #SENSITIVE_GROUPS sensitive ones}, which an owner gets only by naming them;
+ *       except the {@linkplain #SENSITIVE_GROUPS sensitive groups} and {@linkplain #SENSITIVE_KIND_NAMES kind names}
+ *       and outside the {@linkplain #SYSTEM_NAMESPACES system namespaces}, which an owner gets only by naming them;
  *   <li>the generation does not jump more than {@code max-generation-step} above the last one known for the key, nor
  *       start above {@code max-first-generation} for a key seen first (inventory re-reads the compacted topic on
  *       start, so a first bundle may legitimately carry a high generation): a record with a huge generation would
@@ -28,7 +32,6 @@ import java.util.TreeMap;
  *       stale.
  * </ul>
  *
- * A bare tombstone (no CloudEvent headers) passes: it carries no source, and it can only remove what the owner applied.
  */
 public final class BundleAdmission {
 
@@ -40,8 +43,27 @@ public final class BundleAdmission {
             "authentication.k8s.io",
             "certificates.k8s.io");
 
-    /** Core kinds never covered by {@code *}: they hold or mint credentials. */
-    public static final Set<String> SENSITIVE_CORE_KINDS = Set.of("Secret", "ServiceAccountToken");
+    /**
+     * Kind names never covered by {@code *} in any group, compared lower-case, so a custom resource cannot pass for
+     * one: RBAC, Secrets, tokens, webhooks and admission policies.
+     */
+    public static final Set<String> SENSITIVE_KIND_NAMES = Set.of(
+            "role",
+            "rolebinding",
+            "clusterrole",
+            "clusterrolebinding",
+            "secret",
+            "serviceaccounttoken",
+            "tokenrequest",
+            "validatingwebhookconfiguration",
+            "mutatingwebhookconfiguration",
+            "validatingadmissionpolicy",
+            "validatingadmissionpolicybinding",
+            "mutatingadmissionpolicy",
+            "mutatingadmissionpolicybinding");
+
+    /** The cluster's own namespaces: an object admitted only by {@code *} never goes there. */
+    public static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease");
 
     /** What one owner may declare. */
     public record Owner(String name, URI source, List<String> kinds) {
@@ -62,11 +84,13 @@ public final class BundleAdmission {
             return URI.create("/meridian/" + owner);
         }
 
-        boolean allows(String group, String kind) {
+        /** Whether the owner may declare the kind in {@code namespace} (null: cluster-scoped). */
+        boolean allows(String group, String kind, String namespace) {
             for (String entry : kinds) {
                 if (entry.equals("*")) {
-                    if (!SENSITIVE_GROUPS.contains(group)
-                            && !(group.isEmpty() && SENSITIVE_CORE_KINDS.contains(kind))) {
+                    if (!SENSITIVE_GROUPS.contains(group.toLowerCase(Locale.ROOT))
+                            && !SENSITIVE_KIND_NAMES.contains(kind.toLowerCase(Locale.ROOT))
+                            && (namespace == null || !SYSTEM_NAMESPACES.contains(namespace))) {
                         return true;
                     }
                 } else {
@@ -123,11 +147,14 @@ public final class BundleAdmission {
             return new Verdict.Refused("bundle of owner '" + owner + "' has CloudEvent source '" + source.get()
                     + "', expected '" + allowed.source() + "': only the owner's own service may declare its bundles");
         }
+        if (source.isEmpty()) {
+            // An owner's outbox writes the CloudEvent headers on tombstones too; a bare one would let any writer of
+            // the topic withdraw another owner's objects from every cluster.
+            return new Verdict.Refused(
+                    (bundle == null ? "tombstone" : "bundle") + " of owner '" + owner + "' has no CloudEvent source");
+        }
         if (bundle == null) {
             return ACCEPTED;
-        }
-        if (source.isEmpty()) {
-            return new Verdict.Refused("bundle of owner '" + owner + "' has no CloudEvent source");
         }
         if (lastGeneration.isPresent() && bundle.generation() - lastGeneration.getAsLong() > maxGenerationStep) {
             return new Verdict.Refused("generation " + bundle.generation() + " of " + bundle.key() + " jumps more than "
@@ -149,10 +176,13 @@ public final class BundleAdmission {
             }
             int slash = apiVersion.indexOf('/');
             String group = slash < 0 ? "" : apiVersion.substring(0, slash);
-            if (!allowed.allows(group, kind)) {
-                return new Verdict.Refused("objects[" + i + "] is a " + apiVersion + " " + kind + ", which owner '"
-                        + owner + "' may not declare (allowed: " + String.join(", ", allowed.kinds())
-                        + "; sensitive kinds need a group/Kind entry of their own)");
+            String namespace =
+                    object.get("metadata") instanceof Map<?, ?> metadata ? asString(metadata.get("namespace")) : null;
+            if (!allowed.allows(group, kind, namespace)) {
+                return new Verdict.Refused("objects[" + i + "] is a " + apiVersion + " " + kind
+                        + (namespace == null ? "" : " in namespace " + namespace) + ", which owner '" + owner
+                        + "' may not declare (allowed: " + String.join(", ", allowed.kinds())
+                        + "; sensitive kinds, and the system namespaces, need a group/Kind entry of their own)");
             }
         }
         return ACCEPTED;

@@ -67,8 +67,8 @@ class BundleAdmissionTest {
     @Test
     void aWildcardNeverCoversRbacSecretsOrAdmission() {
         assertThat(reason(admission.judge("policy", POLICY, bundle("policy", 3, roleBinding()), OptionalLong.of(2))))
-                .contains("objects[0] is a rbac.authorization.k8s.io/v1 RoleBinding, which owner 'policy' may not"
-                        + " declare");
+                .contains("objects[0] is a rbac.authorization.k8s.io/v1 RoleBinding in namespace default, which owner"
+                        + " 'policy' may not declare");
         assertThat(admission.judge("policy", POLICY, bundle("policy", 3, object("v1", "Secret")), OptionalLong.of(2)))
                 .isInstanceOf(Verdict.Refused.class);
         assertThat(admission.judge(
@@ -77,9 +77,40 @@ class BundleAdmissionTest {
                         bundle("policy", 3, object("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration")),
                         OptionalLong.of(2)))
                 .isInstanceOf(Verdict.Refused.class);
-        // A look-alike kind of another group is not a Secret.
+        // A custom resource cannot pass for a sensitive kind under '*': the name is refused in every group and case.
         assertThat(admission.judge(
                         "policy", POLICY, bundle("policy", 3, object("example.com/v1", "Secret")), OptionalLong.of(2)))
+                .isInstanceOf(Verdict.Refused.class);
+        assertThat(admission.judge("policy", POLICY, bundle("policy", 3, object("v1", "secret")), OptionalLong.of(2)))
+                .isInstanceOf(Verdict.Refused.class);
+        assertThat(admission.judge(
+                        "policy",
+                        POLICY,
+                        bundle("policy", 3, object("RBAC.authorization.k8s.io/v1", "Binding")),
+                        OptionalLong.of(2)))
+                .isInstanceOf(Verdict.Refused.class);
+    }
+
+    @Test
+    void aWildcardNeverReachesTheSystemNamespaces() {
+        assertThat(reason(admission.judge(
+                        "policy",
+                        POLICY,
+                        bundle("policy", 3, inNamespace(object("apps/v1", "DaemonSet"), "kube-system")),
+                        OptionalLong.of(2))))
+                .contains("apps/v1 DaemonSet in namespace kube-system, which owner 'policy' may not declare");
+        assertThat(admission.judge(
+                        "policy",
+                        POLICY,
+                        bundle("policy", 3, inNamespace(object("v1", "ConfigMap"), "payments")),
+                        OptionalLong.of(2)))
+                .isInstanceOf(Verdict.Accepted.class);
+        // An owner that names a kind gets it everywhere: identity's RoleBinding in kube-system is its own business.
+        assertThat(admission.judge(
+                        "identity",
+                        IDENTITY,
+                        bundle("identity", 3, inNamespace(roleBinding(), "kube-system")),
+                        OptionalLong.of(2)))
                 .isInstanceOf(Verdict.Accepted.class);
     }
 
@@ -90,7 +121,8 @@ class BundleAdmissionTest {
                         IDENTITY,
                         bundle("identity", 2, roleBinding(), object("apps/v1", "Deployment")),
                         OptionalLong.of(1))))
-                .startsWith("objects[1] is a apps/v1 Deployment, which owner 'identity' may not declare");
+                .startsWith(
+                        "objects[1] is a apps/v1 Deployment in namespace default, which owner 'identity' may not declare");
     }
 
     @Test
@@ -121,9 +153,9 @@ class BundleAdmissionTest {
     }
 
     @Test
-    void tombstonesNeedTheOwnersSourceWhenTheyCarryOne() {
-        assertThat(admission.judge("identity", Optional.empty(), null, OptionalLong.of(5)))
-                .isInstanceOf(Verdict.Accepted.class);
+    void tombstonesNeedTheOwnersSourceLikeBundles() {
+        assertThat(reason(admission.judge("identity", Optional.empty(), null, OptionalLong.of(5))))
+                .isEqualTo("tombstone of owner 'identity' has no CloudEvent source");
         assertThat(admission.judge("identity", IDENTITY, null, OptionalLong.of(5)))
                 .isInstanceOf(Verdict.Accepted.class);
         assertThat(admission.judge("identity", POLICY, null, OptionalLong.of(5)))
@@ -151,6 +183,12 @@ class BundleAdmissionTest {
 
     private static Map<String, Object> roleBinding() {
         return object("rbac.authorization.k8s.io/v1", "RoleBinding");
+    }
+
+    private static Map<String, Object> inNamespace(Map<String, Object> object, String namespace) {
+        Map<String, Object> copy = new java.util.HashMap<>(object);
+        copy.put("metadata", Map.of("name", "x", "namespace", namespace));
+        return copy;
     }
 
     private static Map<String, Object> object(String apiVersion, String kind) {
