@@ -6,9 +6,17 @@ import io.meridian.contracts.audit.AuditRecord;
 import io.meridian.contracts.cluster.ClusterSnapshot;
 import io.meridian.contracts.compliance.ComplianceResult;
 import io.meridian.contracts.cost.BudgetEvent;
+import io.meridian.contracts.cost.ClusterRatesPublished;
 import io.meridian.contracts.cost.CostSummary;
 import io.meridian.contracts.desired.DesiredBundle;
 import io.meridian.contracts.metrics.MetricsBatch;
+import io.meridian.contracts.placement.FailoverMove;
+import io.meridian.contracts.placement.FailoverSuppressed;
+import io.meridian.contracts.placement.RolloutCompleted;
+import io.meridian.contracts.placement.RolloutHalted;
+import io.meridian.contracts.placement.RolloutStarted;
+import io.meridian.contracts.placement.RolloutWaveCompleted;
+import io.meridian.contracts.placement.WorkloadPlacement;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.ResyncMarker;
 import io.meridian.contracts.sync.DriftEvent;
@@ -61,6 +69,22 @@ public enum EventType {
 
     COST_SUMMARY_COMPUTED("io.meridian.cost.summary.computed.v1", Topic.COST, CostSummary.class),
     BUDGET_THRESHOLD_CROSSED("io.meridian.cost.budget.threshold-crossed.v1", Topic.COST, BudgetEvent.class),
+    /**
+     * A cluster's rates, keyed {@code rates/<clusterId>}. Named {@code cost.rates.published} after the {@code
+     * <service>.<aggregate>.<fact>} rule (the aggregate is the rates; the cluster is in the data and the key).
+     */
+    CLUSTER_RATES_PUBLISHED("io.meridian.cost.rates.published.v1", Topic.COST, ClusterRatesPublished.class),
+
+    PLACEMENT_DECISION_MADE("io.meridian.placement.decision.made.v1", Topic.PLACEMENT, WorkloadPlacement.class),
+    ROLLOUT_STARTED("io.meridian.placement.rollout.started.v1", Topic.PLACEMENT, RolloutStarted.class),
+    ROLLOUT_WAVE_COMPLETED(
+            "io.meridian.placement.rollout.wave-completed.v1", Topic.PLACEMENT, RolloutWaveCompleted.class),
+    ROLLOUT_HALTED("io.meridian.placement.rollout.halted.v1", Topic.PLACEMENT, RolloutHalted.class),
+    ROLLOUT_COMPLETED("io.meridian.placement.rollout.completed.v1", Topic.PLACEMENT, RolloutCompleted.class),
+    FAILOVER_STARTED("io.meridian.placement.failover.started.v1", Topic.PLACEMENT, FailoverMove.class),
+    FAILOVER_COMPLETED("io.meridian.placement.failover.completed.v1", Topic.PLACEMENT, FailoverMove.class),
+    FAILOVER_SUPPRESSED("io.meridian.placement.failover.suppressed.v1", Topic.PLACEMENT, FailoverSuppressed.class),
+    FAILBACK_COMPLETED("io.meridian.placement.failback.completed.v1", Topic.PLACEMENT, FailoverMove.class),
 
     ALERT_PENDING("io.meridian.observability.alert.pending.v1", Topic.ALERTS, AlertEvent.class),
     ALERT_FIRING("io.meridian.observability.alert.firing.v1", Topic.ALERTS, AlertEvent.class),
@@ -89,6 +113,14 @@ public enum EventType {
             Map.entry(AccessEvent.class, "access-event.v1.json"),
             Map.entry(CostSummary.class, "cost-summary.v1.json"),
             Map.entry(BudgetEvent.class, "budget-event.v1.json"),
+            Map.entry(ClusterRatesPublished.class, "cluster-rates.v1.json"),
+            Map.entry(WorkloadPlacement.class, "workload-placement.v1.json"),
+            Map.entry(RolloutStarted.class, "rollout-started.v1.json"),
+            Map.entry(RolloutWaveCompleted.class, "rollout-wave-completed.v1.json"),
+            Map.entry(RolloutHalted.class, "rollout-halted.v1.json"),
+            Map.entry(RolloutCompleted.class, "rollout-completed.v1.json"),
+            Map.entry(FailoverMove.class, "failover-move.v1.json"),
+            Map.entry(FailoverSuppressed.class, "failover-suppressed.v1.json"),
             Map.entry(AlertEvent.class, "alert-event.v1.json"),
             Map.entry(AuditRecord.class, "audit-record.v1.json"));
 

@@ -17,7 +17,12 @@ public enum Topic {
     METRICS("fleet.metrics.v1", "clusterId", 0, false, Duration.ofDays(2), 6),
     COMPLIANCE("fleet.compliance.v1", "policy/clusterId/object", 1, true, null, 6),
     ACCESS("fleet.access.v1", "subject", -1, false, Duration.ofDays(90), 3),
-    COST("fleet.cost.v1", "scope", -1, false, Duration.ofDays(90), 3),
+    COST("fleet.cost.v1", "scope or rates/clusterId", -1, false, Duration.ofDays(90), 3),
+    /**
+     * Compacted, three keys per workload (see {@code PlacementKey}): its latest decision under the bare name, its latest
+     * rollout fact and its latest failover fact under suffixed keys, so that compaction never drops a decision.
+     */
+    PLACEMENT("fleet.placement.v1", "workload, workload/rollout or workload/failover", -1, true, null, 3),
     ALERTS("fleet.alerts.v1", "fingerprint", -1, false, Duration.ofDays(30), 3),
     AUDIT("fleet.audit.v1", "actor or target", -1, false, Duration.ofDays(365), 3);
 

@@ -1,2 +1,5 @@
-/** Cost summaries and budget events on {@code fleet.cost.v1}, keyed by scope. */
+/**
+ * Cost summaries and budget events on {@code fleet.cost.v1}, keyed by scope, and each cluster's rates, keyed {@code
+ * rates/<clusterId>}.
+ */
 package io.meridian.contracts.cost;

@@ -5,8 +5,11 @@ import io.meridian.contracts.EventJson;
 import io.meridian.contracts.EventType;
 import io.meridian.contracts.Topic;
 import io.meridian.contracts.cluster.ClusterSnapshot;
+import io.meridian.contracts.cost.ClusterRatesPublished;
 import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.kafka.UnreadableEventException;
+import io.meridian.contracts.placement.PlacementFact;
+import io.meridian.contracts.placement.PlacementKey;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.ResyncMarker;
 import java.util.Objects;
@@ -15,10 +18,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Decodes records of the two fleet streams, {@code fleet.clusters.v1} and {@code fleet.resources.v1}, the one way
- * every consumer reads them.
+ * Decodes records of the fleet streams that consumers fold into a view, {@code fleet.clusters.v1}, {@code
+ * fleet.resources.v1}, {@code fleet.placement.v1} and the cluster rates of {@code fleet.cost.v1}, the one way every
+ * consumer reads them.
  *
- * <p>The rule, for both topics:
+ * <p>The rule, for every topic:
  *
  * <ul>
  *   <li>A record with a value is a binary-mode CloudEvent: a missing key, a missing or malformed required {@code
@@ -35,6 +39,12 @@ import org.apache.kafka.common.header.Headers;
  *       required; a tombstone typed for another topic is misrouted and unreadable.
  *   <li>A deletion of a resync-marker key ({@code clusterId/~resync}) deletes no object: it is skipped.
  * </ul>
+ *
+ * <p>On {@code fleet.placement.v1} a tombstone removes the fact of its {@link PlacementKey}; a key of another shape (a
+ * newer producer's) is skipped. A known type whose data belongs under another key than the record's is unreadable:
+ * compaction would keep the wrong record. For a reader of rates on {@code fleet.cost.v1}, the summaries and budget
+ * events of scopes, their tombstones and newer types on scope keys are {@link RatesEvent.Unrelated}: not skipped, since
+ * nothing is amiss; only a newer type under a {@code rates/} key is {@link RatesEvent.Skipped}.
  */
 public final class FleetStreams {
 
@@ -114,6 +124,84 @@ public final class FleetStreams {
         };
     }
 
+    /** A record of {@code fleet.placement.v1}, decoded by the rule above. */
+    public static PlacementEvent placementEvent(ConsumerRecord<String, byte[]> record) {
+        return placementEvent(record.key(), record.headers(), record.value());
+    }
+
+    /**
+     * A record of {@code fleet.placement.v1}, given as its key, headers and value, decoded by the rule above.
+     *
+     * @throws UnreadableEventException with the reason the dead letter carries
+     */
+    public static PlacementEvent placementEvent(String key, Headers headers, byte[] value) {
+        requireKey(key);
+        Objects.requireNonNull(headers, "headers");
+        if (value == null) {
+            String type = CloudEventHeaders.text(headers, CloudEventHeaders.TYPE);
+            requireNotMisrouted(type, Topic.PLACEMENT);
+            return PlacementKey.parse(key)
+                    .<PlacementEvent>map(PlacementEvent.Removed::new)
+                    .orElseGet(() -> new PlacementEvent.Skipped(
+                            type == null || type.isBlank() ? NO_TYPE : type,
+                            "key '" + key + "' is no key this version of the " + Topic.PLACEMENT.topicName()
+                                    + " contract knows (a newer producer's?); its tombstone is skipped"));
+        }
+        CloudEvent event = CloudEventHeaders.read(headers, value);
+        Optional<EventType> known = EventType.of(event.type());
+        if (known.isEmpty()) {
+            return new PlacementEvent.Skipped(event.type(), unknownType(event.type(), Topic.PLACEMENT));
+        }
+        EventType type = requireOn(known.get(), Topic.PLACEMENT);
+        PlacementFact fact = (PlacementFact) EventJson.read(value, type.dataClass());
+        String factKey;
+        try {
+            factKey = fact.key();
+        } catch (IllegalArgumentException e) {
+            throw new UnreadableEventException(
+                    "data of " + type.type() + " names no valid workload: " + e.getMessage());
+        }
+        requireKeyOfData(key, factKey, type);
+        return new PlacementEvent.Published(type, fact);
+    }
+
+    /** A record of {@code fleet.cost.v1}, decoded for a reader of cluster rates by the rule above. */
+    public static RatesEvent ratesEvent(ConsumerRecord<String, byte[]> record) {
+        return ratesEvent(record.key(), record.headers(), record.value());
+    }
+
+    /**
+     * A record of {@code fleet.cost.v1}, given as its key, headers and value, decoded for a reader of cluster rates by
+     * the rule above.
+     *
+     * @throws UnreadableEventException with the reason the dead letter carries
+     */
+    public static RatesEvent ratesEvent(String key, Headers headers, byte[] value) {
+        requireKey(key);
+        Objects.requireNonNull(headers, "headers");
+        Optional<String> ratesOf = ClusterRatesPublished.clusterIdOf(key);
+        if (value == null) {
+            String type = CloudEventHeaders.text(headers, CloudEventHeaders.TYPE);
+            requireNotMisrouted(type, Topic.COST);
+            return ratesOf.<RatesEvent>map(RatesEvent.Withdrawn::new)
+                    .orElseGet(() -> new RatesEvent.Unrelated(key, type == null || type.isBlank() ? NO_TYPE : type));
+        }
+        CloudEvent event = CloudEventHeaders.read(headers, value);
+        Optional<EventType> known = EventType.of(event.type());
+        if (known.isEmpty()) {
+            return ratesOf.isPresent()
+                    ? new RatesEvent.Skipped(event.type(), unknownType(event.type(), Topic.COST))
+                    : new RatesEvent.Unrelated(key, event.type());
+        }
+        EventType type = requireOn(known.get(), Topic.COST);
+        if (type != EventType.CLUSTER_RATES_PUBLISHED) {
+            return new RatesEvent.Unrelated(key, type.type());
+        }
+        ClusterRatesPublished rates = EventJson.read(value, ClusterRatesPublished.class);
+        requireKeyOfData(key, rates.key(), type);
+        return new RatesEvent.Published(rates);
+    }
+
     /** Whether a key of {@code fleet.resources.v1} is a cluster's resync marker, {@code clusterId/~resync}. */
     public static boolean isResyncMarkerKey(String key) {
         int slash = key.indexOf('/');
@@ -138,6 +226,14 @@ public final class FleetStreams {
     /** A tombstone typed for another topic was sent to the wrong place; an unknown or missing type is fine. */
     private static void requireNotMisrouted(String type, Topic topic) {
         EventType.of(type).ifPresent(known -> requireOn(known, topic));
+    }
+
+    /** On a keyed fact, the record's key must be its data's: compaction and readers go by the key. */
+    private static void requireKeyOfData(String key, String keyOfData, EventType type) {
+        if (!key.equals(keyOfData)) {
+            throw new UnreadableEventException(
+                    "record key '" + key + "' is not the key of its " + type.type() + " data, '" + keyOfData + "'");
+        }
     }
 
     private static EventType requireOn(EventType type, Topic topic) {

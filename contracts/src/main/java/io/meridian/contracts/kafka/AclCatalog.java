@@ -8,6 +8,7 @@ import static io.meridian.contracts.Topic.COMPLIANCE;
 import static io.meridian.contracts.Topic.COST;
 import static io.meridian.contracts.Topic.DESIRED;
 import static io.meridian.contracts.Topic.METRICS;
+import static io.meridian.contracts.Topic.PLACEMENT;
 import static io.meridian.contracts.Topic.RESOURCES;
 import static io.meridian.contracts.Topic.SYNC;
 
@@ -46,13 +47,16 @@ public final class AclCatalog {
         service(KafkaPrincipal.IDENTITY, reads(CLUSTERS, RESOURCES, SYNC), writes(DESIRED, ACCESS, AUDIT));
         service(KafkaPrincipal.POLICY, reads(CLUSTERS, RESOURCES), writes(DESIRED, COMPLIANCE, AUDIT));
         service(KafkaPrincipal.COST, reads(CLUSTERS, RESOURCES, METRICS), writes(COST, AUDIT));
+        // Observability reads fleet.placement.v1 for its placement alerts (RolloutHalted, FailoverSuppressed,
+        // WorkloadDegraded).
         service(
                 KafkaPrincipal.OBSERVABILITY,
-                reads(CLUSTERS, COMPLIANCE, SYNC, COST, METRICS, AUDIT),
+                reads(CLUSTERS, COMPLIANCE, SYNC, COST, PLACEMENT, METRICS, AUDIT),
                 writes(METRICS, ALERTS, AUDIT));
-        // Placement reads the fleet, the sync reports of its own bundles and cost rates, and declares workload
-        // bundles. Its decisions topic (fleet.placement.v1) joins here when it joins the topic catalog.
-        service(KafkaPrincipal.PLACEMENT, reads(CLUSTERS, SYNC, COST), writes(DESIRED, AUDIT));
+        // Placement reads the fleet (clusters, and nodes, pods and workload status from the observed objects), the sync
+        // reports of its own bundles and the clusters' rates; it declares workload bundles and publishes its decisions
+        // and rollout and failover events.
+        service(KafkaPrincipal.PLACEMENT, reads(CLUSTERS, RESOURCES, SYNC, COST), writes(DESIRED, PLACEMENT, AUDIT));
 
         put(new KafkaGrants(KafkaPrincipal.ADMIN, Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of()));
         // The CLI's 'audit tail' reads the trail as it happens; it never writes, not even a dead letter.

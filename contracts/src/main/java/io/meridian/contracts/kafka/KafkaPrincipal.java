@@ -13,7 +13,7 @@ public enum KafkaPrincipal {
     POLICY("policy", Kind.SERVICE),
     COST("cost", Kind.SERVICE),
     OBSERVABILITY("observability", Kind.SERVICE),
-    /** The placement service, which has no code yet; its grants follow ARCHITECTURE.md's topic table. */
+    /** The placement service: puts workloads on clusters, rolls them out, fails them over. */
     PLACEMENT("placement", Kind.SERVICE),
     /** The super user of a local stack: formats the broker, creates topics, users and ACLs. */
     ADMIN("admin", Kind.SUPER_USER),

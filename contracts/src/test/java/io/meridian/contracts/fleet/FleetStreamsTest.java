@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.contracts.CloudEvent;
+import io.meridian.contracts.ContractFiles;
 import io.meridian.contracts.EventJson;
 import io.meridian.contracts.EventType;
 import io.meridian.contracts.Topic;
 import io.meridian.contracts.cluster.ClusterPhase;
 import io.meridian.contracts.cluster.ClusterSnapshot;
+import io.meridian.contracts.cost.ClusterRatesPublished;
 import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.kafka.UnreadableEventException;
+import io.meridian.contracts.placement.FailoverMove;
+import io.meridian.contracts.placement.PlacementFact;
+import io.meridian.contracts.placement.PlacementKey;
+import io.meridian.contracts.placement.RolloutHalted;
+import io.meridian.contracts.placement.WorkloadPlacement;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.ResyncMarker;
 import java.io.IOException;
@@ -18,6 +25,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,6 +50,11 @@ class FleetStreamsTest {
     private static final String RESYNC_STARTED = "io.meridian.inventory.resource.resync-started.v1/prod-aws-1.json";
     private static final String RESYNC_COMPLETED = "io.meridian.inventory.resource.resync-completed.v1/prod-aws-1.json";
     private static final String POD_KEY = "prod-aws-1//Pod/payments/checkout-7d9f8b6c5d-x2k4p";
+    private static final String DECISION = "io.meridian.placement.decision.made.v1/checkout-two-clouds.json";
+    private static final String HALTED = "io.meridian.placement.rollout.halted.v1/checkout-7-progress-deadline.json";
+    private static final String FAILOVER = "io.meridian.placement.failover.started.v1/checkout-aws-down.json";
+    private static final String RATES = "io.meridian.cost.rates.published.v1/prod-aws-1.json";
+    private static final String SUMMARY = "io.meridian.cost.summary.computed.v1/cluster-prod-aws-1-hour.json";
 
     // ------------------------------------------------------------------ fleet.clusters.v1
 
@@ -364,6 +378,214 @@ class FleetStreamsTest {
     @ValueSource(strings = {"~resync", "/~resync", "c1/~resync/x", "c1/x/~resync", "c1//Pod/ns/~resync", "c1/resync"})
     void otherKeysAreNoResyncMarkers(String key) {
         assertThat(FleetStreams.isResyncMarkerKey(key)).isFalse();
+    }
+
+    // ------------------------------------------------------------------ fleet.placement.v1
+
+    @Test
+    void aDecisionIsPublishedUnderTheWorkloadsName() {
+        byte[] data = sample(DECISION);
+
+        PlacementEvent event = FleetStreams.placementEvent(
+                record(Topic.PLACEMENT, "checkout", EventType.PLACEMENT_DECISION_MADE.type(), data));
+
+        assertThat(event)
+                .isEqualTo(new PlacementEvent.Published(
+                        EventType.PLACEMENT_DECISION_MADE, EventJson.read(data, WorkloadPlacement.class)));
+    }
+
+    @Test
+    void aRolloutFactIsPublishedUnderTheRolloutKey() {
+        PlacementEvent event = FleetStreams.placementEvent(
+                record(Topic.PLACEMENT, "checkout/rollout", EventType.ROLLOUT_HALTED.type(), sample(HALTED)));
+
+        assertThat(event).isInstanceOfSatisfying(PlacementEvent.Published.class, published -> {
+            assertThat(published.type()).isEqualTo(EventType.ROLLOUT_HALTED);
+            assertThat(published.fact()).isInstanceOfSatisfying(RolloutHalted.class, halted -> {
+                assertThat(halted.cluster()).isEqualTo("prod-aws-1");
+                assertThat(halted.condition()).isEqualTo("ProgressDeadlineExceeded");
+            });
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = EventType.class,
+            names = {"FAILOVER_STARTED", "FAILOVER_COMPLETED", "FAILBACK_COMPLETED"})
+    void movesShareOneRecordAndAreToldApartByTheirType(EventType type) {
+        PlacementEvent event = FleetStreams.placementEvent(
+                record(Topic.PLACEMENT, "checkout/failover", type.type(), sample(FAILOVER)));
+
+        assertThat(event)
+                .isEqualTo(new PlacementEvent.Published(type, EventJson.read(sample(FAILOVER), FailoverMove.class)));
+    }
+
+    @Test
+    void aFactUnderAnotherKeyThanItsDataIsUnreadable() {
+        // Under the bare name a halt would let compaction drop the decision.
+        assertThatThrownBy(() -> FleetStreams.placementEvent(
+                        record(Topic.PLACEMENT, "checkout", EventType.ROLLOUT_HALTED.type(), sample(HALTED))))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("record key 'checkout' is not the key of its")
+                .hasMessageContaining("'checkout/rollout'");
+        assertThatThrownBy(() -> FleetStreams.placementEvent(record(
+                        Topic.PLACEMENT, "payments", EventType.PLACEMENT_DECISION_MADE.type(), sample(DECISION))))
+                .isInstanceOf(UnreadableEventException.class);
+    }
+
+    @Test
+    void dataThatNamesNoWorkloadOrIsNoFactIsUnreadable() {
+        byte[] noWorkload = "{\"generation\":7,\"at\":\"2026-11-24T11:03:12Z\"}".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> FleetStreams.placementEvent(
+                        record(Topic.PLACEMENT, "checkout/rollout", EventType.ROLLOUT_COMPLETED.type(), noWorkload)))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("names no valid workload");
+        assertThatThrownBy(() -> FleetStreams.placementEvent(record(
+                        Topic.PLACEMENT,
+                        "checkout",
+                        EventType.PLACEMENT_DECISION_MADE.type(),
+                        "{not json".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("WorkloadPlacement");
+    }
+
+    @Test
+    void aTombstoneRemovesTheFactOfItsKeyWhateverItsType() {
+        assertThat(FleetStreams.placementEvent(bare(Topic.PLACEMENT, "checkout")))
+                .isEqualTo(new PlacementEvent.Removed(PlacementKey.decision("checkout")));
+        assertThat(FleetStreams.placementEvent(
+                        record(Topic.PLACEMENT, "checkout/rollout", EventType.ROLLOUT_COMPLETED.type(), null)))
+                .isEqualTo(new PlacementEvent.Removed(PlacementKey.rollout("checkout")));
+        assertThat(FleetStreams.placementEvent(record(Topic.PLACEMENT, "checkout/failover", NEWER_TYPE, null)))
+                .isEqualTo(new PlacementEvent.Removed(PlacementKey.failover("checkout")));
+    }
+
+    @Test
+    void aTombstoneOfANewerKeyShapeIsSkippedAndOneTypedForAnotherTopicIsUnreadable() {
+        assertThat(FleetStreams.placementEvent(bare(Topic.PLACEMENT, "checkout/canary")))
+                .isInstanceOfSatisfying(PlacementEvent.Skipped.class, skipped -> {
+                    assertThat(skipped.type()).isEqualTo(FleetStreams.NO_TYPE);
+                    assertThat(skipped.reason()).contains("checkout/canary");
+                });
+        assertThatThrownBy(() -> FleetStreams.placementEvent(
+                        record(Topic.PLACEMENT, "checkout", EventType.CLUSTER_DEREGISTERED.type(), null)))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("does not belong on fleet.placement.v1");
+    }
+
+    @Test
+    void anUnknownTypeIsSkippedOnPlacement() {
+        String newer = "io.meridian.placement.workload.paused.v1";
+
+        assertThat(FleetStreams.placementEvent(record(Topic.PLACEMENT, "checkout/pause", newer, sample(HALTED))))
+                .isInstanceOfSatisfying(PlacementEvent.Skipped.class, skipped -> {
+                    assertThat(skipped.type()).isEqualTo(newer);
+                    assertThat(skipped.reason()).contains(newer).contains("fleet.placement.v1");
+                });
+    }
+
+    @Test
+    void aRecordWithoutKeyIsUnreadableOnPlacement() {
+        assertThatThrownBy(() -> FleetStreams.placementEvent(bare(Topic.PLACEMENT, null)))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("no key");
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void everyTypeOfTheTopicIsDecodedAndEveryOtherIsUnreadableOnPlacement(EventType type) throws IOException {
+        Path folder = ContractFiles.sampleFolder(type);
+        byte[] data = Files.readAllBytes(ContractFiles.files(folder, ".json").getFirst());
+        String key = type.topic() == Topic.PLACEMENT
+                ? ((PlacementFact) EventJson.read(data, type.dataClass())).key()
+                : "checkout";
+        ConsumerRecord<String, byte[]> record = record(Topic.PLACEMENT, key, type.type(), data);
+
+        if (type.topic() == Topic.PLACEMENT) {
+            assertThat(FleetStreams.placementEvent(record)).isInstanceOf(PlacementEvent.Published.class);
+        } else {
+            assertThatThrownBy(() -> FleetStreams.placementEvent(record)).isInstanceOf(UnreadableEventException.class);
+        }
+    }
+
+    // ------------------------------------------------------------------ rates on fleet.cost.v1
+
+    @Test
+    void ratesArePublishedUnderTheirClustersRatesKey() {
+        byte[] data = sample(RATES);
+
+        RatesEvent event = FleetStreams.ratesEvent(
+                record(Topic.COST, "rates/prod-aws-1", EventType.CLUSTER_RATES_PUBLISHED.type(), data));
+
+        assertThat(event).isEqualTo(new RatesEvent.Published(EventJson.read(data, ClusterRatesPublished.class)));
+    }
+
+    @Test
+    void ratesUnderAnotherKeyThanTheirClustersAreUnreadable() {
+        assertThatThrownBy(() -> FleetStreams.ratesEvent(record(
+                        Topic.COST, "cluster:prod-aws-1", EventType.CLUSTER_RATES_PUBLISHED.type(), sample(RATES))))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("'rates/prod-aws-1'");
+        assertThatThrownBy(() -> FleetStreams.ratesEvent(record(
+                        Topic.COST, "rates/prod-gcp-2", EventType.CLUSTER_RATES_PUBLISHED.type(), sample(RATES))))
+                .isInstanceOf(UnreadableEventException.class);
+    }
+
+    @Test
+    void aTombstoneOfARatesKeyWithdrawsTheClustersRates() {
+        assertThat(FleetStreams.ratesEvent(bare(Topic.COST, "rates/prod-aws-1")))
+                .isEqualTo(new RatesEvent.Withdrawn("prod-aws-1"));
+        assertThat(FleetStreams.ratesEvent(
+                        record(Topic.COST, "rates/prod-aws-1", EventType.CLUSTER_RATES_PUBLISHED.type(), null)))
+                .isEqualTo(new RatesEvent.Withdrawn("prod-aws-1"));
+    }
+
+    @Test
+    void summariesBudgetsAndTheirTombstonesAreUnrelatedToRatesAndNotSkipped() {
+        assertThat(FleetStreams.ratesEvent(record(
+                        Topic.COST, "cluster:prod-aws-1", EventType.COST_SUMMARY_COMPUTED.type(), sample(SUMMARY))))
+                .isEqualTo(new RatesEvent.Unrelated("cluster:prod-aws-1", EventType.COST_SUMMARY_COMPUTED.type()));
+        assertThat(FleetStreams.ratesEvent(record(
+                        Topic.COST, "label:team=payments", EventType.BUDGET_THRESHOLD_CROSSED.type(), sample(SUMMARY))))
+                .isInstanceOf(RatesEvent.Unrelated.class);
+        assertThat(FleetStreams.ratesEvent(bare(Topic.COST, "cluster:prod-aws-1")))
+                .isEqualTo(new RatesEvent.Unrelated("cluster:prod-aws-1", FleetStreams.NO_TYPE));
+    }
+
+    @Test
+    void aNewerTypeIsSkippedUnderARatesKeyAndUnrelatedUnderAScope() {
+        String newer = "io.meridian.cost.rates.published.v2";
+
+        assertThat(FleetStreams.ratesEvent(record(Topic.COST, "rates/prod-aws-1", newer, sample(RATES))))
+                .isInstanceOfSatisfying(RatesEvent.Skipped.class, skipped -> {
+                    assertThat(skipped.type()).isEqualTo(newer);
+                    assertThat(skipped.reason()).contains(newer).contains("fleet.cost.v1");
+                });
+        assertThat(FleetStreams.ratesEvent(record(Topic.COST, "cluster:prod-aws-1", newer, sample(SUMMARY))))
+                .isEqualTo(new RatesEvent.Unrelated("cluster:prod-aws-1", newer));
+    }
+
+    @Test
+    void aKnownTypeOfAnotherTopicIsUnreadableOnCost() {
+        assertThatThrownBy(() -> FleetStreams.ratesEvent(
+                        record(Topic.COST, "rates/prod-aws-1", EventType.CLUSTER_UPDATED.type(), sample(REGISTERED))))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("does not belong on fleet.cost.v1");
+        assertThatThrownBy(() -> FleetStreams.ratesEvent(
+                        record(Topic.COST, "rates/prod-aws-1", EventType.RESOURCE_DELETED.type(), null)))
+                .isInstanceOf(UnreadableEventException.class);
+    }
+
+    @Test
+    void brokenRatesAreUnreadable() {
+        assertThatThrownBy(() -> FleetStreams.ratesEvent(record(
+                        Topic.COST,
+                        "rates/prod-aws-1",
+                        EventType.CLUSTER_RATES_PUBLISHED.type(),
+                        "{\"clusterId\":\"prod-aws-1\",\"cpuCoreHour\":\"cheap\"}".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("ClusterRatesPublished");
     }
 
     // ------------------------------------------------------------------ helpers

@@ -42,7 +42,7 @@ class AclCatalogTest {
     private record ChannelUse(Set<String> reads, Set<String> writes, Set<String> deadLetters, Set<String> groups) {}
 
     @Test
-    void everyServiceHasAPrincipalAndEveryServicePrincipalButPlacementHasAService() throws IOException {
+    void everyServiceHasAPrincipalAndEveryServicePrincipalHasAService() throws IOException {
         Set<String> services;
         try (Stream<Path> dirs = Files.list(SERVICES)) {
             services = dirs.filter(d -> Files.isRegularFile(properties(d)))
@@ -54,9 +54,8 @@ class AclCatalogTest {
                 .map(KafkaPrincipal::userName)
                 .collect(Collectors.toCollection(TreeSet::new));
 
-        assertThat(services).isNotEmpty();
-        assertThat(servicePrincipals).containsAll(services);
-        assertThat(servicePrincipals).containsExactlyInAnyOrderElementsOf(union(services, Set.of("placement")));
+        assertThat(services).contains("placement");
+        assertThat(servicePrincipals).containsExactlyInAnyOrderElementsOf(services);
     }
 
     @Test
@@ -129,6 +128,29 @@ class AclCatalogTest {
     void onlyTheOwnersWriteDesiredBundles() {
         assertThat(deployed(AclCatalog.writersOf(Topic.DESIRED)))
                 .containsExactlyInAnyOrder(KafkaPrincipal.IDENTITY, KafkaPrincipal.POLICY, KafkaPrincipal.PLACEMENT);
+    }
+
+    @Test
+    void placementReadsTheFleetItsSyncReportsAndRatesAndAloneWritesPlacementEvents() {
+        KafkaGrants placement = AclCatalog.grants(KafkaPrincipal.PLACEMENT);
+
+        assertThat(placement.reads())
+                .containsExactlyInAnyOrder(Topic.CLUSTERS, Topic.RESOURCES, Topic.SYNC, Topic.COST);
+        assertThat(placement.writtenTopicNames())
+                .containsExactlyInAnyOrder(
+                        "fleet.desired.v1",
+                        "fleet.placement.v1",
+                        "fleet.audit.v1",
+                        "fleet.clusters.v1.dlq",
+                        "fleet.resources.v1.dlq",
+                        "fleet.sync.v1.dlq",
+                        "fleet.cost.v1.dlq");
+        assertThat(placement.groupPrefixes()).containsExactly("placement-");
+        assertThat(AclCatalog.writersOf(Topic.PLACEMENT)).containsExactly(KafkaPrincipal.PLACEMENT);
+        // Its decisions and rollout and failover facts feed observability's placement alerts.
+        assertThat(services(AclCatalog.readersOf(Topic.PLACEMENT))).containsExactly(KafkaPrincipal.OBSERVABILITY);
+        assertThat(AclCatalog.readersOf(Topic.COST)).contains(KafkaPrincipal.PLACEMENT);
+        assertThat(AclCatalog.grants(KafkaPrincipal.COST).readTopicNames()).doesNotContain("fleet.placement.v1");
     }
 
     @Test
@@ -270,11 +292,5 @@ class AclCatalogTest {
         return principals.stream()
                 .filter(KafkaPrincipal::deployed)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(KafkaPrincipal.class)));
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> all = new TreeSet<>(a);
-        all.addAll(b);
-        return all;
     }
 }

@@ -58,6 +58,18 @@ class TopicBootstrapTest {
     }
 
     @Test
+    void thePlacementTopicIsCompactedAndItsDeadLetterTopicIsNot() {
+        List<NewTopic> planned = TopicBootstrap.plannedTopics(ONE, OptionalInt.empty());
+
+        assertThat(find(planned, "fleet.placement.v1").configs())
+                .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")
+                .containsEntry(TopicConfig.RETENTION_MS_CONFIG, "-1");
+        assertThat(find(planned, "fleet.placement.v1").numPartitions()).isEqualTo(3);
+        assertThat(find(planned, "fleet.placement.v1.dlq").configs())
+                .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "delete");
+    }
+
+    @Test
     void deleteTopicsAreRetainedForTheirCatalogDuration() {
         Map<String, String> configs = find(TopicBootstrap.plannedTopics(ONE, OptionalInt.empty()), "fleet.metrics.v1")
                 .configs();
@@ -93,14 +105,14 @@ class TopicBootstrapTest {
             List<TopicResult> first = bootstrap.run();
             List<TopicResult> second = bootstrap.run();
 
-            assertThat(first).hasSize(20).allSatisfy(r -> assertThat(r.change()).isEqualTo(Change.CREATED));
+            assertThat(first).hasSize(22).allSatisfy(r -> assertThat(r.change()).isEqualTo(Change.CREATED));
             assertThat(first.get(0)).isEqualTo(new TopicResult("fleet.clusters.v1", Change.CREATED, 6));
             assertThat(first.get(1)).isEqualTo(new TopicResult("fleet.clusters.v1.dlq", Change.CREATED, 6));
             assertThat(second).allSatisfy(r -> assertThat(r.change()).isEqualTo(Change.UNCHANGED));
             assertThat(second)
                     .extracting(TopicResult::partitions)
                     .isEqualTo(first.stream().map(TopicResult::partitions).toList());
-            assertThat(admin.listTopics().names().get()).hasSize(20);
+            assertThat(admin.listTopics().names().get()).hasSize(22).contains("fleet.placement.v1");
         }
     }
 
