@@ -8,18 +8,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How to start one packaged Meridian service: its jar under {@code services/<service>}, the HTTP port, the JVM's own
- * options, the service's configuration as system properties, and environment variables for what must not show on a
- * command line (keys, secrets).
+ * How to start one packaged Meridian service: its jar under {@code services/<service>}, the API and management ports,
+ * the JVM's own options, the service's configuration as system properties, and environment variables for what must
+ * not show on a command line (keys, secrets).
  *
  * @param repo the repository root
  * @param service the service's name, as in {@code services/<service>}
+ * @param port the HTTP port of the service's REST API ({@code quarkus.http.port})
+ * @param managementPort the port of Quarkus' management interface ({@code quarkus.management.port}): health, metrics
+ *     and OpenAPI, which the API port does not serve
  * @param logs the directory of the service's log, {@code <service>.log}
  */
 public record ServiceLaunch(
         Path repo,
         String service,
         int port,
+        int managementPort,
         List<String> jvmOptions,
         Map<String, String> properties,
         Map<String, String> environment,
@@ -41,17 +45,19 @@ public record ServiceLaunch(
         return logs.resolve(service + ".log");
     }
 
-    /** The same launch on another port. */
-    public ServiceLaunch withPort(int otherPort) {
-        return new ServiceLaunch(repo, service, otherPort, jvmOptions, properties, environment, logs);
+    /** The same launch on other ports. */
+    public ServiceLaunch withPorts(int otherPort, int otherManagementPort) {
+        return new ServiceLaunch(
+                repo, service, otherPort, otherManagementPort, jvmOptions, properties, environment, logs);
     }
 
-    /** The command line: the JVM options first, then the port and the properties, then the jar. */
+    /** The command line: the JVM options first, then the ports and the properties, then the jar. */
     List<String> command(Path java) {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(jvmOptions);
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.management.port=" + managementPort);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar().toString());

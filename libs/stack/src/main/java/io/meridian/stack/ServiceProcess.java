@@ -63,13 +63,26 @@ public final class ServiceProcess implements AutoCloseable {
         return launch.port();
     }
 
+    /** The port of the management interface: health, metrics and OpenAPI. */
+    public int managementPort() {
+        return launch.managementPort();
+    }
+
     public long pid() {
         return process.pid();
     }
 
-    /** For example {@code http://127.0.0.1:18081}. */
+    /** The REST API, for example {@code http://127.0.0.1:18081}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + launch.port();
+    }
+
+    /**
+     * The management interface, for example {@code http://127.0.0.1:19081}: {@code /q/health/*}, {@code /q/metrics},
+     * {@code /q/openapi}.
+     */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + launch.managementPort();
     }
 
     public Path log() {
@@ -80,10 +93,13 @@ public final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Whether {@code /q/health/ready} answers 200 (Kafka, PostgreSQL and the service's own checks are up). */
+    /**
+     * Whether {@code /q/health/ready} on the management port answers 200 (Kafka, PostgreSQL and the service's own
+     * checks are up).
+     */
     public boolean isReady() {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(2))
                     .build();
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -108,7 +124,7 @@ public final class ServiceProcess implements AutoCloseable {
                         + process.exitValue() + "; log " + log() + ":\n" + logTail(FAILURE_LINES));
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException(service() + " not ready within " + timeout + " on " + baseUrl()
+                throw new IllegalStateException(service() + " not ready within " + timeout + " on " + managementUrl()
                         + "; log " + log() + ":\n" + logTail(FAILURE_LINES));
             }
             try {
@@ -148,16 +164,17 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Whether the process ended because its HTTP port was taken between choosing it and binding it (Quarkus says so
-     * in its log), which a caller that picked the port with {@link FreePorts} answers with {@link #restartedOn(int)}.
+     * Whether the process ended because its API or management port was taken between choosing it and binding it
+     * (Quarkus says so in its log), which a caller that picked the ports with {@link FreePorts} answers with
+     * {@link #restartedOn(int, int)}.
      */
     public boolean lostItsPort() {
         return !process.isAlive() && logTail(200).contains("seems to be in use by another process");
     }
 
-    /** The same service started again, with the same launch, on another port. */
-    public ServiceProcess restartedOn(int port) {
-        return start(launch.withPort(port));
+    /** The same service started again, with the same launch, on other ports. */
+    public ServiceProcess restartedOn(int port, int managementPort) {
+        return start(launch.withPorts(port, managementPort));
     }
 
     /** Stops the service gracefully (SIGTERM to its pid), then forcibly once the grace period has passed. */
@@ -181,6 +198,6 @@ public final class ServiceProcess implements AutoCloseable {
 
     @Override
     public String toString() {
-        return service() + " on " + baseUrl();
+        return service() + " on " + baseUrl() + " (management " + managementUrl() + ")";
     }
 }

@@ -6,10 +6,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
 /**
- * Stands in for a packaged service in {@link ServiceProcessTest}: prints what it was started with, then answers
- * {@code /q/health/ready} on its {@code quarkus.http.port} as Quarkus does, or fails to start as a service can
- * ({@code fake.mode}: ready, exit, never-ready; {@code fake.taken-port}: the port it behaves as if another process
- * held).
+ * Stands in for a packaged service in {@link ServiceProcessTest}: prints what it was started with, then listens on its
+ * {@code quarkus.http.port} (where, as in Meridian's services, nothing under {@code /q} answers) and answers
+ * {@code /q/health/ready} on its {@code quarkus.management.port} as Quarkus' management interface does, or fails to
+ * start as a service can ({@code fake.mode}: ready, exit, never-ready; {@code fake.taken-port}: a port it behaves as
+ * if another process held).
  */
 public final class FakeService {
 
@@ -17,6 +18,7 @@ public final class FakeService {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.getInteger("quarkus.http.port");
+        int managementPort = Integer.getInteger("quarkus.management.port");
         String mode = System.getProperty("fake.mode", "ready");
         System.out.println("fake.greeting=" + System.getProperty("fake.greeting"));
         System.out.println("FAKE_SECRET=" + System.getenv("FAKE_SECRET"));
@@ -26,17 +28,20 @@ public final class FakeService {
         if (mode.equals("exit")) {
             System.exit(3);
         }
-        if (Integer.toString(port).equals(System.getProperty("fake.taken-port"))) {
-            // Quarkus's own words when its HTTP port is taken.
-            System.out.println("Port " + port + " seems to be in use by another process. Quarkus may already be"
+        String taken = System.getProperty("fake.taken-port");
+        if (Integer.toString(port).equals(taken)
+                || Integer.toString(managementPort).equals(taken)) {
+            // Quarkus's own words when its HTTP or management port is taken.
+            System.out.println("Port " + taken + " seems to be in use by another process. Quarkus may already be"
                     + " running or the port is used by another application.");
             System.out.flush();
             System.exit(1);
         }
         long readyAfterMillis = Long.getLong("fake.ready-after-ms", 0);
         long started = System.nanoTime();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        server.createContext("/q/health/ready", exchange -> {
+        HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        HttpServer management = HttpServer.create(new InetSocketAddress("127.0.0.1", managementPort), 0);
+        management.createContext("/q/health/ready", exchange -> {
             boolean ready =
                     !mode.equals("never-ready") && (System.nanoTime() - started) / 1_000_000 >= readyAfterMillis;
             exchange.sendResponseHeaders(ready ? 200 : 503, -1);
@@ -46,6 +51,7 @@ public final class FakeService {
             System.out.println("stopped gracefully");
             System.out.flush();
         }));
-        server.start();
+        api.start();
+        management.start();
     }
 }

@@ -7,6 +7,10 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,8 +61,10 @@ class ServiceProcessTest {
     @Test
     void startsThePackagedJarWithItsOptionsPropertiesAndEnvironmentAndWaitsUntilItIsReady() throws IOException {
         int port = FreePorts.next();
+        int managementPort = FreePorts.next();
         ServiceProcess service = start(launch(
                 port,
+                managementPort,
                 List.of("-Xmx64m", "-Dfake.jvm-option=yes"),
                 Map.of("fake.greeting", "hello", "fake.ready-after-ms", "1500"),
                 Map.of("FAKE_SECRET", "s3cret")));
@@ -68,14 +74,36 @@ class ServiceProcessTest {
         assertThat(service.isReady()).isTrue();
         assertThat(service.port()).isEqualTo(port);
         assertThat(service.baseUrl()).isEqualTo("http://127.0.0.1:" + port);
+        assertThat(service.managementPort()).isEqualTo(managementPort);
+        assertThat(service.managementUrl()).isEqualTo("http://127.0.0.1:" + managementPort);
         assertThat(service.rssMiB()).isPositive();
         assertThat(ProcessHandle.of(service.pid())).isPresent();
         String log = Files.readString(service.log());
         assertThat(service.log()).isEqualTo(repo.resolve("logs/fake.log"));
         assertThat(log)
                 .contains("fake.greeting=hello", "FAKE_SECRET=s3cret", "cwd=" + repo.toRealPath())
-                // JVM options first, then the port, then the properties.
-                .containsSubsequence("-Xmx64m", "-Dfake.jvm-option=yes", "-Dquarkus.http.port=" + port, "-Dfake.");
+                // JVM options first, then the ports, then the properties.
+                .containsSubsequence(
+                        "-Xmx64m",
+                        "-Dfake.jvm-option=yes",
+                        "-Dquarkus.http.port=" + port,
+                        "-Dquarkus.management.port=" + managementPort,
+                        "-Dfake.");
+    }
+
+    @Test
+    void readinessIsAskedOfTheManagementPortNotTheApiPort() throws Exception {
+        ServiceProcess service = start(launch(FreePorts.next(), List.of(), Map.of(), Map.of()));
+        service.awaitReady(Duration.ofSeconds(30));
+
+        // The API port is up but, like a Meridian service's, serves no health: only the management port says ready.
+        HttpResponse<Void> onApiPort = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(service.baseUrl() + "/q/health/ready"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+        assertThat(onApiPort.statusCode()).isEqualTo(404);
+        assertThat(service.isReady()).isTrue();
     }
 
     @Test
@@ -109,14 +137,15 @@ class ServiceProcessTest {
 
         assertThatThrownBy(() -> service.awaitReady(Duration.ofSeconds(2)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("fake not ready within PT2S on " + service.baseUrl());
+                .hasMessageContaining("fake not ready within PT2S on " + service.managementUrl());
         assertThat(service.isAlive()).isTrue();
     }
 
     @Test
-    void aServiceThatLostItsPortIsStartedAgainOnAnotherWithTheSameLaunch() throws IOException {
+    void aServiceThatLostItsManagementPortIsStartedAgainOnOtherPortsWithTheSameLaunch() throws IOException {
         int taken = FreePorts.next();
         ServiceProcess first = start(launch(
+                FreePorts.next(),
                 taken,
                 List.of(),
                 Map.of("fake.taken-port", Integer.toString(taken), "fake.greeting", "again"),
@@ -125,11 +154,13 @@ class ServiceProcessTest {
         assertThat(first.lostItsPort()).isTrue();
 
         int other = FreePorts.next();
-        ServiceProcess again = first.restartedOn(other);
+        int otherManagement = FreePorts.next();
+        ServiceProcess again = first.restartedOn(other, otherManagement);
         started.add(again);
         again.awaitReady(Duration.ofSeconds(30));
 
         assertThat(again.port()).isEqualTo(other);
+        assertThat(again.managementPort()).isEqualTo(otherManagement);
         assertThat(again.service()).isEqualTo(SERVICE);
         assertThat(Files.readString(again.log())).contains("fake.greeting=again");
     }
@@ -137,7 +168,14 @@ class ServiceProcessTest {
     @Test
     void aMissingJarSaysToBuildTheServicesFirst() {
         ServiceLaunch missing = new ServiceLaunch(
-                repo, "absent", FreePorts.next(), List.of(), Map.of(), Map.of(), repo.resolve("logs"));
+                repo,
+                "absent",
+                FreePorts.next(),
+                FreePorts.next(),
+                List.of(),
+                Map.of(),
+                Map.of(),
+                repo.resolve("logs"));
 
         assertThatThrownBy(() -> ServiceProcess.start(missing))
                 .isInstanceOf(IllegalStateException.class)
@@ -147,7 +185,17 @@ class ServiceProcessTest {
 
     private ServiceLaunch launch(
             int port, List<String> jvmOptions, Map<String, String> properties, Map<String, String> environment) {
-        return new ServiceLaunch(repo, SERVICE, port, jvmOptions, properties, environment, repo.resolve("logs"));
+        return launch(port, FreePorts.next(), jvmOptions, properties, environment);
+    }
+
+    private ServiceLaunch launch(
+            int port,
+            int managementPort,
+            List<String> jvmOptions,
+            Map<String, String> properties,
+            Map<String, String> environment) {
+        return new ServiceLaunch(
+                repo, SERVICE, port, managementPort, jvmOptions, properties, environment, repo.resolve("logs"));
     }
 
     private ServiceProcess start(ServiceLaunch launch) {

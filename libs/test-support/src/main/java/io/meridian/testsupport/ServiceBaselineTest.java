@@ -1,21 +1,47 @@
 package io.meridian.testsupport;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every Meridian service must do from its first day, checked against the real broker and
- * database: report Kafka and PostgreSQL in its health, expose metrics and OpenAPI, and refuse its API
- * without a token (401) or without a fleet role (403). A service test extends this and adds
- * {@code @QuarkusTest} with the Kafka, PostgreSQL and OIDC test resources.
+ * database: report Kafka and PostgreSQL in its health, expose metrics and OpenAPI on the management
+ * port and nowhere else, and refuse its API without a token (401) or without a fleet role (403). A
+ * service test extends this and adds {@code @QuarkusTest} with the Kafka, PostgreSQL and OIDC test
+ * resources.
  */
 public abstract class ServiceBaselineTest {
+
+    // The management interface's root (/q) on its own test port; RestAssured's default is the API port.
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL managementReadiness;
+
+    @TestHTTPResource(value = "health/live", management = true)
+    URL managementLiveness;
+
+    @TestHTTPResource(value = "metrics", management = true)
+    URL managementMetrics;
+
+    @TestHTTPResource(value = "openapi", management = true)
+    URL managementOpenApi;
+
+    @TestHTTPResource(value = "swagger-ui", management = true)
+    URL managementSwaggerUi;
 
     /** The service name as it appears in {@code quarkus.application.name}. */
     protected abstract String serviceName();
@@ -28,7 +54,7 @@ public abstract class ServiceBaselineTest {
     @Test
     void readinessReportsKafkaAndBothDatasourcesUp() {
         given().when()
-                .get("/q/health/ready")
+                .get(managementReadiness)
                 .then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
@@ -39,13 +65,13 @@ public abstract class ServiceBaselineTest {
 
     @Test
     void livenessIsUp() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get(managementLiveness).then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void exposesPrometheusMetricsIncludingTheOutboxRelay() {
         given().when()
-                .get("/q/metrics")
+                .get(managementMetrics)
                 .then()
                 .statusCode(200)
                 .body(containsString("jvm_memory_used_bytes"))
@@ -56,11 +82,50 @@ public abstract class ServiceBaselineTest {
     void publishesOpenApiWithBearerSecurity() {
         given().accept("application/json")
                 .when()
-                .get("/q/openapi")
+                .get(managementOpenApi)
                 .then()
                 .statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/service"))
-                .body("components.securitySchemes.bearer.scheme", equalTo("bearer"));
+                .body("components.securitySchemes.bearer.scheme", equalTo("bearer"))
+                // Swagger UI on the management port sends "Try it out" to the API port.
+                .body("servers.url", hasItem(matchesPattern("http://localhost:\\d+")));
+    }
+
+    @Test
+    void healthMetricsAndApiDocsAreOnTheManagementPortOnly() {
+        // Metrics name clusters and costs; nothing but the REST API may answer on the port users reach.
+        for (String path : new String[] {"/q/metrics", "/q/health", "/q/health/ready", "/q/openapi", "/q/swagger-ui"}) {
+            given().redirects().follow(false).when().get(path).then().statusCode(404);
+        }
+        given().redirects().follow(true).when().get(managementSwaggerUi).then().statusCode(200);
+        assertThat(managementMetrics.getPort())
+                .as("the management port is not the API port")
+                .isNotEqualTo(RestAssured.port);
+    }
+
+    @Test
+    void swaggerUiOnTheManagementPortMayCallTheApiAndNoOtherOriginMay() throws IOException {
+        // The port application.properties configures, where a developer's browser finds Swagger UI; the running
+        // test's configuration says the random port the test bound instead.
+        Properties application = new Properties();
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("application.properties")) {
+            application.load(in);
+        }
+        String swaggerUi = "http://127.0.0.1:" + application.getProperty("quarkus.management.port");
+        given().header("Origin", swaggerUi)
+                .header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization")
+                .when()
+                .options("/api/v1/service")
+                .then()
+                .statusCode(200)
+                .header("Access-Control-Allow-Origin", swaggerUi);
+        given().header("Origin", "https://elsewhere.example")
+                .header("Access-Control-Request-Method", "GET")
+                .when()
+                .options("/api/v1/service")
+                .then()
+                .header("Access-Control-Allow-Origin", nullValue());
     }
 
     @Test

@@ -43,6 +43,7 @@ import io.meridian.testsupport.PostgresTestResource;
 import io.meridian.testsupport.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWireMock;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
@@ -50,6 +51,7 @@ import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,6 +76,10 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "identity"))
 @WithTestResource(OidcWiremockTestResource.class)
 class IdentityComponentTest {
+
+    /** Prometheus metrics, on the management port (the API port does not serve them). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL managementMetrics;
 
     private static final String OPERATOR = Tokens.bearer("olga", Tokens.OPERATOR);
     private static final String ADMIN = Tokens.bearer("ada", Tokens.ADMIN);
@@ -829,7 +835,11 @@ class IdentityComponentTest {
         producer.sendRaw(Topic.CLUSTERS.topicName(), "newer-a", "not a cloud event".getBytes(StandardCharsets.UTF_8));
         deadLetters.awaitFirst(r -> "newer-a".equals(r.key()) && r.header("ce_type") == null, EVENTUALLY);
         assertThat(deadLetters.all()).noneMatch(r -> newer.equals(r.header("ce_type")));
-        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+        assertThat(given().get(managementMetrics)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
                 .containsPattern("meridian_fleet_events_skipped_total\\{[^}]*topic=\"fleet\\.clusters\\.v1\",type=\""
                         + java.util.regex.Pattern.quote(newer) + "\"[^}]*\\} [1-9]");
 

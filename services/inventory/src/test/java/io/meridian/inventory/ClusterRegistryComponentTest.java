@@ -27,9 +27,11 @@ import io.meridian.testsupport.PostgresTestResource;
 import io.meridian.testsupport.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -51,6 +53,10 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "inventory"))
 @WithTestResource(OidcWiremockTestResource.class)
 class ClusterRegistryComponentTest {
+
+    /** Prometheus metrics, on the management port (the API port does not serve them). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL managementMetrics;
 
     private static final String OPERATOR = Tokens.bearer("olga", Tokens.OPERATOR);
     private static final String VIEWER = Tokens.bearer("vera", Tokens.VIEWER);
@@ -450,7 +456,11 @@ class ClusterRegistryComponentTest {
         assertThat(clusterDeadLetters.all())
                 .filteredOn(r -> key.equals(r.key()))
                 .noneMatch(r -> r.isTombstone() || newer.equals(r.header("ce_type")));
-        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+        assertThat(given().get(managementMetrics)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
                 .containsPattern("meridian_fleet_events_skipped_total\\{[^}]*topic=\"fleet\\.clusters\\.v1\",type=\""
                         + java.util.regex.Pattern.quote(newer) + "\"[^}]*\\} [1-9]");
     }

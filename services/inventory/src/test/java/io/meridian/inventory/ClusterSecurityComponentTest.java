@@ -48,8 +48,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hardening of issue 17 in inventory, against the real broker and database: the cluster endpoint allow-list,
- * re-encryption of credentials under a new key, env values kept off the bus, and refused requests audited.
+ * The hardening of issue 17 in inventory, against the real broker and database: tokens only for inventory's
+ * audience, the cluster endpoint allow-list, re-encryption of credentials under a new key, env values kept off the
+ * bus, and refused requests audited.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -82,6 +83,23 @@ class ClusterSecurityComponentTest {
     @AfterAll
     static void stop() {
         events.close();
+    }
+
+    // ---- 6. A token counts only where its audience names the service
+
+    @Test
+    void aTokenIssuedForTheOtherServicesOnlyIs401Here() {
+        String forOthers = Tokens.forAudience(Tokens.audiencesExcept("meridian-inventory"), "olga", Tokens.OPERATOR);
+        given().header("Authorization", "Bearer " + forOthers)
+                .get("/api/v1/clusters")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer"));
+        String forInventory = Tokens.forAudience(List.of("meridian-inventory"), "olga", Tokens.OPERATOR);
+        given().header("Authorization", "Bearer " + forInventory)
+                .get("/api/v1/clusters")
+                .then()
+                .statusCode(200);
     }
 
     // ---- 7. SSRF: the endpoint allow-list (127.0.0.0/8, ::1/128 and localhost in the test profile)

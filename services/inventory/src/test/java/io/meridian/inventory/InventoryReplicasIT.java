@@ -230,21 +230,23 @@ class InventoryReplicasIT {
     private static final class Replica implements AutoCloseable {
         private final Process process;
         private final int port;
+        private final int managementPort;
 
-        private Replica(Process process, int port) {
+        private Replica(Process process, int port, int managementPort) {
             this.process = process;
             this.port = port;
+            this.managementPort = managementPort;
         }
 
         static Replica start(String name, Map<String, String> config) throws IOException {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
+            int port = freePort();
+            // Health and metrics are on the management interface, a port of its own.
+            int managementPort = freePort();
             List<String> command = new ArrayList<>();
             command.add(ProcessHandle.current().info().command().orElse("java"));
             command.add("-Xmx384m");
             command.add("-Dquarkus.http.port=" + port);
+            command.add("-Dquarkus.management.port=" + managementPort);
             config.forEach((k, v) -> command.add("-D" + k + "=" + v));
             command.add("-jar");
             command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toString());
@@ -254,12 +256,15 @@ class InventoryReplicasIT {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
-            Replica replica = new Replica(process, port);
+            Replica replica = new Replica(process, port, managementPort);
             Awaits.eventually(Duration.ofSeconds(60), () -> {
                 assertThat(process.isAlive())
                         .as("replica %s is running; see %s", name, log)
                         .isTrue();
-                given().baseUri(replica.url()).get("/q/health/ready").then().statusCode(200);
+                given().baseUri(replica.managementUrl())
+                        .get("/q/health/ready")
+                        .then()
+                        .statusCode(200);
             });
             return replica;
         }
@@ -268,8 +273,18 @@ class InventoryReplicasIT {
             return "http://localhost:" + port;
         }
 
+        String managementUrl() {
+            return "http://localhost:" + managementPort;
+        }
+
+        private static int freePort() throws IOException {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            }
+        }
+
         int connections() {
-            String metrics = given().baseUri(url())
+            String metrics = given().baseUri(managementUrl())
                     .get("/q/metrics")
                     .then()
                     .statusCode(200)

@@ -26,9 +26,11 @@ import io.meridian.testsupport.PostgresTestResource;
 import io.meridian.testsupport.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +52,10 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "policy"))
 @WithTestResource(OidcWiremockTestResource.class)
 class PolicyComponentTest {
+
+    /** Prometheus metrics, on the management port (the API port does not serve them). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL managementMetrics;
 
     private static final String OPERATOR = Tokens.bearer("olga", Tokens.OPERATOR);
     private static final String VIEWER = Tokens.bearer("vera", Tokens.VIEWER);
@@ -616,7 +622,11 @@ class PolicyComponentTest {
         deadLetters.awaitFirst(r -> pod.key().equals(r.key()) && r.header("ce_type") == null, EVENTUALLY);
         assertThat(clusterDeadLetters.all()).noneMatch(r -> clusterType.equals(r.header("ce_type")));
         assertThat(deadLetters.all()).noneMatch(r -> resourceType.equals(r.header("ce_type")));
-        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+        assertThat(given().get(managementMetrics)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
                 .containsPattern(skippedMetric(Topic.CLUSTERS, clusterType))
                 .containsPattern(skippedMetric(Topic.RESOURCES, resourceType));
     }

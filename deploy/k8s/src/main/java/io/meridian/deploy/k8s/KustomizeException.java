@@ -1,6 +1,6 @@
 package io.meridian.deploy.k8s;
 
-/** A kustomization that cannot be rendered: broken YAML, a missing file, or a feature the renderer lacks. */
+/** A kustomization that cannot be rendered: kustomize refused it, or kubectl is missing or did not finish. */
 public final class KustomizeException extends RuntimeException {
 
     public KustomizeException(String message) {

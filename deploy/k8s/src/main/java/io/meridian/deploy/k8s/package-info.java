@@ -1,5 +1,5 @@
 /**
- * Meridian's Kubernetes manifests as code: a small kustomize renderer so that tests can render and check
- * {@code deploy/k8s} without a kustomize binary.
+ * Meridian's Kubernetes manifests as code: {@code deploy/k8s} rendered by the real kustomize ({@code kubectl
+ * kustomize}) for the tests that check it, and the realm objects generated from the local realm file.
  */
 package io.meridian.deploy.k8s;

@@ -44,7 +44,8 @@ class KafkaAccessTest {
     private static final Path BASE = Path.of("base");
     private static final Path DEV = Path.of("overlays", "dev");
     private static final Path USERS = Path.of("base", "kafka", "users.yaml");
-    private static final List<String> SERVICES = List.of("inventory", "identity", "policy", "cost", "observability");
+    private static final List<String> SERVICES =
+            List.of("inventory", "identity", "policy", "cost", "observability", "placement");
 
     private static final String USERS_HEADER = """
             # GENERATED from contracts' AclCatalog by KafkaAccessTest (-Dmeridian.regenerate=true): one KafkaUser per

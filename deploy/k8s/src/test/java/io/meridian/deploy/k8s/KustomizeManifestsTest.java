@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -42,8 +43,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Renders deploy/k8s (base and the dev overlay) without a kustomize binary, parses every object with fabric8,
+ * Renders deploy/k8s (base and the dev overlay) with {@code kubectl kustomize}, parses every object with fabric8,
  * applies it to a mock API server and reads it back, then checks what an operator of Meridian relies on.
+ * {@link ServicePortsTest} checks the services' ports and probes against their configuration.
  */
 @EnableKubernetesMockClient(crud = true)
 class KustomizeManifestsTest {
@@ -51,7 +53,8 @@ class KustomizeManifestsTest {
     private static final Path BASE = Path.of("base");
     private static final Path DEV = Path.of("overlays", "dev");
     private static final Path LOCAL_REALM = Path.of("..", "keycloak", "meridian-realm.json");
-    private static final List<String> SERVICES = List.of("inventory", "identity", "policy", "cost", "observability");
+    private static final List<String> SERVICES =
+            List.of("inventory", "identity", "policy", "cost", "observability", "placement");
 
     /** The custom resources the manifests may use; any other kind is a mistake. */
     private static final Map<String, CustomResourceDefinitionContext> CUSTOM_RESOURCES = Map.of(
@@ -138,8 +141,6 @@ class KustomizeManifestsTest {
                         .hasSize(1);
                 Container container = pod.getContainers().getFirst();
                 assertThat(container.getImage()).isEqualTo("ghcr.io/meridian-fleet/" + service + ":0.1.0");
-                assertThat(container.getPorts())
-                        .anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
                 assertHttpProbe(container.getLivenessProbe(), "/q/health/live");
                 assertHttpProbe(container.getReadinessProbe(), "/q/health/ready");
                 assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
@@ -223,6 +224,43 @@ class KustomizeManifestsTest {
             assertThat(dlq.at("/config/retention.ms").asLong()).isEqualTo(Topic.DEAD_LETTER_RETENTION.toMillis());
         }
         assertThat(topics.keySet()).as("no KafkaTopic outside the catalog").isEqualTo(expected);
+    }
+
+    @Test
+    void everyServiceHasADatabaseRoleWithItsPasswordAndTheSchemaItMigrates() throws Exception {
+        Map<String, ObjectNode> base = byId(RENDERER.render(BASE));
+        JsonNode cluster = base.get("postgresql.cnpg.io/Cluster/meridian-db").get("spec");
+        List<String> initSql = new ArrayList<>();
+        cluster.at("/bootstrap/initdb/postInitApplicationSQL").forEach(sql -> initSql.add(sql.asText()));
+        Map<String, String> rolePasswords = new HashMap<>();
+        cluster.at("/managed/roles")
+                .forEach(role -> rolePasswords.put(
+                        role.path("name").asText(),
+                        role.at("/passwordSecret/name").asText()));
+
+        for (String service : SERVICES) {
+            // The schema the service migrates and searches (meridian.db.schema), which its role owns and nobody else.
+            Properties application = new Properties();
+            try (var reader = Files.newBufferedReader(
+                    Path.of("..", "..", "services", service, "src", "main", "resources", "application.properties"))) {
+                application.load(reader);
+            }
+            String schema = application.getProperty("meridian.db.schema");
+            assertThat(schema).as(service + " meridian.db.schema").isEqualTo(service);
+            assertThat(initSql)
+                    .as(service + ": role and schema made when the database is created")
+                    .containsSubsequence(
+                            "CREATE ROLE " + service + " LOGIN",
+                            "ALTER ROLE " + service + " SET search_path = " + schema,
+                            "CREATE SCHEMA " + schema + " AUTHORIZATION " + service);
+            assertThat(rolePasswords)
+                    .as(service + ": CloudNativePG keeps the role's password from the service's db Secret")
+                    .containsEntry(service, "meridian-" + service + "-db");
+            assertThat(base.get("/ConfigMap/meridian-" + service + "-config")
+                            .at("/data/QUARKUS_DATASOURCE_USERNAME")
+                            .asText())
+                    .isEqualTo(service);
+        }
     }
 
     @Test
@@ -480,7 +518,7 @@ class KustomizeManifestsTest {
     private static void assertHttpProbe(Probe probe, String path) {
         assertThat(probe).as(path).isNotNull();
         assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
-        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
     }
 
     /** secretName/key of every env var a container takes from a Secret. */

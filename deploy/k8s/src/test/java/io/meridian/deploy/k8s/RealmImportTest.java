@@ -3,13 +3,17 @@ package io.meridian.deploy.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +26,7 @@ class RealmImportTest {
     private static final Path LOCAL_REALM = Path.of("..", "keycloak", "meridian-realm.json");
     private static final Path BASE_IMPORT = Path.of("base", "keycloak", "realm-import.yaml");
     private static final Path DEV_USERS = Path.of("overlays", "dev", "patches", "realm-users.yaml");
+    private static final Path SERVICES = Path.of("base", "services");
 
     private static final String BASE_HEADER = """
             # GENERATED from ../../../keycloak/meridian-realm.json by RealmImportGenerator (see RealmImportTest):
@@ -66,12 +71,86 @@ class RealmImportTest {
                 .allSatisfy(user -> assertThat(user.has("credentials")).isFalse());
         assertThat(realm.get("clients"))
                 .filteredOn(client -> client.has("secret"))
-                .hasSize(5)
+                .hasSize(6)
                 .allSatisfy(client -> assertThat(client.get("secret").asText())
                         .startsWith("${")
                         .endsWith("}"));
         assertThat(realm.get("roles")).isEqualTo(local.get("roles"));
         assertThat(realm.get("groups")).isEqualTo(local.get("groups"));
+    }
+
+    @Test
+    void cliTokensNameEveryServiceClientAsAudience() {
+        JsonNode realm = RealmImportGenerator.realmImport(readLocal()).at("/spec/realm");
+        List<String> serviceClients = stream(realm.get("clients"))
+                .filter(client -> client.path("serviceAccountsEnabled").asBoolean())
+                .map(client -> client.get("clientId").asText())
+                .toList();
+
+        assertThat(serviceClients)
+                .containsExactlyInAnyOrder(
+                        "meridian-inventory",
+                        "meridian-identity",
+                        "meridian-policy",
+                        "meridian-cost",
+                        "meridian-observability",
+                        "meridian-placement");
+        // Each service accepts only tokens whose aud names its client (quarkus.oidc.token.audience in service-kit),
+        // and people, the system tests, the bench and the demo all take their tokens from meridian-cli.
+        assertThat(cliAccessTokenAudiences(realm)).containsExactlyInAnyOrderElementsOf(serviceClients);
+    }
+
+    @Test
+    void everyDeployedServiceIsAnAudienceOfCliTokens() throws IOException {
+        JsonNode realm = RealmImportGenerator.realmImport(readLocal()).at("/spec/realm");
+        List<String> deployedClients = new ArrayList<>();
+        try (Stream<Path> manifests = Files.list(SERVICES)) {
+            for (Path manifest :
+                    manifests.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                try (MappingIterator<JsonNode> objects =
+                        yaml.readerFor(JsonNode.class).readValues(manifest.toFile())) {
+                    objects.readAll().stream()
+                            .map(object -> object.at("/data/QUARKUS_OIDC_CLIENT_ID"))
+                            .filter(JsonNode::isTextual)
+                            .forEach(clientId -> deployedClients.add(clientId.asText()));
+                }
+            }
+        }
+
+        assertThat(deployedClients).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(cliAccessTokenAudiences(realm)).containsAll(deployedClients);
+    }
+
+    @Test
+    void bruteForceProtectionLocksAUserOutForAWhileNeverForGood() {
+        JsonNode realm = RealmImportGenerator.realmImport(readLocal()).at("/spec/realm");
+
+        assertThat(realm.path("bruteForceProtected").asBoolean()).isTrue();
+        // A permanent lockout would let anyone who knows a user name disable that user.
+        assertThat(realm.path("permanentLockout").asBoolean(true)).isFalse();
+        assertThat(realm.path("failureFactor").asInt()).isBetween(3, 30);
+        assertThat(realm.path("waitIncrementSeconds").asInt()).isPositive();
+        assertThat(realm.path("maxFailureWaitSeconds").asInt())
+                .isGreaterThanOrEqualTo(realm.path("waitIncrementSeconds").asInt())
+                .isLessThanOrEqualTo(3600);
+    }
+
+    private static List<String> cliAccessTokenAudiences(JsonNode realm) {
+        JsonNode cli = stream(realm.get("clients"))
+                .filter(client -> "meridian-cli".equals(client.get("clientId").asText()))
+                .findFirst()
+                .orElseThrow();
+        return stream(cli.path("protocolMappers"))
+                .filter(mapper -> "oidc-audience-mapper"
+                        .equals(mapper.path("protocolMapper").asText()))
+                .filter(mapper ->
+                        "true".equals(mapper.at("/config/access.token.claim").asText()))
+                .map(mapper -> mapper.at("/config/included.client.audience").asText())
+                .toList();
+    }
+
+    private static Stream<JsonNode> stream(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false);
     }
 
     private JsonNode readLocal() {
