@@ -11,12 +11,16 @@ import io.meridian.contracts.EventType;
 import io.meridian.contracts.Topic;
 import io.meridian.contracts.cluster.Cloud;
 import io.meridian.contracts.cost.BudgetEvent;
+import io.meridian.contracts.cost.ClusterRatesPublished;
 import io.meridian.contracts.cost.CostSummary;
+import io.meridian.contracts.fleet.FleetStreams;
+import io.meridian.contracts.fleet.RatesEvent;
 import io.meridian.contracts.metrics.MetricsBatch;
 import io.meridian.contracts.metrics.Sample;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.cost.reconcile.BudgetWatch;
 import io.meridian.cost.reconcile.CostModel;
+import io.meridian.cost.reconcile.RatesPublisher;
 import io.meridian.cost.reconcile.WindowCloser;
 import io.meridian.testsupport.Awaits;
 import io.meridian.testsupport.CloudEventCollector;
@@ -27,11 +31,13 @@ import io.meridian.testsupport.PostgresTestResource;
 import io.meridian.testsupport.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +58,10 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "cost"))
 @WithTestResource(OidcWiremockTestResource.class)
 class CostComponentTest {
+
+    /** Prometheus metrics, on the management port (the API port does not serve them). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL managementMetrics;
 
     private static final String VIEWER = Tokens.bearer("vera", Tokens.VIEWER);
     private static final String OPERATOR = Tokens.bearer("olga", Tokens.OPERATOR);
@@ -74,6 +84,9 @@ class CostComponentTest {
 
     @Inject
     CostModel model;
+
+    @Inject
+    RatesPublisher rates;
 
     @BeforeAll
     static void kafka() {
@@ -276,7 +289,7 @@ class CostComponentTest {
         assertThat(awsCluster.networkCost()).isCloseTo(1.8, within(1e-6));
         // The closed hour's figures are on the Prometheus endpoint for dashboards.
         String metrics = given().when()
-                .get("/q/metrics")
+                .get(managementMetrics)
                 .then()
                 .statusCode(200)
                 .extract()
@@ -519,7 +532,7 @@ class CostComponentTest {
                 r -> cluster.equals(r.key()) && r.header("ce_type") == null, Duration.ofSeconds(30));
         assertThat(clusterDeadLetters.all()).noneMatch(r -> newer.equals(r.header("ce_type")));
         assertThat(given().when()
-                        .get("/q/metrics")
+                        .get(managementMetrics)
                         .then()
                         .statusCode(200)
                         .extract()
@@ -530,5 +543,113 @@ class CostComponentTest {
         // A bare tombstone deregisters it: the other tests' fleet is two clusters again.
         producer.tombstone(Topic.CLUSTERS.topicName(), cluster);
         Awaits.eventually(() -> assertThat(model.clusterIds()).doesNotContain(cluster));
+    }
+
+    @Test
+    void eachClustersRatesArePublishedWhenTheyChangeAgainWithinADayAndTombstonedOnDeregistration() {
+        clock.set(Instant.parse("2026-11-25T15:00:00Z"));
+        String cluster = "azure-rates";
+        producer.send(
+                EventType.CLUSTER_REGISTERED,
+                cluster,
+                cluster,
+                FleetEvents.cluster(cluster, Cloud.AZURE, "westeurope"));
+        for (ObservedResource node : List.of(
+                FleetEvents.node(cluster, "vm-1", "Standard_D4s_v5", "westeurope", Map.of()),
+                FleetEvents.node(
+                        cluster,
+                        "vm-2",
+                        "Standard_D4s_v5",
+                        "westeurope",
+                        Map.of("kubernetes.azure.com/scalesetpriority", "spot")))) {
+            producer.send(EventType.RESOURCE_OBSERVED, node.key(), node.name(), node);
+        }
+        Awaits.eventually(() -> assertThat(model.rates().rates())
+                .containsKeys("aws-a", "gcp-b")
+                .hasEntrySatisfying(cluster, r -> assertThat(r.nodeCount()).isEqualTo(2)));
+
+        assertThat(onVertx(() -> rates.publishDue())).isPositive();
+
+        // Each node's price split by the OpenCost ratio, the way the allocator charges a pod: a 4-core 16-GiB node
+        // puts this share of its price on its cores.
+        double cpuShare = 4 * 0.031611 / (4 * 0.031611 + 16 * 0.004237);
+        // Standard_D4s_v5 in westeurope at 0.23/h, the spot one at 20 % of that
+        double azureHourly = 0.23 + 0.23 * 0.20;
+        ClusterRatesPublished azure = awaitRates(cluster, 1).getLast();
+        assertThat(azure.currency()).isEqualTo("USD");
+        assertThat(azure.cpuCoreHour()).isCloseTo(azureHourly * cpuShare / 8, within(1e-7));
+        assertThat(azure.memoryGibHour()).isCloseTo(azureHourly * (1 - cpuShare) / 32, within(1e-7));
+        assertThat(azure.gpuHour()).isZero();
+        assertThat(azure.spotShare()).isEqualTo(0.5);
+        assertThat(azure.nodeCount()).isEqualTo(2);
+        assertThat(azure.computedAt()).isEqualTo(Instant.parse("2026-11-25T15:00:00Z"));
+        // Two m6i.xlarge in us-east-1 at 0.192/h, one of them spot at 35 %
+        ClusterRatesPublished aws = awaitRates("aws-a", 1).getLast();
+        assertThat(aws.cpuCoreHour()).isCloseTo((0.192 + 0.192 * 0.35) * cpuShare / 8, within(1e-7));
+        assertThat(aws.spotShare()).isEqualTo(0.5);
+
+        // Nothing changed: nothing is published again.
+        assertThat(onVertx(() -> rates.publishDue())).isZero();
+
+        // An operator's price for the instance type changes the cluster's rates: they are published at once.
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "kind", "instance",
+                        "cloud", "azure",
+                        "region", "westeurope",
+                        "key", "Standard_D4s_v5",
+                        "price", 0.46))
+                .when()
+                .put("/api/v1/prices/overrides")
+                .then()
+                .statusCode(201);
+        try {
+            assertThat(onVertx(() -> rates.publishDue())).isEqualTo(1);
+            ClusterRatesPublished dearer = awaitRates(cluster, 2).getLast();
+            assertThat(dearer.cpuCoreHour()).isCloseTo(2 * azure.cpuCoreHour(), within(1e-7));
+        } finally {
+            given().header("Authorization", OPERATOR)
+                    .when()
+                    .delete("/api/v1/prices/overrides/instance:azure:westeurope:Standard_D4s_v5")
+                    .then()
+                    .statusCode(204);
+        }
+        assertThat(onVertx(() -> rates.publishDue())).isEqualTo(1);
+        assertThat(awaitRates(cluster, 3).getLast().cpuCoreHour()).isEqualTo(azure.cpuCoreHour());
+
+        // Half a day later the unchanged rates of every cluster are published again, within the topic's retention.
+        clock.advance(Duration.ofHours(13));
+        assertThat(onVertx(() -> rates.publishDue())).isGreaterThanOrEqualTo(3);
+        assertThat(awaitRates(cluster, 4).getLast().computedAt()).isEqualTo(Instant.parse("2026-11-26T04:00:00Z"));
+        assertThat(awaitRates("aws-a", 2).getLast().cpuCoreHour()).isEqualTo(aws.cpuCoreHour());
+
+        // The cluster is deregistered: the tombstone of its rates key withdraws them, once.
+        producer.tombstone(Topic.CLUSTERS.topicName(), cluster);
+        Awaits.eventually(() -> assertThat(model.clusterIds()).doesNotContain(cluster));
+        assertThat(onVertx(() -> rates.publishDue())).isEqualTo(1);
+        Awaits.eventually(() -> assertThat(ratesEvents(cluster)).last().isEqualTo(new RatesEvent.Withdrawn(cluster)));
+        assertThat(onVertx(() -> rates.publishDue())).isZero();
+        assertThat(ratesEvents("aws-a")).last().isInstanceOf(RatesEvent.Published.class);
+    }
+
+    /** The records under a cluster's rates key on fleet.cost.v1, read the one way every reader of rates reads them. */
+    private static List<RatesEvent> ratesEvents(String clusterId) {
+        return cost.all().stream()
+                .filter(r -> ClusterRatesPublished.key(clusterId).equals(r.key()))
+                .map(r -> FleetStreams.ratesEvent(r.key(), r.headers(), r.value()))
+                .toList();
+    }
+
+    /** Waits for at least {@code count} rates records of a cluster and returns the rates published, in order. */
+    private static List<ClusterRatesPublished> awaitRates(String clusterId, int count) {
+        return org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> ratesEvents(clusterId).stream()
+                                .filter(e -> e instanceof RatesEvent.Published)
+                                .map(e -> ((RatesEvent.Published) e).rates())
+                                .toList(),
+                        list -> list.size() >= count);
     }
 }

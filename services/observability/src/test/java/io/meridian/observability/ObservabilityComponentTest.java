@@ -19,6 +19,10 @@ import io.meridian.contracts.cluster.ClusterSnapshot;
 import io.meridian.contracts.compliance.ComplianceResult;
 import io.meridian.contracts.cost.BudgetEvent;
 import io.meridian.contracts.metrics.MetricsBatch;
+import io.meridian.contracts.placement.PlacementKey;
+import io.meridian.contracts.placement.RolloutCompleted;
+import io.meridian.contracts.placement.RolloutHalted;
+import io.meridian.contracts.placement.WorkloadPlacement;
 import io.meridian.contracts.sync.ObjectOutcome;
 import io.meridian.contracts.sync.SyncReport;
 import io.meridian.testsupport.Awaits;
@@ -31,12 +35,14 @@ import io.meridian.testsupport.PostgresTestResource;
 import io.meridian.testsupport.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +64,10 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "observability"))
 @WithTestResource(OidcWiremockTestResource.class)
 class ObservabilityComponentTest {
+
+    /** Prometheus metrics, on the management port (the API port does not serve them). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL managementMetrics;
 
     private static final String OPERATOR = Tokens.bearer("olga", Tokens.OPERATOR);
     private static final String VIEWER = Tokens.bearer("vera", Tokens.VIEWER);
@@ -163,7 +173,11 @@ class ObservabilityComponentTest {
 
         // Polled quietly: a failed attempt would print the whole exposition.
         until(
-                () -> given().get("/q/metrics").then().statusCode(200).extract().asString(),
+                () -> given().get(managementMetrics)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString(),
                 body -> body.contains("meridian_fleet_cluster_cpu_saturation{cloud=\"aws\",cluster=\"gcp-health-1\"}")
                         && body.contains(
                                 "meridian_fleet_cluster_nodes_ready{cloud=\"aws\",cluster=\"gcp-health-1\"} 1.0"));
@@ -177,7 +191,11 @@ class ObservabilityComponentTest {
         producer.send(Topic.CLUSTERS, newer, cluster, cluster, Map.of("clusterId", cluster, "to", "renamed"));
         register(cluster, ClusterPhase.Ready, false);
         Awaits.eventually(() -> assertThat(healthOf(cluster)).containsExactly(cluster));
-        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+        assertThat(given().get(managementMetrics)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
                 .containsPattern("meridian_fleet_events_skipped_total\\{[^}]*topic=\"fleet\\.clusters\\.v1\",type=\""
                         + java.util.regex.Pattern.quote(newer) + "\"[^}]*\\} [1-9]");
 
@@ -389,6 +407,101 @@ class ObservabilityComponentTest {
                 Instant.now());
         producer.send(EventType.VIOLATION_CLOSED, closed.key(), "web-0", closed);
         awaitAlert("PolicyViolations", "onprem-events-1", EventType.ALERT_RESOLVED);
+    }
+
+    @Test
+    void placementFactsRaiseRolloutFailoverAndDegradedAlertsThatSayWhatToDoAndResolveWhenTheyClear() {
+        String workload = "checkout-alerts";
+        Instant at = Instant.now();
+        producer.send(
+                EventType.PLACEMENT_DECISION_MADE,
+                workload,
+                workload,
+                placement(workload, at, List.of(), null, List.of()));
+        producer.send(
+                EventType.ROLLOUT_HALTED,
+                PlacementKey.rollout(workload).value(),
+                workload,
+                new RolloutHalted(workload, 7, "aws-rollout-1", "ProgressDeadlineExceeded", "timed out", at));
+
+        AlertEvent halted = awaitAlert("RolloutHalted", "aws-rollout-1", EventType.ALERT_FIRING);
+        assertThat(halted.labels())
+                .containsEntry("workload", workload)
+                .containsEntry("condition", "ProgressDeadlineExceeded");
+        assertThat(halted.annotations().get("summary"))
+                .isEqualTo("The rollout of workload checkout-alerts halted on cluster aws-rollout-1:"
+                        + " ProgressDeadlineExceeded");
+        assertThat(halted.annotations().get("action"))
+                .contains("POST /api/v1/workloads/checkout-alerts/rollout/resume")
+                .contains("POST /api/v1/workloads/checkout-alerts/rollback");
+
+        // Two AWS clusters vanished at once: the failover is held back, and the cloud spread can no longer be met.
+        producer.send(
+                EventType.PLACEMENT_DECISION_MADE,
+                workload,
+                workload,
+                placement(
+                        workload,
+                        at.plusSeconds(1),
+                        List.of("cloud: 1 of 2 (no Ready cluster of aws)"),
+                        new WorkloadPlacement.Suppression(
+                                List.of("aws-lost-1", "aws-lost-2"), "2 of 3 clusters at once", at.plusSeconds(1)),
+                        List.of("aws-lost-1")));
+        AlertEvent suppressed = awaitAlert("FailoverSuppressed", "aws-lost-2", EventType.ALERT_FIRING);
+        assertThat(suppressed.severity()).isEqualTo("critical");
+        assertThat(suppressed.annotations().get("action")).contains("POST /api/v1/workloads/checkout-alerts/failover");
+        awaitAlert("FailoverSuppressed", "aws-lost-1", EventType.ALERT_FIRING);
+        AlertEvent degraded = awaitAlert("WorkloadDegraded", "aws-lost-1", EventType.ALERT_FIRING);
+        assertThat(degraded.labels()).containsEntry("workload", workload).containsEntry("condition", "cloud");
+        given().header("Authorization", VIEWER)
+                .queryParam("cluster", "aws-lost-2")
+                .queryParam("alertname", "FailoverSuppressed")
+                .get("/api/v1/alerts")
+                .then()
+                .statusCode(200)
+                .body("[0].state", equalTo("firing"))
+                .body("[0].labels.workload", equalTo(workload));
+
+        // The rollout finished after a fix, and an operator's approval produced a decision without the suppression.
+        producer.send(
+                EventType.ROLLOUT_COMPLETED,
+                PlacementKey.rollout(workload).value(),
+                workload,
+                new RolloutCompleted(workload, 7, at.plusSeconds(2)));
+        producer.send(
+                EventType.PLACEMENT_DECISION_MADE,
+                workload,
+                workload,
+                placement(workload, at.plusSeconds(3), List.of(), null, List.of()));
+        assertThat(awaitAlert("RolloutHalted", "aws-rollout-1", EventType.ALERT_RESOLVED)
+                        .fingerprint())
+                .isEqualTo(halted.fingerprint());
+        assertThat(awaitAlert("FailoverSuppressed", "aws-lost-2", EventType.ALERT_RESOLVED)
+                        .fingerprint())
+                .isEqualTo(suppressed.fingerprint());
+        awaitAlert("FailoverSuppressed", "aws-lost-1", EventType.ALERT_RESOLVED);
+        assertThat(awaitAlert("WorkloadDegraded", "aws-lost-1", EventType.ALERT_RESOLVED)
+                        .fingerprint())
+                .isEqualTo(degraded.fingerprint());
+
+        // A newer placement event type is counted and skipped, never judged.
+        String newer = "io.meridian.placement.rollout.paused.v9";
+        producer.send(
+                Topic.PLACEMENT, newer, PlacementKey.rollout(workload).value(), workload, Map.of("workload", workload));
+        Awaits.eventually(() -> assertThat(given().get(managementMetrics)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .containsPattern("meridian_fleet_events_skipped_total\\{[^}]*topic=\"fleet\\.placement\\.v1\",type=\""
+                        + java.util.regex.Pattern.quote(newer) + "\"[^}]*\\} [1-9]"));
+        // The built-in rules are listed with what to do next.
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/alert-rules/WorkloadDegraded")
+                .then()
+                .statusCode(200)
+                .body("builtIn", equalTo(true))
+                .body("rule.annotations.action", org.hamcrest.Matchers.containsString("/placement"));
     }
 
     @Test
@@ -700,6 +813,29 @@ class ObservabilityComponentTest {
                 revisions.incrementAndGet(),
                 Instant.now());
         producer.send(EventType.CLUSTER_STATUS_CHANGED, cluster, cluster, snapshot);
+    }
+
+    /** A decision of placement for a workload on one GCP cluster, Degraded when a spread rule is unmet. */
+    private static WorkloadPlacement placement(
+            String workload,
+            Instant at,
+            List<String> unmetSpread,
+            WorkloadPlacement.Suppression suppressed,
+            List<String> displacedFrom) {
+        return new WorkloadPlacement(
+                workload,
+                7,
+                List.of(new WorkloadPlacement.ChosenCluster("gcp-kept-1", "gcp-kept-1", 3, 0.9, null)),
+                List.of(),
+                unmetSpread,
+                !unmetSpread.isEmpty(),
+                suppressed,
+                displacedFrom.stream()
+                        .map(c -> new WorkloadPlacement.Displacement(c, at, null))
+                        .toList(),
+                0,
+                null,
+                at);
     }
 
     /** The clusters the health API shows when asked about one. */

@@ -2,6 +2,8 @@ package io.meridian.eventing.inbound;
 
 import io.meridian.contracts.fleet.ClusterEvent;
 import io.meridian.contracts.fleet.FleetStreams;
+import io.meridian.contracts.fleet.PlacementEvent;
+import io.meridian.contracts.fleet.RatesEvent;
 import io.meridian.contracts.fleet.ResourceEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,8 +12,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
 /**
- * Counts the fleet-stream records a consumer skips by the rule of {@link FleetStreams} (a newer producer's event type,
- * a resync marker's tombstone) in {@code meridian_fleet_events_skipped_total}, tagged with topic and type, so a
+ * Counts the fleet-stream records a consumer skips by the rule of {@link FleetStreams} (a newer producer's event type
+ * or placement key, a resync marker's tombstone) in {@code meridian_fleet_events_skipped_total}, tagged with topic and type, so a
  * version skew between producer and consumers shows on a dashboard instead of in a dead-letter topic.
  */
 @ApplicationScoped
@@ -33,6 +35,14 @@ public class SkippedFleetEvents {
     }
 
     public void count(ConsumerRecord<String, byte[]> record, ResourceEvent.Skipped skipped) {
+        count(record, skipped.type(), skipped.reason());
+    }
+
+    public void count(ConsumerRecord<String, byte[]> record, RatesEvent.Skipped skipped) {
+        count(record, skipped.type(), skipped.reason());
+    }
+
+    public void count(ConsumerRecord<String, byte[]> record, PlacementEvent.Skipped skipped) {
         count(record, skipped.type(), skipped.reason());
     }
 

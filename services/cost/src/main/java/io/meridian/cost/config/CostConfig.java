@@ -24,6 +24,8 @@ public interface CostConfig {
 
     Budgets budgets();
 
+    Rates rates();
+
     /** Amortized prices of owned machines. */
     interface OnPrem {
         /** Per instance type (the node's {@code node.kubernetes.io/instance-type}), USD per hour. */
@@ -121,6 +123,21 @@ public interface CostConfig {
         /** Label value {@code true} of this key marks a workload that may run in any cloud. */
         @WithDefault("meridian.io/portable")
         String portableLabel();
+    }
+
+    /** The clusters' rates on {@code fleet.cost.v1}. */
+    interface Rates {
+        /** How often every cluster's rates are compared with what was published ({@code off} disables the timer). */
+        @WithDefault("30s")
+        String publishEvery();
+
+        /**
+         * Rates unchanged for this long are published again: the topic deletes records after its retention, and a
+         * reader must always find the latest rates of every cluster. Well under a day, so that each cluster's rates are
+         * published at least once a day whatever the timer's phase.
+         */
+        @WithDefault("12h")
+        Duration republishAfter();
     }
 
     /** Budget checks. */

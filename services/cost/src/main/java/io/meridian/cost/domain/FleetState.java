@@ -2,6 +2,7 @@ package io.meridian.cost.domain;
 
 import io.meridian.contracts.resource.Container;
 import io.meridian.contracts.resource.ObservedResource;
+import io.meridian.contracts.resource.Quantities;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

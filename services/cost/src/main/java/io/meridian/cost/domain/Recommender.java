@@ -1,5 +1,6 @@
 package io.meridian.cost.domain;
 
+import io.meridian.contracts.resource.Quantities;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

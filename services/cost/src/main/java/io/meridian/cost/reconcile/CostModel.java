@@ -7,6 +7,7 @@ import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.cost.config.CostConfig;
 import io.meridian.cost.config.PriceCatalogFile;
 import io.meridian.cost.domain.Allocator;
+import io.meridian.cost.domain.ClusterRates;
 import io.meridian.cost.domain.FleetState;
 import io.meridian.cost.domain.OnPremPrices;
 import io.meridian.cost.domain.PriceBook;
@@ -162,6 +163,30 @@ public class CostModel {
 
     public synchronized List<String> clusterIds() {
         return fleet.clusterIds();
+    }
+
+    /** The registered clusters and the rates of those whose nodes are known, at the prices in force, at once. */
+    public synchronized FleetRates rates() {
+        PriceBook book = prices;
+        Map<String, ClusterRates> rates = new java.util.TreeMap<>();
+        List<String> registered = fleet.clusterIds();
+        for (String id : registered) {
+            FleetState.ClusterPlace place = fleet.place(id);
+            ClusterRates.of(id, place.cloud(), place.region(), fleet.nodes(id), book)
+                    .ifPresent(r -> rates.put(id, r));
+        }
+        return new FleetRates(Set.copyOf(registered), rates);
+    }
+
+    /**
+     * The clusters registered now and the rates of each that has nodes of known capacity; a registered cluster without
+     * rates is one whose nodes are not known (yet).
+     */
+    public record FleetRates(Set<String> registered, Map<String, ClusterRates> rates) {
+        public FleetRates {
+            registered = Set.copyOf(registered);
+            rates = Map.copyOf(rates);
+        }
     }
 
     public synchronized String cloudOf(String clusterId) {

@@ -3,6 +3,7 @@ package io.meridian.cost.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.meridian.contracts.resource.Quantities;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -49,7 +49,10 @@ public final class AlertLifecycle {
                 if (!seen.add(fingerprint)) {
                     continue;
                 }
-                Map<String, String> annotations = Map.of("summary", render(rule.summary(), labels, o.value()));
+                Map<String, String> annotations = new TreeMap<>();
+                rule.annotations()
+                        .forEach((name, template) -> annotations.put(name, render(template, labels, o.value())));
+                annotations.put("summary", render(rule.summary(), labels, o.value()));
                 Alert existing = active.get(fingerprint);
                 Alert alert;
                 if (existing == null || !existing.active()) {

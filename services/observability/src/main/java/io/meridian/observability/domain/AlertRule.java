@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** A validated alert rule: when the condition compared with the threshold holds for {@code forDuration}, it fires. */
+/**
+ * A validated alert rule: when the condition compared with the threshold holds for {@code forDuration}, it fires.
+ *
+ * @param annotations templates of the alert's annotations besides its summary, by name
+ */
 public record AlertRule(
         String name,
         Condition condition,
@@ -14,11 +18,13 @@ public record AlertRule(
         String severity,
         Map<String, String> labels,
         String summary,
+        Map<String, String> annotations,
         boolean builtIn,
         RuleSpec spec) {
 
     public AlertRule {
         labels = Map.copyOf(labels);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     }
 
     /** What a rule looks at. */

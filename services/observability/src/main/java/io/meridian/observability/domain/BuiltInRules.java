@@ -28,6 +28,12 @@ public final class BuiltInRules {
     public static final String POLICY_VIOLATIONS = "PolicyViolations";
     public static final String SYNC_FAILED = "SyncFailed";
     public static final String BUDGET_EXCEEDED = "BudgetExceeded";
+    public static final String ROLLOUT_HALTED = "RolloutHalted";
+    public static final String FAILOVER_SUPPRESSED = "FailoverSuppressed";
+    public static final String WORKLOAD_DEGRADED = "WorkloadDegraded";
+
+    /** The annotation of the placement alerts that says what to do next. */
+    public static final String ACTION = "action";
 
     private BuiltInRules() {}
 
@@ -97,7 +103,44 @@ public final class BuiltInRules {
                         1,
                         Duration.ZERO,
                         "critical",
-                        "Budget {{ $labels.budget }} ({{ $labels.scope }}) is spent: {{ $value }} of its amount"));
+                        "Budget {{ $labels.budget }} ({{ $labels.scope }}) is spent: {{ $value }} of its amount"),
+                rule(
+                        ROLLOUT_HALTED,
+                        Signal.WORKLOAD_ROLLOUT_HALTED,
+                        ">=",
+                        1,
+                        Duration.ZERO,
+                        "warning",
+                        "The rollout of workload {{ $labels.workload }} halted on cluster {{ $labels.cluster }}:"
+                                + " {{ $labels.condition }}",
+                        "Clusters not reached yet keep the previous generation. Find out why {{ $labels.workload }}"
+                                + " is not available on {{ $labels.cluster }} ({{ $labels.condition }}); after"
+                                + " fixing it, resume with POST /api/v1/workloads/{{ $labels.workload }}/rollout/resume,"
+                                + " or roll back with POST /api/v1/workloads/{{ $labels.workload }}/rollback."),
+                rule(
+                        FAILOVER_SUPPRESSED,
+                        Signal.WORKLOAD_FAILOVER_SUPPRESSED,
+                        ">=",
+                        1,
+                        Duration.ZERO,
+                        "critical",
+                        "Failover of workload {{ $labels.workload }} from unreachable cluster {{ $labels.cluster }}"
+                                + " is held back: too many clusters became unreachable at once",
+                        "So many clusters vanishing together is more often Meridian's own network than the clouds,"
+                                + " so nothing was moved. Check whether {{ $labels.cluster }} is really down; if it"
+                                + " is, approve the failover with POST /api/v1/workloads/{{ $labels.workload }}/failover."),
+                rule(
+                        WORKLOAD_DEGRADED,
+                        Signal.WORKLOAD_DEGRADED,
+                        ">=",
+                        1,
+                        Duration.ZERO,
+                        "warning",
+                        "Workload {{ $labels.workload }} is Degraded: its placement rules on {{ $labels.condition }}"
+                                + " cannot be met",
+                        "See GET /api/v1/workloads/{{ $labels.workload }}/placement for the unmet rules and why each"
+                                + " other cluster was not chosen; bring back or add a Ready cluster with room where"
+                                + " the rules need one, or relax the workload's placement policy."));
     }
 
     public static boolean isBuiltIn(String name) {
@@ -109,7 +152,10 @@ public final class BuiltInRules {
                         CRASH_LOOPING,
                         POLICY_VIOLATIONS,
                         SYNC_FAILED,
-                        BUDGET_EXCEEDED)
+                        BUDGET_EXCEEDED,
+                        ROLLOUT_HALTED,
+                        FAILOVER_SUPPRESSED,
+                        WORKLOAD_DEGRADED)
                 .contains(name);
     }
 
@@ -133,6 +179,19 @@ public final class BuiltInRules {
             Duration forDuration,
             String severity,
             String summary) {
+        return rule(name, signal, op, threshold, forDuration, severity, summary, null);
+    }
+
+    /** A built-in rule; {@code action}, when given, is the template of the annotation that says what to do next. */
+    private static AlertRule rule(
+            String name,
+            Signal signal,
+            String op,
+            double threshold,
+            Duration forDuration,
+            String severity,
+            String summary,
+            String action) {
         RuleSpec spec = new RuleSpec(
                 name,
                 new RuleSpec.ConditionSpec(signal.wireName(), null, null, null, null, null, null),
@@ -141,7 +200,8 @@ public final class BuiltInRules {
                 forDuration.toString(),
                 severity,
                 Map.of(),
-                summary);
+                summary,
+                action == null ? null : Map.of(ACTION, action));
         RuleCompiler.Result result = RuleCompiler.compile(spec, true);
         if (!result.valid()) {
             throw new IllegalStateException("built-in rule " + name + " is invalid: " + result.problems());

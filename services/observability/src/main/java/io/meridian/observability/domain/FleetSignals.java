@@ -53,7 +53,93 @@ public final class FleetSignals {
             case SYNC_FAILED_OBJECTS -> syncFailures();
             case BUDGET_SPEND_RATIO -> budgets(now, false);
             case BUDGET_FORECAST_RATIO -> budgets(now, true);
+            case WORKLOAD_ROLLOUT_HALTED -> rolloutHalted();
+            case WORKLOAD_FAILOVER_SUPPRESSED -> failoverSuppressed();
+            case WORKLOAD_DEGRADED -> degraded();
         };
+    }
+
+    /** The condition label of a failover held back: the clusters it was held back for are unreachable. */
+    public static final String UNREACHABLE = "Unreachable";
+
+    /**
+     * Every placed workload: 1 with its {@code cluster} and Kubernetes {@code condition} while its rollout stands
+     * halted there, else 0.
+     */
+    private List<Observation> rolloutHalted() {
+        List<Observation> out = new ArrayList<>();
+        for (WorkloadFacts w : fleet.workloads()) {
+            if (!w.placed()) {
+                continue;
+            }
+            out.add(w.halted()
+                    .map(h -> new Observation(workloadLabels(w, h.cluster(), h.condition()), 1))
+                    .orElseGet(() -> new Observation(workloadLabels(w, null, null), 0)));
+        }
+        return out;
+    }
+
+    /**
+     * Every placed workload: 1 for each cluster whose loss its failover was held back for (each alert names a real
+     * cluster, so it is found by cluster like any other), else one 0.
+     */
+    private List<Observation> failoverSuppressed() {
+        List<Observation> out = new ArrayList<>();
+        for (WorkloadFacts w : fleet.workloads()) {
+            if (!w.placed()) {
+                continue;
+            }
+            List<String> clusters = w.suppressedFor();
+            if (clusters.isEmpty()) {
+                out.add(new Observation(workloadLabels(w, null, null), 0));
+            }
+            for (String cluster : clusters) {
+                out.add(new Observation(workloadLabels(w, cluster, UNREACHABLE), 1));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every placed workload: 1 while it is Degraded, with the subjects of its unmet rules as {@code condition}, once per
+     * cluster it was displaced from (once without a cluster when it lost none), else 0.
+     */
+    private List<Observation> degraded() {
+        List<Observation> out = new ArrayList<>();
+        for (WorkloadFacts w : fleet.workloads()) {
+            if (!w.placed()) {
+                continue;
+            }
+            if (!w.degraded()) {
+                out.add(new Observation(workloadLabels(w, null, null), 0));
+                continue;
+            }
+            String condition = String.join(",", w.unmetSubjects());
+            List<String> displaced = w.displacedFrom();
+            if (displaced.isEmpty()) {
+                out.add(new Observation(workloadLabels(w, null, condition), 1));
+            }
+            for (String cluster : displaced) {
+                out.add(new Observation(workloadLabels(w, cluster, condition), 1));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The labels of a workload signal: only what the placement facts say, so an alert keeps its fingerprint while the
+     * cluster it names comes and goes from the fleet view.
+     */
+    private static Map<String, String> workloadLabels(WorkloadFacts w, String cluster, String condition) {
+        Map<String, String> labels = new TreeMap<>();
+        labels.put("workload", w.workload());
+        if (cluster != null) {
+            labels.put("cluster", cluster);
+        }
+        if (condition != null) {
+            labels.put("condition", condition);
+        }
+        return labels;
     }
 
     /** The labels of a cluster every signal about it carries. */

@@ -4,6 +4,8 @@ import io.meridian.contracts.cluster.ClusterPhase;
 import io.meridian.contracts.cluster.ClusterSnapshot;
 import io.meridian.contracts.compliance.ComplianceResult;
 import io.meridian.contracts.cost.BudgetEvent;
+import io.meridian.contracts.placement.PlacementFact;
+import io.meridian.contracts.placement.PlacementKey;
 import io.meridian.contracts.sync.SyncReport;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +16,9 @@ import java.util.stream.Collectors;
 
 /**
  * What this replica knows of the fleet from the event streams: the latest snapshot of every registered
- * cluster, the open policy violations, the latest sync report per bundle and the latest budget event per
- * budget. Replaying the streams converges to the same view: older revisions and events never win.
+ * cluster, the open policy violations, the latest sync report per bundle, the latest budget event per
+ * budget and the placement facts of every workload. Replaying the streams converges to the same view: older
+ * revisions and events never win.
  */
 public final class FleetView {
 
@@ -23,6 +26,7 @@ public final class FleetView {
     private final Map<String, ComplianceResult> openViolations = new ConcurrentHashMap<>();
     private final Map<String, SyncReport> syncs = new ConcurrentHashMap<>();
     private final Map<String, BudgetEvent> budgets = new ConcurrentHashMap<>();
+    private final Map<String, WorkloadFacts> workloads = new ConcurrentHashMap<>();
 
     /** Keeps a snapshot unless a newer revision is known; a deregistration removes the cluster. */
     public void cluster(ClusterSnapshot snapshot) {
@@ -59,6 +63,30 @@ public final class FleetView {
 
     public void budget(BudgetEvent event) {
         budgets.merge(event.budgetId(), event, (old, fresh) -> fresh.at().isBefore(old.at()) ? old : fresh);
+    }
+
+    /**
+     * Keeps a placement fact as the latest of its key. The records of one key arrive in the order placement
+     * published them (one key, one partition), so the last one read is the latest; no timestamp of placement's
+     * replicas is needed to tell.
+     */
+    public void placement(PlacementFact fact) {
+        workloads.compute(fact.workload(), (w, known) -> (known == null ? WorkloadFacts.none(w) : known).with(fact));
+    }
+
+    /** Forgets the fact of a placement key (its tombstone); a workload with no fact left is forgotten. */
+    public void placementRemoved(PlacementKey key) {
+        workloads.computeIfPresent(key.workload(), (w, known) -> {
+            WorkloadFacts left = known.without(key.aspect());
+            return left.isEmpty() ? null : left;
+        });
+    }
+
+    /** The placement facts of every workload, by name. */
+    public List<WorkloadFacts> workloads() {
+        return workloads.values().stream()
+                .sorted(java.util.Comparator.comparing(WorkloadFacts::workload))
+                .toList();
     }
 
     public List<ClusterSnapshot> clusters() {

@@ -25,6 +25,7 @@ public final class RuleCompiler {
     static final Duration MAX_FOR = Duration.ofDays(1);
     static final Duration MAX_RANGE = Duration.ofHours(1);
     static final Set<String> RESERVED_LABELS = Set.of("alertname", "severity");
+    static final int MAX_ANNOTATIONS = 16;
 
     private RuleCompiler() {}
 
@@ -78,6 +79,23 @@ public final class RuleCompiler {
         if (spec.summary() == null || spec.summary().isBlank() || spec.summary().length() > 1024) {
             problems.add(new FieldProblem("summary", "is required, at most 1024 characters"));
         }
+        Map<String, String> annotations = spec.annotations() == null ? Map.of() : spec.annotations();
+        if (annotations.size() > MAX_ANNOTATIONS) {
+            problems.add(new FieldProblem("annotations", "must be at most " + MAX_ANNOTATIONS));
+        }
+        for (Map.Entry<String, String> annotation : annotations.entrySet()) {
+            String field = "annotations." + annotation.getKey();
+            if (annotation.getKey() == null
+                    || !LABEL_NAME.matcher(annotation.getKey()).matches()) {
+                problems.add(new FieldProblem(field, "is not a valid annotation name"));
+            } else if (annotation.getKey().equals("summary")) {
+                problems.add(new FieldProblem(field, "is the rule's summary field"));
+            } else if (annotation.getValue() == null
+                    || annotation.getValue().isBlank()
+                    || annotation.getValue().length() > 1024) {
+                problems.add(new FieldProblem(field, "needs a value of at most 1024 characters"));
+            }
+        }
         if (!problems.isEmpty()) {
             return new Result(null, List.copyOf(problems));
         }
@@ -91,6 +109,7 @@ public final class RuleCompiler {
                         severity,
                         labels,
                         spec.summary(),
+                        annotations,
                         builtIn,
                         spec),
                 List.of());

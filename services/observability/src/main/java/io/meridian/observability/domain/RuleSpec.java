@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * An alert rule as users write it (REST body and stored form). {@code condition} names either a fleet
  * {@code signal} or a scraped {@code metric}; {@code for} is an ISO-8601 or Prometheus-style duration
- * ({@code 90s}, {@code 5m}, {@code 1h}).
+ * ({@code 90s}, {@code 5m}, {@code 1h}). {@code summary} and the optional {@code annotations} (e.g. {@code action}:
+ * what to do next) are templates filled with the alert's labels and value, as in Prometheus rules.
  */
 public record RuleSpec(
         String name,
@@ -19,7 +20,21 @@ public record RuleSpec(
 
         String severity,
         Map<String, String> labels,
-        String summary) {
+        String summary,
+        Map<String, String> annotations) {
+
+    /** A rule without annotations beyond its summary. */
+    public RuleSpec(
+            String name,
+            ConditionSpec condition,
+            String op,
+            Double threshold,
+            String forDuration,
+            String severity,
+            Map<String, String> labels,
+            String summary) {
+        this(name, condition, op, threshold, forDuration, severity, labels, summary, null);
+    }
 
     /** The condition: a signal, or a metric with an optional function, range, matchers and aggregation. */
     public record ConditionSpec(

@@ -22,7 +22,16 @@ public enum Signal {
     /** Spend to date over the budget amount, from the latest budget event; per budget. */
     BUDGET_SPEND_RATIO("budget_spend_ratio"),
     /** Forecast spend over the budget amount, from the latest budget event; per budget. */
-    BUDGET_FORECAST_RATIO("budget_forecast_ratio");
+    BUDGET_FORECAST_RATIO("budget_forecast_ratio"),
+    /**
+     * 1 while the latest rollout fact of a placed workload is a halt, with the cluster and Kubernetes condition it
+     * halted at; per workload.
+     */
+    WORKLOAD_ROLLOUT_HALTED("workload_rollout_halted"),
+    /** 1 per cluster whose loss a workload's failover was held back for, waiting for an operator; per workload. */
+    WORKLOAD_FAILOVER_SUPPRESSED("workload_failover_suppressed"),
+    /** 1 while a workload's decision says Degraded (spread rules unmet), per cluster it was displaced from. */
+    WORKLOAD_DEGRADED("workload_degraded");
 
     private final String wireName;
 

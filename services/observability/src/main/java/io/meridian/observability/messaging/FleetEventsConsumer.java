@@ -8,6 +8,7 @@ import io.meridian.contracts.compliance.ComplianceResult;
 import io.meridian.contracts.cost.BudgetEvent;
 import io.meridian.contracts.fleet.ClusterEvent;
 import io.meridian.contracts.fleet.FleetStreams;
+import io.meridian.contracts.fleet.PlacementEvent;
 import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.kafka.UnreadableEventException;
 import io.meridian.contracts.sync.SyncReport;
@@ -23,10 +24,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Keeps this replica's fleet view equal to the streams it judges: cluster snapshots, compliance results,
- * sync reports and budget events, each replica in its own group from the beginning (compacted topics are
- * the state); {@code fleet.clusters.v1} is decoded by {@link FleetStreams}. A read model of topics whose owners
- * act on them: an unreadable record is counted and skipped here, as inventory's fleet view does, and so is a newer
- * producer's event type.
+ * sync reports, budget events and the workloads' placement facts, each replica in its own group from the beginning
+ * (compacted topics are the state); {@code fleet.clusters.v1} and {@code fleet.placement.v1} are decoded by {@link
+ * FleetStreams}. A read model of topics whose owners act on them: an unreadable record is counted and skipped here,
+ * as inventory's fleet view does, and so is a newer producer's event type or placement key.
  */
 public class FleetEventsConsumer {
 
@@ -74,6 +75,10 @@ public class FleetEventsConsumer {
             applyCluster(record);
             return;
         }
+        if (record.topic().equals(Topic.PLACEMENT.topicName())) {
+            applyPlacement(record);
+            return;
+        }
         if (record.value() == null) {
             // A tombstone: the key's state is gone (compliance and sync are compacted by key).
             if (record.key() != null && record.topic().equals(Topic.COMPLIANCE.topicName())) {
@@ -96,6 +101,14 @@ public class FleetEventsConsumer {
             default -> {
                 // drift events, cost summaries: health is judged from sync reports and budget crossings
             }
+        }
+    }
+
+    private void applyPlacement(ConsumerRecord<String, byte[]> record) {
+        switch (FleetStreams.placementEvent(record)) {
+            case PlacementEvent.Published p -> fleet.placement(p.fact());
+            case PlacementEvent.Removed r -> fleet.placementRemoved(r.key());
+            case PlacementEvent.Skipped s -> skipped.count(record, s);
         }
     }
 

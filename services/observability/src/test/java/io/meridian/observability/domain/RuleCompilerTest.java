@@ -54,6 +54,53 @@ class RuleCompilerTest {
     }
 
     @Test
+    void annotationsAreTemplatesNamedLikeLabelsBesideTheSummary() {
+        RuleSpec.ConditionSpec unreachable =
+                new RuleSpec.ConditionSpec("cluster_unreachable", null, null, null, null, null, null);
+        var bad = RuleCompiler.compile(
+                new RuleSpec(
+                        "Down",
+                        unreachable,
+                        ">=",
+                        1.0,
+                        null,
+                        "critical",
+                        Map.of(),
+                        "{{ $labels.cluster }} is down",
+                        Map.of("summary", "again", "run book", "x", "action", " ")),
+                false);
+        assertThat(bad.problems())
+                .extracting(FieldProblem::field)
+                .containsExactlyInAnyOrder("annotations.summary", "annotations.run book", "annotations.action");
+
+        AlertRule rule = RuleCompiler.compile(
+                        new RuleSpec(
+                                "Down",
+                                unreachable,
+                                ">=",
+                                1.0,
+                                null,
+                                "critical",
+                                Map.of(),
+                                "{{ $labels.cluster }} is down",
+                                Map.of("action", "call the {{ $labels.cloud }} on-call about {{ $labels.cluster }}")),
+                        false)
+                .rule();
+        var step = AlertLifecycle.step(
+                Map.of(),
+                List.of(new AlertLifecycle.RuleResult(
+                        rule, List.of(new Observation(Map.of("cluster", "aws-1", "cloud", "aws"), 1)))),
+                List.of(),
+                List.of(),
+                NOW);
+        assertThat(step.announcements())
+                .singleElement()
+                .satisfies(a -> assertThat(a.annotations())
+                        .containsExactlyInAnyOrderEntriesOf(
+                                Map.of("summary", "aws-1 is down", "action", "call the aws on-call about aws-1")));
+    }
+
+    @Test
     void needsExactlyOneOfSignalAndMetric() {
         var both = RuleCompiler.compile(
                 new RuleSpec(
