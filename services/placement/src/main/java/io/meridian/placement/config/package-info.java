@@ -1,0 +1,2 @@
+/** Placement's settings as typed {@code @ConfigMapping} interfaces. */
+package io.meridian.placement.config;

@@ -1,0 +1,604 @@
+package io.meridian.placement.domain;
+
+import io.meridian.contracts.selector.LabelSyntax;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a workload may carry to the clusters and how its manifests are stored: the workload kinds inventory admits
+ * from placement, each in one apiVersion, named like Kubernetes names them, all in the workload's namespace; never
+ * Secrets, RBAC, admission webhooks or cluster-scoped objects. Every check walks the manifests once, with no regular
+ * expressions on what callers send; each problem names the field and the object ({@code Kind/name}).
+ */
+public final class ManifestRules {
+
+    /** The kinds a workload carries, each with the apiVersion it is accepted in (as inventory admits them). */
+    public static final Map<String, String> KINDS = kinds();
+
+    /** Why a Secret is refused, and what to use. */
+    public static final String SECRET_ADVICE = "Meridian never carries secret data: use an ExternalSecret/SealedSecret"
+            + " managed in the cluster, or the cloud's secret store CSI driver, and reference it by name";
+
+    static final String RBAC_ADVICE = "RBAC objects are refused: access goes through identity's grants"
+            + " (POST /api/v1/grants on the identity service), whose guard rails decide who may hold what, where";
+
+    static final String ADMISSION_ADVICE = "admission webhooks and admission policies are refused: admission rules"
+            + " are the policy service's (a fleet policy with action deny or warn becomes a ValidatingAdmissionPolicy"
+            + " on the clusters it applies to)";
+
+    static final Set<String> RBAC_KINDS = Set.of("Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding");
+
+    static final Set<String> ADMISSION_KINDS = Set.of(
+            "ValidatingWebhookConfiguration",
+            "MutatingWebhookConfiguration",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding",
+            "MutatingAdmissionPolicy",
+            "MutatingAdmissionPolicyBinding");
+
+    // The cluster-scoped kinds people try to ship with an application; anything else off the list is refused as well,
+    // with the list of what is accepted.
+    static final Set<String> CLUSTER_SCOPED_KINDS = Set.of(
+            "Namespace",
+            "Node",
+            "PersistentVolume",
+            "StorageClass",
+            "CustomResourceDefinition",
+            "PriorityClass",
+            "IngressClass",
+            "GatewayClass",
+            "RuntimeClass",
+            "APIService",
+            "CSIDriver",
+            "CSINode",
+            "VolumeAttachment",
+            "VolumeSnapshotClass",
+            "CertificateSigningRequest",
+            "ClusterTrustBundle",
+            "FlowSchema",
+            "PriorityLevelConfiguration",
+            "ClusterIssuer",
+            "TokenReview",
+            "SubjectAccessReview",
+            "SelfSubjectAccessReview",
+            "SelfSubjectRulesReview");
+
+    /** Labels and annotations Meridian sets on what it places; a manifest may not set them itself. */
+    static final Set<String> RESERVED_KEYS =
+            Set.of(Workload.WORKLOAD_LABEL, BundleRenderer.GENERATION_ANNOTATION, "meridian.io/owner");
+
+    // What the API server fills in and `kubectl get -o yaml` shows: dropped on the way in, since another cluster's
+    // uid or resourceVersion means nothing on the next.
+    private static final List<String> SERVER_SET_METADATA = List.of(
+            "uid",
+            "resourceVersion",
+            "generation",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "managedFields",
+            "selfLink");
+    private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+    /**
+     * Objects every namespace has, made by Kubernetes itself (the token controller, the root CA publisher): declaring
+     * one would fight those controllers, and pruning it would break every pod of the namespace.
+     */
+    static final Set<String> SYSTEM_MANAGED = Set.of("ServiceAccount/default", "ConfigMap/kube-root-ca.crt");
+
+    /** The one capability a container may add: binding a port below 1024 without running as root. */
+    static final String ALLOWED_CAPABILITY = "NET_BIND_SERVICE";
+
+    private ManifestRules() {}
+
+    private static Map<String, String> kinds() {
+        Map<String, String> kinds = new LinkedHashMap<>();
+        kinds.put("Deployment", "apps/v1");
+        kinds.put("StatefulSet", "apps/v1");
+        kinds.put("Service", "v1");
+        kinds.put("ConfigMap", "v1");
+        kinds.put("ServiceAccount", "v1");
+        kinds.put("HorizontalPodAutoscaler", "autoscaling/v2");
+        kinds.put("PodDisruptionBudget", "policy/v1");
+        kinds.put("NetworkPolicy", "networking.k8s.io/v1");
+        kinds.put("Ingress", "networking.k8s.io/v1");
+        return java.util.Collections.unmodifiableMap(kinds);
+    }
+
+    /** The manifests as placement stores them, and every problem found in them. */
+    public record Checked(List<Map<String, Object>> manifests, List<FieldProblem> problems) {}
+
+    /**
+     * Checks the manifests of a workload in {@code namespace} and returns them as stored: copies with the namespace
+     * filled in where none was given, and without status or what the API server sets in metadata.
+     */
+    public static Checked check(String namespace, List<Map<String, Object>> manifests) {
+        List<FieldProblem> problems = new ArrayList<>();
+        List<Map<String, Object>> normalized = new ArrayList<>(manifests.size());
+        Map<String, Integer> seen = new HashMap<>();
+        for (Map<String, Object> manifest : manifests) {
+            normalized.add(normalize(namespace, manifest));
+        }
+        Set<String> serviceAccounts = serviceAccounts(normalized);
+        for (int i = 0; i < normalized.size(); i++) {
+            String path = "manifests[" + i + "]";
+            Map<String, Object> manifest = normalized.get(i);
+            int before = problems.size();
+            checkObject(manifest, namespace, serviceAccounts, path, problems);
+            if (problems.size() == before) {
+                String reference = BundleRenderer.reference(manifest);
+                Integer first = seen.putIfAbsent(reference, i);
+                if (first != null) {
+                    problems.add(new FieldProblem(
+                            path + ".metadata.name",
+                            reference + ": is declared twice (also manifests[" + first
+                                    + "]); each Kind/name once per workload"));
+                }
+            }
+        }
+        return new Checked(normalized, problems);
+    }
+
+    /**
+     * The problems of the overrides of a workload whose checked manifests are {@code manifests}: a patch names one
+     * of them and keeps it the same object, and what it makes is a valid manifest; images are image references,
+     * replica counts are not negative, and every override sets something.
+     */
+    public static List<FieldProblem> checkOverrides(
+            String namespace, List<Map<String, Object>> manifests, List<WorkloadOverride> overrides) {
+        List<FieldProblem> problems = new ArrayList<>();
+        Map<String, Map<String, Object>> byReference = new LinkedHashMap<>();
+        manifests.forEach(m -> byReference.putIfAbsent(BundleRenderer.reference(m), m));
+        boolean hasPods = manifests.stream().anyMatch(m -> BundleRenderer.POD_TEMPLATE_KINDS.contains(m.get("kind")));
+        Set<String> serviceAccounts = serviceAccounts(manifests);
+        for (int i = 0; i < overrides.size(); i++) {
+            WorkloadOverride override = overrides.get(i);
+            String path = "overrides[" + i + "]";
+            if (override.mergePatch() == null && override.image() == null && override.replicas() == null) {
+                problems.add(new FieldProblem(
+                        path, "sets nothing: give a mergePatch (with the manifest it patches), an image or replicas"));
+            }
+            Map<String, Object> target = null;
+            if (override.manifest() != null) {
+                target = byReference.get(override.manifest());
+                if (target == null) {
+                    problems.add(new FieldProblem(
+                            path + ".manifest",
+                            "'" + override.manifest() + "' names no manifest of this workload; it has "
+                                    + String.join(", ", byReference.keySet())));
+                }
+                if (override.mergePatch() == null) {
+                    problems.add(new FieldProblem(
+                            path + ".mergePatch", "is required with manifest: the JSON merge patch to apply to it"));
+                }
+            } else if (override.mergePatch() != null) {
+                problems.add(new FieldProblem(
+                        path + ".manifest", "is required with mergePatch: the Kind/name of the manifest it patches"));
+            }
+            if (target != null && override.mergePatch() != null) {
+                checkPatch(namespace, serviceAccounts, target, override.mergePatch(), path + ".mergePatch", problems);
+            }
+            if (override.image() != null) {
+                String problem = ImageReference.problem(override.image());
+                if (problem != null) {
+                    problems.add(new FieldProblem(path + ".image", "'" + override.image() + "' " + problem));
+                } else if (!hasPods) {
+                    problems.add(new FieldProblem(
+                            path + ".image", "there is no Deployment or StatefulSet whose containers it could set"));
+                }
+            }
+            if (override.replicas() != null) {
+                if (override.replicas() < 0) {
+                    problems.add(new FieldProblem(path + ".replicas", "must be >= 0"));
+                } else if (!hasPods) {
+                    problems.add(
+                            new FieldProblem(path + ".replicas", "there is no Deployment or StatefulSet to scale"));
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static void checkPatch(
+            String namespace,
+            Set<String> serviceAccounts,
+            Map<String, Object> target,
+            Map<String, Object> patch,
+            String path,
+            List<FieldProblem> problems) {
+        Map<String, Object> patched = MergePatch.applyTo(target, patch);
+        String reference = BundleRenderer.reference(target);
+        boolean identityKept = true;
+        for (List<String> field : List.of(
+                List.of("apiVersion"),
+                List.of("kind"),
+                List.of("metadata", "name"),
+                List.of("metadata", "namespace"))) {
+            if (!Objects.equals(at(target, field), at(patched, field))) {
+                identityKept = false;
+                problems.add(new FieldProblem(
+                        path + "." + String.join(".", field),
+                        reference + ": an override must not change " + String.join(".", field)
+                                + "; it adjusts a manifest, it does not make another one"));
+            }
+        }
+        if (identityKept) {
+            // What the patch makes must pass as a manifest too (no owner references, no reserved labels, pods).
+            checkObject(patched, namespace, serviceAccounts, path, problems);
+        }
+    }
+
+    private static Object at(Map<String, Object> tree, List<String> path) {
+        Object node = tree;
+        for (String key : path) {
+            if (!(node instanceof Map<?, ?> map)) {
+                return null;
+            }
+            node = map.get(key);
+        }
+        return node;
+    }
+
+    // ------------------------------------------------------------------ one object
+
+    private static Map<String, Object> normalize(String namespace, Map<String, Object> manifest) {
+        Map<String, Object> copy = manifest == null ? new LinkedHashMap<>() : MergePatch.copyMap(manifest);
+        copy.remove("status");
+        if (copy.get("metadata") instanceof Map<?, ?> m) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> metadata = (Map<String, Object>) m;
+            SERVER_SET_METADATA.forEach(metadata::remove);
+            if (metadata.get("annotations") instanceof Map<?, ?> annotations) {
+                annotations.remove(LAST_APPLIED);
+                if (annotations.isEmpty()) {
+                    metadata.remove("annotations");
+                }
+            }
+            Object given = metadata.get("namespace");
+            if (given == null || "".equals(given)) {
+                metadata.put("namespace", namespace);
+            }
+        }
+        return copy;
+    }
+
+    /** The names of the ServiceAccounts among {@code manifests}: the only ones their pods may run as. */
+    private static Set<String> serviceAccounts(List<Map<String, Object>> manifests) {
+        Set<String> names = new java.util.HashSet<>();
+        for (Map<String, Object> m : manifests) {
+            if ("ServiceAccount".equals(m.get("kind"))
+                    && m.get("metadata") instanceof Map<?, ?> metadata
+                    && metadata.get("name") instanceof String name) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    private static void checkObject(
+            Map<String, Object> m,
+            String namespace,
+            Set<String> serviceAccounts,
+            String path,
+            List<FieldProblem> problems) {
+        Object kindValue = m.get("kind");
+        Object apiVersionValue = m.get("apiVersion");
+        Object nameValue = m.get("metadata") instanceof Map<?, ?> md ? md.get("name") : null;
+        if (!(kindValue instanceof String kind) || kind.isBlank()) {
+            problems.add(new FieldProblem(
+                    path + ".kind",
+                    "is required: each manifest is a Kubernetes object with apiVersion, kind and" + " metadata.name"));
+            return;
+        }
+        String what = kind + "/" + (nameValue instanceof String n ? n : "<no name>");
+        if (!(apiVersionValue instanceof String apiVersion) || apiVersion.isBlank()) {
+            problems.add(new FieldProblem(path + ".apiVersion", what + ": is required"));
+            return;
+        }
+        int slash = apiVersion.indexOf('/');
+        String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+        String refusal = refusal(kind, group);
+        if (refusal != null) {
+            problems.add(new FieldProblem(path + ".kind", what + ": " + refusal));
+            return;
+        }
+        String expected = KINDS.get(kind);
+        if (!apiVersion.equals(expected)) {
+            problems.add(new FieldProblem(
+                    path + ".apiVersion",
+                    what + ": a " + kind + " is accepted as apiVersion " + expected + ", not " + apiVersion));
+        }
+        if (!(m.get("metadata") instanceof Map<?, ?> metadata)) {
+            problems.add(new FieldProblem(path + ".metadata", what + ": is required, with a name"));
+            return;
+        }
+        checkName(kind, what, metadata, path + ".metadata", problems);
+        if (SYSTEM_MANAGED.contains(what)) {
+            problems.add(new FieldProblem(
+                    path + ".metadata.name",
+                    what + ": Kubernetes makes and keeps this object in every namespace itself; give yours another"
+                            + " name"));
+        }
+        Object objectNamespace = metadata.get("namespace");
+        if (!Objects.equals(objectNamespace, namespace)) {
+            problems.add(new FieldProblem(
+                    path + ".metadata.namespace",
+                    what + ": is in namespace '" + objectNamespace + "'; every object of a workload is in the"
+                            + " workload's namespace '" + namespace + "' (leave metadata.namespace out to get it)"));
+        }
+        if (metadata.get("ownerReferences") instanceof List<?> owners && !owners.isEmpty()) {
+            problems.add(new FieldProblem(
+                    path + ".metadata.ownerReferences",
+                    what + ": owner references name objects of one cluster; leave them out (Meridian owns what it"
+                            + " places by labels)"));
+        }
+        checkKeys(metadata.get("labels"), path + ".metadata.labels", what, true, problems);
+        checkKeys(metadata.get("annotations"), path + ".metadata.annotations", what, false, problems);
+        if (BundleRenderer.POD_TEMPLATE_KINDS.contains(kind)) {
+            checkPodController(m, what, serviceAccounts, path, problems);
+        } else if (kind.equals("Service")) {
+            checkService(m, what, path, problems);
+        } else if (kind.equals("Ingress")) {
+            checkIngress(metadata, what, path, problems);
+        }
+    }
+
+    // CVE-2020-8554: a Service's externalIPs (or an ExternalName's DNS target) lets one namespace intercept traffic
+    // meant for addresses or names outside it.
+    private static void checkService(Map<String, Object> m, String what, String path, List<FieldProblem> problems) {
+        if (!(m.get("spec") instanceof Map<?, ?> spec)) {
+            return;
+        }
+        if (spec.get("externalIPs") instanceof List<?> ips && !ips.isEmpty()) {
+            problems.add(new FieldProblem(
+                    path + ".spec.externalIPs",
+                    what + ": externalIPs are refused (they can capture other tenants' traffic, CVE-2020-8554);"
+                            + " use type LoadBalancer or an Ingress instead"));
+        }
+        if ("ExternalName".equals(spec.get("type"))) {
+            problems.add(new FieldProblem(
+                    path + ".spec.type",
+                    what + ": type ExternalName is refused (it can redirect in-cluster names elsewhere);"
+                            + " let callers use the external DNS name directly"));
+        }
+    }
+
+    // CVE-2021-25742: ingress-nginx snippet and auth annotations inject configuration into the shared controller,
+    // reading every Secret it can read.
+    private static void checkIngress(Map<?, ?> metadata, String what, String path, List<FieldProblem> problems) {
+        if (!(metadata.get("annotations") instanceof Map<?, ?> annotations)) {
+            return;
+        }
+        for (Object k : annotations.keySet()) {
+            String key = String.valueOf(k);
+            if (key.endsWith("-snippet") || key.endsWith("auth-url")) {
+                problems.add(new FieldProblem(
+                        path + ".metadata.annotations[" + key + "]",
+                        what + ": " + key + " is refused (it injects configuration into the shared ingress"
+                                + " controller, CVE-2021-25742); express the routing with Ingress rules and put"
+                                + " authentication in the application or a sidecar"));
+            }
+        }
+    }
+
+    /** Why a kind is refused whatever its fields, or null when it is one a workload carries. */
+    private static String refusal(String kind, String group) {
+        if (kind.equals("Secret")) {
+            return SECRET_ADVICE;
+        }
+        if (group.equals("rbac.authorization.k8s.io") || RBAC_KINDS.contains(kind)) {
+            return RBAC_ADVICE;
+        }
+        if (group.equals("admissionregistration.k8s.io") || ADMISSION_KINDS.contains(kind)) {
+            return ADMISSION_ADVICE;
+        }
+        if (CLUSTER_SCOPED_KINDS.contains(kind)) {
+            return kind + " is cluster-scoped: a workload holds only namespaced objects, all in its own namespace";
+        }
+        if (!KINDS.containsKey(kind)) {
+            return kind + " is not a kind a workload carries; it carries " + String.join(", ", KINDS.keySet());
+        }
+        return null;
+    }
+
+    private static void checkName(
+            String kind, String what, Map<?, ?> metadata, String path, List<FieldProblem> problems) {
+        Object name = metadata.get("name");
+        if (!(name instanceof String n) || n.isEmpty()) {
+            problems.add(new FieldProblem(
+                    path + ".name",
+                    metadata.get("generateName") != null
+                            ? what + ": generateName is not supported: a bundle is applied by name, give metadata.name"
+                            : what + ": is required"));
+            return;
+        }
+        if (kind.equals("Service")) {
+            if (!KubernetesNames.isDns1035Label(n)) {
+                problems.add(new FieldProblem(
+                        path + ".name",
+                        what + ": a Service name must be a DNS-1035 label: lower-case letters, digits and '-',"
+                                + " starting with a letter and ending with a letter or digit, at most 63"));
+            }
+        } else if (!KubernetesNames.isDnsSubdomain(n)) {
+            problems.add(new FieldProblem(
+                    path + ".name",
+                    what + ": must be an RFC 1123 subdomain: lower-case letters, digits, '-' and '.', starting and"
+                            + " ending with a letter or digit, at most 253"));
+        }
+    }
+
+    private static void checkKeys(Object map, String path, String what, boolean labels, List<FieldProblem> problems) {
+        if (map == null) {
+            return;
+        }
+        if (!(map instanceof Map<?, ?> entries)) {
+            problems.add(new FieldProblem(path, what + ": must be a map of strings"));
+            return;
+        }
+        for (Map.Entry<?, ?> e : entries.entrySet()) {
+            String key = String.valueOf(e.getKey());
+            String at = path + "[" + key + "]";
+            if (RESERVED_KEYS.contains(key)) {
+                problems.add(new FieldProblem(at, what + ": " + key + " is set by Meridian; leave it out"));
+                continue;
+            }
+            String keyProblem = LabelSyntax.keyProblem(key);
+            if (keyProblem != null) {
+                problems.add(new FieldProblem(at, what + ": " + keyProblem));
+            } else if (!(e.getValue() instanceof String value)) {
+                problems.add(new FieldProblem(at, what + ": the value must be a string (quote it in YAML)"));
+            } else if (labels) {
+                String valueProblem = LabelSyntax.valueProblem(value);
+                if (valueProblem != null) {
+                    problems.add(new FieldProblem(at, what + ": " + valueProblem));
+                }
+            }
+        }
+    }
+
+    private static void checkPodController(
+            Map<String, Object> m, String what, Set<String> serviceAccounts, String path, List<FieldProblem> problems) {
+        if (!(m.get("spec") instanceof Map<?, ?> spec)) {
+            problems.add(new FieldProblem(path + ".spec", what + ": is required, with selector and template"));
+            return;
+        }
+        Object replicas = spec.get("replicas");
+        if (replicas != null && !(isWholeNumber(replicas) && ((Number) replicas).longValue() >= 0)) {
+            problems.add(new FieldProblem(path + ".spec.replicas", what + ": must be a whole number >= 0"));
+        }
+        if (!(spec.get("selector") instanceof Map<?, ?>)) {
+            problems.add(new FieldProblem(path + ".spec.selector", what + ": is required (apps/v1)"));
+        }
+        if (!(spec.get("template") instanceof Map<?, ?> template)) {
+            problems.add(new FieldProblem(path + ".spec.template", what + ": is required"));
+            return;
+        }
+        if (template.get("metadata") instanceof Map<?, ?> templateMetadata) {
+            checkKeys(templateMetadata.get("labels"), path + ".spec.template.metadata.labels", what, true, problems);
+        }
+        if (!(template.get("spec") instanceof Map<?, ?> podSpec)
+                || !(podSpec.get("containers") instanceof List<?> containers)
+                || containers.isEmpty()) {
+            problems.add(new FieldProblem(
+                    path + ".spec.template.spec.containers", what + ": must list at least one container"));
+            return;
+        }
+        checkPodSecurity(podSpec, what, serviceAccounts, path + ".spec.template.spec", problems);
+        for (String list : List.of("containers", "initContainers")) {
+            if (!(podSpec.get(list) instanceof List<?> entries)) {
+                continue;
+            }
+            for (int i = 0; i < entries.size(); i++) {
+                String at = path + ".spec.template.spec." + list + "[" + i + "]";
+                if (!(entries.get(i) instanceof Map<?, ?> container)) {
+                    problems.add(new FieldProblem(at, what + ": must be a container"));
+                    continue;
+                }
+                if (!(container.get("name") instanceof String name) || name.isEmpty()) {
+                    problems.add(new FieldProblem(at + ".name", what + ": is required"));
+                }
+                if (!(container.get("image") instanceof String image) || image.isEmpty()) {
+                    problems.add(new FieldProblem(at + ".image", what + ": is required"));
+                }
+            }
+        }
+    }
+
+    /**
+     * What would let a pod out onto its node or into another identity: host namespaces, host paths and ports,
+     * privilege, added capabilities, and a service account the workload does not declare. One pass over the pod.
+     */
+    private static void checkPodSecurity(
+            Map<?, ?> podSpec, String what, Set<String> serviceAccounts, String at, List<FieldProblem> problems) {
+        for (String field : List.of("hostNetwork", "hostPID", "hostIPC")) {
+            if (Boolean.TRUE.equals(podSpec.get(field))) {
+                problems.add(new FieldProblem(
+                        at + "." + field,
+                        what + ": " + field + " is refused (it shares the node's namespaces with the pod); leave it"
+                                + " out and reach other pods through a Service"));
+            }
+        }
+        for (String field : List.of("serviceAccountName", "serviceAccount")) {
+            if (podSpec.get(field) instanceof String account
+                    && !account.isEmpty()
+                    && !account.equals("default")
+                    && !serviceAccounts.contains(account)) {
+                problems.add(new FieldProblem(
+                        at + "." + field,
+                        what + ": runs as ServiceAccount '" + account + "', which this workload does not declare;"
+                                + " add a ServiceAccount manifest of that name (its access granted through identity)"));
+            }
+        }
+        if (podSpec.get("volumes") instanceof List<?> volumes) {
+            for (int i = 0; i < volumes.size(); i++) {
+                if (volumes.get(i) instanceof Map<?, ?> volume && volume.get("hostPath") != null) {
+                    problems.add(new FieldProblem(
+                            at + ".volumes[" + i + "].hostPath",
+                            what + ": hostPath volumes are refused (they expose the node's files); use an emptyDir,"
+                                    + " a ConfigMap or a PersistentVolumeClaim instead"));
+                }
+            }
+        }
+        for (String list : List.of("containers", "initContainers", "ephemeralContainers")) {
+            if (!(podSpec.get(list) instanceof List<?> entries)) {
+                continue;
+            }
+            for (int i = 0; i < entries.size(); i++) {
+                if (entries.get(i) instanceof Map<?, ?> container) {
+                    checkContainerSecurity(container, what, at + "." + list + "[" + i + "]", problems);
+                }
+            }
+        }
+    }
+
+    private static void checkContainerSecurity(
+            Map<?, ?> container, String what, String at, List<FieldProblem> problems) {
+        if (container.get("ports") instanceof List<?> ports) {
+            for (int j = 0; j < ports.size(); j++) {
+                if (ports.get(j) instanceof Map<?, ?> port
+                        && port.get("hostPort") instanceof Number hostPort
+                        && hostPort.longValue() != 0) {
+                    problems.add(new FieldProblem(
+                            at + ".ports[" + j + "].hostPort",
+                            what + ": hostPort is refused (it binds a port of the node); expose the port through a"
+                                    + " Service instead"));
+                }
+            }
+        }
+        if (!(container.get("securityContext") instanceof Map<?, ?> security)) {
+            return;
+        }
+        String sc = at + ".securityContext";
+        if (Boolean.TRUE.equals(security.get("privileged"))) {
+            problems.add(new FieldProblem(
+                    sc + ".privileged",
+                    what + ": privileged containers are refused (they own the node); leave privileged out and add"
+                            + " only " + ALLOWED_CAPABILITY + " if you bind a low port"));
+        }
+        if (Boolean.TRUE.equals(security.get("allowPrivilegeEscalation"))) {
+            problems.add(new FieldProblem(
+                    sc + ".allowPrivilegeEscalation",
+                    what + ": allowPrivilegeEscalation true is refused; set it to false or leave it out"));
+        }
+        if (security.get("capabilities") instanceof Map<?, ?> capabilities
+                && capabilities.get("add") instanceof List<?> added) {
+            for (int k = 0; k < added.size(); k++) {
+                if (!ALLOWED_CAPABILITY.equals(added.get(k))) {
+                    problems.add(new FieldProblem(
+                            sc + ".capabilities.add[" + k + "]",
+                            what + ": capability " + added.get(k) + " is refused; only " + ALLOWED_CAPABILITY
+                                    + " may be added (drop the rest, or run the task outside the workload)"));
+                }
+            }
+        }
+    }
+
+    private static boolean isWholeNumber(Object value) {
+        return value instanceof Integer || value instanceof Long || value instanceof Short;
+    }
+}

@@ -1,0 +1,41 @@
+package io.meridian.placement.domain;
+
+import java.util.List;
+
+/**
+ * Something a user or an alert should know about a workload's rollout or failover; each becomes one event on
+ * {@code fleet.placement.v1} (key: the workload).
+ */
+public sealed interface PlacementEvent {
+
+    String workload();
+
+    record RolloutStarted(String workload, long generation, long fromGeneration, List<List<String>> waves)
+            implements PlacementEvent {}
+
+    record WaveCompleted(String workload, long generation, int wave, List<String> clusters) implements PlacementEvent {}
+
+    /** A cluster failed its health gate; {@code condition} is the Kubernetes reason, {@code message} says more. */
+    record RolloutHalted(String workload, long generation, String cluster, String condition, String message)
+            implements PlacementEvent {}
+
+    record RolloutCompleted(String workload, long generation) implements PlacementEvent {}
+
+    /** The share of {@code from} moves to {@code to}; {@code monthlyCostDelta} in the rates' currency (+ dearer). */
+    record FailoverStarted(String workload, List<String> from, List<String> to, double monthlyCostDelta)
+            implements PlacementEvent {}
+
+    /** The replacement is available on {@code to}; only now was anything taken away from {@code from}. */
+    record FailoverCompleted(String workload, List<String> from, List<String> to, double monthlyCostDelta)
+            implements PlacementEvent {}
+
+    record FailoverSuppressed(String workload, List<String> unreachableClusters, String reason)
+            implements PlacementEvent {}
+
+    /** The share is back on {@code to} (the returned clusters) and taken away from {@code from}. */
+    record FailbackCompleted(String workload, List<String> from, List<String> to, double monthlyCostDelta)
+            implements PlacementEvent {}
+
+    /** A spread rule can no longer be met (or is met again: {@code unmetSpread} empty). */
+    record DegradedChanged(String workload, List<String> unmetSpread) implements PlacementEvent {}
+}

@@ -1,0 +1,40 @@
+package io.meridian.placement.messaging;
+
+import io.meridian.placement.reconcile.FleetViewCatchUp;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Tells {@link FleetViewCatchUp} where each fleet-stream partition ended when it was assigned, so that it knows when
+ * the view has read that far; the clusters, resources and cost channels name it.
+ */
+@ApplicationScoped
+@Identifier("placement-fleet-catch-up")
+public class FleetCatchUpListener implements KafkaConsumerRebalanceListener {
+
+    private final FleetViewCatchUp catchUp;
+
+    FleetCatchUpListener(FleetViewCatchUp catchUp) {
+        this.catchUp = catchUp;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        Map<String, Map<Integer, Long>> behindByTopic = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            behindByTopic.computeIfAbsent(tp.topic(), t -> new HashMap<>());
+            long end = ends.getOrDefault(tp, 0L);
+            if (consumer.position(tp) < end) {
+                behindByTopic.get(tp.topic()).put(tp.partition(), end);
+            }
+        }
+        behindByTopic.forEach(catchUp::assigned);
+    }
+}

@@ -1,0 +1,178 @@
+package io.meridian.placement.persistence;
+
+import io.meridian.eventing.desired.Declaration;
+import io.meridian.eventing.desired.DesiredBundleDeclarer;
+import io.meridian.eventing.desired.WantedBundle;
+import io.meridian.eventing.sql.MultiRowValues;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * Placement's bundles, one per cluster holding every workload placed there (ADR 9), declared through the fleet's
+ * {@link DesiredBundleDeclarer}; with each declaration, which workload generation the bundle carries, so that
+ * inventory's reports on {@code fleet.sync.v1}, which name bundle generations, tell which workload generation a
+ * cluster applied.
+ */
+@ApplicationScoped
+public class DesiredBundleStore {
+
+    /** The owner name inventory stamps on everything placement asks for: {@code placement/<clusterId>}. */
+    public static final String OWNER = "placement";
+
+    // Five parameters per row; PostgreSQL takes at most 65,535 per statement.
+    private static final int ROWS_PER_STATEMENT = 1000;
+
+    private static final String UPSERT = "INSERT INTO workload_cluster (workload, cluster_id, declared_generation,"
+            + " bundle_generation, applied_generation) VALUES %s ON CONFLICT (workload, cluster_id) DO UPDATE SET"
+            // The first bundle that carried a workload generation stays its bundle: a later bundle that changed only
+            // other workloads carries it too, and a report of either means it was applied.
+            + " bundle_generation = CASE WHEN workload_cluster.declared_generation = EXCLUDED.declared_generation"
+            + " THEN workload_cluster.bundle_generation ELSE EXCLUDED.bundle_generation END,"
+            + " declared_generation = EXCLUDED.declared_generation";
+    private static final String UPSERT_ROW = "(:workload#, :cluster#, :declared#, :bundle#, 0)";
+
+    /**
+     * What placement wants on one cluster: the rendered objects of every workload placed there, and the generation
+     * of each of those workloads. No workloads means nothing is wanted: the bundle there is withdrawn.
+     */
+    public record ClusterBundle(
+            String clusterId, List<Map<String, Object>> objects, Map<String, Long> workloadGenerations) {
+
+        public ClusterBundle {
+            Objects.requireNonNull(clusterId, "clusterId");
+            // Manifests may hold null values, so only the list is copied.
+            objects = objects == null ? List.of() : List.copyOf(objects);
+            workloadGenerations = workloadGenerations == null ? Map.of() : Map.copyOf(workloadGenerations);
+        }
+    }
+
+    private final Mutiny.SessionFactory sessions;
+    private final DesiredBundleDeclarer declarer;
+
+    DesiredBundleStore(Mutiny.SessionFactory sessions, DesiredBundleDeclarer declarer) {
+        this.sessions = sessions;
+        this.declarer = declarer;
+    }
+
+    /** Declares the bundles in a transaction of their own; see {@link #declare(Mutiny.Session, List)}. */
+    public Uni<List<Declaration>> declare(List<ClusterBundle> bundles) {
+        return sessions.withTransaction(s -> declare(s, bundles));
+    }
+
+    /**
+     * Declares the bundles of many clusters inside the caller's transaction (a new generation only where the content
+     * changed, a tombstone where nothing is wanted) and records which workload generations each carries; the
+     * results come in the order of {@code bundles}.
+     */
+    public Uni<List<Declaration>> declare(Mutiny.Session session, List<ClusterBundle> bundles) {
+        List<WantedBundle> wanted = bundles.stream()
+                .map(b -> WantedBundle.of(b.clusterId(), b.objects()))
+                .toList();
+        return declarer.declareAll(session, OWNER, wanted)
+                .call(declarations -> remember(session, bundles, declarations));
+    }
+
+    /** Withdraws the bundle of a cluster that left the fleet and forgets what it carried. */
+    public Uni<Declaration> retract(Mutiny.Session session, String clusterId) {
+        return declare(session, List.of(new ClusterBundle(clusterId, List.of(), Map.of())))
+                .map(List::getFirst);
+    }
+
+    /**
+     * Inventory reported {@code bundleGeneration} of the cluster's bundle applied: every workload generation that
+     * bundle (or an earlier one still in force) carried is applied there. Returns the applied workload generation
+     * of every workload on the cluster.
+     */
+    public Uni<Map<String, Long>> applied(Mutiny.Session session, String clusterId, long bundleGeneration) {
+        return session.createNativeQuery("UPDATE workload_cluster SET applied_generation = declared_generation"
+                        + " WHERE cluster_id = :cluster AND bundle_generation <= :bundle"
+                        + " AND applied_generation <> declared_generation")
+                .setParameter("cluster", clusterId)
+                .setParameter("bundle", bundleGeneration)
+                .executeUpdate()
+                .chain(() -> session.createNativeQuery(
+                                "SELECT workload, applied_generation FROM workload_cluster WHERE cluster_id = :cluster",
+                                Object[].class)
+                        .setParameter("cluster", clusterId)
+                        .getResultList())
+                .map(rows -> byFirstColumn(rows));
+    }
+
+    /** The workload generation inventory reported applied on each cluster the workload is declared to (0: none). */
+    public Uni<Map<String, Long>> appliedGenerations(Mutiny.Session session, String workload) {
+        return session.createNativeQuery(
+                        "SELECT cluster_id, applied_generation FROM workload_cluster WHERE workload = :workload",
+                        Object[].class)
+                .setParameter("workload", workload)
+                .getResultList()
+                .map(DesiredBundleStore::byFirstColumn);
+    }
+
+    private static Map<String, Long> byFirstColumn(List<Object[]> rows) {
+        Map<String, Long> result = new HashMap<>();
+        rows.forEach(r -> result.put((String) r[0], ((Number) r[1]).longValue()));
+        return result;
+    }
+
+    /** One workload generation carried to a cluster by a bundle generation. */
+    private record Carried(String workload, String clusterId, long workloadGeneration, long bundleGeneration) {}
+
+    private Uni<Void> remember(Mutiny.Session session, List<ClusterBundle> bundles, List<Declaration> declarations) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        List<Carried> rows = new ArrayList<>();
+        for (int i = 0; i < bundles.size(); i++) {
+            ClusterBundle bundle = bundles.get(i);
+            Declaration declaration = declarations.get(i);
+            // A workload no longer in the cluster's bundle is no longer declared there, whatever was applied.
+            List<String> kept = List.copyOf(bundle.workloadGenerations().keySet());
+            chain = chain.chain(() -> forgetOthers(session, bundle.clusterId(), kept));
+            if (declaration instanceof Declaration.Tombstoned
+                    || bundle.objects().isEmpty()) {
+                continue;
+            }
+            bundle.workloadGenerations()
+                    .forEach((workload, generation) ->
+                            rows.add(new Carried(workload, bundle.clusterId(), generation, declaration.generation())));
+        }
+        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+            int start = from;
+            int end = Math.min(rows.size(), from + ROWS_PER_STATEMENT);
+            chain = chain.chain(() -> {
+                Mutiny.Query<?> query =
+                        session.createNativeQuery(UPSERT.formatted(MultiRowValues.of(UPSERT_ROW, end - start)));
+                for (int i = start; i < end; i++) {
+                    int n = i - start;
+                    Carried row = rows.get(i);
+                    query.setParameter("workload" + n, row.workload())
+                            .setParameter("cluster" + n, row.clusterId())
+                            .setParameter("declared" + n, row.workloadGeneration())
+                            .setParameter("bundle" + n, row.bundleGeneration());
+                }
+                return query.executeUpdate().replaceWithVoid();
+            });
+        }
+        return chain;
+    }
+
+    private static Uni<Void> forgetOthers(Mutiny.Session session, String clusterId, List<String> kept) {
+        if (kept.isEmpty()) {
+            return session.createNativeQuery("DELETE FROM workload_cluster WHERE cluster_id = :cluster")
+                    .setParameter("cluster", clusterId)
+                    .executeUpdate()
+                    .replaceWithVoid();
+        }
+        Mutiny.Query<?> query = session.createNativeQuery("DELETE FROM workload_cluster WHERE cluster_id = :cluster"
+                        + " AND workload NOT IN (" + MultiRowValues.of(":kept#", kept.size()) + ")")
+                .setParameter("cluster", clusterId);
+        for (int i = 0; i < kept.size(); i++) {
+            query.setParameter("kept" + i, kept.get(i));
+        }
+        return query.executeUpdate().replaceWithVoid();
+    }
+}

@@ -1,0 +1,45 @@
+package io.meridian.placement.persistence;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.TreeSet;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * Transaction-scoped PostgreSQL advisory locks that serialise placement's reconciles across replicas: one reconcile
+ * per workload at a time, and one writer of a cluster's bundle at a time, which must read every other workload's
+ * assignment there only once it holds the lock, so that the last one to commit declares what all of them decided.
+ */
+@ApplicationScoped
+public class PlacementLocks {
+
+    // Namespaces for hashtext(), so that a workload and a cluster of the same name take different locks.
+    private static final String WORKLOAD = "placement/workload/";
+    private static final String CLUSTER = "placement/cluster/";
+
+    /** Waits for and takes the lock of one workload until the transaction ends; works for a deleted one too. */
+    public Uni<Void> workload(Mutiny.Session s, String name) {
+        return lock(s, WORKLOAD + name);
+    }
+
+    /**
+     * Waits for and takes the locks of the clusters' bundles until the transaction ends, in sorted order, so that two
+     * reconciles sharing clusters never wait for each other in a circle.
+     */
+    public Uni<Void> clusters(Mutiny.Session s, Collection<String> clusterIds) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String id : new TreeSet<>(clusterIds)) {
+            chain = chain.chain(() -> lock(s, CLUSTER + id));
+        }
+        return chain;
+    }
+
+    private static Uni<Void> lock(Mutiny.Session s, String key) {
+        return s.createNativeQuery(
+                        "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(:key))) AS locked", Integer.class)
+                .setParameter("key", key)
+                .getSingleResult()
+                .replaceWithVoid();
+    }
+}

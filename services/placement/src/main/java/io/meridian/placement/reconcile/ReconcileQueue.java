@@ -1,0 +1,116 @@
+package io.meridian.placement.reconcile;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The workloads waiting for a reconcile, each at most once, and never handed to two workers at once: a workload
+ * woken while a worker reconciles it is queued again when that worker is done, so the change is seen. Wake-ups at a
+ * time (a pause ends, a grace period runs out) keep only the earliest per workload.
+ */
+final class ReconcileQueue {
+
+    private final Clock clock;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "placement-wake-ups");
+        t.setDaemon(true);
+        return t;
+    });
+    // Guarded by this.
+    private final LinkedHashSet<String> queued = new LinkedHashSet<>();
+    private final Set<String> running = new HashSet<>();
+    private final Set<String> again = new HashSet<>();
+    private final Map<String, Wake> wakes = new HashMap<>();
+    private boolean closed;
+
+    /** A timed wake-up of one workload. */
+    private record Wake(Instant at, ScheduledFuture<?> future) {}
+
+    ReconcileQueue(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Queues a workload for a reconcile. */
+    synchronized void add(String name) {
+        if (running.contains(name)) {
+            again.add(name);
+        } else if (queued.add(name)) {
+            notifyAll();
+        }
+    }
+
+    synchronized void addAll(Collection<String> names) {
+        names.forEach(this::add);
+    }
+
+    /** Queues a workload at {@code at}, unless an earlier wake-up of it is planned already. */
+    synchronized void addAt(String name, Instant at) {
+        if (closed) {
+            return;
+        }
+        Wake planned = wakes.get(name);
+        if (planned != null && !planned.future().isDone() && !planned.at().isAfter(at)) {
+            return;
+        }
+        if (planned != null) {
+            planned.future().cancel(false);
+        }
+        long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+        ScheduledFuture<?> future = timer.schedule(() -> woken(name, at), delay, TimeUnit.MILLISECONDS);
+        wakes.put(name, new Wake(at, future));
+    }
+
+    private synchronized void woken(String name, Instant at) {
+        Wake planned = wakes.get(name);
+        if (planned != null && planned.at().equals(at)) {
+            wakes.remove(name);
+        }
+        add(name);
+    }
+
+    /** The next workload to reconcile; waits for one. The caller calls {@link #done} when it is through. */
+    synchronized String take() throws InterruptedException {
+        while (queued.isEmpty()) {
+            if (closed) {
+                throw new InterruptedException("the reconcile queue is closed");
+            }
+            wait();
+        }
+        Iterator<String> first = queued.iterator();
+        String name = first.next();
+        first.remove();
+        running.add(name);
+        return name;
+    }
+
+    /** A worker is through with a workload; woken meanwhile, it is queued again. */
+    synchronized void done(String name) {
+        running.remove(name);
+        if (again.remove(name) && queued.add(name)) {
+            notifyAll();
+        }
+    }
+
+    /** Workloads queued and not yet taken. */
+    synchronized int depth() {
+        return queued.size();
+    }
+
+    synchronized void close() {
+        closed = true;
+        timer.shutdownNow();
+        notifyAll();
+    }
+}

@@ -1,0 +1,12 @@
+package io.meridian.placement.reconcile;
+
+/**
+ * What the API tells the reconciler after a workload change committed: look at this workload again. Level-triggered,
+ * so a lost or repeated call converges all the same; every bean of this type is called (none is fine: the
+ * reconciler's periodic resync then finds the change).
+ */
+public interface WorkloadReconcileTrigger {
+
+    /** The workload {@code name} was created, replaced, rolled back or deleted; its row is committed. */
+    void workloadChanged(String name);
+}

@@ -1,0 +1,205 @@
+package io.meridian.placement.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.contracts.selector.ClusterSelector;
+import io.meridian.eventing.desired.Declaration;
+import io.meridian.placement.domain.Assignment;
+import io.meridian.placement.domain.FailoverPolicy;
+import io.meridian.placement.domain.PlacementDecision;
+import io.meridian.placement.domain.PlacementMode;
+import io.meridian.placement.domain.PlacementPolicy;
+import io.meridian.placement.domain.Preference;
+import io.meridian.placement.domain.Rejection;
+import io.meridian.placement.domain.RolloutState;
+import io.meridian.placement.domain.RolloutStrategy;
+import io.meridian.placement.domain.Workload;
+import io.meridian.placement.domain.WorkloadOverride;
+import io.meridian.placement.domain.WorkloadProgress;
+import io.meridian.placement.domain.WorkloadRevision;
+import io.meridian.testsupport.KafkaTestResource;
+import io.meridian.testsupport.PostgresTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the reconciler keeps through the stores, against the real database: which workload generation each cluster's
+ * bundle carries and which one inventory applied, decisions and progress, revisions, and deleted workloads to withdraw.
+ * Cluster ids and workload names are this test's own.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "placement"))
+@WithTestResource(OidcWiremockTestResource.class)
+class PlacementStoresComponentTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+    @Inject
+    WorkloadStore workloads;
+
+    @Inject
+    DesiredBundleStore bundles;
+
+    @Inject
+    Mutiny.SessionFactory sessions;
+
+    @Test
+    void aBundleRemembersWhichWorkloadGenerationsItCarriedUntilInventoryAppliesThem() {
+        String cluster = "store-test-aws-1";
+
+        Declaration first = declare(cluster, Map.of("store-alpha", 1L, "store-beta", 4L));
+        assertThat(first).isEqualTo(new Declaration.Declared(cluster, 1, 2));
+        assertThat(applied("store-alpha")).containsEntry(cluster, 0L);
+
+        // Only alpha changes: beta is still carried since bundle generation 1.
+        assertThat(declare(cluster, Map.of("store-alpha", 2L, "store-beta", 4L)))
+                .isEqualTo(new Declaration.Declared(cluster, 2, 2));
+        Map<String, Long> afterFirst = inTransaction(s -> bundles.applied(s, cluster, 1));
+        assertThat(afterFirst).containsEntry("store-beta", 4L).containsEntry("store-alpha", 0L);
+        Map<String, Long> afterSecond = inTransaction(s -> bundles.applied(s, cluster, 2));
+        assertThat(afterSecond).containsEntry("store-beta", 4L).containsEntry("store-alpha", 2L);
+
+        // The same content again declares nothing and keeps what was applied.
+        assertThat(declare(cluster, Map.of("store-alpha", 2L, "store-beta", 4L)))
+                .isEqualTo(new Declaration.Unchanged(cluster, 2));
+        assertThat(applied("store-alpha")).containsEntry(cluster, 2L);
+
+        // A workload that left the cluster's bundle is no longer declared there; nothing wanted withdraws the rest.
+        declare(cluster, Map.of("store-beta", 4L));
+        assertThat(applied("store-alpha")).doesNotContainKey(cluster);
+        assertThat(declare(cluster, Map.of())).isEqualTo(new Declaration.Tombstoned(cluster, 3));
+        assertThat(applied("store-beta")).doesNotContainKey(cluster);
+    }
+
+    @Test
+    void decisionsProgressAndRevisionsReadBackAsTheyWereStored() {
+        Workload declared = new Workload(
+                "store-live",
+                "shop",
+                0,
+                List.of(Map.of("apiVersion", "v1", "kind", "ConfigMap", "metadata", Map.of("name", "a"))),
+                new PlacementPolicy(
+                        ClusterSelector.parse("environment!=prod").withEnvironments(List.of("staging")),
+                        PlacementMode.DIVIDED,
+                        6,
+                        null,
+                        List.of(new PlacementPolicy.StaticWeight(ClusterSelector.parse("tier=gold"), 3)),
+                        new PlacementPolicy.ClusterRange(2, 5),
+                        List.of(new PlacementPolicy.SpreadConstraint("cloud", 2)),
+                        new Preference.LabelOrder("tier", List.of("gold", "silver"))),
+                new RolloutStrategy(0, new RolloutStrategy.MaxInFlight(2, false), Duration.ZERO, Duration.ofMinutes(2)),
+                new FailoverPolicy(
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(1),
+                        0.5,
+                        FailoverPolicy.Failback.MANUAL,
+                        Duration.ofMinutes(3)),
+                List.of(new WorkloadOverride(
+                        ClusterSelector.parse("tier=gold"), "ConfigMap/a", deleting("data"), null, null)));
+        WorkloadStore.Change created = await(() -> workloads.create(declared, "test", (current, next) -> {}));
+        Workload stored = created.stored().workload();
+        assertThat(stored).isEqualTo(WorkloadStore.at(declared, 1));
+        assertThat(await(() -> workloads.find("store-live"))).contains(stored);
+        assertThat(await(() -> workloads.revision("store-live", 1))).contains(WorkloadRevision.of(stored));
+
+        PlacementDecision decision = new PlacementDecision(
+                "store-live",
+                1,
+                List.of(new PlacementDecision.ChosenCluster("c1", "c1", 4, 0.8, 120.5)),
+                List.of(new PlacementDecision.RejectedCluster("c2", "c2", Rejection.NO_CAPACITY, "needs 2 CPU")),
+                List.of("cloud: 1 of 2"),
+                new PlacementDecision.FailoverSuppression(List.of("c3"), "a third vanished", T0),
+                List.of(new PlacementDecision.Displacement("c3", T0, null)),
+                120.5,
+                T0,
+                T0.plusSeconds(30));
+        WorkloadProgress progress =
+                new WorkloadProgress(RolloutState.completed(1, T0), Map.of("c1", new Assignment(1, 4)));
+        inTransaction(s -> workloads
+                .saveDecision(s, decision)
+                .chain(() -> workloads.saveProgress(s, "store-live", progress, T0.plusSeconds(30))));
+
+        Optional<PlacementDecision> decided = inTransaction(s -> workloads.decision(s, "store-live"));
+        assertThat(decided).contains(decision);
+        Optional<WorkloadProgress> progressed = inTransaction(s -> workloads.progress(s, "store-live"));
+        assertThat(progressed).contains(progress);
+        List<String> dueLater = inTransaction(s -> workloads.due(s, T0.plusSeconds(31)));
+        assertThat(dueLater).contains("store-live");
+        List<String> dueNow = inTransaction(s -> workloads.due(s, T0));
+        assertThat(dueNow).doesNotContain("store-live");
+
+        // Deleted, the workload is gone for the reconciler but its revisions are not: it withdraws from them.
+        await(() -> workloads.delete("store-live", "test", (current, next) -> {}));
+        assertThat(await(() -> workloads.find("store-live"))).isEmpty();
+        assertThat(await(() -> workloads.revision("store-live", 1))).isPresent();
+        // Saved again in the same transaction, so a reconciler forgetting it meanwhile does not change the answer.
+        List<String> withdrawing =
+                inTransaction(s -> workloads.saveDecision(s, decision).chain(() -> workloads.withdrawing(s)));
+        assertThat(withdrawing).contains("store-live");
+        List<String> forgotten =
+                inTransaction(s -> workloads.forget(s, "store-live").chain(() -> workloads.withdrawing(s)));
+        assertThat(forgotten).doesNotContain("store-live");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Declaration declare(String cluster, Map<String, Long> generations) {
+        List<Map<String, Object>> objects = generations.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> Map.<String, Object>of(
+                        "apiVersion", "v1",
+                        "kind", "ConfigMap",
+                        "metadata",
+                                Map.of(
+                                        "name",
+                                        e.getKey(),
+                                        "namespace",
+                                        "shop",
+                                        "annotations",
+                                        Map.of("meridian.io/workload-generation", Long.toString(e.getValue())))))
+                .toList();
+        return inTransaction(s -> bundles.declare(
+                        s, List.of(new DesiredBundleStore.ClusterBundle(cluster, objects, generations))))
+                .getFirst();
+    }
+
+    private Map<String, Long> applied(String workload) {
+        return inTransaction(s -> bundles.appliedGenerations(s, workload));
+    }
+
+    private static Map<String, Object> deleting(String key) {
+        Map<String, Object> patch = new HashMap<>();
+        patch.put(key, null);
+        return patch;
+    }
+
+    private <T> T inTransaction(Function<Mutiny.Session, Uni<T>> work) {
+        return await(() -> sessions.withTransaction(work::apply));
+    }
+
+    // Hibernate Reactive runs on a Vert.x context, which a test thread is not.
+    private static <T> T await(java.util.function.Supplier<Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
