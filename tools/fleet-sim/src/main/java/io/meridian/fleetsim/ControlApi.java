@@ -118,6 +118,10 @@ final class ControlApi {
             }
             return;
         }
+        if (!path.isEmpty() && path.getFirst().equals("clouds")) {
+            cloudOutage(exchange, method, path, query);
+            return;
+        }
         if (path.isEmpty() || !path.getFirst().equals("clusters")) {
             json(
                     exchange,
@@ -182,20 +186,78 @@ final class ControlApi {
     }
 
     private void down(HttpExchange exchange, SimulatedCluster cluster, Map<String, String> query) throws IOException {
-        String seconds = query.get("seconds");
+        Double seconds = outageSeconds(query);
         Map<String, Object> result = summary(cluster);
-        if (seconds == null) {
-            cluster.down();
-        } else {
-            double s = number(seconds, "seconds");
-            if (s <= 0 || s > 86_400) {
-                throw FleetException.badRequest("seconds must be > 0 and at most 86400, got " + seconds);
-            }
-            cluster.down(Duration.ofMillis((long) (s * 1000)));
-            result.put("backInSeconds", s);
+        takeDown(cluster, seconds);
+        if (seconds != null) {
+            result.put("backInSeconds", seconds);
         }
         result.put("up", cluster.isUp());
         json(exchange, 200, result);
+    }
+
+    /**
+     * {@code POST /clouds/{cloud}/down[?seconds=N]} and {@code POST /clouds/{cloud}/up}: a provider outage takes every
+     * cluster of the cloud away at once, which is what failover across clouds has to survive.
+     */
+    private void cloudOutage(HttpExchange exchange, String method, List<String> path, Map<String, String> query)
+            throws IOException {
+        if (path.size() != 3 || !(path.get(2).equals("down") || path.get(2).equals("up"))) {
+            throw FleetException.notFound("no such endpoint: " + method + " /" + String.join("/", path)
+                    + " (expected POST /clouds/{cloud}/down[?seconds=N] or POST /clouds/{cloud}/up)");
+        }
+        if (!method.equals("POST")) {
+            methodNotAllowed(exchange);
+            return;
+        }
+        Cloud cloud;
+        try {
+            cloud = Cloud.fromWire(path.get(1));
+        } catch (IllegalArgumentException e) {
+            throw FleetException.notFound(e.getMessage());
+        }
+        List<SimulatedCluster> clusters =
+                fleet.clusters().stream().filter(c -> c.cloud() == cloud).toList();
+        if (clusters.isEmpty()) {
+            throw FleetException.notFound("the fleet has no " + cloud.wireName() + " clusters");
+        }
+        boolean down = path.get(2).equals("down");
+        Double seconds = down ? outageSeconds(query) : null;
+        for (SimulatedCluster cluster : clusters) {
+            if (down) {
+                takeDown(cluster, seconds);
+            } else {
+                cluster.up();
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("cloud", cloud.wireName());
+        result.put("clusters", clusters.stream().map(ControlApi::summary).toList());
+        if (seconds != null) {
+            result.put("backInSeconds", seconds);
+        }
+        json(exchange, 200, result);
+    }
+
+    /** The outage length of {@code ?seconds=N}, or null for "until /up". */
+    private static Double outageSeconds(Map<String, String> query) {
+        String seconds = query.get("seconds");
+        if (seconds == null) {
+            return null;
+        }
+        double s = number(seconds, "seconds");
+        if (s <= 0 || s > 86_400) {
+            throw FleetException.badRequest("seconds must be > 0 and at most 86400, got " + seconds);
+        }
+        return s;
+    }
+
+    private static void takeDown(SimulatedCluster cluster, Double seconds) {
+        if (seconds == null) {
+            cluster.down();
+        } else {
+            cluster.down(Duration.ofMillis((long) (seconds * 1000)));
+        }
     }
 
     private void latency(HttpExchange exchange, SimulatedCluster cluster, Map<String, String> query)

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,57 @@ class ControlApiTest {
 
         assertThat(call("POST", "/clusters/" + name + "/down", null).object()).containsEntry("up", false);
         assertThat(call("POST", "/clusters/" + name + "/up", null).object()).containsEntry("up", true);
+    }
+
+    @Test
+    void takesAWholeCloudDownAndBringsItBack() throws Exception {
+        List<SimulatedCluster> awsClusters =
+                fleet.clusters().stream().filter(c -> c.cloud() == Cloud.AWS).toList();
+        List<SimulatedCluster> others =
+                fleet.clusters().stream().filter(c -> c.cloud() != Cloud.AWS).toList();
+        assertThat(awsClusters).isNotEmpty();
+        assertThat(others).isNotEmpty();
+
+        Reply down = call("POST", "/clouds/aws/down", null);
+        assertThat(down.status()).isEqualTo(200);
+        assertThat(down.object()).containsEntry("cloud", "aws");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> reported =
+                (List<Map<String, Object>>) down.object().get("clusters");
+        assertThat(reported)
+                .extracting(c -> (String) c.get("name"))
+                .containsExactlyInAnyOrderElementsOf(
+                        awsClusters.stream().map(SimulatedCluster::name).toList());
+        assertThat(awsClusters).noneMatch(SimulatedCluster::isUp);
+        assertThat(others).allMatch(SimulatedCluster::isUp);
+
+        assertThat(call("POST", "/clouds/aws/up", null).status()).isEqualTo(200);
+        assertThat(awsClusters).allMatch(SimulatedCluster::isUp);
+
+        Reply timed = call("POST", "/clouds/aws/down?seconds=0.5", null);
+        assertThat(timed.object()).containsEntry("backInSeconds", 0.5);
+        assertThat(awsClusters).noneMatch(SimulatedCluster::isUp);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> awsClusters.stream().allMatch(SimulatedCluster::isUp));
+    }
+
+    @Test
+    void cloudOutagesRefuseUnknownOrEmptyCloudsAndBadInput() throws Exception {
+        assertThat(call("POST", "/clouds/ibm/down", null).status()).isEqualTo(404);
+        String absent = Arrays.stream(Cloud.values())
+                .filter(cloud -> fleet.clusters().stream().noneMatch(c -> c.cloud() == cloud))
+                .findFirst()
+                .orElseThrow()
+                .wireName();
+        Reply empty = call("POST", "/clouds/" + absent + "/down", null);
+        assertThat(empty.status()).isEqualTo(404);
+        assertThat(empty.object().get("error")).asString().contains(absent);
+        assertThat(call("POST", "/clouds/aws/down?seconds=0", null).status()).isEqualTo(400);
+        assertThat(call("POST", "/clouds/aws/sideways", null).status()).isEqualTo(404);
+        assertThat(call("GET", "/clouds/aws/down", null).status()).isEqualTo(405);
+        assertThat(fleet.clusters()).allMatch(SimulatedCluster::isUp);
     }
 
     @Test
