@@ -44,7 +44,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The whole of Meridian as a user runs it, started once per test JVM: the local stack ({@code bin/meridian stack}
- * with its own home and ports), the five packaged services as processes, and a simulated fleet of 12 clusters
+ * with its own home and ports), the six packaged services as processes, and a simulated fleet of 12 clusters
  * in-process. Scenarios get it by parameter in classes annotated {@link SystemTest}, and reach it only through the
  * public REST APIs, Kafka topics and the simulator. Everything stops when the test plan ends (or the JVM does).
  */
@@ -155,6 +155,8 @@ public final class SystemUnderTest {
                             repo,
                             service.serviceName(),
                             FreePorts.next(),
+                            // The management interface (health, metrics, OpenAPI) has a port of its own.
+                            FreePorts.next(),
                             jvmOptions,
                             properties,
                             environment,
@@ -181,7 +183,7 @@ public final class SystemUnderTest {
                     pending.remove(name);
                 } else if (service.lostItsPort()) {
                     log(service + " lost its port to another process while starting: starting it again");
-                    services.put(name, service.restartedOn(FreePorts.next()));
+                    services.put(name, service.restartedOn(FreePorts.next(), FreePorts.next()));
                 } else if (!service.isAlive()) {
                     throw new IllegalStateException(name.serviceName() + " exited while starting; log " + service.log()
                             + ":\n" + service.logTail(40));
