@@ -63,14 +63,17 @@ public final class Bench {
                 .normalize();
     }
 
-    private static final List<String> COMMANDS = List.of("inventory", "identity", "policy", "observability");
+    private static final List<String> COMMANDS =
+            List.of("inventory", "identity", "policy", "observability", "placement");
     private static final String USAGE =
             "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--warmup W] [--warmup-seconds S] [--drifts D]"
                     + " [--churn-seconds S]"
                     + " [--churn-period P] [--keep-stack]\n"
                     + "       bench identity [--clusters N] [--objects M] [--rounds R] [--warmup W] [--warmup-seconds S] [--keep-stack]\n"
                     + "       bench policy [--clusters N] [--objects M] [--probes P] [--keep-stack]\n"
-                    + "       bench observability [--clusters N] [--objects M] [--seconds S] [--rules R] [--keep-stack]";
+                    + "       bench observability [--clusters N] [--objects M] [--seconds S] [--rules R] [--keep-stack]\n"
+                    + "       bench placement [--clusters N] [--objects M] [--workloads W] [--warmup U] [--rollouts R]"
+                    + " [--failover-workloads F] [--failover-after S] [--controller-delay-ms D] [--keep-stack]";
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !COMMANDS.contains(args[0])) {
@@ -87,6 +90,7 @@ public final class Bench {
         switch (args[0]) {
             case "observability" -> new ObservabilityBench(bench.repo, options).run();
             case "identity" -> new IdentityBench(options, bench.repo).run();
+            case "placement" -> new PlacementBench(options, bench.repo).run();
             case "policy" ->
                 new PolicyBench(
                                 bench.repo,

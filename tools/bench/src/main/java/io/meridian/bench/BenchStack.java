@@ -3,6 +3,7 @@ package io.meridian.bench;
 import io.meridian.contracts.kafka.KafkaPrincipal;
 import io.meridian.contracts.kafka.ScramLogin;
 import io.meridian.contracts.kafka.UserPasswords;
+import io.meridian.stack.FreePorts;
 import io.meridian.stack.LocalStack;
 import io.meridian.stack.ServiceLaunch;
 import io.meridian.stack.ServiceProcess;
@@ -66,6 +67,7 @@ final class BenchStack {
      * Starts a packaged service on this stack and waits until it is ready; its log is {@code
      * .meridian/bench/logs/<service>.log}.
      *
+     * @param port the port of its REST API; its management interface (health, metrics) takes a free port
      * @param config the service's own properties, besides those pointing it at the stack; plain-text logs for all
      */
     ServiceProcess start(String service, int port, Map<String, String> config) {
@@ -77,6 +79,7 @@ final class BenchStack {
                 repo,
                 service,
                 port,
+                FreePorts.next(),
                 jvmOptions(System.getenv(), service),
                 properties,
                 stack.serviceKafkaEnvironment(service),

@@ -98,7 +98,7 @@ final class ObservabilityBench {
             System.out.printf(
                     "%d of %d clusters scraped at least once after %.1f s%n", batches.size(), clusters, firstRound);
 
-            Map<String, Double> before = scrapeSelf(service.baseUrl());
+            Map<String, Double> before = scrapeSelf(service.managementUrl());
             long batchesBefore = total(batches);
             long samplesBefore = samples.get();
             long bytesBefore = bytes.get();
@@ -113,7 +113,7 @@ final class ObservabilityBench {
                 Thread.sleep(1000);
             }
             double elapsed = Bench.seconds(start);
-            Map<String, Double> after = scrapeSelf(service.baseUrl());
+            Map<String, Double> after = scrapeSelf(service.managementUrl());
             watcher.interrupt();
 
             double cpuSeconds = delta(after, before, "process_cpu_time_ns_total") / 1e9;
@@ -298,13 +298,19 @@ final class ObservabilityBench {
         return batches.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
-    /** The service's own /q/metrics, summed per metric name (labels dropped). */
-    private static Map<String, Double> scrapeSelf(String url) throws Exception {
-        String text = HttpClient.newHttpClient()
+    /** The service's own /q/metrics (on its management port), summed per metric name (labels dropped). */
+    private static Map<String, Double> scrapeSelf(String managementUrl) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create(url + "/q/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+                        HttpRequest.newBuilder(URI.create(managementUrl + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        // A page that is not the exposition would add up to zeros: figures that look measured but are not.
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(
+                    managementUrl + "/q/metrics answered " + response.statusCode() + " instead of the metrics");
+        }
+        String text = response.body();
         Map<String, Double> out = new ConcurrentHashMap<>();
         for (String line : text.split("\n")) {
             Matcher m = SAMPLE.matcher(line.trim());
