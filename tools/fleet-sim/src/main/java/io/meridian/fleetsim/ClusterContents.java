@@ -58,6 +58,7 @@ public final class ClusterContents {
     private static final int MAX_DEPLOYMENT_REPLICAS = 10;
     private static final int MAX_STATEFULSET_REPLICAS = 5;
     private static final int OBJECTS_PER_NODE_TARGET = 30;
+    private static final int MAX_NODES = 500;
     private static final int RBAC_OBJECTS = 5 + 3 * WorkloadCatalog.TEAM_NAMESPACES.size();
 
     private final ClusterProfile profile;
@@ -66,6 +67,9 @@ public final class ClusterContents {
     private final Instant now;
     private final List<HasMetadata> out = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
+    // Requests of the pods placed so far, per node name: CPU in millicores and memory in bytes.
+    private final Map<String, long[]> requested = new HashMap<>();
+    private int unschedulable;
     private final String azureSubscription;
     private final String gcpProject;
     private final int clusterOctet;
@@ -86,11 +90,20 @@ public final class ClusterContents {
      * @param now the reference time pod start times and ages are computed back from
      */
     public static List<HasMetadata> generate(ClusterProfile profile, int target, Instant now) {
-        return new ClusterContents(profile, now).build(target);
+        // Like a cluster autoscaler: a pod that fits on no node asks for another node. Each attempt starts from the
+        // same seed, so the result stays a function of profile, target and time.
+        int nodeCount = Math.max(3, (int) Math.ceil((double) target / OBJECTS_PER_NODE_TARGET));
+        while (true) {
+            ClusterContents contents = new ClusterContents(profile, now);
+            List<HasMetadata> objects = contents.build(target, nodeCount);
+            if (contents.unschedulable == 0 || nodeCount >= MAX_NODES) {
+                return objects;
+            }
+            nodeCount++;
+        }
     }
 
-    private List<HasMetadata> build(int target) {
-        int nodeCount = Math.max(3, (int) Math.ceil((double) target / OBJECTS_PER_NODE_TARGET));
+    private List<HasMetadata> build(int target, int nodeCount) {
         List<WorkloadSpec> workloads = plan(target, nodeCount);
 
         WorkloadCatalog.NAMESPACES.forEach(ns -> out.add(namespace(ns)));
@@ -101,6 +114,13 @@ public final class ClusterContents {
             out.add(node);
         }
         rbac();
+        // Node agents come first, as their priority class gives them on a real cluster.
+        for (WorkloadSpec w : workloads) {
+            if (w.kind() == Kind.DAEMONSET) {
+                PodTemplateSpec template = template(w);
+                nodes.forEach(node -> reserve(node, template));
+            }
+        }
         workloads.forEach(this::workload);
         return out;
     }
@@ -496,7 +516,13 @@ public final class ClusterContents {
                         .build());
                 OwnerReference rsOwner = owner("apps/v1", "ReplicaSet", rsName, rsUid);
                 for (int i = 0; i < w.replicas(); i++) {
-                    out.add(pod(rsTemplate, w.namespace(), rsName + "-" + suffix(5), rsOwner, anyNode(), restarts(w)));
+                    out.add(pod(
+                            rsTemplate,
+                            w.namespace(),
+                            rsName + "-" + suffix(5),
+                            rsOwner,
+                            nodeFor(rsTemplate),
+                            restarts(w)));
                 }
             }
             case STATEFULSET -> {
@@ -535,7 +561,7 @@ public final class ClusterContents {
                         .build());
                 OwnerReference stsOwner = owner("apps/v1", "StatefulSet", w.name(), uid);
                 for (int i = 0; i < w.replicas(); i++) {
-                    Node node = anyNode();
+                    Node node = nodeFor(template);
                     String claim = "data-" + w.name() + "-" + i;
                     PodTemplateSpec withVolume = new PodTemplateSpecBuilder(template)
                             .editSpec()
@@ -738,10 +764,77 @@ public final class ClusterContents {
         return colon > image.lastIndexOf('/') ? image.substring(0, colon) : image;
     }
 
-    private Node anyNode() {
-        // System pools keep to add-ons; workloads land on the general and spot pools.
-        int workers = nodes.size() - 2;
-        return workers > 0 ? nodes.get(2 + random.nextInt(workers)) : nodes.get(random.nextInt(nodes.size()));
+    /**
+     * The node a scheduler would give a pod: among the worker nodes (system pools keep to add-ons) where its requests
+     * fit, the least allocated one, as kube-scheduler's default scoring prefers. A pod that fits nowhere is counted, so
+     * that {@link #generate} adds a node instead of overcommitting one.
+     */
+    private Node nodeFor(PodTemplateSpec template) {
+        long[] ask = requests(template);
+        List<Node> workers = nodes.size() > 2 ? nodes.subList(2, nodes.size()) : nodes;
+        Node best = null;
+        double bestLoad = Double.MAX_VALUE;
+        for (Node node : workers) {
+            long[] free = free(node);
+            if (free[0] < ask[0] || free[1] < ask[1]) {
+                continue;
+            }
+            long[] total = allocatable(node);
+            double load = Math.max(
+                    (double) (total[0] - free[0] + ask[0]) / total[0],
+                    (double) (total[1] - free[1] + ask[1]) / total[1]);
+            if (load < bestLoad) {
+                best = node;
+                bestLoad = load;
+            }
+        }
+        if (best == null) {
+            unschedulable++;
+            best = workers.getFirst();
+        }
+        reserve(best, template);
+        return best;
+    }
+
+    private void reserve(Node node, PodTemplateSpec template) {
+        long[] ask = requests(template);
+        long[] used = requested.computeIfAbsent(node.getMetadata().getName(), n -> new long[2]);
+        used[0] += ask[0];
+        used[1] += ask[1];
+    }
+
+    private long[] free(Node node) {
+        long[] total = allocatable(node);
+        long[] used = requested.getOrDefault(node.getMetadata().getName(), new long[2]);
+        return new long[] {total[0] - used[0], total[1] - used[1]};
+    }
+
+    private static long[] allocatable(Node node) {
+        Map<String, Quantity> allocatable = node.getStatus().getAllocatable();
+        return new long[] {millis(allocatable.get("cpu")), bytes(allocatable.get("memory"))};
+    }
+
+    private static long[] requests(PodTemplateSpec template) {
+        long cpu = 0;
+        long memory = 0;
+        for (var container : template.getSpec().getContainers()) {
+            Map<String, Quantity> requests = container.getResources().getRequests();
+            cpu += millis(requests.get("cpu"));
+            memory += bytes(requests.get("memory"));
+        }
+        return new long[] {cpu, memory};
+    }
+
+    private static long millis(Quantity cpu) {
+        return cpu == null
+                ? 0
+                : Quantity.getAmountInBytes(cpu)
+                        .multiply(java.math.BigDecimal.valueOf(1000))
+                        .longValue();
+    }
+
+    private static long bytes(Quantity memory) {
+        return memory == null ? 0 : Quantity.getAmountInBytes(memory).longValue();
     }
 
     private void volume(WorkloadSpec w, String claim, Node node) {

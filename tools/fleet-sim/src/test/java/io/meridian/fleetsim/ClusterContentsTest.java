@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -13,13 +14,17 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ClusterContentsTest {
 
@@ -138,6 +143,41 @@ class ClusterContentsTest {
                             .filter(o -> o.getKind().equals("PersistentVolumeClaim"))
                             .count());
         });
+    }
+
+    @ParameterizedTest
+    @CsvSource({"AWS,150", "AWS,200", "AZURE,300", "GCP,500", "ONPREM,1000"})
+    void podsFitTheAllocatableOfTheWorkerNodeTheyRunOn(Cloud cloud, int target) {
+        // A real scheduler never binds a pod past a node's allocatable; placement reads free capacity from these.
+        List<HasMetadata> objects = ClusterContents.generate(first(cloud), target, NOW);
+        Map<String, Node> nodes = ofType(objects, Node.class).stream()
+                .collect(Collectors.toMap(n -> n.getMetadata().getName(), Function.identity()));
+        Map<String, BigDecimal> cpu = new HashMap<>();
+        Map<String, BigDecimal> memory = new HashMap<>();
+        for (Pod pod : ofType(objects, Pod.class)) {
+            if ("DaemonSet"
+                    .equals(pod.getMetadata().getOwnerReferences().getFirst().getKind())) {
+                continue;
+            }
+            for (Container c : pod.getSpec().getContainers()) {
+                cpu.merge(pod.getSpec().getNodeName(), amount(c, "cpu"), BigDecimal::add);
+                memory.merge(pod.getSpec().getNodeName(), amount(c, "memory"), BigDecimal::add);
+            }
+        }
+        assertThat(cpu).isNotEmpty();
+        cpu.forEach((node, requested) -> {
+            Map<String, Quantity> allocatable = nodes.get(node).getStatus().getAllocatable();
+            assertThat(requested)
+                    .as("CPU requested on " + node)
+                    .isLessThanOrEqualTo(Quantity.getAmountInBytes(allocatable.get("cpu")));
+            assertThat(memory.get(node))
+                    .as("memory requested on " + node)
+                    .isLessThanOrEqualTo(Quantity.getAmountInBytes(allocatable.get("memory")));
+        });
+    }
+
+    private static BigDecimal amount(Container c, String resource) {
+        return Quantity.getAmountInBytes(c.getResources().getRequests().get(resource));
     }
 
     @Test
