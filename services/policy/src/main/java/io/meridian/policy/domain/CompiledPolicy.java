@@ -3,6 +3,7 @@ package io.meridian.policy.domain;
 import io.meridian.contracts.selector.ClusterSelector;
 import io.meridian.policy.domain.cel.CelEnvironment;
 import io.meridian.policy.domain.cel.CelEnvironment.Expect;
+import io.meridian.policy.domain.cel.KubernetesAuthorizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -186,23 +187,36 @@ public final class CompiledPolicy {
                                 : namespace.manifest());
         activation.put("request", request(object));
         activation.put("variables", vars);
+        activation.put(KubernetesAuthorizer.VARIABLE, KubernetesAuthorizer.AUDIT);
+        activation.put(
+                KubernetesAuthorizer.REQUEST_RESOURCE,
+                KubernetesAuthorizer.auditRequestResource(
+                        object.apiGroup(),
+                        KindNames.plural(object.kind()),
+                        object.namespace() == null ? "" : object.namespace(),
+                        object.name()));
         for (CelEnvironment.Program condition : matchConditions) {
             try {
                 if (!Boolean.TRUE.equals(condition.evaluate(activation))) {
                     return Verdict.NOT_APPLICABLE;
                 }
             } catch (Exception e) {
+                if (KubernetesAuthorizer.isNotEvaluableInAudit(e)) {
+                    return new Verdict.NotEvaluable(KubernetesAuthorizer.NOT_EVALUABLE_REASON);
+                }
                 if (ignoreErrors) {
                     return Verdict.NOT_APPLICABLE;
                 }
                 return new Verdict.Violation("match condition could not be evaluated: " + e.getMessage(), "Invalid");
             }
         }
+        boolean variableNeedsAuthorizer = false;
         for (var variable : variables) {
             try {
                 vars.put(variable.getKey(), variable.getValue().evaluate(activation));
             } catch (Exception e) {
                 // left unset: a validation using it fails with an error that names it
+                variableNeedsAuthorizer |= KubernetesAuthorizer.isNotEvaluableInAudit(e);
             }
         }
         for (CompiledValidation v : validations) {
@@ -210,6 +224,10 @@ public final class CompiledPolicy {
             try {
                 result = v.program().evaluate(activation);
             } catch (Exception e) {
+                // an unset variable that needed a decision fails the validation too: never a false violation
+                if (KubernetesAuthorizer.isNotEvaluableInAudit(e) || variableNeedsAuthorizer) {
+                    return new Verdict.NotEvaluable(KubernetesAuthorizer.NOT_EVALUABLE_REASON);
+                }
                 if (ignoreErrors) {
                     continue;
                 }

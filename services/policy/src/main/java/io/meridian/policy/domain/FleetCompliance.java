@@ -233,7 +233,10 @@ public final class FleetCompliance {
         return open.size();
     }
 
-    /** Per policy on one cluster: how many selected objects pass, fail, or are waived (for the PolicyReport). */
+    /**
+     * Per policy on one cluster: how many selected objects pass, fail, or are skipped: waived, or not evaluable in
+     * audit (the PolicyReport's skip).
+     */
     public Map<String, int[]> tallies(String clusterId) {
         Map<String, int[]> tallies = new LinkedHashMap<>();
         FleetCluster cluster = clusters.get(clusterId);
@@ -251,7 +254,7 @@ public final class FleetCompliance {
                 if (verdict instanceof Verdict.NotApplicable) {
                     continue;
                 }
-                if (waived(policy.name(), o.object(), now)) {
+                if (waived(policy.name(), o.object(), now) || verdict instanceof Verdict.NotEvaluable) {
                     counts[2]++;
                 } else if (verdict instanceof Verdict.Violation) {
                     counts[1]++;
@@ -293,7 +296,11 @@ public final class FleetCompliance {
                 out.add(new Opened(opened));
             }
         } else if (current != null) {
-            String why = verdict instanceof Verdict.Violation ? "waived" : "compliant";
+            String why = switch (verdict) {
+                case Verdict.Violation v -> "waived";
+                case Verdict.NotEvaluable n -> "not evaluable in audit: " + n.reason();
+                default -> "compliant";
+            };
             open.remove(key);
             out.add(new Closed(closed(current, policy.generation(), why, now)));
         }

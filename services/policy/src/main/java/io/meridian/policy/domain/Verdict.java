@@ -12,6 +12,12 @@ public sealed interface Verdict {
     /** A validation failed (or could not be evaluated under failurePolicy Fail); the first failure's message. */
     record Violation(String message, String reason) implements Verdict {}
 
+    /**
+     * The outcome depends on something only admission knows (an {@code authorizer} decision): neither compliant nor
+     * a violation in audit; the reason says why.
+     */
+    record NotEvaluable(String reason) implements Verdict {}
+
     NotApplicable NOT_APPLICABLE = new NotApplicable();
     Compliant COMPLIANT = new Compliant();
 }

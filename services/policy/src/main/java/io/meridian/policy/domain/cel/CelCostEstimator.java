@@ -240,6 +240,31 @@ public final class CelCostEstimator {
             case "sets.contains", "sets.equivalent", "sets.intersects" -> {
                 return new Value(add(cost, mul(entries(first.size), entries(operands.get(1).size))), 1, 1);
             }
+            case "validate" -> {
+                // a named format's RE2 matches over the text (the longest format pattern is about 60 characters)
+                long subject = chars(operands.getLast().size);
+                return new Value(add(cost, CelRegex.cost(subject, 60)), 1, subject);
+            }
+            case "semver",
+                    "isSemver",
+                    "ip",
+                    "isIP",
+                    "ip.isCanonical",
+                    "cidr",
+                    "isCIDR",
+                    "containsIP",
+                    "containsCIDR" -> {
+                // one linear parse of the text (an IP or CIDR argument is already parsed)
+                long text = 0;
+                for (Value v : operands) {
+                    text = add(text, chars(v.size) / 10);
+                }
+                return new Value(add(cost, text), 1, 1);
+            }
+            case "jsonpatch.escapeKey" -> {
+                long size = mul(chars(first.size), 2); // every character may become two
+                return new Value(add(cost, size / 10), size, 1);
+            }
             case "sort", "distinct", "reverse", "slice", "dyn", "optional.of", "orValue", "value" -> {
                 return new Value(add(cost, anySize(first.size) / 10), first.size, first.elementSize);
             }

@@ -44,8 +44,15 @@ import java.util.Set;
 public final class CelEnvironment {
 
     /** The variables every policy expression may use. */
-    public static final Set<String> VARIABLES =
-            Set.of("object", "oldObject", "params", "request", "namespaceObject", "variables");
+    public static final Set<String> VARIABLES = Set.of(
+            "object",
+            "oldObject",
+            "params",
+            "request",
+            "namespaceObject",
+            "variables",
+            KubernetesAuthorizer.VARIABLE,
+            KubernetesAuthorizer.REQUEST_RESOURCE);
 
     private static final CelEnvironment KUBERNETES = new CelEnvironment();
 
@@ -86,8 +93,12 @@ public final class CelEnvironment {
                 .addVar("request", SimpleType.DYN)
                 .addVar("namespaceObject", SimpleType.DYN)
                 .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN))
+                .addVar(KubernetesAuthorizer.VARIABLE, KubernetesAuthorizer.AUTHORIZER)
+                .addVar(KubernetesAuthorizer.REQUEST_RESOURCE, KubernetesAuthorizer.RESOURCE_CHECK)
                 .addFunctionDeclarations(KubernetesCelLibrary.declarations())
+                .addFunctionDeclarations(KubernetesAuthorizer.declarations())
                 .addFunctionBindings(KubernetesCelLibrary.bindings())
+                .addFunctionBindings(KubernetesAuthorizer.bindings())
                 .build();
     }
 
@@ -154,7 +165,7 @@ public final class CelEnvironment {
                     result.getErrors().stream().map(CelEnvironment::problem).toList());
         }
         try {
-            CelAbstractSyntaxTree ast = result.getAst();
+            CelAbstractSyntaxTree ast = KubernetesLists.dispatchDynamically(result.getAst());
             CelType type = ast.getResultType();
             if (expect != Expect.ANY && !type.equals(SimpleType.DYN) && !type.equals(expect.type)) {
                 return new Failed(List.of(new Problem(

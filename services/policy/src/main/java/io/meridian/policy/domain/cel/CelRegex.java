@@ -81,6 +81,39 @@ public final class CelRegex {
         CelCostBudget.chargeCurrent(cost(s.length(), regex.length()));
     }
 
+    // Go's regexp/syntax wording, which a policy author sees from Kubernetes; RE2/J predates Go's "unexpected )"
+    // and calls an unmatched closing parenthesis an internal error.
+    private static String description(String regex, String re2j) {
+        return re2j.contains("internal error") && hasUnmatchedClosingParen(regex) ? "unexpected )" : re2j;
+    }
+
+    private static boolean hasUnmatchedClosingParen(String regex) {
+        int depth = 0;
+        boolean inClass = false;
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '\\') {
+                i++; // an escaped character is a literal
+            } else if (inClass) {
+                inClass = c != ']';
+            } else if (c == '[') {
+                inClass = true;
+                // a ']' first in a class (after an optional '^') is a literal
+                if (i + 1 < regex.length() && regex.charAt(i + 1) == '^') {
+                    i++;
+                }
+                if (i + 1 < regex.length() && regex.charAt(i + 1) == ']') {
+                    i++;
+                }
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Pattern compile(String regex) throws CelEvaluationException {
         Pattern cached = CACHE.get(regex);
         if (cached != null) {
@@ -90,8 +123,8 @@ public final class CelRegex {
         try {
             pattern = Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
-            throw new CelEvaluationException(
-                    "invalid regular expression '" + regex + "' (RE2 syntax): " + e.getDescription());
+            throw new CelEvaluationException("invalid regular expression (RE2 syntax): error parsing regexp: "
+                    + description(regex, e.getDescription()) + ": `" + regex + "`");
         }
         if (CACHE.size() >= CACHE_LIMIT) {
             CACHE.clear(); // patterns are few per policy; a flood of computed ones only costs recompiling

@@ -34,6 +34,9 @@ public record Quantity(BigDecimal value) implements Comparable<Quantity> {
             Map.entry("P", BigDecimal.ONE.scaleByPowerOfTen(15)),
             Map.entry("E", BigDecimal.ONE.scaleByPowerOfTen(18)));
 
+    // The pre-check of apimachinery's resource.ParseQuantity: text that passes it but not the grammar has a bad suffix.
+    private static final Pattern UPSTREAM_PRECHECK = Pattern.compile("([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)");
+
     private static final BigDecimal MIN_LONG = BigDecimal.valueOf(Long.MIN_VALUE);
     private static final BigDecimal MAX_LONG = BigDecimal.valueOf(Long.MAX_VALUE);
 
@@ -67,6 +70,15 @@ public record Quantity(BigDecimal value) implements Comparable<Quantity> {
         return Optional.of(new Quantity(number.multiply(SUFFIXES.get(suffix))));
     }
 
+    /** Why {@code text} is not a quantity, in the words of Kubernetes' {@code quantity()}. */
+    public static String parseError(String text) {
+        if (text != null && UPSTREAM_PRECHECK.matcher(text).matches()) {
+            return "unable to parse quantity's suffix: '" + text + "'";
+        }
+        return "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': '" + text
+                + "'";
+    }
+
     public static Quantity of(long value) {
         return new Quantity(BigDecimal.valueOf(value));
     }
@@ -80,7 +92,8 @@ public record Quantity(BigDecimal value) implements Comparable<Quantity> {
     /** The value as an int64; fails on a fraction or an overflow, as Kubernetes does. */
     public long asInteger() {
         if (!isInteger()) {
-            throw new ArithmeticException("quantity " + this + " cannot be represented as int64 without loss");
+            throw new ArithmeticException(
+                    "cannot convert value to integer: quantity " + this + " does not fit an int64 without loss");
         }
         return value.longValueExact();
     }

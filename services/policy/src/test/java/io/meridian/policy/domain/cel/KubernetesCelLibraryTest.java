@@ -186,6 +186,67 @@ class KubernetesCelLibraryTest {
                 .contains("must evaluate to bool");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            ['a', 'b'].sum() == 'c'                  | 14 | found no matching overload for 'sum' applied to 'list(string).()'
+            [[1], [2]].min() == [1]                  | 14 | found no matching overload for 'min' applied to 'list(list(int)).()'
+            [{'a': 1}].max() == {'a': 1}             | 14 | found no matching overload for 'max' applied to 'list(map(string, int)).()'
+            size([[1]]) > 0 && [[1]].isSorted()      | 33 | found no matching overload for 'isSorted' applied to 'list(list(int)).()'
+            object.name.find(')') == ''              | 17 | error parsing regexp: unexpected ): `)`
+            object.name.matches('(a')                | 20 | error parsing regexp: missing closing ): `(a`
+            """)
+    void typeErrorsAndInvalidConstantPatternsFailCompilationAtTheirPosition(
+            String expression, int column, String message) {
+        CelEnvironment.Compiled compiled = CEL.compile(expression, CelEnvironment.Expect.ANY);
+        assertThat(compiled)
+                .isInstanceOfSatisfying(
+                        CelEnvironment.Failed.class,
+                        failed -> assertThat(failed.problems()).singleElement().satisfies(p -> {
+                            assertThat(p.message()).contains(message);
+                            assertThat(p.line()).isEqualTo(1);
+                            assertThat(p.column()).isEqualTo(column);
+                        }));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            [duration('1s')].filter(d, false).sum() == duration('0')      | true
+            [2.5].filter(d, false).sum() == 0.0                           | true
+            type([2.5].filter(d, false).sum()) == double                  | true
+            [uint(1)].filter(d, false).sum() == uint(0)                   | true
+            [uint(1), uint(2)].sum() == uint(3)                           | true
+            [b'a', b'b'].isSorted()                                       | true
+            [b'b', b'a'].isSorted()                                       | false
+            [b'\\xff', b'a'].max() == b'\\xff'                         | true
+            dyn([1, 2, 2, 3]).indexOf(2.0) == 1                           | true
+            dyn([1, 2, 2, 3]).lastIndexOf(uint(2)) == 2                   | true
+            dyn([[1], [2.0]]).indexOf([2]) == 1                           | true
+            dyn([]).sum() == 0                                            | true
+            dyn([duration('1s'), duration('2s')]).sum() == duration('3s') | true
+            dyn(['b', 'a']).min() == 'a'                                  | true
+            dyn([1, 2]).isSorted()                                        | true
+            """)
+    void listFunctionsFollowTheElementType(String expression, boolean expected) throws Exception {
+        assertThat(eval(expression)).isEqualTo(expected);
+    }
+
+    @Test
+    void listFunctionsOnTheObjectDecideByTheValues() throws Exception {
+        // object is dyn: the checker cannot pick one overload, so the values decide at evaluation
+        Map<String, Object> object = asCel(Map.of(
+                "spec", Map.of("ints", List.of(3, 1, 2), "names", List.of("b", "a"), "ratios", List.of(0.5, 1.5))));
+        Map<String, Object> activation = Map.of("object", object);
+        assertThat(eval("object.spec.ints.sum()", activation)).isEqualTo(6L);
+        assertThat(eval("object.spec.ints.max()", activation)).isEqualTo(3L);
+        assertThat(eval("object.spec.ratios.sum()", activation)).isEqualTo(2.0);
+        assertThat(eval("object.spec.names.min()", activation)).isEqualTo("a");
+        assertThat(eval("object.spec.names.isSorted()", activation)).isEqualTo(false);
+        assertThat(eval("object.spec.ints.indexOf(1.0)", activation)).isEqualTo(1L);
+        assertThatThrownBy(() -> eval("object.spec.names.sum()", activation))
+                .isInstanceOf(CelEvaluationException.class)
+                .hasMessageContaining("sum");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asCel(Map<String, Object> json) {
         return (Map<String, Object>) CelEnvironment.toCel(json);
