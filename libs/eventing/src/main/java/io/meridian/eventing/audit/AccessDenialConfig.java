@@ -19,8 +19,9 @@ public interface AccessDenialConfig {
     int perCallerPerMinute();
 
     /**
-     * Callers tracked at once. Beyond this, a denial of a caller not yet tracked is counted but not recorded, so
-     * that requests from ever new addresses cannot grow memory without bound.
+     * Callers tracked at once, so that requests from ever new tokens or addresses cannot grow memory without bound.
+     * A new caller takes the place of a window that is over; beyond that, denials of untracked callers share one
+     * {@code other-callers} record a minute that counts the others.
      */
     @WithDefault("10000")
     int maxCallers();

@@ -18,12 +18,14 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 /**
- * Every 401 and 403 answer of the service becomes an {@code access.denied} audit record on {@code fleet.audit.v1}:
- * the caller (the token's subject when it was valid, else {@code anonymous@<remote address>}), method, path and
- * status. A route filter sees every answer, whichever layer refused (the security layer or a guard rail of the
- * service), after it was sent, so the caller never waits for the audit. At most
+ * Every 401 and 403 answer of the service becomes an {@code access.denied} audit record on the service's audit topic
+ * ({@code fleet.audit.<service>.v1}): the caller (the token's subject when it was valid, else {@code anonymous@<remote
+ * address>}), method, path and status. A route filter sees every answer, whichever layer refused (the security layer
+ * or a guard rail of the service), after it was sent, so the caller never waits for the audit. At most
  * {@link AccessDenialConfig#perCallerPerMinute()} records per caller and minute: the rest are counted in
  * {@code meridian_audit_access_denied_suppressed_total} and in the caller's next record ({@code suppressed}).
+ * Beyond {@link AccessDenialConfig#maxCallers()} callers at once, the untracked ones share one {@code other-callers}
+ * record a minute that counts the rest ({@code meridian_audit_access_denied_overflow_total}, and a warning).
  *
  * <p>A denial changes nothing, so there is no transaction of a change to join: the record gets a transaction of its
  * own through the outbox, like every other audit record.
@@ -33,6 +35,9 @@ public class AccessDenials {
 
     /** The audit action of a refused request. */
     public static final String ACTION = "access.denied";
+
+    /** The actor of the aggregated record that stands for callers beyond the tracked maximum. */
+    public static final String OTHER_CALLERS = "other-callers";
 
     private static final Logger LOG = Logger.getLogger(AccessDenials.class);
     private static final int MAX_PATH = 256;
@@ -45,6 +50,7 @@ public class AccessDenials {
     private final Counter unauthorized;
     private final Counter forbidden;
     private final Counter suppressed;
+    private final Counter overflow;
 
     AccessDenials(
             AuditTrail audit,
@@ -62,6 +68,11 @@ public class AccessDenials {
         this.suppressed = Counter.builder("meridian.audit.access.denied.suppressed")
                 .description("401 and 403 answers not recorded in the audit trail: the caller's per-minute limit was"
                         + " reached")
+                .register(meters);
+        this.overflow = Counter.builder("meridian.audit.access.denied.overflow")
+                .description("401 and 403 answers of callers beyond the tracked maximum"
+                        + " (meridian.audit.access-denied.max-callers), recorded only in the aggregated"
+                        + " 'other-callers' record")
                 .register(meters);
     }
 
@@ -90,10 +101,29 @@ public class AccessDenials {
                     ? "unknown"
                     : rc.request().remoteAddress().hostAddress();
             String caller = subject != null ? subject : "anonymous@" + address;
-            DenialRateLimiter.Admission admission = limiter.admit(caller, clock.instant());
-            if (!admission.record()) {
-                suppressed.increment();
-                return;
+            long unrecordedBefore;
+            String recordedAs;
+            switch (limiter.admit(caller, clock.instant())) {
+                case DenialRateLimiter.Admission.Recorded recorded -> {
+                    unrecordedBefore = recorded.suppressedBefore();
+                    recordedAs = caller;
+                }
+                case DenialRateLimiter.Admission.RecordedAsOtherCallers aggregated -> {
+                    overflow.increment();
+                    unrecordedBefore = aggregated.unrecordedBefore();
+                    recordedAs = OTHER_CALLERS;
+                    LOG.warnf(
+                            "more than %d callers were denied within a minute: denials of callers not tracked are"
+                                    + " recorded as one '%s' audit record a minute (%d unrecorded before this one)",
+                            config.maxCallers(), OTHER_CALLERS, unrecordedBefore);
+                }
+                case DenialRateLimiter.Admission.Suppressed suppression -> {
+                    suppressed.increment();
+                    if (suppression.overflow()) {
+                        overflow.increment();
+                    }
+                    return;
+                }
             }
             String path = rc.request().path() == null ? "" : rc.request().path();
             if (path.length() > MAX_PATH) {
@@ -104,10 +134,14 @@ public class AccessDenials {
             details.put("path", path);
             details.put("status", Integer.toString(status));
             details.put("remoteAddress", address);
-            if (admission.suppressedBefore() > 0) {
-                details.put("suppressed", Long.toString(admission.suppressedBefore()));
+            if (unrecordedBefore > 0) {
+                details.put("suppressed", Long.toString(unrecordedBefore));
             }
-            AuditRecord.Actor actor = new AuditRecord.Actor(AuditRecord.ActorType.user, caller);
+            if (!recordedAs.equals(caller)) {
+                // The record stands for every untracked caller of the minute; this one is only the first of them.
+                details.put("caller", caller);
+            }
+            AuditRecord.Actor actor = new AuditRecord.Actor(AuditRecord.ActorType.user, recordedAs);
             AuditRecord.Target target = new AuditRecord.Target("Endpoint", path, null);
             // On the request's own context: Hibernate Reactive needs a safe Vert.x context, and the correlation
             // id of the request lives there.

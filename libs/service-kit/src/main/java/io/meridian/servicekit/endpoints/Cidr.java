@@ -38,6 +38,13 @@ record Cidr(byte[] network, int prefix, String text) {
         return candidate.length == network.length && Arrays.equals(mask(candidate, prefix), network);
     }
 
+    /** Whether every address of {@code other} lies inside this range. */
+    boolean encloses(Cidr other) {
+        return other.network.length == network.length
+                && other.prefix >= prefix
+                && Arrays.equals(mask(other.network, prefix), network);
+    }
+
     private static byte[] mask(byte[] address, int prefix) {
         byte[] masked = address.clone();
         for (int i = 0; i < masked.length; i++) {

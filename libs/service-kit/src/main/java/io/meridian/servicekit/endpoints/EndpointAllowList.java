@@ -10,24 +10,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The hosts a service may connect to on a caller's behalf, from one configuration property: host globs
  * ({@code *.eks.amazonaws.com}, {@code api.prod.example.com}) and CIDRs ({@code 10.20.0.0/16}, {@code fd00::/8}; a
- * bare address is one host). Unset, any host is allowed.
+ * bare address is one host). Unset, any host is allowed, with the exceptions below.
  *
- * <p>A URL is allowed when its host is
+ * <p>Whatever is configured, reserved addresses are refused ({@link ReservedRange}): cloud metadata services
+ * (169.254.169.254, fd00:ec2::254, and names such as {@code metadata.google.internal}), the rest of link-local,
+ * unspecified, multicast and broadcast, and loopback once a list is configured. Only a listed CIDR that lies inside
+ * such a range admits an address of it ({@code 169.254.169.254/32}, never {@code 0.0.0.0/0}); a metadata name must be
+ * listed as itself, not matched by a glob. Loopback is open while nothing is configured, for the local stack.
+ *
+ * <p>Otherwise a URL is allowed when its host is
  *
  * <ul>
  *   <li>an IP literal inside a listed CIDR;
- *   <li>a name a listed glob matches, unless it resolves to a loopback, link-local (cloud metadata services live at
- *       169.254.169.254 and fd00:ec2::254), unspecified or multicast address that no listed CIDR contains;
+ *   <li>a name a listed glob matches;
  *   <li>any other name whose every address lies inside listed CIDRs.
  * </ul>
  *
- * Without DNS ({@link #refusal(String)}) only what the URL itself shows is judged; {@link #refusal(String,
- * Resolver)} resolves the host and judges the addresses too, as a connection must just before it connects.
+ * Without DNS ({@link #refusal(String)}) only what the URL itself shows is judged. {@link #check(String, Resolver)}
+ * resolves the host once and judges every address it resolves to; a connection must then go to one of exactly those
+ * addresses ({@link Decision.Allowed#addresses()}) and never resolve the name again, or DNS could answer otherwise the
+ * second time (DNS rebinding).
  */
 public final class EndpointAllowList {
 
@@ -39,9 +47,26 @@ public final class EndpointAllowList {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
-    private static final byte[] AWS_METADATA_V6 = {
-        (byte) 0xfd, 0x00, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54
-    };
+    /** The outcome of judging a URL with DNS. */
+    public sealed interface Decision {
+
+        /**
+         * The URL may be used, connecting to one of {@code addresses} (every one judged) and to nothing else; empty
+         * when a host the list names does not resolve now, so there is nowhere to connect to yet.
+         */
+        record Allowed(String host, List<InetAddress> addresses) implements Decision {
+            public Allowed {
+                addresses = List.copyOf(addresses);
+            }
+        }
+
+        /** The URL must not be used, and why, naming the property that would allow it. */
+        record Refused(String reason) implements Decision {}
+    }
+
+    /** Host names of cloud metadata services, which resolve to link-local addresses inside the cloud. */
+    private static final Set<String> METADATA_NAMES = Set.of(
+            "metadata", "metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal");
 
     private final String property;
     private final boolean any;
@@ -56,7 +81,7 @@ public final class EndpointAllowList {
     }
 
     /**
-     * The allow-list configured in {@code property}; none configured allows any host.
+     * The allow-list configured in {@code property}; none configured allows any host but reserved addresses.
      *
      * @throws IllegalArgumentException naming the property and the entry when an entry is neither a CIDR nor a glob
      */
@@ -86,7 +111,7 @@ public final class EndpointAllowList {
         return new EndpointAllowList(property, false, globs, cidrs);
     }
 
-    /** Whether nothing is configured, so every host is allowed. */
+    /** Whether nothing is configured, so every host is allowed but for reserved addresses other than loopback. */
     public boolean allowsAny() {
         return any;
     }
@@ -101,40 +126,54 @@ public final class EndpointAllowList {
      * check with DNS before connecting.
      */
     public Optional<String> refusal(String url) {
-        return judge(url, null);
+        return reasonOf(judge(url, null));
     }
 
     /** Why connecting to {@code url} is refused once its host is resolved; empty when it is allowed. */
     public Optional<String> refusal(String url, Resolver resolver) {
+        return reasonOf(check(url, resolver));
+    }
+
+    /**
+     * Resolves the host of {@code url} once and judges every address; the addresses of an {@link Decision.Allowed}
+     * are the only ones a connection to {@code url} may use.
+     */
+    public Decision check(String url, Resolver resolver) {
         return judge(url, Objects.requireNonNull(resolver, "resolver"));
     }
 
-    private Optional<String> judge(String url, Resolver resolver) {
-        if (any) {
-            return Optional.empty();
-        }
+    private static Optional<String> reasonOf(Decision decision) {
+        return decision instanceof Decision.Refused refused ? Optional.of(refused.reason()) : Optional.empty();
+    }
+
+    private Decision judge(String url, Resolver resolver) {
         String given;
         try {
             given = url == null ? null : new URI(url).getHost();
         } catch (URISyntaxException e) {
-            return Optional.of("is not a URL");
+            return new Decision.Refused("is not a URL");
         }
         if (given == null || given.isEmpty()) {
-            return Optional.of("must name a host");
+            return new Decision.Refused("must name a host");
         }
         String host = normalize(given);
         Optional<InetAddress> literal = IpLiterals.parse(host);
         if (literal.isPresent()) {
-            return inCidrs(literal.get())
-                    ? Optional.empty()
-                    : Optional.of("address " + host + " is not in the allowed CIDRs (" + property + ")");
+            Optional<String> refused = refusalOf(literal.get(), "address " + host + " is", true);
+            return refused.<Decision>map(Decision.Refused::new)
+                    .orElseGet(() -> new Decision.Allowed(host, List.of(literal.get())));
         }
-        boolean named = globs.stream().anyMatch(g -> g.matches(host));
+        if (METADATA_NAMES.contains(host)
+                && globs.stream().noneMatch(g -> g.text().equals(host))) {
+            return new Decision.Refused("host " + host + " is a cloud metadata service, which only listing exactly"
+                    + " this name admits (" + property + ")");
+        }
+        boolean named = any || globs.stream().anyMatch(g -> g.matches(host));
         if (!named && cidrs.isEmpty()) {
-            return Optional.of("host " + host + " is not an allowed host (" + property + ")");
+            return new Decision.Refused("host " + host + " is not an allowed host (" + property + ")");
         }
         if (resolver == null) {
-            return Optional.empty();
+            return new Decision.Allowed(host, List.of());
         }
         InetAddress[] addresses;
         try {
@@ -142,26 +181,44 @@ public final class EndpointAllowList {
         } catch (UnknownHostException e) {
             // A listed name that does not resolve reaches nothing; an unlisted one is judged only by its addresses.
             return named
-                    ? Optional.empty()
-                    : Optional.of("host " + host + " does not resolve, and only its addresses could allow it ("
+                    ? new Decision.Allowed(host, List.of())
+                    : new Decision.Refused("host " + host + " does not resolve, and only its addresses could allow it ("
                             + property + ")");
         }
+        if (addresses == null || addresses.length == 0) {
+            return named
+                    ? new Decision.Allowed(host, List.of())
+                    : new Decision.Refused("host " + host + " resolves to no address (" + property + ")");
+        }
+        // Every address, not only the first: the connection may be given any of them.
         for (InetAddress address : addresses) {
-            if (inCidrs(address)) {
-                continue;
-            }
-            String shown = address.getHostAddress();
-            if (!named) {
-                return Optional.of(
-                        "host " + host + " resolves to " + shown + ", outside the allowed CIDRs (" + property + ")");
-            }
-            if (special(address)) {
-                return Optional.of("host " + host + " resolves to " + shown
-                        + " (loopback, link-local, unspecified or multicast), which only a listed CIDR admits ("
-                        + property + ")");
+            Optional<String> refused =
+                    refusalOf(address, "host " + host + " resolves to " + address.getHostAddress() + ",", !named);
+            if (refused.isPresent()) {
+                return new Decision.Refused(refused.get());
             }
         }
-        return Optional.empty();
+        return new Decision.Allowed(host, Arrays.asList(addresses));
+    }
+
+    /**
+     * Why {@code address} may not be connected to, in a sentence starting with {@code subject}; {@code needsCidr}
+     * when only a listed CIDR could admit it (an IP literal, or an unlisted name's address).
+     */
+    private Optional<String> refusalOf(InetAddress address, String subject, boolean needsCidr) {
+        Optional<ReservedRange> reserved = ReservedRange.of(address);
+        if (reserved.isPresent()) {
+            ReservedRange range = reserved.get();
+            if ((any && range.openByDefault()) || cidrs.stream().anyMatch(c -> range.admittedBy(c, address))) {
+                return Optional.empty();
+            }
+            return Optional.of(subject + " " + range.what() + ", which only a listed CIDR inside " + range.range()
+                    + " admits (" + property + ")");
+        }
+        if (any || !needsCidr || inCidrs(address)) {
+            return Optional.empty();
+        }
+        return Optional.of(subject + " outside the allowed CIDRs (" + property + ")");
     }
 
     private boolean inCidrs(InetAddress address) {
@@ -171,16 +228,6 @@ public final class EndpointAllowList {
             }
         }
         return false;
-    }
-
-    private static boolean special(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        return address.isLoopbackAddress()
-                || address.isLinkLocalAddress()
-                || address.isAnyLocalAddress()
-                || address.isMulticastAddress()
-                || (bytes.length == 4 && bytes[0] == 0) // 0.0.0.0/8 means "this host" to most stacks
-                || Arrays.equals(bytes, AWS_METADATA_V6);
     }
 
     private static String normalize(String host) {

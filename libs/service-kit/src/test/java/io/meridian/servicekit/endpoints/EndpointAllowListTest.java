@@ -30,12 +30,114 @@ class EndpointAllowListTest {
     }
 
     @Test
-    void unsetAllowsAnyHost() {
+    void unsetAllowsAnyHostButReservedAddresses() {
         var any = EndpointAllowList.of(PROPERTY, Optional.empty());
         assertThat(any.allowsAny()).isTrue();
-        assertThat(any.refusal("http://169.254.169.254/latest/meta-data")).isEmpty();
         assertThat(EndpointAllowList.of(PROPERTY, Optional.of(List.of(" "))).allowsAny())
                 .isTrue();
+        assertThat(any.refusal("https://abc.gr7.us-east-1.eks.amazonaws.com")).isEmpty();
+        assertThat(any.refusal("https://10.20.3.4:6443")).isEmpty();
+        assertThat(any.refusal("https://127.0.0.1:6443"))
+                .as("loopback stays open while nothing is configured: the local stack runs clusters there")
+                .isEmpty();
+        assertThat(any.refusal("http://[::1]:8080/")).isEmpty();
+        for (String url : List.of(
+                "http://169.254.169.254/latest/meta-data",
+                "http://169.254.170.2/v2/credentials",
+                "http://[fd00:ec2::254]/latest/meta-data",
+                "http://[::ffff:169.254.169.254]/",
+                "http://[64:ff9b::a9fe:a9fe]/",
+                "http://[fe80::1]/",
+                "http://0.0.0.0:6443/",
+                "http://[::]:6443/",
+                "http://224.0.0.1/",
+                "http://[ff02::1]/",
+                "http://255.255.255.255/",
+                "http://metadata.google.internal/computeMetadata/v1/",
+                "http://METADATA/computeMetadata/v1/",
+                "http://instance-data.ec2.internal/latest/")) {
+            assertThat(any.refusal(url))
+                    .as(url)
+                    .hasValueSatisfying(m -> assertThat(m).contains(PROPERTY));
+        }
+        assertThat(any.refusal("http://169.254.169.254/"))
+                .hasValueSatisfying(
+                        m -> assertThat(m).contains("169.254.169.254").contains("metadata"));
+    }
+
+    @Test
+    void unsetStillRefusesANameThatResolvesToAReservedAddress() {
+        var any = EndpointAllowList.of(PROPERTY, Optional.empty());
+        var resolver = dns(Map.of(
+                "api.cluster.example", "10.1.2.3",
+                "metadata.azure.example", "169.254.169.254",
+                "local.example", "127.0.0.1"));
+        assertThat(any.refusal("https://metadata.azure.example"))
+                .as("the URL alone looks fine")
+                .isEmpty();
+        assertThat(any.refusal("https://metadata.azure.example", resolver))
+                .hasValueSatisfying(
+                        m -> assertThat(m).contains("169.254.169.254").contains(PROPERTY));
+        assertThat(any.check("https://api.cluster.example:6443", resolver))
+                .isEqualTo(new EndpointAllowList.Decision.Allowed("api.cluster.example", List.of(address("10.1.2.3"))));
+        assertThat(any.refusal("https://local.example", resolver)).isEmpty();
+        assertThat(any.check("https://nowhere.example", resolver))
+                .as("nothing to connect to, judged again when it resolves")
+                .isEqualTo(new EndpointAllowList.Decision.Allowed("nowhere.example", List.of()));
+    }
+
+    @Test
+    void onlyACidrInsideAReservedRangeAdmitsIt() {
+        var broad = list("0.0.0.0/0", "::/0");
+        assertThat(broad.refusal("http://169.254.169.254/")).isPresent();
+        assertThat(broad.refusal("http://[fd00:ec2::254]/")).isPresent();
+        assertThat(broad.refusal("http://127.0.0.1/"))
+                .as("once configured, loopback must be listed")
+                .isPresent();
+        assertThat(broad.refusal("http://10.9.9.9/")).isEmpty();
+
+        var explicit = list("169.254.169.254/32", "127.0.0.0/8");
+        assertThat(explicit.refusal("http://169.254.169.254/")).isEmpty();
+        assertThat(explicit.refusal("http://169.254.170.2/")).isPresent();
+        assertThat(explicit.refusal("http://127.0.0.1/")).isEmpty();
+    }
+
+    @Test
+    void aMetadataNameIsAdmittedOnlyWhenListedAsItself() {
+        assertThat(list("*.internal", "169.254.169.254/32").refusal("http://metadata.google.internal/"))
+                .isPresent();
+        var exact = list("metadata.google.internal", "169.254.169.254/32");
+        assertThat(exact.refusal("http://metadata.google.internal/")).isEmpty();
+        assertThat(exact.refusal(
+                        "http://metadata.google.internal/", dns(Map.of("metadata.google.internal", "169.254.169.254"))))
+                .isEmpty();
+    }
+
+    @Test
+    void everyResolvedAddressIsJudgedAndOnlyTheJudgedOnesAreHandedOut() {
+        var allowed = list("*.corp.example");
+        EndpointAllowList.Resolver twoFaced =
+                host -> new InetAddress[] {address("10.1.2.3"), address("169.254.169.254")};
+        assertThat(allowed.check("https://k8s.corp.example", twoFaced))
+                .isInstanceOfSatisfying(
+                        EndpointAllowList.Decision.Refused.class,
+                        refused -> assertThat(refused.reason()).contains("169.254.169.254"));
+
+        EndpointAllowList.Resolver twoGood = host -> new InetAddress[] {address("10.1.2.3"), address("10.1.2.4")};
+        assertThat(allowed.check("https://k8s.corp.example", twoGood))
+                .isEqualTo(new EndpointAllowList.Decision.Allowed(
+                        "k8s.corp.example", List.of(address("10.1.2.3"), address("10.1.2.4"))));
+        assertThat(allowed.check("https://10.1.2.3", twoGood))
+                .as("an IP literal needs a listed CIDR")
+                .isInstanceOf(EndpointAllowList.Decision.Refused.class);
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.vertx.core.Vertx;
 
 /**
  * Builds the clients of member clusters. They share one serialization: a client builds its own by default, and each
@@ -16,10 +17,26 @@ public final class ClusterClients {
 
     private ClusterClients() {}
 
-    /** A client of one cluster; the caller closes it. */
+    /**
+     * A client of one cluster whose requests resolve the API server's name themselves; the caller closes it. Only for
+     * a URL that is not a caller's to choose: a member cluster's connection uses {@link #connect(Config, Vertx,
+     * PinnedEndpoint)}.
+     */
     public static KubernetesClient connect(Config config) {
         return new KubernetesClientBuilder()
                 .withConfig(config)
+                .withKubernetesSerialization(SERIALIZATION)
+                .build();
+    }
+
+    /**
+     * A client of one cluster that connects only to the address {@code endpoint} judged (DNS pinning), on the
+     * service's shared Vert.x; the caller closes it.
+     */
+    static KubernetesClient connect(Config config, Vertx vertx, PinnedEndpoint endpoint) {
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientFactory(new PinnedHttpClientFactory(vertx, endpoint))
                 .withKubernetesSerialization(SERIALIZATION)
                 .build();
     }

@@ -2,7 +2,6 @@ package io.meridian.inventory.connect;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -23,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,7 +46,8 @@ final class ClusterConnection {
     private static final java.util.concurrent.ExecutorService PROBES = Workers.pool("probe-");
 
     private final ClusterSpec spec;
-    private final Config clientConfig;
+    private final Supplier<KubernetesClient> connector;
+    private final PinnedEndpoint endpoint;
     private final String registrationVersion;
     private final List<WatchedKind> kinds;
     private final Timing timing;
@@ -74,7 +75,8 @@ final class ClusterConnection {
 
     ClusterConnection(
             ClusterSpec spec,
-            Config clientConfig,
+            Supplier<KubernetesClient> connector,
+            PinnedEndpoint endpoint,
             String registrationVersion,
             List<WatchedKind> kinds,
             Timing timing,
@@ -85,7 +87,8 @@ final class ClusterConnection {
             Clock clock) {
         this.spec = spec;
         this.mapper = mapper;
-        this.clientConfig = clientConfig;
+        this.connector = connector;
+        this.endpoint = endpoint;
         this.registrationVersion = registrationVersion;
         this.kinds = List.copyOf(kinds);
         this.timing = timing;
@@ -148,7 +151,7 @@ final class ClusterConnection {
 
     private void supervise() {
         report(ClusterPhase.Connecting);
-        client = ClusterClients.connect(clientConfig);
+        client = connector.get();
         int failures = 0;
         Duration backoff = timing.probeInterval();
         try {
@@ -177,9 +180,15 @@ final class ClusterConnection {
                     pause(RETRY_SOON);
                     continue;
                 }
+                // The API server may have moved: its name is resolved and judged again before the next probe, and
+                // only then; the pinned address is never swapped behind the allow-list's back.
+                boolean refusedBefore = endpoint.refusal().isPresent();
+                endpoint.repin();
                 if (connected || failures == timing.failuresBeforeUnreachable()) {
                     LOG.warnf("cluster %s is unreachable: %s", spec.name(), lastProbeError);
                     disconnect();
+                    report(ClusterPhase.Unreachable);
+                } else if (endpoint.refusal().isPresent() != refusedBefore) {
                     report(ClusterPhase.Unreachable);
                 }
                 pause(backoff);
@@ -289,13 +298,16 @@ final class ClusterConnection {
         ClusterPhase phase = forced != null ? forced : phaseOf(facts, unavailable);
         List<ConditionState> conditions = new ArrayList<>();
         boolean reachable = phase != ClusterPhase.Unreachable;
+        var refusal = reachable ? java.util.Optional.<String>empty() : endpoint.refusal();
         conditions.add(new ConditionState(
                 "Reachable",
                 phase == ClusterPhase.Connecting
                         ? ConditionStatus.Unknown
                         : reachable ? ConditionStatus.True : ConditionStatus.False,
-                phase == ClusterPhase.Connecting ? "Connecting" : reachable ? "ProbeSucceeded" : "ProbeFailed",
-                reachable ? null : lastProbeError));
+                phase == ClusterPhase.Connecting
+                        ? "Connecting"
+                        : reachable ? "ProbeSucceeded" : refusal.isPresent() ? "EndpointNotAllowed" : "ProbeFailed",
+                reachable ? null : refusal.orElse(lastProbeError)));
         if (connected) {
             conditions.add(
                     unavailable.isEmpty()

@@ -16,6 +16,7 @@ import io.meridian.inventory.persistence.ObservedStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
@@ -53,6 +54,7 @@ public class ClusterConnections {
     private final List<WatchedKind> kinds;
     private final ClusterEndpoints endpoints;
     private final ObservedResourceMapper mapper;
+    private final Vertx vertx;
     // The registration revision last refused per cluster, so a refusal is logged once, not every resync.
     private final Map<String, String> refused = new ConcurrentHashMap<>();
 
@@ -65,8 +67,10 @@ public class ClusterConnections {
             InventoryConfig config,
             ClusterEndpoints endpoints,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            Vertx vertx) {
         this.registry = registry;
+        this.vertx = vertx;
         this.endpoints = endpoints;
         this.mapper = new ObservedResourceMapper(
                 config.observe().envValues().revealNamespaces().orElse(List.of()));
@@ -209,7 +213,8 @@ public class ClusterConnections {
                     name, e.getClass().getSimpleName(), name);
             return;
         }
-        if (!endpointAllowed(cluster, clientConfig)) {
+        PinnedEndpoint endpoint = endpointAllowed(cluster, clientConfig);
+        if (endpoint == null) {
             return;
         }
         var timing = new ClusterConnection.Timing(
@@ -221,7 +226,8 @@ public class ClusterConnections {
                 config.connections().degradedRetry());
         ClusterConnection connection = new ClusterConnection(
                 ClusterEntities.spec(cluster),
-                clientConfig,
+                () -> ClusterClients.connect(clientConfig, vertx, endpoint),
+                endpoint,
                 revisionOf(cluster),
                 kinds,
                 timing,
@@ -239,16 +245,20 @@ public class ClusterConnections {
 
     /**
      * The allow-list check right before connecting: DNS may now answer otherwise than at registration, and Cluster API
-     * imports never went through the REST API. A refused cluster is Unreachable with reason EndpointNotAllowed.
+     * imports never went through the REST API. The API server's name is resolved here once, and the connection goes to
+     * the address judged (null when refused: the cluster is Unreachable with reason EndpointNotAllowed). A proxy is
+     * judged too, but the HTTP client resolves its name itself when it connects to it.
      */
-    private boolean endpointAllowed(ClusterEntity cluster, Config clientConfig) {
+    private PinnedEndpoint endpointAllowed(ClusterEntity cluster, Config clientConfig) {
+        PinnedEndpoint endpoint = endpoints.pin(clientConfig.getMasterUrl());
         List<String> urls = new java.util.ArrayList<>();
         urls.add(clientConfig.getMasterUrl());
         if (clientConfig.getHttpsProxy() != null) {
             urls.add(clientConfig.getHttpsProxy());
         }
         for (String url : urls) {
-            var refusal = endpoints.refusalToConnect(url);
+            var refusal =
+                    url.equals(clientConfig.getMasterUrl()) ? endpoint.refusal() : endpoints.refusalToConnect(url);
             if (refusal.isPresent()) {
                 String revision = revisionOf(cluster);
                 if (!revision.equals(refused.put(cluster.name, revision))) {
@@ -260,11 +270,11 @@ public class ClusterConnections {
                             ClusterEndpoints.PROPERTY);
                 }
                 recordStatus(cluster.name, endpointRefused(refusal.get()));
-                return false;
+                return null;
             }
         }
         refused.remove(cluster.name);
-        return true;
+        return endpoint;
     }
 
     private static ObservedStatus endpointRefused(String reason) {

@@ -19,7 +19,9 @@ import org.jboss.logging.Logger;
  * The allow-list of hosts that cluster API servers and metrics endpoints may be on
  * ({@value #PROPERTY}): judged on the URL when a registration or change is accepted, and with DNS both then and
  * right before connecting, so that a name which resolves somewhere it should not (a metadata service, an internal
- * address) is refused even when it was registered while it resolved elsewhere.
+ * address) is refused even when it was registered while it resolved elsewhere. The connection then goes to the very
+ * address judged ({@link PinnedEndpoint}). Unset, any host is allowed except reserved addresses (cloud metadata,
+ * link-local, unspecified, multicast, broadcast); loopback stays open for the local stack.
  */
 @ApplicationScoped
 public class ClusterEndpoints {
@@ -42,9 +44,9 @@ public class ClusterEndpoints {
         if (allowList.allowsAny()) {
             LOG.warnf(
                     "cluster endpoints are not restricted: a cluster may be registered with an API server or metrics"
-                            + " URL on any host, so whoever may register clusters makes inventory connect anywhere"
-                            + " (internal services, cloud metadata). Set %s to the host globs and CIDRs of your"
-                            + " clusters, e.g. *.eks.amazonaws.com,10.0.0.0/8",
+                            + " URL on any host but cloud metadata and other reserved addresses, so whoever may"
+                            + " register clusters makes inventory connect to any internal service. Set %s to the host"
+                            + " globs and CIDRs of your clusters, e.g. *.eks.amazonaws.com,10.0.0.0/8",
                     PROPERTY);
         } else {
             LOG.infof("cluster endpoints allowed: %s", allowList);
@@ -70,7 +72,8 @@ public class ClusterEndpoints {
      * on the caller's Vert.x context (a request's), where Hibernate Reactive expects the next step.
      */
     public Uni<List<FieldProblem>> refusalsAfterResolving(List<Endpoint> urls) {
-        if (allowList.allowsAny() || urls.isEmpty()) {
+        // Even with no list configured: a name may resolve to a metadata service, which is refused always.
+        if (urls.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         Uni<List<FieldProblem>> resolved = Uni.createFrom()
@@ -91,5 +94,13 @@ public class ClusterEndpoints {
     /** Why connecting to {@code url} is refused now, resolving its host; blocks on DNS, so never on an event loop. */
     public Optional<String> refusalToConnect(String url) {
         return allowList.refusal(url, resolver);
+    }
+
+    /**
+     * Resolves and judges an API server URL now, for a connection that must connect to the judged address only;
+     * blocks on DNS, so never on an event loop.
+     */
+    PinnedEndpoint pin(String url) {
+        return PinnedEndpoint.resolve(url, u -> allowList.check(u, resolver));
     }
 }
