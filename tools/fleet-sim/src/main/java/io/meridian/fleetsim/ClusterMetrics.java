@@ -14,9 +14,27 @@ import java.util.TreeMap;
 
 /**
  * The Prometheus metrics of one cluster, computed from the pods and nodes it holds right now. Gauges follow
- * deterministic waves and jitter keyed by (seed, series, time); counters are monotonic.
+ * deterministic waves and jitter keyed by (seed, series, time); counters are monotonic. Served in the Prometheus text
+ * format 0.0.4 or in OpenMetrics 1.0 text, by the request's Accept header; like a real fleet, where some exporters
+ * predate OpenMetrics, a cluster with an odd seed answers 0.0.4 whatever it is asked, so scrapers meet both formats.
  */
 final class ClusterMetrics {
+
+    /** The exposition formats the metrics endpoint serves. */
+    enum Format {
+        PROMETHEUS_TEXT("text/plain; version=0.0.4; charset=utf-8"),
+        OPENMETRICS_TEXT("application/openmetrics-text; version=1.0.0; charset=utf-8");
+
+        private final String contentType;
+
+        Format(String contentType) {
+            this.contentType = contentType;
+        }
+
+        String contentType() {
+            return contentType;
+        }
+    }
 
     private static final double MIB = 1024.0 * 1024.0;
 
@@ -38,8 +56,63 @@ final class ClusterMetrics {
         spike = new Spike(factor, untilSecond, namespace);
     }
 
-    /** The exposition text at {@code second} seconds after the fleet started. */
+    /** Whether this cluster's endpoint answers OpenMetrics when asked (an even seed) or always 0.0.4. */
+    boolean speaksOpenMetrics() {
+        return (seed & 1) == 0;
+    }
+
+    /** The format this cluster answers a request with this Accept header in. */
+    Format formatFor(String accept) {
+        return speaksOpenMetrics() ? negotiate(accept) : Format.PROMETHEUS_TEXT;
+    }
+
+    /**
+     * The format an Accept header asks for: OpenMetrics when its quality is positive and not below text/plain's
+     * (or {@code *}/{@code *}'s when text/plain is not named), else the 0.0.4 text format, which is also the answer to
+     * no Accept header at all.
+     */
+    static Format negotiate(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return Format.PROMETHEUS_TEXT;
+        }
+        double openMetrics = 0;
+        double text = -1;
+        double any = -1;
+        for (String range : accept.split(",")) {
+            String[] parts = range.split(";");
+            String media = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
+            double q = 1;
+            for (int i = 1; i < parts.length; i++) {
+                String[] param = parts[i].strip().split("=", 2);
+                if (param.length == 2 && param[0].strip().equalsIgnoreCase("q")) {
+                    try {
+                        q = Double.parseDouble(param[1].strip());
+                    } catch (NumberFormatException e) {
+                        q = 0;
+                    }
+                }
+            }
+            switch (media) {
+                case "application/openmetrics-text" -> openMetrics = Math.max(openMetrics, q);
+                case "text/plain" -> text = Math.max(text, q);
+                case "*/*" -> any = Math.max(any, q);
+                default -> {
+                    // a type the endpoint does not serve
+                }
+            }
+        }
+        double rival = text >= 0 ? text : any;
+        return openMetrics > 0 && openMetrics >= rival ? Format.OPENMETRICS_TEXT : Format.PROMETHEUS_TEXT;
+    }
+
+    /** The exposition text (0.0.4) at {@code second} seconds after the fleet started. */
     String render(double second) {
+        return render(second, Format.PROMETHEUS_TEXT);
+    }
+
+    /** The exposition at {@code second} seconds after the fleet started, in {@code format}. */
+    String render(double second, Format format) {
+        boolean om = format == Format.OPENMETRICS_TEXT;
         List<Pod> pods = store.list(ResourceKind.of("Pod"), null, Pod.class);
         List<Node> nodes = store.list(ResourceKind.of("Node"), null, Node.class);
         Spike currentSpike = spike;
@@ -89,13 +162,13 @@ final class ClusterMetrics {
         }
 
         StringBuilder out = new StringBuilder(cpu.length() + memory.length() + restarts.length() + 4096);
-        header(out, "node_cpu_usage_cores", "gauge", "CPU cores in use on the node, system daemons included.");
+        header(out, om, "node_cpu_usage_cores", "gauge", "CPU cores in use on the node, system daemons included.");
         for (Map.Entry<String, double[]> node : perNode.entrySet()) {
             long h = SplitMix.hash(seed, "node/" + node.getKey());
             double system = 0.15 + 0.1 * SplitMix.unit(h) + 0.05 * wave(h, second);
             sample(out, "node_cpu_usage_cores", labels("node", node.getKey()), node.getValue()[0] + system);
         }
-        header(out, "node_memory_usage_bytes", "gauge", "Memory in use on the node, system daemons included.");
+        header(out, om, "node_memory_usage_bytes", "gauge", "Memory in use on the node, system daemons included.");
         for (Map.Entry<String, double[]> node : perNode.entrySet()) {
             long h = SplitMix.hash(seed, "node/" + node.getKey());
             double system = (700 + 300 * SplitMix.unit(h + 3)) * MIB;
@@ -105,7 +178,7 @@ final class ClusterMetrics {
                     labels("node", node.getKey()),
                     Math.round(node.getValue()[1] + system));
         }
-        header(out, "kube_node_status_condition", "gauge", "The condition of a cluster node.");
+        header(out, om, "kube_node_status_condition", "gauge", "The condition of a cluster node.");
         for (Node node : nodes) {
             String ready = readyStatus(node);
             for (String status : List.of("true", "false", "unknown")) {
@@ -116,18 +189,20 @@ final class ClusterMetrics {
                         status.equals(ready) ? 1 : 0);
             }
         }
-        header(out, "container_cpu_usage_cores", "gauge", "CPU cores a container uses.");
+        header(out, om, "container_cpu_usage_cores", "gauge", "CPU cores a container uses.");
         out.append(cpu);
-        header(out, "container_memory_working_set_bytes", "gauge", "Current working set of a container in bytes.");
+        header(out, om, "container_memory_working_set_bytes", "gauge", "Current working set of a container in bytes.");
         out.append(memory);
         header(
                 out,
+                om,
                 "kube_pod_container_status_restarts_total",
                 "counter",
                 "The number of container restarts per container.");
         out.append(restarts);
         header(
                 out,
+                om,
                 "istio_tcp_sent_bytes_total",
                 "counter",
                 "Bytes sent by a workload to a workload in another cluster, reported by the source.");
@@ -143,6 +218,9 @@ final class ClusterMetrics {
                             "destination_workload", flow.to().workload(),
                             "destination_namespace", flow.to().namespace()),
                     flow.totalAt(second));
+        }
+        if (om) {
+            out.append("# EOF\n");
         }
         return out.toString();
     }
@@ -187,9 +265,13 @@ final class ClusterMetrics {
         return amount.doubleValue();
     }
 
-    private static void header(StringBuilder out, String name, String type, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    private static void header(StringBuilder out, boolean om, String name, String type, String help) {
+        // OpenMetrics names a counter family without the _total its samples carry.
+        String family = om && type.equals("counter") && name.endsWith("_total")
+                ? name.substring(0, name.length() - "_total".length())
+                : name;
+        out.append("# HELP ").append(family).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(family).append(' ').append(type).append('\n');
     }
 
     private static void sample(StringBuilder out, String name, String labels, double value) {

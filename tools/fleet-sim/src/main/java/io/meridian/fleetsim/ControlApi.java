@@ -30,7 +30,6 @@ final class ControlApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Fleet fleet;
     private final HttpServer server;
@@ -182,7 +181,11 @@ final class ControlApi {
             text(exchange, 503, "text/plain; charset=utf-8", "cluster " + cluster.name() + " is down\n");
             return;
         }
-        text(exchange, 200, PROMETHEUS_TEXT, fleet.metrics(cluster.name()));
+        ClusterMetrics metrics = cluster.metrics();
+        ClusterMetrics.Format format =
+                metrics.formatFor(exchange.getRequestHeaders().getFirst("Accept"));
+        exchange.getResponseHeaders().set("Vary", "Accept");
+        text(exchange, 200, format.contentType(), metrics.render(fleet.elapsedSeconds(), format));
     }
 
     private void down(HttpExchange exchange, SimulatedCluster cluster, Map<String, String> query) throws IOException {
