@@ -36,6 +36,33 @@ public interface ObservabilityConfig {
         @WithDefault("33554432")
         int maxBytes();
 
+        /** Longest exposition line read; a longer one is skipped (and counted) without being decoded. */
+        @WithDefault("65536")
+        int maxLineBytes();
+
+        /** Longest metric name, label name, label value or number; a longer one skips its line. */
+        @WithDefault("16384")
+        int maxTokenBytes();
+
+        /** Samples kept from one scrape; the lines past it are skipped and counted. */
+        @WithDefault("100000")
+        int maxSeries();
+
+        /** Labels of one sample; a sample with more is skipped. */
+        @WithDefault("64")
+        int maxLabels();
+
+        /**
+         * Estimated heap the samples of one scrape may hold while parsing; past it lines are skipped, so that no
+         * body under {@code max-bytes} can exhaust the heap whatever its shape (many tiny labels included).
+         */
+        @WithDefault("67108864")
+        long maxParsedBytes();
+
+        /** Longest text kept per skipped line in the scrape status and logs. */
+        @WithDefault("200")
+        int maxErrorChars();
+
         /**
          * Host globs ({@code *.eks.amazonaws.com}) and CIDRs ({@code 10.20.0.0/16}) that metrics endpoints may be
          * on, checked with DNS before every scrape, e.g.

@@ -1,28 +1,36 @@
 package io.meridian.observability.reconcile;
 
+import io.meridian.observability.domain.ExpositionFormat;
 import io.meridian.servicekit.endpoints.EndpointAllowList;
-import java.io.ByteArrayOutputStream;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Fetches one cluster's metrics exposition, on the caller's thread, as safely as a URL someone else registered
- * allows: the host must pass the allow-list once resolved; redirects are never followed (a 3xx fails the scrape, so
- * an allowed endpoint cannot send the scraper elsewhere); the body is counted while it streams in and reading stops
- * at {@code maxBytes}, so an endless body costs that much and no more; one deadline covers the whole response.
+ * allows: the host is resolved once and every address it resolves to must pass the allow-list, and the request then
+ * connects to that judged address ({@link RequestOptions#setServer}), never resolving the name again, so DNS cannot
+ * answer the check one address and the connection another (DNS rebinding); TLS still verifies the certificate for the
+ * name. Redirects are never followed (a 3xx fails the scrape, so an allowed endpoint cannot send the scraper
+ * elsewhere); the body is counted while it streams in and reading stops at {@code maxBytes}, so an endless body costs
+ * that much and no more; one deadline covers the whole response.
+ *
+ * <p>Vert.x rather than the JDK's HTTP client because the JDK's offers no way to choose the address it connects to.
  */
 final class ExpositionFetcher {
 
@@ -35,113 +43,114 @@ final class ExpositionFetcher {
     private final HttpClient http;
 
     ExpositionFetcher(
-            EndpointAllowList allowList, EndpointAllowList.Resolver resolver, Duration timeout, int maxBytes) {
+            Vertx vertx,
+            EndpointAllowList allowList,
+            EndpointAllowList.Resolver resolver,
+            Duration timeout,
+            int maxBytes) {
         this.allowList = allowList;
         this.resolver = resolver;
         this.timeout = timeout;
         this.maxBytes = maxBytes;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        // No decompression: a small compressed body could unpack past the size limit.
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .setDecompressionSupported(false));
     }
 
-    /** The exposition text; an IOException says why there is none (refused host, status, size, deadline). */
-    String fetch(String url) throws IOException, InterruptedException {
-        var refusal = allowList.refusal(url, resolver);
-        if (refusal.isPresent()) {
-            throw new IOException("metrics endpoint not allowed: " + refusal.get());
-        }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(timeout)
-                .header("Accept", "text/plain;version=0.0.4;q=1,*/*;q=0.1")
-                .GET()
-                .build();
-        // Any status but 200 takes no body at all: an error page can be as endless as a metrics page.
-        var pending = http.sendAsync(request, info -> new LimitedBody(info.statusCode() == HTTP_OK ? maxBytes : -1));
-        HttpResponse<byte[]> response;
+    /** A fetched exposition: the raw body (decoded by the parser, strictly) and the Content-Type it came with. */
+    record Body(byte[] bytes, String contentType) {}
+
+    /** The exposition; an IOException says why there is none (refused host, status, size, deadline). */
+    Body fetch(String url) throws IOException, InterruptedException {
+        InetAddress address = switch (allowList.check(url, resolver)) {
+            case EndpointAllowList.Decision.Refused refused ->
+                throw new IOException("metrics endpoint not allowed: " + refused.reason());
+            case EndpointAllowList.Decision.Allowed allowed -> {
+                if (allowed.addresses().isEmpty()) {
+                    throw new IOException("host " + allowed.host() + " does not resolve");
+                }
+                yield allowed.addresses().getFirst();
+            }
+        };
+        RequestOptions options;
         try {
-            response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            options = new RequestOptions().setAbsoluteURI(url);
+        } catch (RuntimeException e) {
+            throw new IOException("not a URL Vert.x can request: " + e.getMessage());
+        }
+        // The IP literal, never the InetAddress's host name, which Vert.x would resolve again.
+        options.setMethod(HttpMethod.GET)
+                .putHeader(HttpHeaders.ACCEPT, ExpositionFormat.ACCEPT)
+                .setServer(SocketAddress.inetSocketAddress(options.getPort(), address.getHostAddress()))
+                .setFollowRedirects(false);
+        CompletableFuture<Body> result = new CompletableFuture<>();
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        http.request(options).onFailure(result::completeExceptionally).onSuccess(request -> {
+            sent.set(request);
+            request.send()
+                    .onFailure(result::completeExceptionally)
+                    .onSuccess(response -> read(request, response, result));
+        });
+        try {
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            pending.cancel(true);
+            abandon(sent.get());
             throw new IOException("no complete answer within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            abandon(sent.get());
+            throw e;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
                 throw io;
             }
-            throw new IOException(cause == null ? "scrape failed" : cause.getMessage(), cause);
+            throw new IOException(cause == null ? "scrape failed" : String.valueOf(cause.getMessage()), cause);
         }
-        int status = response.statusCode();
-        if (status >= 300 && status < 400) {
-            throw new IOException("HTTP " + status + ": redirects are not followed; register the final metrics URL");
-        }
-        if (status != HTTP_OK) {
-            throw new IOException("HTTP " + status);
-        }
-        return new String(response.body(), StandardCharsets.UTF_8);
     }
 
     /**
-     * Collects a body up to a limit, asking for one chunk at a time; past the limit it cancels the exchange (the
-     * connection is closed, nothing more is read) and fails. A negative limit takes no body at all.
+     * Takes a 200 body up to the limit, one chunk at a time as it arrives; past the limit, or for any other status,
+     * the request is reset (the connection is closed, nothing more is read). An error page can be as endless as a
+     * metrics page, so it is never read.
      */
-    static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
-
-        private final long limit;
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private Flow.Subscription subscription;
-        private long received;
-
-        LimitedBody(long limit) {
-            this.limit = limit;
+    private void read(HttpClientRequest request, HttpClientResponse response, CompletableFuture<Body> result) {
+        int status = response.statusCode();
+        // The reason first: resetting fails the exchange at once, with a reason of its own.
+        if (status != HTTP_OK) {
+            result.completeExceptionally(new IOException(
+                    status >= 300 && status < 400
+                            ? "HTTP " + status + ": redirects are not followed; register the final metrics URL"
+                            : "HTTP " + status));
+            request.reset();
+            return;
         }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            if (limit < 0) {
-                subscription.cancel();
-                result.complete(new byte[0]);
-                return;
-            }
-            subscription.request(1);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
+        String contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
             if (result.isDone()) {
                 return;
             }
-            for (ByteBuffer item : items) {
-                received += item.remaining();
-                if (received > limit) {
-                    subscription.cancel();
-                    result.completeExceptionally(new IOException(
-                            "exposition larger than " + limit + " bytes; stopped reading (scrape.max-bytes)"));
-                    return;
-                }
-                byte[] chunk = new byte[item.remaining()];
-                item.get(chunk);
-                buffer.write(chunk, 0, chunk.length);
+            if ((long) body.length() + chunk.length() > maxBytes) {
+                result.completeExceptionally(new IOException(
+                        "exposition larger than " + maxBytes + " bytes; stopped reading (scrape.max-bytes)"));
+                request.reset();
+                return;
             }
-            subscription.request(1);
-        }
+            body.appendBuffer(chunk);
+        });
+        response.exceptionHandler(result::completeExceptionally);
+        response.endHandler(done -> result.complete(new Body(body.getBytes(), contentType)));
+    }
 
-        @Override
-        public void onError(Throwable failure) {
-            result.completeExceptionally(failure);
+    private static void abandon(HttpClientRequest request) {
+        if (request != null) {
+            request.reset();
         }
+    }
 
-        @Override
-        public void onComplete() {
-            result.complete(buffer.toByteArray());
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
+    /** Closes the HTTP client; the Vert.x it runs on is not this fetcher's to close. */
+    void close() {
+        http.close();
     }
 }

@@ -4,6 +4,8 @@ import io.meridian.contracts.cluster.ClusterSnapshot;
 import io.meridian.contracts.metrics.MetricsBatch;
 import io.meridian.contracts.metrics.Sample;
 import io.meridian.observability.config.ObservabilityConfig;
+import io.meridian.observability.domain.ExpositionFormat;
+import io.meridian.observability.domain.ExpositionLimits;
 import io.meridian.observability.domain.ExpositionParser;
 import io.meridian.observability.domain.FleetView;
 import io.meridian.observability.messaging.MetricsPublisher;
@@ -14,6 +16,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
@@ -43,9 +46,25 @@ public class MetricsScraper {
     /** Where operators list the hosts metrics endpoints may be on. */
     static final String ALLOWED_PROPERTY = "meridian.observability.scrape.allowed-endpoints";
 
-    /** The last scrape of a cluster, for the health API and logs. */
+    /**
+     * The last scrape of a cluster, for the health API and logs: besides success or failure, the exposition lines
+     * the last successful scrape skipped and the first problems found (capped in number and length).
+     */
     public record ScrapeStatus(
-            Instant lastAttempt, Instant lastSuccess, String lastError, int consecutiveFailures, int lastSamples) {}
+            Instant lastAttempt,
+            Instant lastSuccess,
+            String lastError,
+            int consecutiveFailures,
+            int lastSamples,
+            int lastSkippedLines,
+            List<String> lastProblems) {
+        public ScrapeStatus {
+            lastProblems = lastProblems == null ? List.of() : List.copyOf(lastProblems);
+        }
+    }
+
+    /** Exposition lines skipped as unreadable, per cluster ({@code meridian_observability_scrape_lines_skipped_total}). */
+    static final String LINES_SKIPPED = "meridian.observability.scrape.lines.skipped";
 
     private final FleetView fleet;
     private final ClusterOwnership ownership;
@@ -53,6 +72,8 @@ public class MetricsScraper {
     private final ObservabilityConfig config;
     private final Clock clock;
     private final ExpositionFetcher fetcher;
+    private final ExpositionLimits limits;
+    private final MeterRegistry registry;
     private final EndpointAllowList allowList;
     private final ExecutorService pool;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -68,18 +89,30 @@ public class MetricsScraper {
             MetricsPublisher publisher,
             ObservabilityConfig config,
             Clock clock,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            Vertx vertx) {
         this.fleet = fleet;
         this.ownership = ownership;
         this.publisher = publisher;
         this.config = config;
         this.clock = clock;
+        this.registry = registry;
+        var scrape = config.scrape();
+        this.limits = new ExpositionLimits(
+                scrape.maxLineBytes(),
+                scrape.maxTokenBytes(),
+                scrape.maxSeries(),
+                scrape.maxLabels(),
+                scrape.maxParsedBytes(),
+                scrape.maxErrorChars(),
+                10);
         int concurrency = Math.max(1, config.scrape().concurrency());
         // Platform threads on purpose: the scrape is blocking HTTP and parsing, off the event loop.
         this.pool = Executors.newFixedThreadPool(
                 concurrency, Thread.ofPlatform().daemon().name("scrape-", 0).factory());
         this.allowList = EndpointAllowList.of(ALLOWED_PROPERTY, config.scrape().allowedEndpoints());
         this.fetcher = new ExpositionFetcher(
+                vertx,
                 allowList,
                 EndpointAllowList.Resolver.SYSTEM,
                 config.scrape().timeout(),
@@ -126,17 +159,30 @@ public class MetricsScraper {
                 inFlight.remove(cluster.clusterId());
             }
         }
-        status.keySet().removeIf(id -> fleet.cluster(id).isEmpty() || !ownership.owns(id));
+        status.keySet().removeIf(id -> {
+            boolean gone = fleet.cluster(id).isEmpty() || !ownership.owns(id);
+            if (gone) {
+                registry.find(LINES_SKIPPED).tag("cluster", id).meters().forEach(registry::remove);
+            }
+            return gone;
+        });
     }
 
     /** Scrapes one cluster now, on the calling thread. */
     void scrape(String clusterId, String url) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
+        // One deadline for the whole scrape: what the fetch leaves of the timeout is what the parse may take.
+        long deadline = t0 + config.scrape().timeout().toNanos();
         ScrapeStatus previous = status.get(clusterId);
         try {
-            String text = fetcher.fetch(url);
-            ExpositionParser.Exposition exposition = ExpositionParser.parse(text);
+            ExpositionFetcher.Body body = fetcher.fetch(url);
+            ExpositionParser.Exposition exposition = ExpositionParser.parse(
+                    body.bytes(),
+                    ExpositionFormat.ofContentType(body.contentType()),
+                    limits,
+                    () -> System.nanoTime() - deadline > 0);
+            recordSkipped(clusterId, previous, exposition);
             List<Sample> batch = new ArrayList<>(exposition.samples().size());
             for (ExpositionParser.ParsedSample s : exposition.samples()) {
                 if (!Double.isFinite(s.value())) {
@@ -149,7 +195,10 @@ public class MetricsScraper {
                     .publish(new MetricsBatch(clusterId, started, batch))
                     .get(config.scrape().timeout().toMillis(), TimeUnit.MILLISECONDS);
             samples.increment(batch.size());
-            status.put(clusterId, new ScrapeStatus(started, started, null, 0, batch.size()));
+            status.put(
+                    clusterId,
+                    new ScrapeStatus(
+                            started, started, null, 0, batch.size(), exposition.skippedLines(), exposition.problems()));
             if (previous != null && previous.consecutiveFailures() > 0) {
                 LOG.infof(
                         "cluster %s: metrics scrape works again after %d failures",
@@ -164,7 +213,14 @@ public class MetricsScraper {
             String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             status.put(
                     clusterId,
-                    new ScrapeStatus(started, previous == null ? null : previous.lastSuccess(), reason, failed, 0));
+                    new ScrapeStatus(
+                            started,
+                            previous == null ? null : previous.lastSuccess(),
+                            reason,
+                            failed,
+                            0,
+                            0,
+                            List.of()));
             if (failed == 1 || failed % 20 == 0) {
                 // The URL may carry a token in its query: log the cluster, never the URL.
                 LOG.warnf("cluster %s: metrics scrape failed (%d in a row): %s", clusterId, failed, reason);
@@ -174,12 +230,31 @@ public class MetricsScraper {
         }
     }
 
+    private void recordSkipped(String clusterId, ScrapeStatus previous, ExpositionParser.Exposition exposition) {
+        Counter counter = Counter.builder(LINES_SKIPPED)
+                .description("Exposition lines skipped as unreadable (the rest of the scrape is kept), per cluster")
+                .tag("cluster", clusterId)
+                .register(registry);
+        counter.increment(exposition.skippedLines());
+        boolean before = previous != null
+                && (previous.lastSkippedLines() > 0 || !previous.lastProblems().isEmpty());
+        boolean now = exposition.skippedLines() > 0 || !exposition.problems().isEmpty();
+        if (now && !before) {
+            // Once when an endpoint starts sending lines we cannot read, not every interval after.
+            LOG.warnf(
+                    "cluster %s: metrics exposition has %d unreadable lines (kept the rest; %d dependent samples"
+                            + " dropped): %s",
+                    clusterId, exposition.skippedLines(), exposition.droppedSamples(), exposition.problems());
+        }
+    }
+
     void warnWhenOpen(@Observes StartupEvent started) {
         if (allowList.allowsAny()) {
             LOG.warnf(
                     "metrics endpoints are not restricted: the scraper connects to whatever host a cluster's"
-                            + " metricsUrl names (internal services, cloud metadata). Set %s to the host globs and"
-                            + " CIDRs of your clusters' metrics endpoints, e.g. *.internal.example.com,10.0.0.0/8",
+                            + " metricsUrl names but cloud metadata and other reserved addresses, so any internal"
+                            + " service. Set %s to the host globs and CIDRs of your clusters' metrics endpoints,"
+                            + " e.g. *.internal.example.com,10.0.0.0/8",
                     ALLOWED_PROPERTY);
         } else {
             LOG.infof("metrics endpoints allowed: %s", allowList);
@@ -192,5 +267,6 @@ public class MetricsScraper {
 
     void stop(@Observes ShutdownEvent shutdown) {
         pool.shutdownNow();
+        fetcher.close();
     }
 }

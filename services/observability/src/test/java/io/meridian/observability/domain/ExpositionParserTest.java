@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.observability.domain.ExpositionParser.ParsedSample;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -127,20 +128,215 @@ class ExpositionParserTest {
     }
 
     @Test
-    void rejectsMalformedLinesNamingTheLine() {
-        assertThatThrownBy(() -> ExpositionParser.parse("ok 1\nbad-name 1\n"))
-                .hasMessageContaining("line 2")
-                .hasMessageContaining("invalid metric name");
-        assertThatThrownBy(() -> ExpositionParser.parse("a{x=1} 1")).hasMessageContaining("must be quoted");
-        assertThatThrownBy(() -> ExpositionParser.parse("a{x=\"1} 1")).hasMessageContaining("unterminated");
-        assertThatThrownBy(() -> ExpositionParser.parse("a 1 2 3")).hasMessageContaining("after the timestamp");
-        assertThatThrownBy(() -> ExpositionParser.parse("a one")).hasMessageContaining("not a number");
-        assertThatThrownBy(() -> ExpositionParser.parse("a 1d")).hasMessageContaining("not a number");
-        assertThatThrownBy(() -> ExpositionParser.parse("a 1 1.5")).hasMessageContaining("not an integer");
-        assertThatThrownBy(() -> ExpositionParser.parse("a{x=\"1\",x=\"2\"} 1")).hasMessageContaining("twice");
-        assertThatThrownBy(() -> ExpositionParser.parse("# TYPE a bogus\n"))
-                .hasMessageContaining("unknown metric type");
-        assertThatThrownBy(() -> ExpositionParser.parse("a\n")).hasMessageContaining("no value");
+    void skipsMalformedLinesNamingTheLineAndKeepsTheRest() {
+        var exposition = ExpositionParser.parse("ok 1\nbad-name 1\nalso_ok 2\n");
+
+        assertThat(exposition.samples()).extracting(ParsedSample::metric).containsExactly("ok", "also_ok");
+        assertThat(exposition.skippedLines()).isEqualTo(1);
+        assertThat(exposition.problems()).singleElement().asString().startsWith("line 2: invalid metric name");
+        assertThat(problemOf("a{x=1} 1")).contains("must be quoted");
+        assertThat(problemOf("a{x=\"1} 1")).contains("unterminated");
+        assertThat(problemOf("a 1 2 3")).contains("after the timestamp");
+        assertThat(problemOf("a one")).contains("not a number");
+        assertThat(problemOf("a 1d")).contains("not a number");
+        assertThat(problemOf("a 0x1p-3")).contains("not a number");
+        assertThat(problemOf("a 1_000")).contains("not a number");
+        assertThat(problemOf("a 1 1.5")).contains("not an integer");
+        assertThat(problemOf("a{x=\"1\",x=\"2\"} 1")).contains("duplicate label");
+        assertThat(problemOf("# TYPE a bogus\n")).contains("unknown metric type");
+        assertThat(problemOf("a\n")).contains("expected value");
+    }
+
+    @Test
+    void acceptsWhatPrometheusAcceptsMissingCommaEmptyHelpAndEmptyBraces() {
+        var exposition = ExpositionParser.parse("""
+                # HELP nohelp1
+                # HELP nohelp2\s
+                # HELP no_text
+                go_gc_duration_seconds { quantile = "2.0" a = "b" } 8.3835e-05
+                no_labels{} 3
+                """);
+
+        assertThat(exposition.skippedLines()).isZero();
+        assertThat(exposition.help()).containsEntry("nohelp1", "").containsEntry("nohelp2", "");
+        assertThat(exposition.samples())
+                .containsExactly(
+                        new ParsedSample(
+                                "go_gc_duration_seconds", Map.of("quantile", "2.0", "a", "b"), 8.3835e-05, null),
+                        new ParsedSample("no_labels", Map.of(), 3, null));
+    }
+
+    @Test
+    void rejectsReservedNamesBadBucketBoundsQuantilesAndNegativeCountsPerLine() {
+        var exposition = ExpositionParser.parse("""
+                # TYPE s summary
+                s{quantile="x"} 1
+                s{quantile="0.5"} 2
+                # TYPE h histogram
+                h_bucket{le="high"} 1
+                h_count -3
+                h_sum 5
+                m{__name__="other"} 1
+                """);
+
+        assertThat(exposition.samples()).extracting(ParsedSample::metric).containsExactly("s", "h_sum");
+        assertThat(exposition.problems())
+                .hasSize(4)
+                .anySatisfy(p -> assertThat(p).startsWith("line 2: expected float as value for 'quantile'"))
+                .anySatisfy(p -> assertThat(p).startsWith("line 5: expected float as value for 'le'"))
+                .anySatisfy(p -> assertThat(p).startsWith("line 6: negative count"))
+                .anySatisfy(p -> assertThat(p).startsWith("line 8: label name \"__name__\" is reserved"));
+    }
+
+    @Test
+    void aBadBucketTakesOnlyTheBucketsOfItsOwnHistogramSeries() {
+        var exposition = ExpositionParser.parse("""
+                # TYPE rt histogram
+                rt_bucket{path="/a",le="0.1"} 1
+                rt_bucket{path="/a",le="1"} -2
+                rt_bucket{path="/a",le="+Inf"} 3
+                rt_sum{path="/a"} 0.9
+                rt_count{path="/a"} 3
+                rt_bucket{path="/b",le="0.1"} 4
+                rt_bucket{path="/b",le="+Inf"} 5
+                other 7
+                """);
+
+        assertThat(exposition.samples())
+                .extracting(s -> s.metric() + s.labels())
+                .containsExactly(
+                        "rt_sum{path=/a}",
+                        "rt_count{path=/a}",
+                        "rt_bucket{path=/b, le=0.1}",
+                        "rt_bucket{path=/b, le=+Inf}",
+                        "other{}");
+        assertThat(exposition.skippedLines()).isEqualTo(1);
+        assertThat(exposition.droppedSamples()).isEqualTo(2);
+    }
+
+    @Test
+    void invalidUtf8SkipsTheLineInsteadOfBecomingReplacementCharacters() {
+        byte[] body = "good{v=\"\u00e9\"} 1\nbad{v=\"?\"} 2\n".getBytes(StandardCharsets.UTF_8);
+        int question = new String(body, StandardCharsets.ISO_8859_1).lastIndexOf('?');
+        body[question] = (byte) 0xff;
+
+        var exposition = parse(body, ExpositionFormat.PROMETHEUS_TEXT);
+
+        assertThat(exposition.samples())
+                .singleElement()
+                .satisfies(s -> assertThat(s.labels()).containsEntry("v", "\u00e9"));
+        assertThat(exposition.problems()).containsExactly("line 2: invalid UTF-8");
+    }
+
+    @Test
+    void readsOpenMetricsWithSecondsTimestampsExemplarsUnitsAndCreatedSeries() {
+        var exposition = parse("""
+                # TYPE requests counter
+                # UNIT requests_seconds seconds
+                # HELP requests Requests \\"served\\".
+                requests_total{code="200"} 17.0 1520879607.789 # {trace_id="abc"} 5 1520879607.7
+                requests_created{code="200"} 1520872607.123
+                # TYPE latency histogram
+                latency_bucket{le="1"} 2
+                latency_bucket{le="+Inf"} 3
+                # TYPE build info
+                build_info{version="1.2"} 1
+                # EOF
+                """.getBytes(StandardCharsets.UTF_8), ExpositionFormat.OPENMETRICS_TEXT);
+
+        assertThat(exposition.complete()).isTrue();
+        assertThat(exposition.skippedLines()).isZero();
+        assertThat(exposition.units()).containsEntry("requests_seconds", "seconds");
+        assertThat(exposition.help()).containsEntry("requests", "Requests \"served\".");
+        assertThat(exposition.samples())
+                .containsExactly(
+                        new ParsedSample("requests_total", Map.of("code", "200"), 17, 1520879607789L),
+                        new ParsedSample("latency_bucket", Map.of("le", "1.0"), 2, null),
+                        new ParsedSample("latency_bucket", Map.of("le", "+Inf"), 3, null),
+                        new ParsedSample("build_info", Map.of("version", "1.2"), 1, null));
+    }
+
+    @Test
+    void anOpenMetricsDocumentWithoutEofLosesOnlyItsLastFamily() {
+        var exposition = parse(
+                "# TYPE a gauge\na 1\n# TYPE b counter\nb_total 2\nb_total{x=\"y\"} 3".getBytes(StandardCharsets.UTF_8),
+                ExpositionFormat.OPENMETRICS_TEXT);
+
+        assertThat(exposition.complete()).isFalse();
+        assertThat(exposition.samples()).extracting(ParsedSample::metric).containsExactly("a");
+        assertThat(exposition.droppedSamples()).isEqualTo(2);
+        assertThat(exposition.problems())
+                .singleElement()
+                .asString()
+                .contains("no # EOF")
+                .contains("b");
+    }
+
+    @Test
+    void openMetricsIsStrictWherePrometheusTextIsLenient() {
+        byte[] missingComma = "a{b=\"c\" d=\"e\"} 1\n# EOF\n".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(parse(missingComma, ExpositionFormat.PROMETHEUS_TEXT).samples())
+                .hasSize(1);
+        assertThat(parse(missingComma, ExpositionFormat.OPENMETRICS_TEXT).samples())
+                .isEmpty();
+        assertThat(parse(missingComma, ExpositionFormat.OPENMETRICS_TEXT).skippedLines())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void choosesTheFormatFromTheContentType() {
+        assertThat(ExpositionFormat.ofContentType("application/openmetrics-text; version=1.0.0; charset=utf-8"))
+                .isEqualTo(ExpositionFormat.OPENMETRICS_TEXT);
+        assertThat(ExpositionFormat.ofContentType("Application/OpenMetrics-Text"))
+                .isEqualTo(ExpositionFormat.OPENMETRICS_TEXT);
+        assertThat(ExpositionFormat.ofContentType("text/plain; version=0.0.4"))
+                .isEqualTo(ExpositionFormat.PROMETHEUS_TEXT);
+        assertThat(ExpositionFormat.ofContentType(null)).isEqualTo(ExpositionFormat.PROMETHEUS_TEXT);
+    }
+
+    @Test
+    void capsLabelsSeriesAndTheTextOfProblems() {
+        ExpositionLimits limits = new ExpositionLimits(1024, 64, 2, 3, 1L << 20, 60, 2);
+        String text = "a{l1=\"1\",l2=\"2\",l3=\"3\",l4=\"4\"} 1\n"
+                + "b{v=\"" + "x".repeat(100) + "\"} 1\n"
+                + "c 1\nd 2\ne 3\n";
+
+        var exposition = ExpositionParser.parse(
+                text.getBytes(StandardCharsets.UTF_8), ExpositionFormat.PROMETHEUS_TEXT, limits, () -> false);
+
+        assertThat(exposition.samples()).extracting(ParsedSample::metric).containsExactly("c", "d");
+        assertThat(exposition.skippedLines()).isEqualTo(3);
+        assertThat(exposition.problems())
+                .hasSize(2)
+                .allSatisfy(p -> assertThat(p).hasSizeLessThanOrEqualTo(60));
+        assertThat(exposition.problems().get(0)).contains("max-labels");
+        assertThat(exposition.problems().get(1)).contains("max-token-bytes");
+    }
+
+    @Test
+    void stopsWhenTheDeadlinePasses() {
+        String text = "m 1\n".repeat(10_000);
+        int[] asked = {0};
+
+        assertThatThrownBy(() -> ExpositionParser.parse(
+                        text.getBytes(StandardCharsets.UTF_8),
+                        ExpositionFormat.PROMETHEUS_TEXT,
+                        ExpositionLimits.DEFAULTS,
+                        () -> ++asked[0] > 3))
+                .isInstanceOf(ExpositionParser.ExpositionException.class)
+                .hasMessageContaining("scrape timeout passed");
+    }
+
+    private static String problemOf(String text) {
+        var exposition = ExpositionParser.parse(text);
+        assertThat(exposition.samples()).as(text).isEmpty();
+        assertThat(exposition.problems()).as(text).hasSize(1);
+        return exposition.problems().getFirst();
+    }
+
+    private static ExpositionParser.Exposition parse(byte[] body, ExpositionFormat format) {
+        return ExpositionParser.parse(body, format, ExpositionLimits.DEFAULTS, () -> false);
     }
 
     @Test

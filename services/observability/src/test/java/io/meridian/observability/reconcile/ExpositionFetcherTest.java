@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.meridian.servicekit.endpoints.EndpointAllowList;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,7 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +29,8 @@ class ExpositionFetcherTest {
     private static final int LIMIT = 1024 * 1024;
     private static final long ENDLESS = 256L * 1024 * 1024;
     private static final EndpointAllowList ANY = EndpointAllowList.of("test.allowed", Optional.empty());
+
+    private static Vertx vertx;
 
     private HttpServer server;
     private HttpServer elsewhere;
@@ -76,9 +81,74 @@ class ExpositionFetcherTest {
         elsewhere.stop(0);
     }
 
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aNameThatRebindsToTheMetadataServiceNeverReachesIt() throws Exception {
+        // The first answer is the endpoint, the second the metadata service: a rebinding DNS server's trick. The
+        // name lives under .test, which never resolves, so the fetch only works when it connects where it was judged.
+        List<String> answers = new java.util.ArrayList<>(List.of("127.0.0.1", "169.254.169.254"));
+        List<String> lookups = new java.util.ArrayList<>();
+        var fetcher = new ExpositionFetcher(
+                vertx,
+                ANY,
+                host -> {
+                    lookups.add(host);
+                    return new java.net.InetAddress[] {java.net.InetAddress.getByName(answers.removeFirst())};
+                },
+                Duration.ofSeconds(5),
+                LIMIT);
+        String url = "http://metrics.rebinding.test:" + server.getAddress().getPort() + "/metrics";
+
+        assertThat(new String(fetcher.fetch(url).bytes(), StandardCharsets.UTF_8))
+                .isEqualTo("up 1\n");
+        assertThat(lookups)
+                .as("resolved once, by the check; never by the HTTP client")
+                .hasSize(1);
+
+        assertThatThrownBy(() -> fetcher.fetch(url))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not allowed")
+                .hasMessageContaining("169.254.169.254");
+        assertThat(lookups).hasSize(2);
+    }
+
+    @Test
+    void theMetadataServiceIsRefusedWithNoListConfigured() {
+        assertThatThrownBy(() -> fetcher(ANY).fetch("http://169.254.169.254/latest/meta-data/"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not allowed");
+    }
+
     @Test
     void readsAnExposition() throws Exception {
-        assertThat(fetcher(ANY).fetch(url("/metrics"))).isEqualTo("up 1\n");
+        assertThat(new String(fetcher(ANY).fetch(url("/metrics")).bytes(), StandardCharsets.UTF_8))
+                .isEqualTo("up 1\n");
+    }
+
+    @Test
+    void asksForOpenMetricsFirstAndHandsOverTheContentType() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> accept =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        server.createContext("/negotiated", exchange -> {
+            accept.set(exchange.getRequestHeaders().getFirst("Accept"));
+            exchange.getResponseHeaders().set("Content-Type", "application/openmetrics-text; version=1.0.0");
+            respond(exchange, 200, "up 1\n# EOF\n");
+        });
+
+        ExpositionFetcher.Body body = fetcher(ANY).fetch(url("/negotiated"));
+
+        assertThat(accept.get()).isEqualTo("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+        assertThat(body.contentType()).isEqualTo("application/openmetrics-text; version=1.0.0");
+        assertThat(new String(body.bytes(), StandardCharsets.UTF_8)).isEqualTo("up 1\n# EOF\n");
     }
 
     @Test
@@ -122,6 +192,7 @@ class ExpositionFetcherTest {
     void aListedNameThatResolvesToTheLoopbackIsRefusedBeforeConnecting() {
         var allowList = EndpointAllowList.of("test.allowed", Optional.of(List.of("*.metrics.example.com")));
         var fetcher = new ExpositionFetcher(
+                vertx,
                 allowList,
                 host -> new java.net.InetAddress[] {java.net.InetAddress.getLoopbackAddress()},
                 Duration.ofSeconds(5),
@@ -139,7 +210,8 @@ class ExpositionFetcherTest {
     }
 
     private static ExpositionFetcher fetcher(EndpointAllowList allowList) {
-        return new ExpositionFetcher(allowList, EndpointAllowList.Resolver.SYSTEM, Duration.ofSeconds(10), LIMIT);
+        return new ExpositionFetcher(
+                vertx, allowList, EndpointAllowList.Resolver.SYSTEM, Duration.ofSeconds(10), LIMIT);
     }
 
     private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String text)
