@@ -50,7 +50,8 @@ public enum EventType {
     RESOURCE_RESYNC_COMPLETED(
             "io.meridian.inventory.resource.resync-completed.v1", Topic.RESOURCES, ResyncMarker.class),
 
-    DESIRED_BUNDLE_DECLARED("io.meridian.desired.bundle.declared.v1", Topic.DESIRED, DesiredBundle.class),
+    /** On the desired topic of the bundle's owner ({@link Topic#desiredFor}). */
+    DESIRED_BUNDLE_DECLARED("io.meridian.desired.bundle.declared.v1", Topic.Family.DESIRED, DesiredBundle.class),
 
     SYNC_REPORTED("io.meridian.inventory.sync.reported.v1", Topic.SYNC, SyncReport.class),
     SYNC_DRIFT_DETECTED("io.meridian.inventory.sync.drift-detected.v1", Topic.SYNC, DriftEvent.class),
@@ -90,7 +91,8 @@ public enum EventType {
     ALERT_FIRING("io.meridian.observability.alert.firing.v1", Topic.ALERTS, AlertEvent.class),
     ALERT_RESOLVED("io.meridian.observability.alert.resolved.v1", Topic.ALERTS, AlertEvent.class),
 
-    AUDIT_RECORD_APPENDED("io.meridian.audit.record.appended.v1", Topic.AUDIT, AuditRecord.class);
+    /** On the audit topic of the service that recorded it ({@link Topic#auditFor}). */
+    AUDIT_RECORD_APPENDED("io.meridian.audit.record.appended.v1", Topic.Family.AUDIT, AuditRecord.class);
 
     /** Where every schema is published; the file name is appended. */
     public static final String SCHEMA_BASE_URI = "https://schemas.meridian.io/";
@@ -125,12 +127,18 @@ public enum EventType {
             Map.entry(AuditRecord.class, "audit-record.v1.json"));
 
     private final String type;
-    private final Topic topic;
+    private final List<Topic> topics;
     private final Class<?> dataClass;
 
     EventType(String type, Topic topic, Class<?> dataClass) {
         this.type = type;
-        this.topic = topic;
+        this.topics = List.of(topic);
+        this.dataClass = dataClass;
+    }
+
+    EventType(String type, Topic.Family family, Class<?> dataClass) {
+        this.type = type;
+        this.topics = family.topics();
         this.dataClass = dataClass;
     }
 
@@ -139,8 +147,28 @@ public enum EventType {
         return type;
     }
 
+    /**
+     * The one topic this type travels on.
+     *
+     * @throws IllegalStateException for a type that travels on one topic per producer (desired bundles, audit
+     *     records): its producer picks the topic with {@link Topic#desiredFor} or {@link Topic#auditFor}
+     */
     public Topic topic() {
-        return topic;
+        if (topics.size() != 1) {
+            throw new IllegalStateException(
+                    type + " travels on one topic per producer (" + topics + "): name the producer's topic");
+        }
+        return topics.getFirst();
+    }
+
+    /** Every topic this type travels on: one, or one per producer. */
+    public List<Topic> topics() {
+        return topics;
+    }
+
+    /** Whether this type may travel on {@code topic}. */
+    public boolean travelsOn(Topic topic) {
+        return topics.contains(topic);
     }
 
     /** The record the event data is read into with {@link EventJson#read(byte[], Class)}. */
@@ -175,6 +203,6 @@ public enum EventType {
 
     /** The types that travel on one topic. */
     public static List<EventType> on(Topic topic) {
-        return Arrays.stream(values()).filter(t -> t.topic == topic).toList();
+        return Arrays.stream(values()).filter(t -> t.topics.contains(topic)).toList();
     }
 }

@@ -114,7 +114,7 @@ class RecordContractTest {
         assertThat(snapshotJson).doesNotContain("key").doesNotContain("metricsUrl");
         assertThat(bundleJson).contains("\"driftPolicy\":\"repair\"").contains("\"objects\":[]");
         assertThat(bundle.key()).isEqualTo("identity/c1");
-        assertThat(Topic.DESIRED.clusterIdOf(bundle.key())).contains("c1");
+        assertThat(Topic.DESIRED_IDENTITY.clusterIdOf(bundle.key())).contains("c1");
     }
 
     @Test

@@ -8,12 +8,15 @@ import io.meridian.contracts.CloudEvent;
 import io.meridian.contracts.EventJson;
 import io.meridian.contracts.EventType;
 import io.meridian.contracts.Topic;
+import io.meridian.contracts.audit.AuditRecord;
 import io.meridian.contracts.desired.DesiredBundle;
 import io.meridian.contracts.desired.DriftPolicy;
 import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.kafka.DeadLetterHeaders;
 import io.meridian.contracts.kafka.KafkaPrincipal;
+import io.meridian.fleetsim.SimulatedCluster;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -38,13 +41,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bus is a trust boundary: each service's principal may do only what contracts' ACL catalog grants it, and what a
- * principal may write is still checked by inventory before it reaches a cluster.
+ * The bus is a trust boundary: each service's principal may do only what contracts' ACL catalog grants it (each owner
+ * writes only its own desired topic, each service only its own audit topic), and what a principal may write is still
+ * checked by inventory before it reaches a cluster: the topic a bundle comes on names its owner.
  */
 @SystemTest
 class KafkaAclIT {
 
     private static final Duration DEAD_LETTER_WITHIN = Duration.ofSeconds(60);
+    private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
     private final SystemUnderTest system;
 
@@ -55,8 +60,8 @@ class KafkaAclIT {
     @Test
     void costsPrincipalCannotDeclareADesiredBundle() {
         try (KafkaProducer<String, byte[]> cost = producer(KafkaPrincipal.COST)) {
-            ProducerRecord<String, byte[]> bundle =
-                    bundleRecord("policy", "acl-it-" + UUID.randomUUID(), URI.create("/meridian/cost"));
+            ProducerRecord<String, byte[]> bundle = bundleRecord(
+                    Topic.DESIRED_POLICY, "policy", "acl-it-" + UUID.randomUUID(), URI.create("/meridian/cost"));
 
             assertThatThrownBy(() -> cost.send(bundle).get())
                     .isInstanceOf(ExecutionException.class)
@@ -72,7 +77,8 @@ class KafkaAclIT {
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, byte[]> identity =
                 new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer())) {
-            identity.subscribe(List.of(Topic.DESIRED.topicName()));
+            // Not even its own: inventory alone reads the desired topics.
+            identity.subscribe(List.of(Topic.DESIRED_IDENTITY.topicName()));
 
             assertThatThrownBy(() -> {
                         Instant deadline = Instant.now().plusSeconds(30);
@@ -85,24 +91,75 @@ class KafkaAclIT {
     }
 
     @Test
-    void aBundleUnderPolicysKeyWrittenByIdentityIsDeadLetteredByInventory() throws Exception {
+    void identitysPrincipalCannotWriteAnotherOwnersDesiredTopic() {
         String cluster = "acl-it-" + UUID.randomUUID();
-        ProducerRecord<String, byte[]> forged = bundleRecord("policy", cluster, URI.create("/meridian/identity"));
+        try (KafkaProducer<String, byte[]> identity = producer(KafkaPrincipal.IDENTITY)) {
+            for (Topic other : List.of(Topic.DESIRED_POLICY, Topic.DESIRED_PLACEMENT)) {
+                String owner = other.producer().orElseThrow();
+                ProducerRecord<String, byte[]> forged =
+                        bundleRecord(other, owner, cluster, URI.create("/meridian/" + owner));
 
-        // Identity may write the topic (it declares its own bundles there): the ACL lets the record through.
+                assertThatThrownBy(() -> identity.send(forged).get())
+                        .as(other.topicName())
+                        .isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(TopicAuthorizationException.class);
+            }
+        }
+    }
+
+    @Test
+    void identitysPrincipalCannotWriteAnotherServicesAuditTrail() {
+        AuditRecord record = new AuditRecord(
+                UUID.randomUUID().toString(),
+                new AuditRecord.Actor(AuditRecord.ActorType.service, "policy"),
+                "policy.deleted",
+                new AuditRecord.Target("Policy", "acl-it-" + UUID.randomUUID(), null),
+                AuditRecord.Outcome.success,
+                null,
+                "policy",
+                Instant.now(),
+                Map.of());
+        CloudEvent event = CloudEvent.of(
+                EventType.AUDIT_RECORD_APPENDED,
+                URI.create("/meridian/policy"),
+                record.target().name(),
+                OffsetDateTime.now(ZoneOffset.UTC),
+                EventJson.write(record));
+        ProducerRecord<String, byte[]> forged =
+                new ProducerRecord<>(Topic.AUDIT_POLICY.topicName(), record.key(), event.data());
+        CloudEventHeaders.write(event, forged.headers());
+
+        try (KafkaProducer<String, byte[]> identity = producer(KafkaPrincipal.IDENTITY)) {
+            assertThatThrownBy(() -> identity.send(forged).get())
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    @Test
+    void aBundleUnderPolicysKeyOnIdentitysOwnTopicIsDeadLetteredAndChangesNothing() throws Exception {
+        system.registerFleet();
+        SimulatedCluster target = system.fleet().clusters().getFirst();
+        awaitReady(target.name());
+        String configMap = "acl-it-" + UUID.randomUUID().toString().substring(0, 8);
+        // Identity's principal may write only identity's topic; there it names policy in the key and signs as policy:
+        // all a producer controls. The topic, which Kafka authorized, still says the bundle is identity's.
+        ProducerRecord<String, byte[]> forged = bundleRecord(
+                Topic.DESIRED_IDENTITY, "policy", target.name(), URI.create("/meridian/policy"), configMap);
         try (KafkaProducer<String, byte[]> identity = producer(KafkaPrincipal.IDENTITY)) {
             identity.send(forged).get();
         }
 
         Properties properties = system.kafkaConsumerProperties("desired-dlq");
         try (KafkaConsumer<String, byte[]> deadLetters = new KafkaConsumer<>(properties)) {
-            deadLetters.subscribe(List.of(Topic.DESIRED.deadLetterTopicName()));
+            deadLetters.subscribe(List.of(Topic.DESIRED_IDENTITY.deadLetterTopicName()));
             List<ConsumerRecord<String, byte[]>> ours = new ArrayList<>();
             await().atMost(DEAD_LETTER_WITHIN)
                     .pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> {
                         deadLetters.poll(Duration.ofMillis(500)).forEach(record -> {
-                            if (forged.key().equals(record.key())) {
+                            if (forged.key().equals(record.key())
+                                    && new String(record.value(), StandardCharsets.UTF_8).contains(configMap)) {
                                 ours.add(record);
                             }
                         });
@@ -111,11 +168,33 @@ class KafkaAclIT {
             ConsumerRecord<String, byte[]> letter = ours.getFirst();
             assertThat(CloudEventHeaders.text(letter.headers(), DeadLetterHeaders.REASON))
                     .contains("refused")
-                    .contains("/meridian/identity")
-                    .contains("/meridian/policy");
+                    .contains("key names owner 'policy'")
+                    .contains(Topic.DESIRED_IDENTITY.topicName());
             assertThat(CloudEventHeaders.text(letter.headers(), DeadLetterHeaders.TOPIC))
-                    .isEqualTo(Topic.DESIRED.topicName());
+                    .isEqualTo(Topic.DESIRED_IDENTITY.topicName());
         }
+        // Refused before anything was applied: the ConfigMap never shows up on the cluster.
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> target.client()
+                                .configMaps()
+                                .inNamespace("default")
+                                .withName(configMap)
+                                .get(),
+                        found -> found == null);
+    }
+
+    private void awaitReady(String cluster) {
+        await().atMost(READY_WITHIN)
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(system.as(DemoUser.VIEWER, Service.INVENTORY)
+                                .get("/api/v1/clusters/{name}", cluster)
+                                .then()
+                                .extract()
+                                .jsonPath()
+                                .getString("status.phase"))
+                        .isEqualTo("Ready"));
     }
 
     private KafkaProducer<String, byte[]> producer(KafkaPrincipal principal) {
@@ -127,8 +206,13 @@ class KafkaAclIT {
         return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** A desired bundle of {@code owner} for a cluster, signed with {@code source}: one harmless ConfigMap. */
-    private static ProducerRecord<String, byte[]> bundleRecord(String owner, String cluster, URI source) {
+    /** A desired bundle of {@code owner} for a cluster on a topic, signed with {@code source}: a harmless ConfigMap. */
+    private static ProducerRecord<String, byte[]> bundleRecord(Topic topic, String owner, String cluster, URI source) {
+        return bundleRecord(topic, owner, cluster, source, "acl-it");
+    }
+
+    private static ProducerRecord<String, byte[]> bundleRecord(
+            Topic topic, String owner, String cluster, URI source, String configMap) {
         DesiredBundle bundle = new DesiredBundle(
                 owner,
                 cluster,
@@ -141,7 +225,7 @@ class KafkaAclIT {
                         "kind",
                         "ConfigMap",
                         "metadata",
-                        Map.of("name", "acl-it", "namespace", "default"),
+                        Map.of("name", configMap, "namespace", "default"),
                         "data",
                         Map.of("forged", "true"))),
                 Instant.now());
@@ -151,8 +235,7 @@ class KafkaAclIT {
                 cluster,
                 OffsetDateTime.now(ZoneOffset.UTC),
                 EventJson.write(bundle));
-        ProducerRecord<String, byte[]> record =
-                new ProducerRecord<>(Topic.DESIRED.topicName(), bundle.key(), event.data());
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic.topicName(), bundle.key(), event.data());
         CloudEventHeaders.write(event, record.headers());
         return record;
     }

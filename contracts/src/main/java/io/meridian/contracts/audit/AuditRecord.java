@@ -38,7 +38,7 @@ public record AuditRecord(
         failed
     }
 
-    /** The record key on {@code fleet.audit.v1}: target kind + "/" + target name. */
+    /** The record key on the audit topics ({@code fleet.audit.<service>.v1}): target kind + "/" + target name. */
     public String key() {
         return target.kind() + "/" + target.name();
     }

@@ -1,2 +1,2 @@
-/** The append-only audit trail on {@code fleet.audit.v1}, keyed by target. */
+/** The append-only audit trail, one topic per service ({@code fleet.audit.<service>.v1}), keyed by target. */
 package io.meridian.contracts.audit;

@@ -23,7 +23,7 @@ public record DesiredBundle(
         objects = objects == null ? List.of() : List.copyOf(objects);
     }
 
-    /** The record key on {@code fleet.desired.v1}. */
+    /** The record key on the owner's desired topic ({@code fleet.desired.<owner>.v1}). */
     public String key() {
         return key(owner, clusterId);
     }

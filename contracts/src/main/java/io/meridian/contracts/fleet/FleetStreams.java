@@ -14,6 +14,7 @@ import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.ResyncMarker;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 
@@ -237,9 +238,10 @@ public final class FleetStreams {
     }
 
     private static EventType requireOn(EventType type, Topic topic) {
-        if (type.topic() != topic) {
+        if (!type.travelsOn(topic)) {
             throw new UnreadableEventException("event type '" + type.type() + "' does not belong on "
-                    + topic.topicName() + " but on " + type.topic().topicName());
+                    + topic.topicName() + " but on "
+                    + type.topics().stream().map(Topic::topicName).collect(Collectors.joining(", ")));
         }
         return type;
     }

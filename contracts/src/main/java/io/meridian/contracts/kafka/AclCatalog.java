@@ -2,11 +2,18 @@ package io.meridian.contracts.kafka;
 
 import static io.meridian.contracts.Topic.ACCESS;
 import static io.meridian.contracts.Topic.ALERTS;
-import static io.meridian.contracts.Topic.AUDIT;
+import static io.meridian.contracts.Topic.AUDIT_COST;
+import static io.meridian.contracts.Topic.AUDIT_IDENTITY;
+import static io.meridian.contracts.Topic.AUDIT_INVENTORY;
+import static io.meridian.contracts.Topic.AUDIT_OBSERVABILITY;
+import static io.meridian.contracts.Topic.AUDIT_PLACEMENT;
+import static io.meridian.contracts.Topic.AUDIT_POLICY;
 import static io.meridian.contracts.Topic.CLUSTERS;
 import static io.meridian.contracts.Topic.COMPLIANCE;
 import static io.meridian.contracts.Topic.COST;
-import static io.meridian.contracts.Topic.DESIRED;
+import static io.meridian.contracts.Topic.DESIRED_IDENTITY;
+import static io.meridian.contracts.Topic.DESIRED_PLACEMENT;
+import static io.meridian.contracts.Topic.DESIRED_POLICY;
 import static io.meridian.contracts.Topic.METRICS;
 import static io.meridian.contracts.Topic.PLACEMENT;
 import static io.meridian.contracts.Topic.RESOURCES;
@@ -26,14 +33,12 @@ import java.util.stream.Collectors;
  * ({@link AclBootstrap}) and the deployment's {@code KafkaUser}s are made, and against which the services'
  * configuration is tested.
  *
- * <p>The rules it keeps (issue 17), among the principals a deployment has: inventory alone reads {@code
- * fleet.desired.v1} and writes {@code fleet.clusters.v1}, {@code fleet.resources.v1} and {@code fleet.sync.v1}; only the
- * owners (identity, policy, placement) write {@code fleet.desired.v1}; every other topic has the one writer the topic
- * table names. Each service consumes in groups named after itself and writes the dead-letter topics of what it reads.
- * The bench, which exists only in local stacks, stands in for producers it does not start. Every service writes {@code
- * fleet.audit.v1}: Kafka authorizes per topic, so an ACL cannot say "only your own audit records"; what it does
- * give is that every record on the topic came from an authenticated Meridian service, whose CloudEvent source
- * says which one.
+ * <p>The rules it keeps (issue 17, ADR 0010), among the principals a deployment has: inventory alone reads the desired
+ * topics and writes {@code fleet.clusters.v1}, {@code fleet.resources.v1} and {@code fleet.sync.v1}; each owner
+ * (identity, policy, placement) writes its own desired topic and no other, so the topic a bundle arrives on names its
+ * owner; each service writes its own audit topic and no other; every other topic has the one writer the topic table
+ * names. Each service consumes in groups named after itself and writes the dead-letter topics of what it reads. The
+ * bench, which exists only in local stacks, stands in for producers it does not start.
  */
 public final class AclCatalog {
 
@@ -42,27 +47,33 @@ public final class AclCatalog {
     static {
         service(
                 KafkaPrincipal.INVENTORY,
-                reads(CLUSTERS, RESOURCES, DESIRED),
-                writes(CLUSTERS, RESOURCES, SYNC, AUDIT));
-        service(KafkaPrincipal.IDENTITY, reads(CLUSTERS, RESOURCES, SYNC), writes(DESIRED, ACCESS, AUDIT));
-        service(KafkaPrincipal.POLICY, reads(CLUSTERS, RESOURCES), writes(DESIRED, COMPLIANCE, AUDIT));
-        service(KafkaPrincipal.COST, reads(CLUSTERS, RESOURCES, METRICS), writes(COST, AUDIT));
+                union(reads(CLUSTERS, RESOURCES), Topic.desired()),
+                writes(CLUSTERS, RESOURCES, SYNC, AUDIT_INVENTORY));
+        service(
+                KafkaPrincipal.IDENTITY,
+                reads(CLUSTERS, RESOURCES, SYNC),
+                writes(DESIRED_IDENTITY, ACCESS, AUDIT_IDENTITY));
+        service(KafkaPrincipal.POLICY, reads(CLUSTERS, RESOURCES), writes(DESIRED_POLICY, COMPLIANCE, AUDIT_POLICY));
+        service(KafkaPrincipal.COST, reads(CLUSTERS, RESOURCES, METRICS), writes(COST, AUDIT_COST));
         // Observability reads fleet.placement.v1 for its placement alerts (RolloutHalted, FailoverSuppressed,
-        // WorkloadDegraded).
+        // WorkloadDegraded), and every service's audit topic for the audit index.
         service(
                 KafkaPrincipal.OBSERVABILITY,
-                reads(CLUSTERS, COMPLIANCE, SYNC, COST, PLACEMENT, METRICS, AUDIT),
-                writes(METRICS, ALERTS, AUDIT));
+                union(reads(CLUSTERS, COMPLIANCE, SYNC, COST, PLACEMENT, METRICS), Topic.audit()),
+                writes(METRICS, ALERTS, AUDIT_OBSERVABILITY));
         // Placement reads the fleet (clusters, and nodes, pods and workload status from the observed objects), the sync
         // reports of its own bundles and the clusters' rates; it declares workload bundles and publishes its decisions
         // and rollout and failover events.
-        service(KafkaPrincipal.PLACEMENT, reads(CLUSTERS, RESOURCES, SYNC, COST), writes(DESIRED, PLACEMENT, AUDIT));
+        service(
+                KafkaPrincipal.PLACEMENT,
+                reads(CLUSTERS, RESOURCES, SYNC, COST, PLACEMENT),
+                writes(DESIRED_PLACEMENT, PLACEMENT, AUDIT_PLACEMENT));
 
         put(new KafkaGrants(KafkaPrincipal.ADMIN, Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of()));
-        // The CLI's 'audit tail' reads the trail as it happens; it never writes, not even a dead letter.
+        // The CLI's 'audit tail' reads every service's trail as it happens; it never writes, not even a dead letter.
         put(new KafkaGrants(
                 KafkaPrincipal.OPS_AUDIT,
-                reads(AUDIT),
+                EnumSet.copyOf(Topic.audit()),
                 Set.of(),
                 Set.of(),
                 Set.of(groupPrefix(KafkaPrincipal.OPS_AUDIT)),
@@ -72,8 +83,8 @@ public final class AclCatalog {
         // bundles) and watch what the services answer; their raw-Kafka baseline creates its own 'bench.' topics.
         put(new KafkaGrants(
                 KafkaPrincipal.BENCH,
-                reads(DESIRED, SYNC, RESOURCES, METRICS, COMPLIANCE),
-                writes(DESIRED, CLUSTERS, RESOURCES),
+                union(reads(SYNC, RESOURCES, METRICS, COMPLIANCE), Topic.desired()),
+                union(writes(CLUSTERS, RESOURCES), Topic.desired()),
                 Set.of(),
                 Set.of(groupPrefix(KafkaPrincipal.BENCH)),
                 Set.of(),
@@ -140,5 +151,11 @@ public final class AclCatalog {
 
     private static Set<Topic> writes(Topic... topics) {
         return EnumSet.copyOf(Arrays.asList(topics));
+    }
+
+    private static Set<Topic> union(Set<Topic> topics, List<Topic> more) {
+        Set<Topic> all = EnumSet.copyOf(topics);
+        all.addAll(more);
+        return all;
     }
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
  * its rollout and {@code <workload>/failover} for its failovers. The topic is compacted, which keeps only the latest
  * record per key: under one key per workload the next rollout event would let compaction drop the decision that a late
  * subscriber needs most. With three keys it keeps the latest decision, the latest rollout fact and the latest failover
- * fact of every workload; the history of every step is in {@code fleet.audit.v1}.
+ * fact of every workload; the history of every step is in placement's audit topic, {@code fleet.audit.placement.v1}.
  */
 public record PlacementKey(String workload, Aspect aspect) {
 

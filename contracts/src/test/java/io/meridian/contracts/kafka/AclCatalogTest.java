@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -103,62 +104,98 @@ class AclCatalogTest {
         for (EventType type : EventType.values()) {
             Matcher matcher = producer.matcher(type.type());
             assertThat(matcher.matches()).isTrue();
-            Set<KafkaPrincipal> serviceWriters = services(AclCatalog.writersOf(type.topic()));
-            switch (type.topic()) {
-                // The topics every owner or every service writes: the rules below check them.
-                case DESIRED, AUDIT -> assertThat(serviceWriters).isNotEmpty();
-                default -> {
-                    KafkaPrincipal named = KafkaPrincipal.byUserName(matcher.group(1))
-                            .orElseThrow(() -> new AssertionError(type + " names no principal"));
-                    assertThat(serviceWriters).as(type.type()).containsExactly(named);
-                }
+            for (Topic topic : type.topics()) {
+                Set<KafkaPrincipal> serviceWriters = services(AclCatalog.writersOf(topic));
+                // A per-producer topic (desired bundles, audit records) is written by its producer alone; the rules
+                // below check which producers have one.
+                String writer = topic.producer().orElseGet(() -> matcher.group(1));
+                KafkaPrincipal named = KafkaPrincipal.byUserName(writer)
+                        .orElseThrow(() -> new AssertionError(type + " on " + topic + " names no principal"));
+                assertThat(serviceWriters).as(type.type() + " on " + topic).containsExactly(named);
             }
         }
     }
 
     @Test
     void inventoryAloneReadsDesiredBundlesAndWritesObservedStateAndSyncReports() {
-        assertThat(deployed(AclCatalog.readersOf(Topic.DESIRED))).containsExactly(KafkaPrincipal.INVENTORY);
+        assertThat(Topic.desired())
+                .allSatisfy(desired -> assertThat(deployed(AclCatalog.readersOf(desired)))
+                        .as(desired.topicName())
+                        .containsExactly(KafkaPrincipal.INVENTORY));
         assertThat(deployed(AclCatalog.writersOf(Topic.RESOURCES))).containsExactly(KafkaPrincipal.INVENTORY);
         assertThat(deployed(AclCatalog.writersOf(Topic.SYNC))).containsExactly(KafkaPrincipal.INVENTORY);
         assertThat(deployed(AclCatalog.writersOf(Topic.CLUSTERS))).containsExactly(KafkaPrincipal.INVENTORY);
     }
 
     @Test
-    void onlyTheOwnersWriteDesiredBundles() {
-        assertThat(deployed(AclCatalog.writersOf(Topic.DESIRED)))
-                .containsExactlyInAnyOrder(KafkaPrincipal.IDENTITY, KafkaPrincipal.POLICY, KafkaPrincipal.PLACEMENT);
+    void eachOwnerWritesItsOwnDesiredTopicAndNoOtherOwnersOne() {
+        assertThat(Topic.desired())
+                .containsExactly(Topic.DESIRED_IDENTITY, Topic.DESIRED_POLICY, Topic.DESIRED_PLACEMENT)
+                .extracting(Topic::topicName)
+                .containsExactly("fleet.desired.identity.v1", "fleet.desired.policy.v1", "fleet.desired.placement.v1");
+        for (KafkaPrincipal owner : List.of(KafkaPrincipal.IDENTITY, KafkaPrincipal.POLICY, KafkaPrincipal.PLACEMENT)) {
+            Topic own = Topic.desiredFor(owner.userName()).orElseThrow();
+            assertThat(deployed(AclCatalog.writersOf(own))).as(own.topicName()).containsExactly(owner);
+            assertThat(AclCatalog.grants(owner).writes())
+                    .as(owner + " writes")
+                    .filteredOn(t -> t.family().equals(Optional.of(Topic.Family.DESIRED)))
+                    .containsExactly(own);
+        }
+        for (KafkaPrincipal other :
+                List.of(KafkaPrincipal.INVENTORY, KafkaPrincipal.COST, KafkaPrincipal.OBSERVABILITY)) {
+            assertThat(Topic.desiredFor(other.userName())).isEmpty();
+            assertThat(AclCatalog.grants(other).writtenTopicNames())
+                    .noneMatch(name -> name.startsWith("fleet.desired.") && !name.endsWith(Topic.DEAD_LETTER_SUFFIX));
+        }
+        assertThat(AclCatalog.grants(KafkaPrincipal.IDENTITY).aclBindings())
+                .noneMatch(b -> b.pattern().name().equals("fleet.desired.policy.v1")
+                        || b.pattern().name().equals("fleet.desired.placement.v1"));
     }
 
     @Test
     void placementReadsTheFleetItsSyncReportsAndRatesAndAloneWritesPlacementEvents() {
         KafkaGrants placement = AclCatalog.grants(KafkaPrincipal.PLACEMENT);
 
+        // It reads its own fleet.placement.v1 too: the partitions assigned to a replica are the workloads it owns.
         assertThat(placement.reads())
-                .containsExactlyInAnyOrder(Topic.CLUSTERS, Topic.RESOURCES, Topic.SYNC, Topic.COST);
+                .containsExactlyInAnyOrder(Topic.CLUSTERS, Topic.RESOURCES, Topic.SYNC, Topic.COST, Topic.PLACEMENT);
         assertThat(placement.writtenTopicNames())
                 .containsExactlyInAnyOrder(
-                        "fleet.desired.v1",
+                        "fleet.desired.placement.v1",
                         "fleet.placement.v1",
-                        "fleet.audit.v1",
+                        "fleet.audit.placement.v1",
                         "fleet.clusters.v1.dlq",
                         "fleet.resources.v1.dlq",
                         "fleet.sync.v1.dlq",
-                        "fleet.cost.v1.dlq");
+                        "fleet.cost.v1.dlq",
+                        "fleet.placement.v1.dlq");
         assertThat(placement.groupPrefixes()).containsExactly("placement-");
         assertThat(AclCatalog.writersOf(Topic.PLACEMENT)).containsExactly(KafkaPrincipal.PLACEMENT);
         // Its decisions and rollout and failover facts feed observability's placement alerts.
-        assertThat(services(AclCatalog.readersOf(Topic.PLACEMENT))).containsExactly(KafkaPrincipal.OBSERVABILITY);
+        assertThat(services(AclCatalog.readersOf(Topic.PLACEMENT)))
+                .containsExactlyInAnyOrder(KafkaPrincipal.OBSERVABILITY, KafkaPrincipal.PLACEMENT);
         assertThat(AclCatalog.readersOf(Topic.COST)).contains(KafkaPrincipal.PLACEMENT);
         assertThat(AclCatalog.grants(KafkaPrincipal.COST).readTopicNames()).doesNotContain("fleet.placement.v1");
     }
 
     @Test
-    void everyServiceWritesTheAuditTrailAndTheOpsCliOnlyReadsIt() {
-        assertThat(AclCatalog.writersOf(Topic.AUDIT))
-                .containsExactlyInAnyOrderElementsOf(services(EnumSet.allOf(KafkaPrincipal.class)));
+    void eachServiceWritesOnlyItsOwnAuditTopicAndTheOpsCliAndTheIndexReadThemAll() {
+        Set<KafkaPrincipal> services = services(EnumSet.allOf(KafkaPrincipal.class));
+        assertThat(Topic.audit()).hasSameSizeAs(services);
+        for (KafkaPrincipal service : services) {
+            Topic own = Topic.auditFor(service.userName()).orElseThrow();
+            assertThat(own.topicName()).isEqualTo("fleet.audit." + service.userName() + ".v1");
+            assertThat(AclCatalog.writersOf(own)).as(own.topicName()).containsExactly(service);
+            assertThat(AclCatalog.grants(service).writes())
+                    .as(service + " writes")
+                    .filteredOn(t -> t.family().equals(Optional.of(Topic.Family.AUDIT)))
+                    .containsExactly(own);
+        }
+        assertThat(AclCatalog.readersOf(Topic.AUDIT_POLICY))
+                .containsExactlyInAnyOrder(KafkaPrincipal.OBSERVABILITY, KafkaPrincipal.OPS_AUDIT);
+        assertThat(AclCatalog.grants(KafkaPrincipal.OBSERVABILITY).reads()).containsAll(Topic.audit());
         KafkaGrants ops = AclCatalog.grants(KafkaPrincipal.OPS_AUDIT);
-        assertThat(ops.reads()).containsExactly(Topic.AUDIT);
+        assertThat(ops.reads()).containsExactlyInAnyOrderElementsOf(Topic.audit());
         assertThat(ops.writtenTopicNames()).isEmpty();
         assertThat(ops.aclBindings())
                 .allSatisfy(b -> assertThat(b.entry().operation()).isIn(AclOperation.READ, AclOperation.DESCRIBE));
@@ -199,8 +236,10 @@ class AclCatalogTest {
 
         assertThat(operationsOn(identity, "fleet.clusters.v1")).containsExactlyInAnyOrder("READ", "DESCRIBE");
         assertThat(operationsOn(identity, "fleet.clusters.v1.dlq")).containsExactlyInAnyOrder("WRITE", "DESCRIBE");
-        assertThat(operationsOn(identity, "fleet.desired.v1")).containsExactlyInAnyOrder("WRITE", "DESCRIBE");
-        assertThat(operationsOn(identity, "fleet.audit.v1")).containsExactlyInAnyOrder("WRITE", "DESCRIBE");
+        assertThat(operationsOn(identity, "fleet.desired.identity.v1")).containsExactlyInAnyOrder("WRITE", "DESCRIBE");
+        assertThat(operationsOn(identity, "fleet.desired.policy.v1")).isEmpty();
+        assertThat(operationsOn(identity, "fleet.audit.identity.v1")).containsExactlyInAnyOrder("WRITE", "DESCRIBE");
+        assertThat(operationsOn(identity, "fleet.audit.policy.v1")).isEmpty();
         assertThat(operationsOn(identity, "fleet.compliance.v1")).isEmpty();
         assertThat(identity)
                 .filteredOn(b -> b.pattern().resourceType() == ResourceType.GROUP)
@@ -221,7 +260,13 @@ class AclCatalogTest {
                         KafkaPrincipal.BENCH, Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of("fleet.")))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new KafkaGrants(
-                        KafkaPrincipal.ADMIN, Set.of(Topic.AUDIT), Set.of(), Set.of(), Set.of(), Set.of(), Set.of()))
+                        KafkaPrincipal.ADMIN,
+                        Set.of(Topic.AUDIT_INVENTORY),
+                        Set.of(),
+                        Set.of(),
+                        Set.of(),
+                        Set.of(),
+                        Set.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

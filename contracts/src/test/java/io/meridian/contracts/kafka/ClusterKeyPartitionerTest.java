@@ -47,12 +47,15 @@ class ClusterKeyPartitionerTest {
 
     @Test
     void ownerKeysArePartitionedByTheirClusterSegment() {
-        String topic = Topic.DESIRED.topicName();
-        int expected = ClusterKeyPartitioner.partitionFor(bytes("c1"), Topic.DESIRED.partitions());
+        int expected = ClusterKeyPartitioner.partitionFor(bytes("c1"), Topic.DESIRED_IDENTITY.partitions());
 
-        assertThat(partition(topic, DesiredBundle.key("identity", "c1"))).isEqualTo(expected);
-        assertThat(partition(topic, DesiredBundle.key("policy", "c1"))).isEqualTo(expected);
-        assertThat(partition(Topic.DESIRED.deadLetterTopicName(), "identity/c1"))
+        // Every owner's topic has the same partitions, so one cluster's bundles share a partition number on each.
+        assertThat(Topic.desired()).extracting(Topic::partitions).containsOnly(Topic.DESIRED_IDENTITY.partitions());
+        assertThat(partition(Topic.DESIRED_IDENTITY.topicName(), DesiredBundle.key("identity", "c1")))
+                .isEqualTo(expected);
+        assertThat(partition(Topic.DESIRED_POLICY.topicName(), DesiredBundle.key("policy", "c1")))
+                .isEqualTo(expected);
+        assertThat(partition(Topic.DESIRED_IDENTITY.deadLetterTopicName(), "identity/c1"))
                 .isEqualTo(expected);
         assertThat(partition(Topic.SYNC.topicName(), "policy/c1"))
                 .isEqualTo(ClusterKeyPartitioner.partitionFor(bytes("c1"), Topic.SYNC.partitions()));

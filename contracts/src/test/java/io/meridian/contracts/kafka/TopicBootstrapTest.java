@@ -77,7 +77,7 @@ class TopicBootstrapTest {
         assertThat(configs)
                 .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "delete")
                 .containsEntry(TopicConfig.RETENTION_MS_CONFIG, Long.toString(2L * 24 * 3600 * 1000));
-        assertThat(TopicBootstrap.configs(Topic.AUDIT, false))
+        assertThat(TopicBootstrap.configs(Topic.AUDIT_POLICY, false))
                 .containsEntry(TopicConfig.RETENTION_MS_CONFIG, Long.toString(365L * 24 * 3600 * 1000));
     }
 
@@ -105,14 +105,18 @@ class TopicBootstrapTest {
             List<TopicResult> first = bootstrap.run();
             List<TopicResult> second = bootstrap.run();
 
-            assertThat(first).hasSize(22).allSatisfy(r -> assertThat(r.change()).isEqualTo(Change.CREATED));
+            assertThat(first)
+                    .hasSize(Topic.values().length * 2)
+                    .allSatisfy(r -> assertThat(r.change()).isEqualTo(Change.CREATED));
             assertThat(first.get(0)).isEqualTo(new TopicResult("fleet.clusters.v1", Change.CREATED, 6));
             assertThat(first.get(1)).isEqualTo(new TopicResult("fleet.clusters.v1.dlq", Change.CREATED, 6));
             assertThat(second).allSatisfy(r -> assertThat(r.change()).isEqualTo(Change.UNCHANGED));
             assertThat(second)
                     .extracting(TopicResult::partitions)
                     .isEqualTo(first.stream().map(TopicResult::partitions).toList());
-            assertThat(admin.listTopics().names().get()).hasSize(22).contains("fleet.placement.v1");
+            assertThat(admin.listTopics().names().get())
+                    .hasSize(Topic.values().length * 2)
+                    .contains("fleet.placement.v1", "fleet.desired.identity.v1", "fleet.audit.cost.v1");
         }
     }
 

@@ -59,7 +59,7 @@ class EventingComponentTest {
     @BeforeAll
     static void collect() {
         String servers = KafkaBroker.shared().bootstrapServers();
-        audit = CloudEventCollector.collect(servers, Topic.AUDIT.topicName());
+        audit = CloudEventCollector.collect(servers, Topic.AUDIT_POLICY.topicName());
         deadLetters = CloudEventCollector.collect(servers, PROBE_TOPIC + Topic.DEAD_LETTER_SUFFIX);
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
@@ -87,11 +87,13 @@ class EventingComponentTest {
                 audit.awaitFirst(r -> name.equals(r.header(CloudEventHeaders.SUBJECT)), Duration.ofSeconds(30));
         assertThat(received.key()).isEqualTo("probe/" + name);
         assertThat(received.event().type()).isEqualTo(EventType.AUDIT_RECORD_APPENDED.type());
-        assertThat(received.event().source()).isEqualTo(URI.create("/meridian/eventing-test"));
+        assertThat(received.event().source()).isEqualTo(URI.create("/meridian/policy"));
         AuditRecord record = EventJson.read(received.value(), AuditRecord.class);
         assertThat(record.actor()).isEqualTo(new AuditRecord.Actor(AuditRecord.ActorType.user, "olga"));
         assertThat(record.correlationId()).isEqualTo("corr-" + name);
-        assertThat(record.service()).isEqualTo("eventing-test");
+        assertThat(record.service()).isEqualTo("policy");
+        // The service writes its own audit topic, the only one its Kafka principal may write.
+        assertThat(received.topic()).isEqualTo("fleet.audit.policy.v1");
         assertThat(record.action()).isEqualTo("probe.touched");
     }
 

@@ -30,11 +30,23 @@ public final class EventProducer implements AutoCloseable {
         this.source = URI.create(source);
     }
 
-    /** Sends an event with its data and waits until the broker has it. */
+    /** Sends an event of a type that travels on one topic with its data and waits until the broker has it. */
     public CloudEvent send(EventType type, String key, String subject, Object data) {
+        return send(type.topic().topicName(), type, key, subject, data);
+    }
+
+    /** Sends an event to a topic of its type, e.g. an owner's desired topic, and waits until the broker has it. */
+    public CloudEvent send(Topic topic, EventType type, String key, String subject, Object data) {
+        return send(topic.topicName(), type, key, subject, data);
+    }
+
+    /**
+     * Sends an event to a topic by name (one outside the catalog, such as a test owner's desired topic) and waits
+     * until the broker has it.
+     */
+    public CloudEvent send(String topic, EventType type, String key, String subject, Object data) {
         CloudEvent event = CloudEvent.of(type, source, subject, OffsetDateTime.now(), EventJson.write(data));
-        ProducerRecord<String, byte[]> record =
-                new ProducerRecord<>(type.topic().topicName(), key, event.data());
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, event.data());
         CloudEventHeaders.write(event, record.headers());
         producer.send(record);
         producer.flush();
@@ -67,9 +79,13 @@ public final class EventProducer implements AutoCloseable {
      * writes one ({@code Outbox.appendTombstone}).
      */
     public void tombstone(EventType type, String key, String subject) {
+        tombstone(type.topic().topicName(), type, key, subject);
+    }
+
+    /** Sends a tombstone with the CloudEvent attributes of {@code type} to a topic by name, e.g. a desired topic. */
+    public void tombstone(String topic, EventType type, String key, String subject) {
         CloudEvent event = CloudEvent.of(type, source, subject, OffsetDateTime.now(), new byte[0]);
-        ProducerRecord<String, byte[]> record =
-                new ProducerRecord<>(type.topic().topicName(), key, null);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, null);
         CloudEventHeaders.write(event, record.headers());
         producer.send(record);
         producer.flush();

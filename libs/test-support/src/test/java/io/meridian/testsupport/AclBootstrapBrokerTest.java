@@ -146,10 +146,32 @@ class AclBootstrapBrokerTest {
     @Test
     void costCannotDeclareADesiredBundle() {
         try (KafkaProducer<String, String> cost = producer(KafkaPrincipal.COST)) {
-            assertThatThrownBy(() -> cost.send(new ProducerRecord<>(Topic.DESIRED.topicName(), "policy/c1", "{}"))
-                            .get())
+            assertThatThrownBy(
+                            () -> cost.send(new ProducerRecord<>(Topic.DESIRED_POLICY.topicName(), "policy/c1", "{}"))
+                                    .get())
                     .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    @Test
+    void anOwnerWritesItsOwnBundlesAndAuditRecordsButNotAnotherServicesOnes() throws Exception {
+        try (KafkaProducer<String, String> identity = producer(KafkaPrincipal.IDENTITY)) {
+            assertThat(identity.send(new ProducerRecord<>(Topic.DESIRED_IDENTITY.topicName(), "identity/c1", "{}"))
+                            .get()
+                            .offset())
+                    .isNotNegative();
+            assertThat(identity.send(new ProducerRecord<>(Topic.AUDIT_IDENTITY.topicName(), "Grant/g1", "{}"))
+                            .get()
+                            .offset())
+                    .isNotNegative();
+            for (Topic other : List.of(Topic.DESIRED_POLICY, Topic.DESIRED_PLACEMENT, Topic.AUDIT_POLICY)) {
+                assertThatThrownBy(() -> identity.send(new ProducerRecord<>(other.topicName(), "policy/c1", "{}"))
+                                .get())
+                        .as(other.topicName())
+                        .isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(TopicAuthorizationException.class);
+            }
         }
     }
 
@@ -165,7 +187,7 @@ class AclBootstrapBrokerTest {
             Awaits.eventually(() -> assertThat(poll(identity).count()).isPositive());
         }
         try (KafkaConsumer<String, String> identity = consumer(KafkaPrincipal.IDENTITY, "identity-acl-test-2")) {
-            identity.subscribe(List.of(Topic.DESIRED.topicName()));
+            identity.subscribe(List.of(Topic.DESIRED_IDENTITY.topicName()));
             assertThatThrownBy(() -> {
                         for (int i = 0; i < 50; i++) {
                             poll(identity);
@@ -204,7 +226,7 @@ class AclBootstrapBrokerTest {
     @Test
     void aSecondRunChangesNothingAndAStrayAclOfACatalogPrincipalIsDeleted() throws Exception {
         AclBinding stray = new AclBinding(
-                new ResourcePattern(ResourceType.TOPIC, Topic.DESIRED.topicName(), PatternType.LITERAL),
+                new ResourcePattern(ResourceType.TOPIC, Topic.DESIRED_POLICY.topicName(), PatternType.LITERAL),
                 new AccessControlEntry(
                         KafkaPrincipal.OBSERVABILITY.principal(), "*", AclOperation.WRITE, AclPermissionType.ALLOW));
         admin.createAcls(List.of(stray)).all().get();

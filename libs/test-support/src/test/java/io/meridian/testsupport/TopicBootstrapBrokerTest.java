@@ -45,14 +45,15 @@ class TopicBootstrapBrokerTest {
             Map<ConfigResource, Config> configs = broker.admin()
                     .describeConfigs(List.of(
                             new ConfigResource(ConfigResource.Type.TOPIC, Topic.RESOURCES.topicName()),
-                            new ConfigResource(ConfigResource.Type.TOPIC, Topic.AUDIT.deadLetterTopicName())))
+                            new ConfigResource(ConfigResource.Type.TOPIC, Topic.AUDIT_POLICY.deadLetterTopicName())))
                     .all()
                     .get();
             assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, Topic.RESOURCES.topicName()))
                             .get("cleanup.policy")
                             .value())
                     .isEqualTo("compact");
-            assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, Topic.AUDIT.deadLetterTopicName()))
+            assertThat(configs.get(new ConfigResource(
+                                    ConfigResource.Type.TOPIC, Topic.AUDIT_POLICY.deadLetterTopicName()))
                             .get("cleanup.policy")
                             .value())
                     .isEqualTo("delete");

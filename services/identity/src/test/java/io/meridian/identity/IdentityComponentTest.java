@@ -110,9 +110,9 @@ class IdentityComponentTest {
     @BeforeAll
     static void kafka() {
         String servers = KafkaBroker.shared().bootstrapServers();
-        desired = CloudEventCollector.collect(servers, Topic.DESIRED.topicName());
+        desired = CloudEventCollector.collect(servers, Topic.DESIRED_IDENTITY.topicName());
         access = CloudEventCollector.collect(servers, Topic.ACCESS.topicName());
-        audit = CloudEventCollector.collect(servers, Topic.AUDIT.topicName());
+        audit = CloudEventCollector.collect(servers, Topic.AUDIT_IDENTITY.topicName());
         deadLetters = CloudEventCollector.collect(servers, Topic.CLUSTERS.deadLetterTopicName());
         producer = new EventProducer(servers, "/meridian/inventory");
     }

@@ -41,7 +41,9 @@ import org.junit.jupiter.api.Test;
 
 /** The desired-bundle engine against the real broker and database and mock clusters. */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(
+        value = KafkaTestResource.class,
+        initArgs = @ResourceArg(name = "topics", value = BundleEngineComponentTest.OWNER_TOPIC + ":6"))
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "inventory"))
 @WithTestResource(OidcWiremockTestResource.class)
 class BundleEngineComponentTest {
@@ -52,6 +54,8 @@ class BundleEngineComponentTest {
     // An owner of the test profile that may declare every kind these tests need (RBAC, admission, workloads);
     // identity's and policy's own lists are tested as they are in production (bundlesOfAnotherOwner...).
     private static final String OWNER = "fleet-test";
+    // The test owner's own desired topic (%test profile): the topic a bundle comes on names its owner.
+    static final String OWNER_TOPIC = "fleet.desired.fleet-test.v1";
 
     private static CloudEventCollector sync;
     private static CloudEventCollector deadLetters;
@@ -62,7 +66,11 @@ class BundleEngineComponentTest {
     static void kafka() {
         String servers = KafkaBroker.shared().bootstrapServers();
         sync = CloudEventCollector.collect(servers, Topic.SYNC.topicName());
-        deadLetters = CloudEventCollector.collect(servers, Topic.DESIRED.deadLetterTopicName());
+        deadLetters = CloudEventCollector.collect(
+                servers,
+                OWNER_TOPIC + Topic.DEAD_LETTER_SUFFIX,
+                Topic.DESIRED_IDENTITY.deadLetterTopicName(),
+                Topic.DESIRED_POLICY.deadLetterTopicName());
         resources = CloudEventCollector.collect(servers, Topic.RESOURCES.topicName());
         producer = new EventProducer(servers, "/meridian/" + OWNER);
     }
@@ -366,8 +374,7 @@ class BundleEngineComponentTest {
     @Test
     void anUnreadableBundleIsDeadLetteredAndLaterBundlesStillApply() {
         try (MockCluster cluster = registered("bundle-poison")) {
-            producer.sendRaw(
-                    Topic.DESIRED.topicName(), OWNER + "/bundle-poison", "garbage".getBytes(StandardCharsets.UTF_8));
+            producer.sendRaw(OWNER_TOPIC, OWNER + "/bundle-poison", "garbage".getBytes(StandardCharsets.UTF_8));
             publish(bundle("bundle-poison", 1, DriftPolicy.REPAIR, false, roleBinding("after", "payments")));
             awaitReport("bundle-poison", 1);
             Received dead = deadLetters.awaitFirst(r -> (OWNER + "/bundle-poison").equals(r.key()), EVENTUALLY);
@@ -387,7 +394,8 @@ class BundleEngineComponentTest {
         try (MockCluster cluster = registered("bundle-forged");
                 EventProducer identity =
                         new EventProducer(KafkaBroker.shared().bootstrapServers(), "/meridian/identity")) {
-            // identity's principal publishes under policy's key: refused, whatever the content.
+            // identity's principal may write only identity's topic; there it publishes under policy's key, with
+            // policy's source even: refused, whatever the content, because the topic says whose bundle it is.
             DesiredBundle asPolicy = new DesiredBundle(
                     "policy",
                     "bundle-forged",
@@ -396,9 +404,36 @@ class BundleEngineComponentTest {
                     false,
                     List.of(configMap("forged-by-identity", "on")),
                     Instant.now());
-            identity.send(EventType.DESIRED_BUNDLE_DECLARED, asPolicy.key(), asPolicy.clusterId(), asPolicy);
+            try (EventProducer forger =
+                    new EventProducer(KafkaBroker.shared().bootstrapServers(), "/meridian/policy")) {
+                forger.send(
+                        Topic.DESIRED_IDENTITY,
+                        EventType.DESIRED_BUNDLE_DECLARED,
+                        asPolicy.key(),
+                        asPolicy.clusterId(),
+                        asPolicy);
+            }
+            Received forged = deadLetters.awaitFirst(
+                    r -> "policy/bundle-forged".equals(r.key())
+                            && r.topic().equals(Topic.DESIRED_IDENTITY.deadLetterTopicName()),
+                    EVENTUALLY);
+            assertThat(forged.header("dead-letter-reason"))
+                    .contains("key names owner 'policy' but the record came on fleet.desired.identity.v1, the topic of"
+                            + " owner 'identity'");
+            assertThat(forged.header("dead-letter-topic")).isEqualTo(Topic.DESIRED_IDENTITY.topicName());
+
+            // On policy's own topic, a record signed by another service is refused too (a misconfigured producer).
+            identity.send(
+                    Topic.DESIRED_POLICY,
+                    EventType.DESIRED_BUNDLE_DECLARED,
+                    asPolicy.key(),
+                    asPolicy.clusterId(),
+                    asPolicy);
             assertThat(deadLetters
-                            .awaitFirst(r -> "policy/bundle-forged".equals(r.key()), EVENTUALLY)
+                            .awaitFirst(
+                                    r -> "policy/bundle-forged".equals(r.key())
+                                            && r.topic().equals(Topic.DESIRED_POLICY.deadLetterTopicName()),
+                                    EVENTUALLY)
                             .header("dead-letter-reason"))
                     .contains("CloudEvent source '/meridian/identity', expected '/meridian/policy'");
 
@@ -412,6 +447,7 @@ class BundleEngineComponentTest {
                     List.of(roleBinding("fine", "payments"), deployment("not-identitys", 1)),
                     Instant.now());
             identity.send(
+                    Topic.DESIRED_IDENTITY,
                     EventType.DESIRED_BUNDLE_DECLARED,
                     rbacAndWorkload.key(),
                     rbacAndWorkload.clusterId(),
@@ -433,7 +469,8 @@ class BundleEngineComponentTest {
                     false,
                     List.of(roleBinding("fine", "payments")),
                     Instant.now());
-            identity.send(EventType.DESIRED_BUNDLE_DECLARED, first.key(), first.clusterId(), first);
+            identity.send(
+                    Topic.DESIRED_IDENTITY, EventType.DESIRED_BUNDLE_DECLARED, first.key(), first.clusterId(), first);
             DesiredBundle pinning = new DesiredBundle(
                     "identity",
                     "bundle-forged",
@@ -442,7 +479,12 @@ class BundleEngineComponentTest {
                     false,
                     List.of(),
                     Instant.now());
-            identity.send(EventType.DESIRED_BUNDLE_DECLARED, pinning.key(), pinning.clusterId(), pinning);
+            identity.send(
+                    Topic.DESIRED_IDENTITY,
+                    EventType.DESIRED_BUNDLE_DECLARED,
+                    pinning.key(),
+                    pinning.clusterId(),
+                    pinning);
             assertThat(deadLetters
                             .awaitFirst(
                                     r -> "identity/bundle-forged".equals(r.key())
@@ -459,7 +501,12 @@ class BundleEngineComponentTest {
                     false,
                     List.of(roleBinding("fine", "payments"), roleBinding("second", "payments")),
                     Instant.now());
-            identity.send(EventType.DESIRED_BUNDLE_DECLARED, second.key(), second.clusterId(), second);
+            identity.send(
+                    Topic.DESIRED_IDENTITY,
+                    EventType.DESIRED_BUNDLE_DECLARED,
+                    second.key(),
+                    second.clusterId(),
+                    second);
             sync.awaitFirst(
                     r -> r.event() != null
                             && r.key().equals("identity/bundle-forged")
@@ -825,11 +872,11 @@ class BundleEngineComponentTest {
     }
 
     private static void publish(DesiredBundle bundle) {
-        producer.send(EventType.DESIRED_BUNDLE_DECLARED, bundle.key(), bundle.clusterId(), bundle);
+        producer.send(OWNER_TOPIC, EventType.DESIRED_BUNDLE_DECLARED, bundle.key(), bundle.clusterId(), bundle);
     }
 
     private static void tombstone(String cluster) {
-        producer.tombstone(EventType.DESIRED_BUNDLE_DECLARED, OWNER + "/" + cluster, cluster);
+        producer.tombstone(OWNER_TOPIC, EventType.DESIRED_BUNDLE_DECLARED, OWNER + "/" + cluster, cluster);
     }
 
     private static Map<String, Object> roleBinding(String name, String namespace) {

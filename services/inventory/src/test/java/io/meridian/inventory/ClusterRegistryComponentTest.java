@@ -49,7 +49,10 @@ import org.junit.jupiter.api.Test;
  * servers standing for clusters.
  */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+// The same broker resource as BundleEngineComponentTest (its test owner's topic), so that one boot serves them all.
+@WithTestResource(
+        value = KafkaTestResource.class,
+        initArgs = @ResourceArg(name = "topics", value = BundleEngineComponentTest.OWNER_TOPIC + ":6"))
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "inventory"))
 @WithTestResource(OidcWiremockTestResource.class)
 class ClusterRegistryComponentTest {
@@ -87,7 +90,7 @@ class ClusterRegistryComponentTest {
                 KafkaBroker.shared().bootstrapServers(),
                 Topic.CLUSTERS.topicName(),
                 Topic.RESOURCES.topicName(),
-                Topic.AUDIT.topicName());
+                Topic.AUDIT_INVENTORY.topicName());
         clusterDeadLetters = CloudEventCollector.collect(
                 KafkaBroker.shared().bootstrapServers(), Topic.CLUSTERS.deadLetterTopicName());
         producer = new EventProducer(KafkaBroker.shared().bootstrapServers(), "/test/inventory");
@@ -545,7 +548,7 @@ class ClusterRegistryComponentTest {
                 .statusCode(200)
                 .body("environment", equalTo("staging"));
         Received audited = events.awaitFirst(
-                r -> r.topic().equals(Topic.AUDIT.topicName())
+                r -> r.topic().equals(Topic.AUDIT_INVENTORY.topicName())
                         && r.value() != null
                         && "Cluster/guard-prod-1".equals(r.key())
                         && "environment"

@@ -53,7 +53,10 @@ import org.junit.jupiter.api.Test;
  * bus, and refused requests audited.
  */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+// The same broker resource as BundleEngineComponentTest (its test owner's topic), so that one boot serves them all.
+@WithTestResource(
+        value = KafkaTestResource.class,
+        initArgs = @ResourceArg(name = "topics", value = BundleEngineComponentTest.OWNER_TOPIC + ":6"))
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "inventory"))
 @WithTestResource(OidcWiremockTestResource.class)
 class ClusterSecurityComponentTest {
@@ -77,7 +80,9 @@ class ClusterSecurityComponentTest {
     @BeforeAll
     static void collect() {
         events = CloudEventCollector.collect(
-                KafkaBroker.shared().bootstrapServers(), Topic.RESOURCES.topicName(), Topic.AUDIT.topicName());
+                KafkaBroker.shared().bootstrapServers(),
+                Topic.RESOURCES.topicName(),
+                Topic.AUDIT_INVENTORY.topicName());
     }
 
     @AfterAll

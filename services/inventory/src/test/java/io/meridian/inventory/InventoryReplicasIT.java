@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.meridian.contracts.EventType;
+import io.meridian.contracts.Topic;
 import io.meridian.contracts.desired.DesiredBundle;
 import io.meridian.contracts.desired.DriftPolicy;
 import io.meridian.testsupport.Awaits;
@@ -144,6 +145,7 @@ class InventoryReplicasIT {
                                 .then()
                                 .body("status.phase", equalTo("Ready")));
                 producer.send(
+                        Topic.DESIRED_IDENTITY,
                         EventType.DESIRED_BUNDLE_DECLARED,
                         "identity/restart-test",
                         "restart-test",

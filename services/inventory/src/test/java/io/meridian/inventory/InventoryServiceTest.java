@@ -9,7 +9,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+// The same broker resource as BundleEngineComponentTest (its test owner's topic), so that one boot serves them all.
+@WithTestResource(
+        value = KafkaTestResource.class,
+        initArgs = @ResourceArg(name = "topics", value = BundleEngineComponentTest.OWNER_TOPIC + ":6"))
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "inventory"))
 @WithTestResource(OidcWiremockTestResource.class)
 class InventoryServiceTest extends ServiceBaselineTest {

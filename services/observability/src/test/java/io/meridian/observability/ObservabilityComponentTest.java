@@ -88,8 +88,9 @@ class ObservabilityComponentTest {
                 bootstrap,
                 Topic.METRICS.topicName(),
                 Topic.ALERTS.topicName(),
-                Topic.AUDIT.topicName(),
-                Topic.AUDIT.deadLetterTopicName());
+                Topic.AUDIT_OBSERVABILITY.topicName(),
+                Topic.AUDIT_INVENTORY.deadLetterTopicName(),
+                Topic.AUDIT_COST.deadLetterTopicName());
         producer = new EventProducer(bootstrap, "/test/inventory");
         endpoints = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         endpoints.setExecutor(Executors.newCachedThreadPool());
@@ -297,7 +298,7 @@ class ObservabilityComponentTest {
                 .statusCode(200)
                 .body("acknowledgedBy", equalTo("olga"));
         Received audit = events.awaitFirst(
-                r -> r.topic().equals(Topic.AUDIT.topicName())
+                r -> r.topic().equals(Topic.AUDIT_OBSERVABILITY.topicName())
                         && r.event() != null
                         && EventJson.read(r.value(), AuditRecord.class).action().equals("alert.acknowledged")
                         && EventJson.read(r.value(), AuditRecord.class)
@@ -590,7 +591,7 @@ class ObservabilityComponentTest {
                 .statusCode(204);
         awaitAlert("ShopCpuHigh", "gcp-shop-1", EventType.ALERT_RESOLVED);
         events.awaitFirst(
-                r -> r.topic().equals(Topic.AUDIT.topicName())
+                r -> r.topic().equals(Topic.AUDIT_OBSERVABILITY.topicName())
                         && r.event() != null
                         && EventJson.read(r.value(), AuditRecord.class).action().equals("alert-rule.deleted"),
                 EVENTUALLY);
@@ -666,20 +667,26 @@ class ObservabilityComponentTest {
                     i < 3 ? "inventory" : "identity",
                     base.plusSeconds(i),
                     Map.of("n", Integer.toString(i)));
+            // Each record on the audit topic of the service that recorded it: the index reads them all.
+            Topic topic = Topic.auditFor(record.service()).orElseThrow();
             producer.send(
+                    topic,
                     EventType.AUDIT_RECORD_APPENDED,
                     record.key(),
                     record.target().name(),
                     record);
             if (i == 2) {
                 producer.send(
+                        topic,
                         EventType.AUDIT_RECORD_APPENDED,
                         record.key(),
                         record.target().name(),
                         record);
             }
         }
-        producer.sendRaw(Topic.AUDIT.topicName(), "Cluster/broken", "{not json".getBytes(StandardCharsets.UTF_8));
+        producer.sendRaw(
+                Topic.AUDIT_INVENTORY.topicName(), "Cluster/broken", "{not json".getBytes(StandardCharsets.UTF_8));
+        producer.sendRaw(Topic.AUDIT_COST.topicName(), "Budget/broken", "{not json".getBytes(StandardCharsets.UTF_8));
         AuditRecord after = new AuditRecord(
                 "audit-q-after",
                 new AuditRecord.Actor(AuditRecord.ActorType.service, "policy"),
@@ -690,7 +697,7 @@ class ObservabilityComponentTest {
                 "policy",
                 base.plusSeconds(60),
                 Map.of());
-        producer.send(EventType.AUDIT_RECORD_APPENDED, after.key(), "no-latest-q", after);
+        producer.send(Topic.AUDIT_POLICY, EventType.AUDIT_RECORD_APPENDED, after.key(), "no-latest-q", after);
 
         Awaits.eventually(() -> given().header("Authorization", VIEWER)
                 .queryParam("target", "Policy/no-latest-q")
@@ -699,9 +706,15 @@ class ObservabilityComponentTest {
                 .statusCode(200)
                 .body("items.id", org.hamcrest.Matchers.contains("audit-q-after")));
         Received dead = events.awaitFirst(
-                r -> r.topic().equals(Topic.AUDIT.deadLetterTopicName()) && "Cluster/broken".equals(r.key()),
+                r -> r.topic().equals(Topic.AUDIT_INVENTORY.deadLetterTopicName()) && "Cluster/broken".equals(r.key()),
                 EVENTUALLY);
         assertThat(dead.header("dead-letter-reason")).isNotBlank();
+        assertThat(dead.header("dead-letter-topic")).isEqualTo("fleet.audit.inventory.v1");
+        // A dead letter goes with the topic it came from, not to one dead-letter topic for every service's trail.
+        Received deadOfCost = events.awaitFirst(
+                r -> r.topic().equals(Topic.AUDIT_COST.deadLetterTopicName()) && "Budget/broken".equals(r.key()),
+                EVENTUALLY);
+        assertThat(deadOfCost.header("dead-letter-topic")).isEqualTo("fleet.audit.cost.v1");
 
         given().header("Authorization", VIEWER)
                 .queryParam("actor", "alice-q")

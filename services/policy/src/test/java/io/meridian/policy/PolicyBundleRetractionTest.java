@@ -33,8 +33,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The policy service withdraws its bundle from a cluster with a tombstone on {@code fleet.desired.v1}, never an empty
- * bundle: when the cluster is deregistered, and when no policy wants anything there any more.
+ * The policy service withdraws its bundle from a cluster with a tombstone on its topic {@code fleet.desired.policy.v1},
+ * never an empty bundle: when the cluster is deregistered, and when no policy wants anything there any more.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -52,8 +52,8 @@ class PolicyBundleRetractionTest {
     @BeforeAll
     static void kafka() {
         String servers = KafkaBroker.shared().bootstrapServers();
-        desired = CloudEventCollector.collect(servers, Topic.DESIRED.topicName());
-        audit = CloudEventCollector.collect(servers, Topic.AUDIT.topicName());
+        desired = CloudEventCollector.collect(servers, Topic.DESIRED_POLICY.topicName());
+        audit = CloudEventCollector.collect(servers, Topic.AUDIT_POLICY.topicName());
         producer = new EventProducer(servers, "/meridian/inventory");
     }
 

@@ -73,8 +73,8 @@ class PolicyComponentTest {
     static void kafka() {
         String servers = KafkaBroker.shared().bootstrapServers();
         compliance = CloudEventCollector.collect(servers, Topic.COMPLIANCE.topicName());
-        desired = CloudEventCollector.collect(servers, Topic.DESIRED.topicName());
-        audit = CloudEventCollector.collect(servers, Topic.AUDIT.topicName());
+        desired = CloudEventCollector.collect(servers, Topic.DESIRED_POLICY.topicName());
+        audit = CloudEventCollector.collect(servers, Topic.AUDIT_POLICY.topicName());
         deadLetters = CloudEventCollector.collect(servers, Topic.RESOURCES.deadLetterTopicName());
         clusterDeadLetters = CloudEventCollector.collect(servers, Topic.CLUSTERS.deadLetterTopicName());
         producer = new EventProducer(servers, "/meridian/inventory");

@@ -130,10 +130,12 @@ public final class Bench {
                                                 .toString()
                                                 .substring(0, 32)
                                                 .getBytes(StandardCharsets.US_ASCII)),
-                                // The bench declares bundles itself, as owners of its own that inventory must admit.
-                                "meridian.inventory.bundles.owners.bench.kinds",
+                                // The bench declares bundles itself, playing two owners whose services it does not
+                                // start: the owner comes from the topic (inventory reads no other), so it writes their
+                                // desired topics, and inventory must admit its source and kinds for them.
+                                "meridian.inventory.bundles.owners." + BENCH_OWNER + ".kinds",
                                 BENCH_OWNER_KINDS,
-                                "meridian.inventory.bundles.owners.bench.source",
+                                "meridian.inventory.bundles.owners." + BENCH_OWNER + ".source",
                                 BENCH_SOURCE,
                                 "meridian.inventory.bundles.owners." + WARMUP_OWNER + ".kinds",
                                 BENCH_OWNER_KINDS,
@@ -264,8 +266,9 @@ public final class Bench {
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             // An owner service's producer is connected, knows the topic and has its producer id; the first round
             // should not time ours getting there. A tombstone for a cluster that does not exist changes nothing.
-            producer.partitionsFor(Topic.DESIRED.topicName());
-            producer.send(new ProducerRecord<>(Topic.DESIRED.topicName(), WARMUP_OWNER + "/no-such-cluster", null))
+            producer.partitionsFor(desiredTopic(BENCH_OWNER));
+            producer.partitionsFor(desiredTopic(WARMUP_OWNER));
+            producer.send(new ProducerRecord<>(desiredTopic(WARMUP_OWNER), WARMUP_OWNER + "/no-such-cluster", null))
                     .get();
             // Warm-up rounds (another owner, other objects) run the code once before anything is timed, as JMH
             // does; without them the first timed rounds measure the JIT compiler more than inventory.
@@ -289,7 +292,7 @@ public final class Bench {
                 if (round == 2) {
                     writesBefore = writeRequests(clusters); // round 1 also creates the Deployment
                 }
-                owner.set(timed ? "bench" : WARMUP_OWNER);
+                owner.set(timed ? BENCH_OWNER : WARMUP_OWNER);
                 appliedAt.clear();
                 currentRound.set(generation);
                 long sent = System.nanoTime();
@@ -310,7 +313,7 @@ public final class Bench {
                             OffsetDateTime.now(),
                             EventJson.write(bundle));
                     ProducerRecord<String, byte[]> record =
-                            new ProducerRecord<>(Topic.DESIRED.topicName(), bundle.key(), event.data());
+                            new ProducerRecord<>(desiredTopic(owner.get()), bundle.key(), event.data());
                     CloudEventHeaders.write(event, record.headers());
                     producer.send(record);
                 }
@@ -440,12 +443,19 @@ public final class Bench {
         return deployment == null ? "" : deployment.getMetadata().getResourceVersion();
     }
 
+    /** The desired topic of an owner the bench plays. */
+    private static String desiredTopic(String owner) {
+        return Topic.desiredFor(owner).orElseThrow().topicName();
+    }
+
     /** Writes the simulated API servers have answered so far (create, update, patch, apply, delete). */
     private static long writeRequests(List<SimulatedCluster> clusters) {
         return clusters.stream().mapToLong(SimulatedCluster::writeRequests).sum();
     }
 
-    private static final String WARMUP_OWNER = "bench-warmup";
+    // Owners the inventory bench plays (their services are not started), each on its own desired topic.
+    private static final String BENCH_OWNER = "identity";
+    private static final String WARMUP_OWNER = "policy";
     private static final String BENCH_SOURCE = "/bench";
     private static final String BENCH_OWNER_KINDS = "rbac.authorization.k8s.io/*,apps/Deployment";
 

@@ -247,9 +247,9 @@ final class IdentityBench {
         });
     }
 
-    /** Per cluster, when identity's bundle holding the watched binding reached {@code fleet.desired.v1}. */
+    /** Per cluster, when identity's bundle holding the watched binding reached {@code fleet.desired.identity.v1}. */
     private static Thread watchBundles(Properties kafka, Map<String, Long> declared, AtomicReference<String> binding) {
-        return Bench.consume(kafka, Topic.DESIRED.topicName(), record -> {
+        return Bench.consume(kafka, Topic.DESIRED_IDENTITY.topicName(), record -> {
             if (record.value() != null
                     && record.key().startsWith("identity/")
                     && new String(record.value(), StandardCharsets.UTF_8).contains(binding.get())) {

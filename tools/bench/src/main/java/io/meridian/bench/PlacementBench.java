@@ -555,9 +555,9 @@ final class PlacementBench {
 
     // ------------------------------------------------------------------ the bus
 
-    /** Per cluster, when placement's bundle first carried the watched workload on {@code fleet.desired.v1}. */
+    /** Per cluster, when placement's bundle first carried the watched workload on its desired topic. */
     private static Thread watchBundles(Properties kafka, Map<String, Long> declared, AtomicReference<String> workload) {
-        return Bench.consume(kafka, Topic.DESIRED.topicName(), record -> {
+        return Bench.consume(kafka, Topic.DESIRED_PLACEMENT.topicName(), record -> {
             // The workload's name quoted, as its label value is: one name never matches a longer one.
             if (record.value() != null
                     && record.key().startsWith("placement/")

@@ -1,6 +1,7 @@
 package io.meridian.eventing.audit;
 
 import io.meridian.contracts.EventType;
+import io.meridian.contracts.Topic;
 import io.meridian.contracts.audit.AuditRecord;
 import io.meridian.eventing.EventingConfig;
 import io.meridian.eventing.outbox.Outbox;
@@ -15,8 +16,9 @@ import java.util.UUID;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
- * Appends audit records to {@code fleet.audit.v1} through the outbox, in the transaction of the change
- * they describe. The actor is the caller's token subject inside a request, else the service itself.
+ * Appends audit records to the service's own audit topic ({@code fleet.audit.<service>.v1}, the service being
+ * {@link EventingConfig#service()}, which also signs its CloudEvents) through the outbox, in the transaction of the
+ * change they describe. The actor is the caller's token subject inside a request, else the service itself.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -52,8 +54,7 @@ public class AuditTrail {
             AuditRecord.Outcome outcome,
             Map<String, String> details) {
         Outbox.Message message = messageAs(actor, action, target, outcome, details);
-        return outbox.append(session, message.type(), message.key(), message.subject(), message.data())
-                .replaceWith((AuditRecord) message.data());
+        return outbox.append(session, message).replaceWith((AuditRecord) message.data());
     }
 
     /**
@@ -76,7 +77,20 @@ public class AuditTrail {
                 config.service(),
                 clock.instant(),
                 details);
-        return new Outbox.Message(EventType.AUDIT_RECORD_APPENDED, record.key(), target.name(), record);
+        return new Outbox.Message(topic(), EventType.AUDIT_RECORD_APPENDED, record.key(), target.name(), record);
+    }
+
+    /**
+     * This service's audit topic, the only one its Kafka principal may write.
+     *
+     * @throws IllegalStateException if the catalog has no audit topic for the service
+     */
+    public Topic topic() {
+        return Topic.auditFor(config.service())
+                .orElseThrow(() -> new IllegalStateException("service '" + config.service()
+                        + "' has no audit topic in the catalog ("
+                        + Topic.audit().stream().map(Topic::topicName).toList()
+                        + "); meridian.eventing.service must name a Meridian service"));
     }
 
     /** This service as an actor. */

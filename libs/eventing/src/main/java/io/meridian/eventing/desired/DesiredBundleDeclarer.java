@@ -1,6 +1,7 @@
 package io.meridian.eventing.desired;
 
 import io.meridian.contracts.EventType;
+import io.meridian.contracts.Topic;
 import io.meridian.contracts.audit.AuditRecord;
 import io.meridian.contracts.desired.BundleContentHash;
 import io.meridian.contracts.desired.DesiredBundle;
@@ -23,7 +24,8 @@ import java.util.TreeMap;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
- * Declares what an owner wants on clusters on {@code fleet.desired.v1} inside the caller's transaction: a new
+ * Declares what an owner wants on clusters on the owner's own desired topic ({@link Topic#desiredFor}, which only the
+ * owner's principal may write and from which inventory takes the owner) inside the caller's transaction: a new
  * generation when the content or its settings changed, a tombstone when nothing is wanted, else nothing.
  */
 @ApplicationScoped
@@ -86,7 +88,7 @@ public class DesiredBundleDeclarer {
      * every cluster stays a handful of round trips; the results come in the order of {@code wanted}.
      */
     public Uni<List<Declaration>> declareAll(Mutiny.Session session, String owner, List<WantedBundle> wanted) {
-        requireOwner(owner);
+        Topic topic = topicOf(owner);
         Map<String, WantedBundle> byCluster = new TreeMap<>();
         for (WantedBundle w : wanted) {
             if (byCluster.put(w.clusterId(), w) != null) {
@@ -99,8 +101,8 @@ public class DesiredBundleDeclarer {
         OffsetDateTime now = OffsetDateTime.now(clock);
         List<String> clusterIds = List.copyOf(byCluster.keySet());
         return lock(session, owner, clusterIds, now).chain(last -> {
-            Plan plan = plan(owner, byCluster.values(), last, now);
-            return write(session, owner, plan, now)
+            Plan plan = plan(topic, owner, byCluster.values(), last, now);
+            return write(session, topic, owner, plan, now)
                     .replaceWith(() -> wanted.stream()
                             .map(w -> plan.results().get(w.clusterId()))
                             .toList());
@@ -195,7 +197,11 @@ public class DesiredBundleDeclarer {
     }
 
     private Plan plan(
-            String owner, Iterable<WantedBundle> wanted, Map<String, Last> lastByCluster, OffsetDateTime now) {
+            Topic topic,
+            String owner,
+            Iterable<WantedBundle> wanted,
+            Map<String, Last> lastByCluster,
+            OffsetDateTime now) {
         List<Row> rows = new ArrayList<>();
         List<String> tombstones = new ArrayList<>();
         List<Outbox.Message> messages = new ArrayList<>();
@@ -225,7 +231,7 @@ public class DesiredBundleDeclarer {
                     rows.add(new Row(clusterId, generation, hash, count, w.driftPolicy(), w.adopt(), false));
                     DesiredBundle bundle = new DesiredBundle(
                             owner, clusterId, generation, w.driftPolicy(), w.adopt(), w.objects(), now.toInstant());
-                    messages.add(new Outbox.Message(EventType.DESIRED_BUNDLE_DECLARED, key, clusterId, bundle));
+                    messages.add(new Outbox.Message(topic, EventType.DESIRED_BUNDLE_DECLARED, key, clusterId, bundle));
                     messages.add(auditMessage(DECLARED, key, clusterId, generation, count));
                     result = new Declaration.Declared(clusterId, generation, count);
                 }
@@ -244,7 +250,7 @@ public class DesiredBundleDeclarer {
                 Map.of("generation", Long.toString(generation), "objects", Integer.toString(objects)));
     }
 
-    private Uni<Void> write(Mutiny.Session session, String owner, Plan plan, OffsetDateTime now) {
+    private Uni<Void> write(Mutiny.Session session, Topic topic, String owner, Plan plan, OffsetDateTime now) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (List<Row> chunk : chunks(plan.rows())) {
             chain = chain.chain(() -> upsert(session, owner, chunk, now));
@@ -252,7 +258,11 @@ public class DesiredBundleDeclarer {
         // Tombstones have no data, so they cannot share the multi-row statement of the bundles.
         for (String clusterId : plan.tombstones()) {
             chain = chain.chain(() -> outbox.appendTombstone(
-                            session, EventType.DESIRED_BUNDLE_DECLARED, DesiredBundle.key(owner, clusterId), clusterId)
+                            session,
+                            topic,
+                            EventType.DESIRED_BUNDLE_DECLARED,
+                            DesiredBundle.key(owner, clusterId),
+                            clusterId)
                     .replaceWithVoid());
         }
         if (!plan.messages().isEmpty()) {
@@ -297,5 +307,16 @@ public class DesiredBundleDeclarer {
         if (owner == null || owner.isBlank() || owner.contains("/")) {
             throw new IllegalArgumentException("owner must be a non-blank name without '/', not '" + owner + "'");
         }
+    }
+
+    /** The owner's desired topic: inventory reads the owner of a bundle from the topic it arrives on. */
+    private static Topic topicOf(String owner) {
+        requireOwner(owner);
+        return Topic.desiredFor(owner)
+                .orElseThrow(() -> new IllegalArgumentException("owner '" + owner + "' has no desired topic (owners: "
+                        + Topic.desired().stream()
+                                .map(t -> t.producer().orElseThrow())
+                                .toList()
+                        + ")"));
     }
 }

@@ -3,6 +3,7 @@ package io.meridian.eventing.outbox;
 import io.meridian.contracts.CloudEvent;
 import io.meridian.contracts.EventJson;
 import io.meridian.contracts.EventType;
+import io.meridian.contracts.Topic;
 import io.meridian.eventing.EventingConfig;
 import io.meridian.eventing.sql.MultiRowValues;
 import io.smallrye.mutiny.Uni;
@@ -40,25 +41,46 @@ public class Outbox {
     /**
      * Appends an event about a change made in {@code session}'s current transaction.
      *
+     * @param type a type that travels on one topic ({@link EventType#topic()}); see {@link #append(Mutiny.Session,
+     *     Message)} for the others
      * @param key the record key, in the shape the topic catalog gives for {@code type.topic()}
      * @param subject what the event is about, e.g. the cluster name
      * @return the event as it will be published
      */
     public Uni<CloudEvent> append(Mutiny.Session session, EventType type, String key, String subject, Object data) {
-        Objects.requireNonNull(data, "data; use appendTombstone for a deletion");
-        CloudEvent event = CloudEvent.of(type, source, subject, OffsetDateTime.now(clock), EventJson.write(data));
-        return insert(session, INSERT, type, key, event)
+        return append(session, new Message(type, key, subject, data));
+    }
+
+    /** Appends one event about a change made in {@code session}'s current transaction, on the message's topic. */
+    public Uni<CloudEvent> append(Mutiny.Session session, Message message) {
+        CloudEvent event = CloudEvent.of(
+                message.type(), source, message.subject(), OffsetDateTime.now(clock), EventJson.write(message.data()));
+        return insert(session, INSERT, message.topic(), message.key(), event)
                 .setParameter("payload", event.data())
                 .executeUpdate()
                 .replaceWith(event);
     }
 
-    /** One event to append: its type, record key (in the topic's key shape), subject and data. */
-    public record Message(EventType type, String key, String subject, Object data) {
+    /**
+     * One event to append: the topic it goes to, its type, record key (in the topic's key shape), subject and data.
+     */
+    public record Message(Topic topic, EventType type, String key, String subject, Object data) {
         public Message {
+            Objects.requireNonNull(topic, "topic");
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(data, "data; use appendTombstone for a deletion");
+            if (!type.travelsOn(topic)) {
+                throw new IllegalArgumentException(type.type() + " does not travel on " + topic.topicName());
+            }
+        }
+
+        /**
+         * A message of a type that travels on one topic; a desired bundle or an audit record names its producer's
+         * topic with the canonical constructor.
+         */
+        public Message(EventType type, String key, String subject, Object data) {
+            this(type.topic(), type, key, subject, data);
         }
     }
 
@@ -91,7 +113,7 @@ public class Outbox {
         for (int i = 0; i < messages.size(); i++) {
             Message message = messages.get(i);
             CloudEvent event = events.get(i);
-            query.setParameter("topic" + i, message.type().topic().topicName())
+            query.setParameter("topic" + i, message.topic().topicName())
                     .setParameter("key" + i, message.key())
                     .setParameter("id" + i, event.id())
                     .setParameter("type" + i, event.type())
@@ -113,16 +135,25 @@ public class Outbox {
 
     /** Appends a tombstone (null value) for {@code key}, with the CloudEvent attributes in its headers. */
     public Uni<CloudEvent> appendTombstone(Mutiny.Session session, EventType type, String key, String subject) {
+        return appendTombstone(session, type.topic(), type, key, subject);
+    }
+
+    /** Appends a tombstone (null value) for {@code key} on {@code topic}, e.g. an owner's desired topic. */
+    public Uni<CloudEvent> appendTombstone(
+            Mutiny.Session session, Topic topic, EventType type, String key, String subject) {
+        if (!type.travelsOn(topic)) {
+            throw new IllegalArgumentException(type.type() + " does not travel on " + topic.topicName());
+        }
         CloudEvent event = CloudEvent.of(type, source, subject, OffsetDateTime.now(clock), null);
-        return insert(session, INSERT_TOMBSTONE, type, key, event)
+        return insert(session, INSERT_TOMBSTONE, topic, key, event)
                 .executeUpdate()
                 .replaceWith(event);
     }
 
     private static Mutiny.Query<?> insert(
-            Mutiny.Session session, String sql, EventType type, String key, CloudEvent event) {
+            Mutiny.Session session, String sql, Topic topic, String key, CloudEvent event) {
         Mutiny.Query<?> query = session.createNativeQuery(sql);
-        return query.setParameter("topic", type.topic().topicName())
+        return query.setParameter("topic", topic.topicName())
                 .setParameter("key", Objects.requireNonNull(key, "key"))
                 .setParameter("id", event.id())
                 .setParameter("type", event.type())

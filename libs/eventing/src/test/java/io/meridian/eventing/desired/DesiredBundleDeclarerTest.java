@@ -57,6 +57,8 @@ import org.junit.jupiter.api.Test;
 class DesiredBundleDeclarerTest {
 
     private static final Duration EVENTUALLY = Duration.ofSeconds(30);
+    // The test service plays policy (meridian.eventing.service), an owner with a desired topic of its own.
+    private static final String OWNER = "policy";
     private static CloudEventCollector desired;
     private static CloudEventCollector audit;
 
@@ -69,8 +71,8 @@ class DesiredBundleDeclarerTest {
     @BeforeAll
     static void collect() {
         String servers = KafkaBroker.shared().bootstrapServers();
-        desired = CloudEventCollector.collect(servers, Topic.DESIRED.topicName());
-        audit = CloudEventCollector.collect(servers, Topic.AUDIT.topicName());
+        desired = CloudEventCollector.collect(servers, Topic.DESIRED_POLICY.topicName());
+        audit = CloudEventCollector.collect(servers, Topic.AUDIT_POLICY.topicName());
     }
 
     @AfterAll
@@ -81,89 +83,96 @@ class DesiredBundleDeclarerTest {
 
     @Test
     void aNewGenerationGoesOutOnlyWhenTheContentOrItsSettingsChange() {
-        String owner = owner();
-        assertThat(declare(owner, WantedBundle.of("c1", List.of(configMap("a", 1)))))
-                .isEqualTo(new Declared("c1", 1, 1));
-        DesiredBundle first = awaitBundle(owner, "c1", 1);
+        String owner = OWNER;
+        String c1 = cluster("c1");
+        assertThat(declare(owner, WantedBundle.of(c1, List.of(configMap("a", 1)))))
+                .isEqualTo(new Declared(c1, 1, 1));
+        DesiredBundle first = awaitBundle(owner, c1, 1);
         assertThat(first.owner()).isEqualTo(owner);
         assertThat(first.driftPolicy()).isEqualTo(DriftPolicy.REPAIR);
         assertThat(first.objects()).containsExactly(configMap("a", 1));
 
         // The same content with its keys in another order is the same content.
-        assertThat(declare(owner, WantedBundle.of("c1", List.of(reversed(configMap("a", 1))))))
-                .isEqualTo(new Unchanged("c1", 1));
-        assertThat(declare(owner, WantedBundle.of("c1", List.of(configMap("a", 2)))))
-                .isEqualTo(new Declared("c1", 2, 1));
+        assertThat(declare(owner, WantedBundle.of(c1, List.of(reversed(configMap("a", 1))))))
+                .isEqualTo(new Unchanged(c1, 1));
+        assertThat(declare(owner, WantedBundle.of(c1, List.of(configMap("a", 2)))))
+                .isEqualTo(new Declared(c1, 2, 1));
         // Only a setting changes: inventory must hear it, so it is a new generation too.
-        assertThat(declare(owner, new WantedBundle("c1", DriftPolicy.REPORT, true, List.of(configMap("a", 2)))))
-                .isEqualTo(new Declared("c1", 3, 1));
-        DesiredBundle third = awaitBundle(owner, "c1", 3);
+        assertThat(declare(owner, new WantedBundle(c1, DriftPolicy.REPORT, true, List.of(configMap("a", 2)))))
+                .isEqualTo(new Declared(c1, 3, 1));
+        DesiredBundle third = awaitBundle(owner, c1, 3);
         assertThat(third.driftPolicy()).isEqualTo(DriftPolicy.REPORT);
         assertThat(third.adopt()).isTrue();
 
-        Received record = records(owner, "c1").getLast();
+        Received record = records(owner, c1).getLast();
         assertThat(record.event().type()).isEqualTo(EventType.DESIRED_BUNDLE_DECLARED.type());
-        assertThat(record.event().source()).isEqualTo(URI.create("/meridian/eventing-test"));
-        assertThat(record.header(CloudEventHeaders.SUBJECT)).isEqualTo("c1");
-        assertThat(records(owner, "c1")).hasSize(3);
-        AuditRecord declared = awaitAudit(owner, "c1", DesiredBundleDeclarer.DECLARED, "3");
-        assertThat(declared.actor()).isEqualTo(new AuditRecord.Actor(AuditRecord.ActorType.service, "eventing-test"));
+        assertThat(record.event().source()).isEqualTo(URI.create("/meridian/policy"));
+        assertThat(record.header(CloudEventHeaders.SUBJECT)).isEqualTo(c1);
+        assertThat(records(owner, c1)).hasSize(3);
+        AuditRecord declared = awaitAudit(owner, c1, DesiredBundleDeclarer.DECLARED, "3");
+        assertThat(declared.actor()).isEqualTo(new AuditRecord.Actor(AuditRecord.ActorType.service, "policy"));
         assertThat(declared.details()).containsEntry("objects", "1");
     }
 
     @Test
     void nothingWantedWithdrawsTheBundleOnceAndTheNextBundleIsNewer() {
-        String owner = owner();
-        declare(owner, WantedBundle.of("c1", List.of(configMap("a", 1))));
+        String owner = OWNER;
+        String c1 = cluster("c1");
+        declare(owner, WantedBundle.of(c1, List.of(configMap("a", 1))));
 
-        assertThat(declare(owner, WantedBundle.nothing("c1"))).isEqualTo(new Tombstoned("c1", 1));
-        Received tombstone = awaitRecord(owner, "c1", Received::isTombstone);
+        assertThat(declare(owner, WantedBundle.nothing(c1))).isEqualTo(new Tombstoned(c1, 1));
+        Received tombstone = awaitRecord(owner, c1, Received::isTombstone);
         assertThat(tombstone.event().type()).isEqualTo(EventType.DESIRED_BUNDLE_DECLARED.type());
-        assertThat(tombstone.header(CloudEventHeaders.SUBJECT)).isEqualTo("c1");
-        assertThat(awaitAudit(owner, "c1", DesiredBundleDeclarer.WITHDRAWN, "1").target())
-                .isEqualTo(new AuditRecord.Target("DesiredBundle", owner + "/c1", "c1"));
-        assertThat(declaredClusters(owner)).isEmpty();
+        assertThat(tombstone.header(CloudEventHeaders.SUBJECT)).isEqualTo(c1);
+        assertThat(awaitAudit(owner, c1, DesiredBundleDeclarer.WITHDRAWN, "1").target())
+                .isEqualTo(new AuditRecord.Target("DesiredBundle", owner + "/" + c1, c1));
+        assertThat(declaredClusters(owner)).doesNotContain(c1);
 
         // Nothing again, and the cluster leaving the fleet after that, are remembered: no second tombstone.
-        assertThat(declare(owner, WantedBundle.nothing("c1"))).isEqualTo(new Unchanged("c1", 1));
-        assertThat(retract(owner, "c1")).isEqualTo(new Unchanged("c1", 1));
+        assertThat(declare(owner, WantedBundle.nothing(c1))).isEqualTo(new Unchanged(c1, 1));
+        assertThat(retract(owner, c1)).isEqualTo(new Unchanged(c1, 1));
 
         // The same content as before the tombstone is declared again, one generation above the withdrawn one.
-        assertThat(declare(owner, WantedBundle.of("c1", List.of(configMap("a", 1)))))
-                .isEqualTo(new Declared("c1", 2, 1));
-        awaitBundle(owner, "c1", 2);
-        assertThat(records(owner, "c1")).extracting(Received::isTombstone).containsExactly(false, true, false);
-        assertThat(declaredClusters(owner)).containsExactly("c1");
+        assertThat(declare(owner, WantedBundle.of(c1, List.of(configMap("a", 1)))))
+                .isEqualTo(new Declared(c1, 2, 1));
+        awaitBundle(owner, c1, 2);
+        assertThat(records(owner, c1)).extracting(Received::isTombstone).containsExactly(false, true, false);
+        assertThat(declaredClusters(owner)).contains(c1);
 
         // A cluster that leaves the fleet loses the bundle.
-        assertThat(retract(owner, "c1")).isEqualTo(new Tombstoned("c1", 2));
+        assertThat(retract(owner, c1)).isEqualTo(new Tombstoned(c1, 2));
         Awaits.eventually(
                 EVENTUALLY,
-                () -> assertThat(records(owner, "c1"))
+                () -> assertThat(records(owner, c1))
                         .extracting(Received::isTombstone)
                         .containsExactly(false, true, false, true));
     }
 
     @Test
     void aClusterThatNeverHadABundleGetsNoTombstone() {
-        String owner = owner();
-        assertThat(declare(owner, WantedBundle.nothing("never"))).isEqualTo(new Unchanged("never", 0));
-        assertThat(retract(owner, "never")).isEqualTo(new Unchanged("never", 0));
-        // The relay publishes in commit order: once the later bundle is out, anything for "never" would be too.
-        declare(owner, WantedBundle.of("marker", List.of(configMap("m", 1))));
-        awaitBundle(owner, "marker", 1);
-        assertThat(records(owner, "never")).isEmpty();
-        assertThat(declare(owner, WantedBundle.of("never", List.of(configMap("a", 1)))))
-                .isEqualTo(new Declared("never", 1, 1));
+        String owner = OWNER;
+        String never = cluster("never");
+        String marker = cluster("marker");
+        assertThat(declare(owner, WantedBundle.nothing(never))).isEqualTo(new Unchanged(never, 0));
+        assertThat(retract(owner, never)).isEqualTo(new Unchanged(never, 0));
+        // The relay publishes in commit order: once the later bundle is out, anything for never would be too.
+        declare(owner, WantedBundle.of(marker, List.of(configMap("m", 1))));
+        awaitBundle(owner, marker, 1);
+        assertThat(records(owner, never)).isEmpty();
+        assertThat(declare(owner, WantedBundle.of(never, List.of(configMap("a", 1)))))
+                .isEqualTo(new Declared(never, 1, 1));
     }
 
     @Test
     void aBatchAcrossManyStatementsAnswersInTheOrderAsked() {
-        String owner = owner();
+        String owner = OWNER;
+        String batch = cluster("c");
         List<WantedBundle> wanted = new ArrayList<>();
         for (int i = 1200; i >= 0; i--) {
             wanted.add(
-                    i % 3 == 0 ? WantedBundle.nothing("c" + i) : WantedBundle.of("c" + i, List.of(configMap("a", i))));
+                    i % 3 == 0
+                            ? WantedBundle.nothing(batch + i)
+                            : WantedBundle.of(batch + i, List.of(configMap("a", i))));
         }
         List<Declaration> first = declareAll(owner, wanted);
         assertThat(first).hasSize(1201);
@@ -173,30 +182,32 @@ class DesiredBundleDeclarerTest {
             assertThat(first.get(n))
                     .isEqualTo(w.isNothing() ? new Unchanged(w.clusterId(), 0) : new Declared(w.clusterId(), 1, 1));
         }
-        assertThat(declaredClusters(owner)).hasSize(800);
+        // Other tests declare as the same owner: count this batch's clusters only.
+        assertThat(declaredClusters(owner)).filteredOn(c -> c.startsWith(batch)).hasSize(800);
         assertThat(declareAll(owner, wanted)).allSatisfy(d -> assertThat(d).isInstanceOf(Unchanged.class));
-        awaitBundle(owner, "c1", 1);
-        awaitBundle(owner, "c1199", 1);
+        awaitBundle(owner, batch + 1, 1);
+        awaitBundle(owner, batch + 1199, 1);
     }
 
     @Test
     void twoTransactionsRacingForAClusterNeverShareAGeneration() throws Exception {
-        String owner = owner();
+        String owner = OWNER;
+        String c1 = cluster("c1");
         CountDownLatch firstDeclared = new CountDownLatch(1);
         // The first transaction declares and then stays open; the second must wait for it, then build on it.
         CompletableFuture<Declaration> first = CompletableFuture.supplyAsync(() ->
-                inTransaction(s -> declarer.declare(s, owner, WantedBundle.of("c1", List.of(configMap("a", 1))))
+                inTransaction(s -> declarer.declare(s, owner, WantedBundle.of(c1, List.of(configMap("a", 1))))
                         .call(() -> {
                             firstDeclared.countDown();
                             return s.createNativeQuery("SELECT 1 FROM pg_sleep(1)", Integer.class)
                                     .getSingleResult();
                         })));
         assertThat(firstDeclared.await(30, TimeUnit.SECONDS)).isTrue();
-        Declaration second = declare(owner, WantedBundle.of("c1", List.of(configMap("a", 2))));
+        Declaration second = declare(owner, WantedBundle.of(c1, List.of(configMap("a", 2))));
 
-        assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(new Declared("c1", 1, 1));
-        assertThat(second).isEqualTo(new Declared("c1", 2, 1));
-        assertThat(awaitBundle(owner, "c1", 2).objects()).containsExactly(configMap("a", 2));
+        assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(new Declared(c1, 1, 1));
+        assertThat(second).isEqualTo(new Declared(c1, 2, 1));
+        assertThat(awaitBundle(owner, c1, 2).objects()).containsExactly(configMap("a", 2));
     }
 
     @Test
@@ -204,10 +215,28 @@ class DesiredBundleDeclarerTest {
         assertThatThrownBy(() -> inTransaction(s -> declarer.declare(s, "team/x", WantedBundle.nothing("c1"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("without '/'");
-        assertThatThrownBy(() -> inTransaction(s -> declarer.declareAll(
-                        s, owner(), List.of(WantedBundle.nothing("c1"), WantedBundle.nothing("c1")))))
+        assertThatThrownBy(() -> inTransaction(s ->
+                        declarer.declareAll(s, OWNER, List.of(WantedBundle.nothing("c1"), WantedBundle.nothing("c1")))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("wanted twice");
+    }
+
+    @Test
+    void aBundleGoesOnItsOwnersTopicOnlyAndAnOwnerWithoutATopicIsRefused() {
+        String c1 = cluster("c1");
+        try (CloudEventCollector identity = CloudEventCollector.collect(
+                KafkaBroker.shared().bootstrapServers(), Topic.DESIRED_IDENTITY.topicName())) {
+            declare(OWNER, WantedBundle.of(c1, List.of(configMap("a", 1))));
+            // Inventory takes the owner from the topic, so policy's bundle must be on policy's topic and nowhere else.
+            assertThat(awaitRecord(OWNER, c1, r -> true).topic()).isEqualTo("fleet.desired.policy.v1");
+            String marker = cluster("marker");
+            declare("identity", WantedBundle.of(marker, List.of(configMap("m", 1))));
+            identity.awaitFirst(r -> DesiredBundle.key("identity", marker).equals(r.key()), EVENTUALLY);
+            assertThat(identity.all()).noneMatch(r -> r.key().endsWith("/" + c1));
+        }
+        assertThatThrownBy(() -> declare("team-x", WantedBundle.nothing(c1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("owner 'team-x' has no desired topic");
     }
 
     // ------------------------------------------------------------------ helpers
@@ -238,8 +267,9 @@ class DesiredBundleDeclarerTest {
         }
     }
 
-    private static String owner() {
-        return "test-" + UUID.randomUUID().toString().substring(0, 8);
+    /** A cluster id of this test alone: every test declares as the one owner the test service plays. */
+    private static String cluster(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static Map<String, Object> configMap(String name, int version) {

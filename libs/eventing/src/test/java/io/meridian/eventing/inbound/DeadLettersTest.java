@@ -25,7 +25,7 @@ class DeadLettersTest {
                 record,
                 new UnreadableEventException("missing header ce_specversion", new IllegalStateException("no header")));
 
-        assertThat(letter.topic()).isEqualTo("fleet.desired.v1.dlq");
+        assertThat(letter.topic()).isEqualTo("fleet.desired.identity.v1.dlq");
         assertThat(letter.partition()).isEqualTo(3);
         assertThat(letter.key()).isEqualTo("identity/aws-1");
         assertThat(letter.value()).asString(StandardCharsets.UTF_8).isEqualTo("garbage");
@@ -35,7 +35,7 @@ class DeadLettersTest {
                 .isEqualTo(UnreadableEventException.class.getName());
         assertThat(header(letter, "dead-letter-cause")).isEqualTo("no header");
         assertThat(header(letter, "dead-letter-cause-class-name")).isEqualTo(IllegalStateException.class.getName());
-        assertThat(header(letter, "dead-letter-topic")).isEqualTo("fleet.desired.v1");
+        assertThat(header(letter, "dead-letter-topic")).isEqualTo("fleet.desired.identity.v1");
         assertThat(header(letter, "dead-letter-partition")).isEqualTo("3");
         assertThat(header(letter, "dead-letter-offset")).isEqualTo("42");
     }
@@ -67,7 +67,7 @@ class DeadLettersTest {
 
     private static ConsumerRecord<String, byte[]> record(String key, byte[] value, RecordHeaders headers) {
         return new ConsumerRecord<>(
-                "fleet.desired.v1",
+                "fleet.desired.identity.v1",
                 3,
                 42L,
                 0L,

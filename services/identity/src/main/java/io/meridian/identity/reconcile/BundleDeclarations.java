@@ -28,14 +28,15 @@ import org.jboss.logging.Logger;
 
 /**
  * Recomputes the desired RBAC bundle of clusters inside the caller's transaction and hands them to the fleet's
- * {@link DesiredBundleDeclarer}, which declares those whose content changed on {@code fleet.desired.v1} (a tombstone
- * when nothing is wanted any more). Level-triggered: it re-reads grants, templates and the fleet every time, so a
- * repeated or missed trigger converges to the same bundles, and an unchanged result declares nothing.
+ * {@link DesiredBundleDeclarer}, which declares those whose content changed on identity's topic {@code
+ * fleet.desired.identity.v1} (a tombstone when nothing is wanted any more). Level-triggered: it re-reads grants,
+ * templates and the fleet every time, so a repeated or missed trigger converges to the same bundles, and an unchanged
+ * result declares nothing.
  */
 @ApplicationScoped
 public class BundleDeclarations {
 
-    /** The owner of identity's bundles: {@code identity/<clusterId>} on {@code fleet.desired.v1}. */
+    /** The owner of identity's bundles: {@code identity/<clusterId>} on {@code fleet.desired.identity.v1}. */
     public static final String OWNER = "identity";
 
     private static final Logger LOG = Logger.getLogger(BundleDeclarations.class);

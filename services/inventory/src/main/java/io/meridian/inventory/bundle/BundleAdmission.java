@@ -1,7 +1,9 @@
 package io.meridian.inventory.bundle;
 
+import io.meridian.contracts.Topic;
 import io.meridian.contracts.desired.DesiredBundle;
 import java.net.URI;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,16 +14,19 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Which desired bundles inventory accepts from {@code fleet.desired.v1} at all, before anything is applied with
- * cluster-admin rights: the bus is a trust boundary (Kafka ACLs decide who may write the topic), and this is the
- * second line behind it, so that an owner's principal cannot act beyond its kinds.
+ * Which desired bundles inventory accepts from the owners' desired topics at all, before anything is applied with
+ * cluster-admin rights: the bus is a trust boundary (Kafka ACLs decide who may write each topic), and this is the
+ * second line behind it, so that an owner's principal cannot act beyond its own bundles and kinds.
  *
  * <ul>
+ *   <li>the topic the record came on decides its owner: each owner has a desired topic of its own ({@link
+ *       Topic#desiredFor}) that only its Kafka principal may write (ADR 0010), so the topic is the one fact about the
+ *       producer that Kafka authenticated; a record whose key names another owner than its topic's is refused, as is
+ *       a record on a topic that is no known owner's;
  *   <li>the owner is one inventory knows ({@code meridian.inventory.bundles.owners.<owner>.kinds});
- *   <li>the CloudEvent source is that owner's ({@code /meridian/<owner>} unless configured), on tombstones too. This
- *       refuses a record that names another service, but it is not authentication: Kafka authorizes per topic, so an
- *       owner's principal that sets another owner's source is held back only by the kind and namespace rules (one
- *       topic per owner would close that; see the security issue's note);
+ *   <li>the CloudEvent source is that owner's ({@code /meridian/<owner>} unless configured), on tombstones too. A
+ *       producer sets its own headers, so this only catches a misconfigured service; the topic check is what holds
+ *       against a forger;
  *   <li>every object's kind is on the owner's list: {@code group/Kind}, {@code group/*}, or {@code *} for any kind
  *       except the {@linkplain #SENSITIVE_GROUPS sensitive groups} and {@linkplain #SENSITIVE_KIND_NAMES kind names}
  *       and outside the {@linkplain #SYSTEM_NAMESPACES system namespaces}, which an owner gets only by naming them;
@@ -65,11 +70,12 @@ public final class BundleAdmission {
     /** The cluster's own namespaces: an object admitted only by {@code *} never goes there. */
     public static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease");
 
-    /** What one owner may declare. */
-    public record Owner(String name, URI source, List<String> kinds) {
+    /** What one owner may declare, and the desired topic its bundles come on. */
+    public record Owner(String name, URI source, String topic, List<String> kinds) {
         public Owner {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(topic, "topic");
             kinds = List.copyOf(kinds);
             for (String kind : kinds) {
                 if (!kind.equals("*") && kind.indexOf('/') < 0) {
@@ -77,6 +83,25 @@ public final class BundleAdmission {
                             + "' is not group/Kind, group/* or * (the core group is written /Kind)");
                 }
             }
+        }
+
+        /** An owner on its catalog topic ({@link Topic#desiredFor}). */
+        public Owner(String name, URI source, List<String> kinds) {
+            this(name, source, defaultTopic(name), kinds);
+        }
+
+        /**
+         * The catalog's desired topic of an owner.
+         *
+         * @throws IllegalArgumentException if the catalog has none for it: such an owner needs its topic configured
+         */
+        public static String defaultTopic(String owner) {
+            return Topic.desiredFor(owner)
+                    .map(Topic::topicName)
+                    .orElseThrow(() -> new IllegalArgumentException("bundle owner '" + owner
+                            + "' has no desired topic in the catalog (known: "
+                            + Topic.desired().stream().map(Topic::topicName).toList()
+                            + "); configure meridian.inventory.bundles.owners." + owner + ".topic"));
         }
 
         /** The source an owner's events carry when the service signs them itself (libs/eventing's outbox). */
@@ -116,6 +141,7 @@ public final class BundleAdmission {
     private static final Verdict ACCEPTED = new Verdict.Accepted();
 
     private final Map<String, Owner> owners;
+    private final Map<String, Owner> ownersByTopic;
     private final long maxGenerationStep;
     private final long maxFirstGeneration;
 
@@ -124,6 +150,16 @@ public final class BundleAdmission {
             throw new IllegalArgumentException("max-generation-step and max-first-generation must be at least 1");
         }
         this.owners = Map.copyOf(new TreeMap<>(owners));
+        Map<String, Owner> byTopic = new TreeMap<>();
+        for (Owner owner : this.owners.values()) {
+            Owner before = byTopic.put(owner.topic(), owner);
+            if (before != null) {
+                // One topic, one writer: two owners on one topic would let either declare the other's bundles.
+                throw new IllegalArgumentException("bundle owners '" + before.name() + "' and '" + owner.name()
+                        + "' share the topic " + owner.topic() + "; each owner needs a topic of its own");
+            }
+        }
+        this.ownersByTopic = Collections.unmodifiableMap(byTopic);
         this.maxGenerationStep = maxGenerationStep;
         this.maxFirstGeneration = maxFirstGeneration;
     }
@@ -132,11 +168,34 @@ public final class BundleAdmission {
         return owners.keySet();
     }
 
+    /** The desired topics of the known owners: what inventory reads. */
+    public Set<String> topics() {
+        return ownersByTopic.keySet();
+    }
+
     /**
-     * Judges one record of {@code fleet.desired.v1}: its key's owner, the CloudEvent source (empty for a bare
-     * tombstone), the bundle (null for a tombstone) and the generation last declared for the key, if any.
+     * Judges one record of a desired topic: the topic it came on, its key's owner, the CloudEvent source (empty for a
+     * bare tombstone), the bundle (null for a tombstone) and the generation last declared for the key, if any.
      */
-    public Verdict judge(String owner, Optional<URI> source, DesiredBundle bundle, OptionalLong lastGeneration) {
+    public Verdict judge(
+            String topic, String keyOwner, Optional<URI> source, DesiredBundle bundle, OptionalLong lastGeneration) {
+        Owner ofTopic = ownersByTopic.get(topic);
+        if (ofTopic == null) {
+            return new Verdict.Refused("topic " + topic + " is no bundle owner's desired topic (known: "
+                    + String.join(", ", ownersByTopic.keySet()) + ")");
+        }
+        if (!ofTopic.name().equals(keyOwner)) {
+            return new Verdict.Refused("key names owner '" + keyOwner + "' but the record came on " + topic
+                    + ", the topic of owner '" + ofTopic.name() + "': an owner's bundles come only on its own topic,"
+                    + " which only its own principal may write");
+        }
+        return judge(ofTopic.name(), source, bundle, lastGeneration);
+    }
+
+    /**
+     * Judges one record of an owner already decided by its topic: the CloudEvent source, the kinds and the generation.
+     */
+    Verdict judge(String owner, Optional<URI> source, DesiredBundle bundle, OptionalLong lastGeneration) {
         Owner allowed = owners.get(owner);
         if (allowed == null) {
             return new Verdict.Refused("owner '" + owner + "' may not declare bundles (known owners: "

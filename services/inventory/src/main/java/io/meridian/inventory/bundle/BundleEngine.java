@@ -139,7 +139,7 @@ public class BundleEngine {
         }
     }
 
-    /** A declaration read from {@code fleet.desired.v1}; stale generations are ignored. */
+    /** A declaration read from an owner's desired topic; stale generations are ignored. */
     public void declare(String key, DesiredBundle bundle) {
         String[] parts = key.split("/", 2);
         if (parts.length != 2) {

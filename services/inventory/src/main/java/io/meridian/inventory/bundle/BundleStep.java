@@ -19,7 +19,7 @@ sealed interface BundleStep {
     RemoveAll REMOVE_ALL = new RemoveAll();
     AlreadyDeclared ALREADY_DECLARED = new AlreadyDeclared();
 
-    /** What a declaration read from {@code fleet.desired.v1} does to its key. */
+    /** What a declaration read from a desired topic does to its key. */
     sealed interface Declare extends BundleStep {}
 
     /**

@@ -34,5 +34,11 @@ public interface BundlesConfig {
 
         /** The CloudEvent source the owner's bundles carry; default {@code /meridian/<owner>}. */
         Optional<String> source();
+
+        /**
+         * The desired topic the owner's bundles come on, which only its principal may write; default its topic in the
+         * catalog ({@code fleet.desired.<owner>.v1}). Only an owner the catalog lacks (a test's) sets it.
+         */
+        Optional<String> topic();
     }
 }

@@ -22,11 +22,12 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Desired bundles from {@code fleet.desired.v1}, read whole by every replica (the compacted topic is
- * the desired state); each replica applies those of the clusters it owns. A tombstone means "nothing".
- * An unreadable bundle, and one {@link BundleAdmission} refuses (another owner's source, a kind off the owner's list,
- * a generation that would pin the key), goes to {@code fleet.desired.v1.dlq} with its reason, and the rest of its batch
- * is declared.
+ * Desired bundles from the owners' desired topics ({@code fleet.desired.<owner>.v1}), read whole by every replica (the
+ * compacted topics are the desired state); each replica applies those of the clusters it owns. A tombstone means
+ * "nothing". The topic a record came on decides its owner. An unreadable bundle, and one {@link BundleAdmission}
+ * refuses (a key naming another owner than its topic's, another owner's source, a kind off the owner's list, a
+ * generation that would pin the key), goes to the dead-letter topic of the topic it came on with its reason, and the
+ * rest of its batch is declared.
  */
 public class DesiredBundleConsumer {
 
@@ -42,10 +43,11 @@ public class DesiredBundleConsumer {
         this.deadLetters = deadLetters;
         this.admission = admission(config);
         this.refused = Counter.builder("meridian.inventory.bundles.refused")
-                .description("Desired bundles refused (wrong source, kind off the owner's list, generation jump);"
+                .description("Desired bundles refused (key of another owner than its topic's, wrong source, kind off"
+                        + " the owner's list, generation jump);"
                         + " each is a dead letter with its reason")
                 .register(registry);
-        LOG.infof("desired bundles accepted from owners %s", admission.owners());
+        LOG.infof("desired bundles accepted from owners %s on topics %s", admission.owners(), admission.topics());
     }
 
     static BundleAdmission admission(BundlesConfig config) {
@@ -56,6 +58,7 @@ public class DesiredBundleConsumer {
                         new BundleAdmission.Owner(
                                 name,
                                 owner.source().map(URI::create).orElse(BundleAdmission.Owner.defaultSource(name)),
+                                owner.topic().orElseGet(() -> BundleAdmission.Owner.defaultTopic(name)),
                                 owner.kinds())));
         return new BundleAdmission(owners, config.maxGenerationStep(), config.maxFirstGeneration());
     }
@@ -91,7 +94,7 @@ public class DesiredBundleConsumer {
             bundle = IncomingEvents.data(event, DesiredBundle.class);
             source = Optional.of(event.source());
         }
-        if (admission.judge(owner, source, bundle, engine.declaredGeneration(key))
+        if (admission.judge(record.topic(), owner, source, bundle, engine.declaredGeneration(key))
                 instanceof BundleAdmission.Verdict.Refused(String reason)) {
             refused.increment();
             throw new BundleRefusedException(reason);

@@ -126,6 +126,60 @@ class BundleAdmissionTest {
     }
 
     @Test
+    void theTopicARecordCameOnDecidesItsOwner() {
+        // identity's principal may write only identity's topic: a key naming policy there is refused, whatever source
+        // the producer set, and before any kind rule (policy's '*' would have admitted the ConfigMap).
+        assertThat(reason(admission.judge(
+                        "fleet.desired.identity.v1",
+                        "policy",
+                        POLICY,
+                        bundle("policy", 1, object("v1", "ConfigMap")),
+                        OptionalLong.empty())))
+                .isEqualTo("key names owner 'policy' but the record came on fleet.desired.identity.v1, the topic of"
+                        + " owner 'identity': an owner's bundles come only on its own topic, which only its own"
+                        + " principal may write");
+        assertThat(admission.judge("fleet.desired.identity.v1", "policy", POLICY, null, OptionalLong.of(3)))
+                .isInstanceOf(Verdict.Refused.class);
+        assertThat(admission.judge(
+                        "fleet.desired.policy.v1",
+                        "policy",
+                        POLICY,
+                        bundle("policy", 1, object("v1", "ConfigMap")),
+                        OptionalLong.empty()))
+                .isInstanceOf(Verdict.Accepted.class);
+        // The rules behind the topic still apply on the owner's own topic.
+        assertThat(reason(admission.judge(
+                        "fleet.desired.policy.v1",
+                        "policy",
+                        IDENTITY,
+                        bundle("policy", 1, object("v1", "ConfigMap")),
+                        OptionalLong.empty())))
+                .contains("CloudEvent source '/meridian/identity', expected '/meridian/policy'");
+        assertThat(reason(admission.judge(
+                        "fleet.desired.placement.v1",
+                        "placement",
+                        Optional.of(URI.create("/meridian/placement")),
+                        bundle("placement", 1, object("v1", "ConfigMap")),
+                        OptionalLong.empty())))
+                .contains("topic fleet.desired.placement.v1 is no bundle owner's desired topic");
+        assertThat(admission.topics()).containsExactly("fleet.desired.identity.v1", "fleet.desired.policy.v1");
+    }
+
+    @Test
+    void ownersAreOnTheirCatalogTopicsAndNeverShareOne() {
+        assertThat(new Owner("placement", Owner.defaultSource("placement"), List.of("apps/Deployment")).topic())
+                .isEqualTo("fleet.desired.placement.v1");
+        assertThatThrownBy(() -> new Owner("mallory", Owner.defaultSource("mallory"), List.of("*")))
+                .hasMessageContaining("bundle owner 'mallory' has no desired topic")
+                .hasMessageContaining("meridian.inventory.bundles.owners.mallory.topic");
+        Owner identity = new Owner("identity", Owner.defaultSource("identity"), List.of("rbac.authorization.k8s.io/*"));
+        Owner squatter =
+                new Owner("squatter", Owner.defaultSource("squatter"), "fleet.desired.identity.v1", List.of("*"));
+        assertThatThrownBy(() -> new BundleAdmission(Map.of("identity", identity, "squatter", squatter), 1000, 10))
+                .hasMessageContaining("share the topic fleet.desired.identity.v1");
+    }
+
+    @Test
     void anUnknownOwnerIsRefusedWithTheSettingToChange() {
         assertThat(reason(admission.judge(
                         "mallory",

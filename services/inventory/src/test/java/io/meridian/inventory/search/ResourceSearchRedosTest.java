@@ -28,7 +28,10 @@ import org.junit.jupiter.api.Test;
 
 /** A fleet viewer's image glob cannot stall the service: every answer comes back at once. */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+// The same broker resource as BundleEngineComponentTest (its test owner's topic), so that one boot serves them all.
+@WithTestResource(
+        value = KafkaTestResource.class,
+        initArgs = @ResourceArg(name = "topics", value = "fleet.desired.fleet-test.v1:6"))
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "schema", value = "inventory"))
 @WithTestResource(OidcWiremockTestResource.class)
 class ResourceSearchRedosTest {

@@ -18,8 +18,9 @@ import java.util.Optional;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
- * The searchable copy of fleet.audit.v1. Stored once per record id, so a redelivered or replayed record
- * changes nothing; read newest first in a stable order (time, then id) with an opaque cursor.
+ * The searchable copy of every service's audit topic (fleet.audit.<service>.v1). Stored once per record id, so a
+ * redelivered or replayed record changes nothing; read newest first in a stable order (time, then id) with an opaque
+ * cursor.
  */
 @ApplicationScoped
 public class AuditIndex {

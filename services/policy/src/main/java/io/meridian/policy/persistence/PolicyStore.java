@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.hibernate.reactive.mutiny.Mutiny;
 
-/** The policy catalog: every change is one transaction with its audit record on {@code fleet.audit.v1}. */
+/** The policy catalog: every change is one transaction with its audit record on {@code fleet.audit.policy.v1}. */
 @ApplicationScoped
 public class PolicyStore {
 
