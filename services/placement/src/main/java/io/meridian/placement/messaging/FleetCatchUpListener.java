@@ -5,8 +5,6 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -26,15 +24,6 @@ public class FleetCatchUpListener implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-        Map<String, Map<Integer, Long>> behindByTopic = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            behindByTopic.computeIfAbsent(tp.topic(), t -> new HashMap<>());
-            long end = ends.getOrDefault(tp, 0L);
-            if (consumer.position(tp) < end) {
-                behindByTopic.get(tp.topic()).put(tp.partition(), end);
-            }
-        }
-        behindByTopic.forEach(catchUp::assigned);
+        catchUp.assigned(consumer, partitions);
     }
 }
