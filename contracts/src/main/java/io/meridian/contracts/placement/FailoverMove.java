@@ -14,6 +14,9 @@ import java.util.List;
  * @param monthlyCostDelta what the move changes the workload's monthly cost by, in {@code currency}; positive is dearer
  * @param currency ISO 4217 code; {@code null} when the clusters have published no rates, and the delta means nothing
  * @param summary the move's cost in words, e.g. {@code +212 USD/month} (see {@link #costSummary})
+ * @param cause why the workload left the clusters it left (for a failback: why it had left the clusters it returns
+ *     to); optional, added in a minor version: {@code null} from a producer that did not say, or for a move whose
+ *     clusters were left for different causes
  */
 public record FailoverMove(
         String workload,
@@ -22,6 +25,7 @@ public record FailoverMove(
         double monthlyCostDelta,
         String currency,
         String summary,
+        Cause cause,
         Instant at)
         implements PlacementFact {
 
@@ -30,11 +34,31 @@ public record FailoverMove(
         to = to == null ? List.of() : List.copyOf(to);
     }
 
-    /** A move whose summary says its cost delta the one way {@link #costSummary} does. */
+    /** A move whose summary says its cost delta the one way {@link #costSummary} does, and whose cause is not said. */
     public static FailoverMove of(
             String workload, List<String> from, List<String> to, double monthlyCostDelta, String currency, Instant at) {
+        return of(workload, from, to, monthlyCostDelta, currency, null, at);
+    }
+
+    /** A move whose summary says its cost delta the one way {@link #costSummary} does, with its cause. */
+    public static FailoverMove of(
+            String workload,
+            List<String> from,
+            List<String> to,
+            double monthlyCostDelta,
+            String currency,
+            Cause cause,
+            Instant at) {
         return new FailoverMove(
-                workload, from, to, monthlyCostDelta, currency, costSummary(monthlyCostDelta, currency), at);
+                workload, from, to, monthlyCostDelta, currency, costSummary(monthlyCostDelta, currency), cause, at);
+    }
+
+    /** Why a workload left a cluster, Kubernetes-reason style on the wire. */
+    public enum Cause {
+        /** The cluster was Unreachable or not Ready for longer than the workload's {@code failover.after}. */
+        ClusterLost,
+        /** The cluster was Ready but the workload unavailable there longer than {@code failover.unhealthyAfter}. */
+        WorkloadUnhealthy
     }
 
     /**

@@ -61,7 +61,12 @@ public record WorkloadPlacement(
         /** The policy's maximum number of clusters was reached by better-ranked ones. */
         MaxClusters,
         /** Eligible, but others ranked better by the policy's preference (cost, free capacity, labels). */
-        CostRank
+        CostRank,
+        /**
+         * The workload's objects would not fit in the cluster's one bundle (a single Kafka record) beside the workloads
+         * already there; the detail gives the bytes used and the limit. Added in a minor version.
+         */
+        BundleFull
     }
 
     /**

@@ -24,7 +24,7 @@ public final class LabelSyntax {
         if (slash >= 0) {
             String prefix = key.substring(0, slash);
             name = key.substring(slash + 1);
-            if (prefix.isEmpty() || prefix.length() > MAX_PREFIX_LENGTH || !isDnsSubdomain(prefix)) {
+            if (!isDnsSubdomain(prefix)) {
                 return "label key prefix must be a DNS subdomain of at most " + MAX_PREFIX_LENGTH + " characters";
             }
         }
@@ -64,8 +64,22 @@ public final class LabelSyntax {
         return true;
     }
 
-    /** RFC 1123 subdomain: dot-separated lower-case labels, each starting and ending with an alphanumeric. */
-    static boolean isDnsSubdomain(String s) {
+    /**
+     * RFC 1123 label, as Kubernetes checks namespaces and many object names: lower-case alphanumerics and '-',
+     * starting and ending with an alphanumeric, at most 63 characters.
+     */
+    public static boolean isDnsLabel(String s) {
+        return s != null && !s.isEmpty() && s.length() <= MAX_NAME_LENGTH && isDnsLabel(s, 0, s.length());
+    }
+
+    /**
+     * RFC 1123 subdomain, as Kubernetes checks most object names and a label key's prefix: dot-separated lower-case
+     * labels, each starting and ending with an alphanumeric, at most 253 characters in all.
+     */
+    public static boolean isDnsSubdomain(String s) {
+        if (s == null || s.isEmpty() || s.length() > MAX_PREFIX_LENGTH) {
+            return false;
+        }
         int start = 0;
         while (true) {
             int dot = s.indexOf('.', start);
@@ -97,7 +111,8 @@ public final class LabelSyntax {
         return isLowerAlphanumeric(c) || (c >= 'A' && c <= 'Z');
     }
 
-    private static boolean isLowerAlphanumeric(char c) {
+    /** {@code [a-z0-9]}: what DNS names, and the path components of an image reference, are made of. */
+    public static boolean isLowerAlphanumeric(char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     }
 }

@@ -123,6 +123,29 @@ class PlacementContractTest {
     }
 
     @Test
+    void aMoveSaysItsCauseWhenTheProducerKnowsItAndReadsWithoutOneFromAnOlderProducer() {
+        FailoverMove move = FailoverMove.of(
+                "checkout",
+                List.of("prod-gcp-1"),
+                List.of("prod-gcp-2"),
+                0,
+                "USD",
+                FailoverMove.Cause.WorkloadUnhealthy,
+                AT);
+        assertThat(new String(EventJson.write(move), StandardCharsets.UTF_8))
+                .contains("\"cause\":\"WorkloadUnhealthy\"");
+
+        FailoverMove older = EventJson.read("""
+                {"workload":"checkout","from":["prod-aws-1"],"to":["prod-azure-1"],"monthlyCostDelta":212.4,
+                 "currency":"USD","summary":"+212 USD/month","at":"2026-11-24T10:20:32Z"}""".getBytes(StandardCharsets.UTF_8), FailoverMove.class);
+        assertThat(older.cause()).isNull();
+        assertThat(new String(EventJson.write(older), StandardCharsets.UTF_8)).doesNotContain("cause");
+        assertThat(FailoverMove.of("checkout", List.of(), List.of(), 0, "USD", AT)
+                        .cause())
+                .isNull();
+    }
+
+    @Test
     void aDecisionSampleIsDegradedExactlyWhenASpreadRuleIsUnmet() throws IOException {
         for (Path sample :
                 ContractFiles.files(ContractFiles.sampleFolder(EventType.PLACEMENT_DECISION_MADE), ".json")) {

@@ -72,4 +72,35 @@ class LabelSyntaxTest {
         assertThat(LabelSyntax.valueProblem(null)).isNotNull();
         assertThat(LabelSyntax.keyProblem(null)).isNotNull();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"web", "a", "9", "shop-1", "a-b-c"})
+    void dnsLabels(String name) {
+        assertThat(LabelSyntax.isDnsLabel(name)).isTrue();
+        assertThat(LabelSyntax.isDnsSubdomain(name)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Web", "-web", "web-", "we_b", "a.b", "é"})
+    void notDnsLabels(String name) {
+        assertThat(LabelSyntax.isDnsLabel(name)).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ".", "a.", ".a", "a..b", "A.b", "a_b.c", "-a.b"})
+    void notDnsSubdomains(String name) {
+        assertThat(LabelSyntax.isDnsSubdomain(name)).isFalse();
+    }
+
+    @org.junit.jupiter.api.Test
+    void dnsNamesHaveKubernetesLengths() {
+        assertThat(LabelSyntax.isDnsLabel("a".repeat(63))).isTrue();
+        assertThat(LabelSyntax.isDnsLabel("a".repeat(64))).isFalse();
+        assertThat(LabelSyntax.isDnsLabel(null)).isFalse();
+        assertThat(LabelSyntax.isDnsSubdomain("web.shop.example")).isTrue();
+        String longest = "p".repeat(63) + "." + "p".repeat(63) + "." + "p".repeat(63) + "." + "p".repeat(61);
+        assertThat(LabelSyntax.isDnsSubdomain(longest)).isTrue();
+        assertThat(LabelSyntax.isDnsSubdomain("p" + longest)).isFalse();
+        assertThat(LabelSyntax.isDnsSubdomain(null)).isFalse();
+    }
 }

@@ -164,7 +164,8 @@ public class ProblemMappers {
         return String.join(".", names);
     }
 
-    private static String pathOf(JsonMappingException e) {
+    /** Where in a JSON (or YAML) document a mapping failed, as the API names fields: {@code manifests[2].kind}. */
+    public static String pathOf(JsonMappingException e) {
         StringBuilder path = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getFieldName() != null) {

@@ -84,7 +84,7 @@ class PlacementComponentTest {
     @BeforeAll
     static void kafka() {
         String servers = KafkaBroker.shared().bootstrapServers();
-        desired = CloudEventCollector.collect(servers, Topic.DESIRED.topicName());
+        desired = CloudEventCollector.collect(servers, Topic.DESIRED_PLACEMENT.topicName());
         placement = CloudEventCollector.collect(servers, Topic.PLACEMENT.topicName());
         deadLetters = CloudEventCollector.collect(
                 servers, Topic.RESOURCES.deadLetterTopicName(), Topic.COST.deadLetterTopicName());

@@ -22,6 +22,6 @@ class PlacementServiceTest extends ServiceBaselineTest {
 
     @Override
     protected String schemaVersion() {
-        return "21";
+        return "22";
     }
 }

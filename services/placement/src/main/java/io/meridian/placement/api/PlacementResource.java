@@ -97,10 +97,7 @@ public class PlacementResource {
                     + " cost; the rollout; and per cluster the generation it is told to run, the one it applied, and"
                     + " whether the workload is available there.")
     @APIResponse(responseCode = "200", description = "The explanation; decided=false until the first decision")
-    @APIResponse(
-            responseCode = "404",
-            description = "No such workload",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", ref = "NoSuchWorkload")
     public Uni<PlacementView> placement(@PathParam("name") String name) {
         return sessions.withSession(s -> live(s, name)
                 .chain(workload -> workloads
@@ -109,7 +106,9 @@ public class PlacementResource {
                                 .progress(s, name)
                                 .chain(progress -> bundles.appliedGenerations(s, name)
                                         .chain(applied -> revisions(s, name, progress)
-                                                .map(at -> PlacementView.of(
+                                                // Rendering what each cluster should show is CPU work on every
+                                                // manifest of every generation placed: off the event loop.
+                                                .chain(at -> WorkerThreads.compute(() -> PlacementView.of(
                                                         name,
                                                         workload.generation(),
                                                         decision.map(d -> PlacementFacts.decision(d, fleet.fleet()))
@@ -117,7 +116,7 @@ public class PlacementResource {
                                                         progress.orElse(null),
                                                         reconciler.observe(
                                                                 workload, progress.orElse(null), applied, at),
-                                                        applied)))))));
+                                                        applied))))))));
     }
 
     @POST
@@ -127,14 +126,8 @@ public class PlacementResource {
             summary = "Resume a halted rollout",
             description = "The halted wave is applied again with a fresh health window.")
     @APIResponse(responseCode = "202", description = "Recorded; the workload's reconcile acts on it now")
-    @APIResponse(
-            responseCode = "403",
-            description = "The caller may not move this workload (role, or prod reach)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such workload",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", ref = "MayNotChangeWorkload")
+    @APIResponse(responseCode = "404", ref = "NoSuchWorkload")
     @APIResponse(
             responseCode = "409",
             description = "The rollout is not halted (the detail says its phase)",
@@ -147,12 +140,9 @@ public class PlacementResource {
                 (s, workload) -> workloads.progress(s, name).chain(progress -> {
                     RolloutPhase phase = progress.map(p -> p.rollout().phase()).orElse(null);
                     if (phase != RolloutPhase.HALTED) {
-                        return Uni.createFrom()
-                                .failure(ProblemException.conflict("the rollout of workload '" + name + "' is "
-                                        + (phase == null
-                                                ? "not started (the workload is not placed yet)"
-                                                : phaseName(phase))
-                                        + ", not Halted: there is nothing to resume"));
+                        return conflict("the rollout of workload '" + name + "' is "
+                                + (phase == null ? "not started (the workload is not placed yet)" : phaseName(phase))
+                                + ", not Halted: there is nothing to resume");
                     }
                     return commands.requestResume(s, name, actor());
                 }));
@@ -166,14 +156,8 @@ public class PlacementResource {
             description = "When too many of a workload's clusters (or of the fleet) vanished at once, placement"
                     + " suspects its own network and moves nothing; this says the outage is real.")
     @APIResponse(responseCode = "202", description = "Recorded; the workload's reconcile acts on it now")
-    @APIResponse(
-            responseCode = "403",
-            description = "The caller may not move this workload (role, or prod reach)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such workload",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", ref = "MayNotChangeWorkload")
+    @APIResponse(responseCode = "404", ref = "NoSuchWorkload")
     @APIResponse(
             responseCode = "409",
             description = "No failover of the workload is suppressed",
@@ -185,10 +169,9 @@ public class PlacementResource {
                 List.of(),
                 (s, workload) -> workloads.decision(s, name).chain(decision -> {
                     if (decision.map(PlacementDecision::suppressed).isEmpty()) {
-                        return Uni.createFrom()
-                                .failure(ProblemException.conflict("no failover of workload '" + name
-                                        + "' is suppressed: placement fails over by itself unless too many clusters vanish"
-                                        + " at once"));
+                        return conflict("no failover of workload '" + name
+                                + "' is suppressed: placement fails over by itself unless too many clusters vanish"
+                                + " at once");
                     }
                     return commands.approveFailover(s, name, actor());
                 }));
@@ -207,14 +190,8 @@ public class PlacementResource {
             responseCode = "400",
             description = "No clusters named",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "403",
-            description = "The caller may not move this workload (role, or prod reach)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such workload",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", ref = "MayNotChangeWorkload")
+    @APIResponse(responseCode = "404", ref = "NoSuchWorkload")
     @APIResponse(
             responseCode = "409",
             description = "A named cluster is not one the workload failed over from",
@@ -243,12 +220,11 @@ public class PlacementResource {
                             .filter(c -> !displaced.contains(c))
                             .toList();
                     if (!notDisplaced.isEmpty()) {
-                        return Uni.createFrom()
-                                .failure(ProblemException.conflict("workload '" + name + "' did not fail over from "
-                                        + String.join(", ", notDisplaced)
-                                        + (displaced.isEmpty()
-                                                ? ": it failed over from no cluster"
-                                                : "; it failed over from " + String.join(", ", displaced))));
+                        return conflict("workload '" + name + "' did not fail over from "
+                                + String.join(", ", notDisplaced)
+                                + (displaced.isEmpty()
+                                        ? ": it failed over from no cluster"
+                                        : "; it failed over from " + String.join(", ", displaced)));
                     }
                     return commands.approveFailback(s, name, Set.copyOf(clusters), actor());
                 }));
@@ -290,16 +266,16 @@ public class PlacementResource {
     }
 
     private Uni<Workload> live(Mutiny.Session s, String name) {
-        return workloads
-                .find(s, name)
-                .map(found -> found.orElseThrow(() -> ProblemException.notFound("workload '" + name + "'")));
+        return found(name, workloads.find(s, name));
     }
 
     // Locked: a concurrent write could otherwise move the workload onto prod between the guard and the command.
     private Uni<Workload> locked(Mutiny.Session s, String name) {
-        return workloads
-                .findForUpdate(s, name)
-                .map(found -> found.orElseThrow(() -> ProblemException.notFound("workload '" + name + "'")));
+        return found(name, workloads.findForUpdate(s, name));
+    }
+
+    private static Uni<Workload> found(String name, Uni<Optional<Workload>> lookup) {
+        return lookup.map(found -> found.orElseThrow(() -> ProblemException.notFound("workload '" + name + "'")));
     }
 
     /** The revisions the progress assigns, by generation: what is expected available on each cluster. */
@@ -321,12 +297,17 @@ public class PlacementResource {
         return chain.replaceWith(at);
     }
 
+    /** The command's 409: what the workload's state is, and why the command has nothing to act on. */
+    private static Uni<Void> conflict(String detail) {
+        return Uni.createFrom().failure(ProblemException.conflict(detail));
+    }
+
     private static String phaseName(RolloutPhase phase) {
         String lower = phase.name().toLowerCase(java.util.Locale.ROOT);
         return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
     }
 
     private String actor() {
-        return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+        return WorkloadWriteGuard.actor(identity);
     }
 }

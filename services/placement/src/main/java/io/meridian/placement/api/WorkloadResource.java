@@ -1,12 +1,9 @@
 package io.meridian.placement.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.meridian.placement.config.WorkloadLimits;
-import io.meridian.placement.domain.FieldProblem;
-import io.meridian.placement.domain.Workload;
-import io.meridian.placement.domain.WorkloadRules;
 import io.meridian.placement.persistence.WorkloadStore;
 import io.meridian.placement.reconcile.WorkloadReconcileTrigger;
+import io.meridian.servicekit.Page;
+import io.meridian.servicekit.PageRequest;
 import io.meridian.servicekit.Problem;
 import io.meridian.servicekit.ProblemException;
 import io.meridian.servicekit.Roles;
@@ -16,6 +13,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -23,12 +21,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -49,6 +48,9 @@ import org.jboss.logging.Logger;
 public class WorkloadResource {
 
     static final String YAML = "application/yaml";
+
+    /** Each item carries its whole declaration (up to maxBytes), so a page holds fewer than the fleet's usual 500. */
+    static final int MAX_PAGE = 100;
 
     private static final Logger LOG = Logger.getLogger(WorkloadResource.class);
 
@@ -75,19 +77,19 @@ public class WorkloadResource {
             """;
 
     private final WorkloadStore store;
-    private final WorkloadLimits limits;
+    private final WorkloadAdmission admission;
     private final SecurityIdentity identity;
     private final Instance<WorkloadReconcileTrigger> triggers;
     private final WorkloadMeters meters;
 
     WorkloadResource(
             WorkloadStore store,
-            WorkloadLimits limits,
+            WorkloadAdmission admission,
             SecurityIdentity identity,
             Instance<WorkloadReconcileTrigger> triggers,
             WorkloadMeters meters) {
         this.store = store;
-        this.limits = limits;
+        this.admission = admission;
         this.identity = identity;
         this.triggers = triggers;
         this.meters = meters;
@@ -95,10 +97,19 @@ public class WorkloadResource {
 
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Every workload, by name; only those of one namespace with ?namespace=")
-    public Uni<List<WorkloadView>> list(@QueryParam("namespace") String namespace) {
-        return store.list(namespace)
-                .map(all -> all.stream().map(WorkloadView::of).toList());
+    @Operation(
+            summary = "Workloads by name, a page at a time; only those of one namespace with ?namespace=",
+            description = "Pass nextCursor back as cursor for the next page; the last page has none.")
+    @APIResponse(responseCode = "200", description = "A page of workloads")
+    @APIResponse(responseCode = "400", ref = "InvalidPage")
+    public Uni<Page<WorkloadView>> list(
+            @QueryParam("namespace") String namespace,
+            @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("cursor") String cursor) {
+        PageRequest request = PageRequest.of("workloads", limit, cursor, MAX_PAGE);
+        return store.page(namespace, request.after(), request.fetch())
+                .map(slice -> request.page(
+                        slice.items().stream().map(WorkloadView::of).toList(), slice.total(), WorkloadView::name));
     }
 
     @GET
@@ -106,10 +117,7 @@ public class WorkloadResource {
     @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "One workload at its current generation")
     @APIResponse(responseCode = "200", description = "The workload")
-    @APIResponse(
-            responseCode = "404",
-            description = "No such workload",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", ref = "NoSuchWorkload")
     public Uni<WorkloadView> get(@PathParam("name") String name) {
         return store.get(name).map(WorkloadView::of);
     }
@@ -117,142 +125,97 @@ public class WorkloadResource {
     @GET
     @Path("/{name}/revisions")
     @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "The generations of a workload, newest first: what a rollback goes back to")
-    public Uni<List<WorkloadStore.RevisionInfo>> revisions(@PathParam("name") String name) {
-        return store.revisions(name);
+    @Operation(
+            summary = "The generations of a workload, newest first, a page at a time: what a rollback goes back to",
+            description = "Pass nextCursor back as cursor for the next page; the last page has none.")
+    @APIResponse(responseCode = "200", description = "A page of generations")
+    @APIResponse(responseCode = "400", ref = "InvalidPage")
+    @APIResponse(responseCode = "404", ref = "NoSuchWorkload")
+    public Uni<Page<WorkloadStore.RevisionInfo>> revisions(
+            @PathParam("name") String name,
+            @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("cursor") String cursor) {
+        PageRequest request = PageRequest.of("workloads/" + name + "/revisions", limit, cursor, PageRequest.MAX_LIMIT);
+        return store.revisionPage(name, generationBefore(request), request.fetch())
+                .map(slice -> request.page(slice.items(), slice.total(), r -> Long.toString(r.generation())));
     }
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(
-            summary = "Create a workload at generation 1",
-            description = "A workload whose clusterSelector can select production clusters needs a fleet-admin.")
-    @APIResponse(responseCode = "201", description = "Created; Location names it")
-    @APIResponse(
-            responseCode = "400",
-            description = "Invalid: each error names the field and the object (Kind/name)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "403",
-            description = "The caller may not write this workload (role, or prod reach)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "409",
-            description = "A workload of that name exists, or another workload declares one of its objects",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "413",
-            description = "Too many manifests, or too many bytes of them",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Response> create(WorkloadInput body) {
-        Workload workload = accept(body);
-        return store.create(workload, actor(), guard()).map(change -> {
-            changed(change, "created");
-            return Response.created(URI.create("/api/v1/workloads/" + workload.name()))
-                    .entity(WorkloadView.of(change.stored()))
-                    .build();
-        });
-    }
-
-    @POST
-    @Consumes({YAML, "application/x-yaml", "text/yaml"})
-    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
-    @Operation(
-            summary = "Create a workload from YAML",
-            description = "The first document is the workload (the fields of the JSON body); every further document is"
-                    + " one more manifest.")
+            summary = "Create a workload at generation 1, from JSON or YAML",
+            description = "In YAML the first document is the workload (the fields of the JSON body); every further"
+                    + " document is one more manifest. A workload whose clusterSelector can select production"
+                    + " clusters needs a fleet-admin.")
     @RequestBody(
-            content = @Content(mediaType = YAML, examples = @ExampleObject(name = "checkout", value = EXAMPLE_YAML)))
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = WorkloadInput.class)),
+                @Content(
+                        mediaType = YAML,
+                        schema = @Schema(type = SchemaType.STRING),
+                        examples = @ExampleObject(name = "checkout", value = EXAMPLE_YAML))
+            })
     @APIResponse(responseCode = "201", description = "Created; Location names it")
-    @APIResponse(
-            responseCode = "400",
-            description = "Invalid: each error names the field and the object (Kind/name)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "403",
-            description = "The caller may not write this workload (role, or prod reach)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", ref = "InvalidWorkload")
+    @APIResponse(responseCode = "403", ref = "MayNotChangeWorkload")
     @APIResponse(
             responseCode = "409",
             description = "A workload of that name exists, or another workload declares one of its objects",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "413",
-            description = "Too many manifests, or too many bytes of them",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Response> createYaml(String body) {
-        return create(WorkloadYaml.read(body));
+    @APIResponse(responseCode = "413", ref = "WorkloadTooLarge")
+    public Uni<Response> create(@Context HttpHeaders headers, String body) {
+        MediaType type = headers.getMediaType();
+        return WorkerThreads.compute(() -> admission.admit(type, body))
+                .chain(workload -> store.create(workload, actor(), guard()))
+                .map(change -> {
+                    changed(change, "created");
+                    return Response.created(URI.create("/api/v1/workloads/"
+                                    + change.stored().workload().name()))
+                            .entity(WorkloadView.of(change.stored()))
+                            .build();
+                });
     }
 
     @PUT
     @Path("/{name}")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(
-            summary = "Replace a workload's declaration",
+            summary = "Replace a workload's declaration, in JSON or YAML (the format of POST)",
             description = "A new generation when anything differs; the same content again keeps the generation.")
+    @RequestBody(
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = WorkloadInput.class)),
+                @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING))
+            })
     @APIResponse(responseCode = "200", description = "The workload as it is now")
-    @APIResponse(
-            responseCode = "400",
-            description = "Invalid: each error names the field and the object (Kind/name)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "403",
-            description = "The caller may not write this workload (role, or prod reach)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such workload",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", ref = "InvalidWorkload")
+    @APIResponse(responseCode = "403", ref = "MayNotChangeWorkload")
+    @APIResponse(responseCode = "404", ref = "NoSuchWorkload")
     @APIResponse(
             responseCode = "409",
             description = "Another workload declares one of its objects (namespace, Kind/name)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "413",
-            description = "Too many manifests, or too many bytes of them",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<WorkloadView> replace(@PathParam("name") String name, WorkloadInput body) {
-        Workload workload = accept(body);
-        if (!name.equals(workload.name())) {
-            meters.refused("invalid");
-            throw ProblemException.invalid("name", "must equal the name in the path ('" + name + "')");
-        }
-        return store.replace(workload, actor(), guard()).map(change -> {
-            changed(change, "updated");
-            return WorkloadView.of(change.stored());
-        });
-    }
-
-    @PUT
-    @Path("/{name}")
-    @Consumes({YAML, "application/x-yaml", "text/yaml"})
-    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Replace a workload's declaration from YAML (the format of POST)")
-    @APIResponse(responseCode = "200", description = "The workload as it is now")
-    @APIResponse(
-            responseCode = "400",
-            description = "Invalid: each error names the field and the object (Kind/name)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "403",
-            description = "The caller may not write this workload (role, or prod reach)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such workload",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "409",
-            description = "Another workload declares one of its objects (namespace, Kind/name)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "413",
-            description = "Too many manifests, or too many bytes of them",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<WorkloadView> replaceYaml(@PathParam("name") String name, String body) {
-        return replace(name, WorkloadYaml.read(body));
+    @APIResponse(responseCode = "413", ref = "WorkloadTooLarge")
+    public Uni<WorkloadView> replace(@PathParam("name") String name, @Context HttpHeaders headers, String body) {
+        MediaType type = headers.getMediaType();
+        return WorkerThreads.compute(() -> admission.admit(type, body))
+                .chain(workload -> {
+                    if (!name.equals(workload.name())) {
+                        meters.refused("invalid");
+                        throw ProblemException.invalid("name", "must equal the name in the path ('" + name + "')");
+                    }
+                    return store.replace(workload, actor(), guard());
+                })
+                .map(change -> {
+                    changed(change, "updated");
+                    return WorkloadView.of(change.stored());
+                });
     }
 
     @DELETE
@@ -262,14 +225,8 @@ public class WorkloadResource {
             summary = "Delete a workload: it leaves every cluster",
             description = "Its history stays in the audit stream; created again, it continues its generations.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(
-            responseCode = "403",
-            description = "The caller may not write this workload (role, or prod reach)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such workload",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", ref = "MayNotChangeWorkload")
+    @APIResponse(responseCode = "404", ref = "NoSuchWorkload")
     public Uni<Response> delete(@PathParam("name") String name) {
         return store.delete(name, actor(), guard()).map(deleted -> {
             meters.changed("deleted");
@@ -285,14 +242,8 @@ public class WorkloadResource {
             summary = "Roll back: a new generation with the content of the generation before the current one",
             description = "It rolls out like any new generation.")
     @APIResponse(responseCode = "200", description = "The workload at its new generation")
-    @APIResponse(
-            responseCode = "403",
-            description = "The caller may not write this workload (role, or prod reach)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such workload",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", ref = "MayNotChangeWorkload")
+    @APIResponse(responseCode = "404", ref = "NoSuchWorkload")
     @APIResponse(
             responseCode = "409",
             description = "No previous generation (or it says the same)",
@@ -306,61 +257,16 @@ public class WorkloadResource {
 
     // ------------------------------------------------------------------ edges
 
-    /** The workload a body declares, checked and normalized; 413 when too large, 400 naming every problem. */
-    private Workload accept(WorkloadInput body) {
-        if (body == null) {
-            meters.refused("invalid");
-            throw new ProblemException(Problem.invalid("A workload body is required", List.of()));
+    /** The generation a revisions cursor ends at; a cursor whose key is no generation was not made here. */
+    private static Long generationBefore(PageRequest request) {
+        if (request.after() == null) {
+            return null;
         }
-        requireWithinLimits(body);
-        List<FieldProblem> problems = new ArrayList<>();
-        Workload declared = body.toWorkload(problems);
-        WorkloadRules.Checked checked = WorkloadRules.check(declared);
-        problems.addAll(checked.problems());
-        if (!problems.isEmpty()) {
-            meters.refused("invalid");
-            throw ProblemException.invalid(problems.stream()
-                    .map(p -> new Problem.FieldError(p.field(), p.message()))
-                    .toList());
-        }
-        return checked.workload();
-    }
-
-    // Overrides count too: a merge patch can be as large as the manifest it patches, and what is rendered for a
-    // cluster is the manifests with the overrides applied.
-    private void requireWithinLimits(WorkloadInput body) {
-        int count = body.manifests() == null ? 0 : body.manifests().size();
-        if (count > limits.maxObjects()) {
-            throw tooLarge("manifests", count + " manifests; a workload holds at most " + limits.maxObjects());
-        }
-        int overrides = body.overrides() == null ? 0 : body.overrides().size();
-        if (overrides > limits.maxOverrides()) {
-            throw tooLarge("overrides", overrides + " overrides; a workload holds at most " + limits.maxOverrides());
-        }
-        long bytes;
         try {
-            bytes = (body.manifests() == null ? 0 : WorkloadInput.JSON.writeValueAsBytes(body.manifests()).length)
-                    + (body.overrides() == null ? 0 : WorkloadInput.JSON.writeValueAsBytes(body.overrides()).length);
-        } catch (JsonProcessingException e) {
-            throw ProblemException.invalid("manifests", "cannot be written as JSON: " + e.getOriginalMessage());
+            return Long.parseLong(request.after());
+        } catch (NumberFormatException e) {
+            throw PageRequest.invalidCursor();
         }
-        if (bytes > limits.maxBytes()) {
-            throw tooLarge(
-                    "manifests",
-                    bytes + " bytes of manifests and overrides (as JSON); a workload holds at most " + limits.maxBytes()
-                            + ": every workload on a cluster travels in that cluster's one bundle");
-        }
-    }
-
-    private ProblemException tooLarge(String field, String detail) {
-        meters.refused("too-large");
-        return new ProblemException(new Problem(
-                URI.create("https://meridian.io/problems/workload-too-large"),
-                "Payload too large",
-                413,
-                "The workload is too large: " + detail + ". Split it into several workloads.",
-                null,
-                List.of(new Problem.FieldError(field, detail))));
     }
 
     private WorkloadStore.WriteGuard guard() {
@@ -394,6 +300,6 @@ public class WorkloadResource {
     }
 
     private String actor() {
-        return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+        return WorkloadWriteGuard.actor(identity);
     }
 }

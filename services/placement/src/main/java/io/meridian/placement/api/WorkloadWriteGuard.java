@@ -33,6 +33,11 @@ public final class WorkloadWriteGuard implements WorkloadStore.WriteGuard {
         return new WorkloadWriteGuard(identity.hasRole(Roles.ADMIN));
     }
 
+    /** The caller as audit records and a workload's bookkeeping name it. */
+    static String actor(SecurityIdentity identity) {
+        return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+    }
+
     /**
      * Refuses with 403, naming the field, when the caller is not a fleet-admin and {@code current} (null: none yet) or
      * {@code next} (null: a delete) can reach production clusters.
@@ -67,9 +72,7 @@ public final class WorkloadWriteGuard implements WorkloadStore.WriteGuard {
                                     "; ",
                                     problems.stream().map(FieldProblem::message).toList()),
                     null,
-                    problems.stream()
-                            .map(p -> new Problem.FieldError(p.field(), p.message()))
-                            .toList()));
+                    FieldProblems.errors(problems)));
         }
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.meridian.servicekit.Problem;
 import io.meridian.servicekit.ProblemException;
+import io.meridian.servicekit.ProblemMappers;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,24 +120,9 @@ final class WorkloadYaml {
         try {
             return json.convertValue(document, WorkloadInput.class);
         } catch (IllegalArgumentException e) {
-            String field = e.getCause() instanceof JsonMappingException m ? path(m) : "body";
+            String field = e.getCause() instanceof JsonMappingException m ? ProblemMappers.pathOf(m) : "body";
             throw ProblemException.invalid(field.isEmpty() ? "body" : field, "has the wrong type or shape");
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (!path.isEmpty()) {
-                    path.append('.');
-                }
-                path.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
     }
 
     private static String firstLine(String s) {

@@ -31,8 +31,16 @@ public record FailoverLedger(
     /**
      * A move announced as started: the share leaves {@code from} for {@code to}; it completes when every {@code to}
      * cluster is available and every {@code from} cluster holds only what the decision gives it.
+     *
+     * @param cause why the workload left the clusters the move is about (a failover's {@code from}, a failback's
+     *     {@code to}); null when they were left for different causes, or for a move stored before causes were kept
      */
-    public record PendingMove(MoveKind kind, List<String> from, List<String> to, double monthlyCostDelta) {
+    public record PendingMove(
+            MoveKind kind,
+            List<String> from,
+            List<String> to,
+            double monthlyCostDelta,
+            PlacementDecision.Displacement.Cause cause) {
 
         public PendingMove {
             from = List.copyOf(from);

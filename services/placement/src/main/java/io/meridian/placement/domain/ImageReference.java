@@ -1,5 +1,7 @@
 package io.meridian.placement.domain;
 
+import io.meridian.contracts.selector.LabelSyntax;
+
 /**
  * Container image reference syntax as registries and the kubelet read it ({@code
  * [registry[:port]/]path[:tag][@digest]}, the grammar of distribution/reference), checked in one pass over the text:
@@ -94,12 +96,12 @@ public final class ImageReference {
 
     /** {@code [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*}, walked once. */
     private static boolean isPathComponent(String s) {
-        if (s.isEmpty() || !KubernetesNames.isLowerAlphanumeric(s.charAt(0))) {
+        if (s.isEmpty() || !LabelSyntax.isLowerAlphanumeric(s.charAt(0))) {
             return false;
         }
         int i = 0;
         while (i < s.length()) {
-            while (i < s.length() && KubernetesNames.isLowerAlphanumeric(s.charAt(i))) {
+            while (i < s.length() && LabelSyntax.isLowerAlphanumeric(s.charAt(i))) {
                 i++;
             }
             if (i == s.length()) {
@@ -121,7 +123,7 @@ public final class ImageReference {
             } else {
                 return false;
             }
-            if (i == s.length() || i == separatorStart || !KubernetesNames.isLowerAlphanumeric(s.charAt(i))) {
+            if (i == s.length() || i == separatorStart || !LabelSyntax.isLowerAlphanumeric(s.charAt(i))) {
                 return false;
             }
         }
@@ -155,7 +157,7 @@ public final class ImageReference {
         for (int i = 0; i < algorithm.length(); i++) {
             char c = algorithm.charAt(i);
             boolean separator = c == '+' || c == '.' || c == '_' || c == '-';
-            if (!KubernetesNames.isLowerAlphanumeric(c) && !(separator && i > 0 && i < algorithm.length() - 1)) {
+            if (!LabelSyntax.isLowerAlphanumeric(c) && !(separator && i > 0 && i < algorithm.length() - 1)) {
                 return "has an invalid digest algorithm '" + abbreviate(algorithm) + "'";
             }
         }

@@ -418,13 +418,14 @@ public final class ManifestRules {
             return;
         }
         if (kind.equals("Service")) {
-            if (!KubernetesNames.isDns1035Label(n)) {
+            // DNS-1035: an RFC 1123 label that starts with a letter.
+            if (!LabelSyntax.isDnsLabel(n) || !Character.isLetter(n.charAt(0))) {
                 problems.add(new FieldProblem(
                         path + ".name",
                         what + ": a Service name must be a DNS-1035 label: lower-case letters, digits and '-',"
                                 + " starting with a letter and ending with a letter or digit, at most 63"));
             }
-        } else if (!KubernetesNames.isDnsSubdomain(n)) {
+        } else if (!LabelSyntax.isDnsSubdomain(n)) {
             problems.add(new FieldProblem(
                     path + ".name",
                     what + ": must be an RFC 1123 subdomain: lower-case letters, digits, '-' and '.', starting and"

@@ -21,19 +21,40 @@ public sealed interface PlacementEvent {
 
     record RolloutCompleted(String workload, long generation) implements PlacementEvent {}
 
-    /** The share of {@code from} moves to {@code to}; {@code monthlyCostDelta} in the rates' currency (+ dearer). */
-    record FailoverStarted(String workload, List<String> from, List<String> to, double monthlyCostDelta)
+    /**
+     * The share of {@code from} moves to {@code to}; {@code monthlyCostDelta} in the rates' currency (+ dearer);
+     * {@code cause} why {@code from} was left, null when its clusters were left for different causes.
+     */
+    record FailoverStarted(
+            String workload,
+            List<String> from,
+            List<String> to,
+            double monthlyCostDelta,
+            PlacementDecision.Displacement.Cause cause)
             implements PlacementEvent {}
 
     /** The replacement is available on {@code to}; only now was anything taken away from {@code from}. */
-    record FailoverCompleted(String workload, List<String> from, List<String> to, double monthlyCostDelta)
+    record FailoverCompleted(
+            String workload,
+            List<String> from,
+            List<String> to,
+            double monthlyCostDelta,
+            PlacementDecision.Displacement.Cause cause)
             implements PlacementEvent {}
 
     record FailoverSuppressed(String workload, List<String> unreachableClusters, String reason)
             implements PlacementEvent {}
 
-    /** The share is back on {@code to} (the returned clusters) and taken away from {@code from}. */
-    record FailbackCompleted(String workload, List<String> from, List<String> to, double monthlyCostDelta)
+    /**
+     * The share is back on {@code to} (the returned clusters) and taken away from {@code from}; {@code cause} is why
+     * the workload had left {@code to}.
+     */
+    record FailbackCompleted(
+            String workload,
+            List<String> from,
+            List<String> to,
+            double monthlyCostDelta,
+            PlacementDecision.Displacement.Cause cause)
             implements PlacementEvent {}
 
     /** A spread rule can no longer be met (or is met again: {@code unmetSpread} empty). */

@@ -42,15 +42,21 @@ import java.util.stream.Collectors;
  *   <li><b>Candidates.</b> A cluster is a candidate when the policy's selector selects it ({@code NOT_SELECTED}), it is
  *       Ready ({@code NOT_READY}), and its free capacity (allocatable minus requests; a previously chosen cluster gets
  *       its own share back, so a running workload does not evict itself) fits its share ({@code NO_CAPACITY}, with the
- *       numbers). A previously chosen cluster Unreachable or not Ready for less than {@code failover.after} stays a
- *       candidate (grace). A cluster the workload failed over from waits for its failback ({@code NOT_READY}): {@code stableFor}
- *       Ready with an automatic failback, an operator's release with a manual one.
+ *       numbers), and its bundle has room for the workload's objects beside the other workloads there ({@code
+ *       BUNDLE_FULL}, with the bytes used and the limit). A previously chosen cluster Unreachable or not Ready for
+ *       less than {@code failover.after} stays a candidate (grace), unless the workload itself was unhealthy there
+ *       for {@code failover.unhealthyAfter}, which was its grace. A cluster the workload failed over from waits for
+ *       its failback ({@code NOT_READY}): {@code stableFor} Ready with an automatic failback, an operator's release
+ *       with a manual one.
  *   <li><b>Order.</b> Sticky first: clusters coming back from a failback, then the previously chosen clusters (their
  *       failover replacements after the others), then the rest, each group by the policy's preference; previous
  *       clusters win ties. Under a changed policy only the failbacks come first and the rest is ranked afresh.
  *   <li><b>Choice.</b> As many clusters as {@code clusters.max} allows (a divided workload also at most one per
- *       replica): first, for each spread rule, the first cluster in that order with a value not yet covered until the
- *       rule's minimum; then the order. A candidate left out is {@code SPREAD} when a spread pick took its place;
+ *       replica), a place held for each cluster Ready again whose automatic failback is due later (a cluster that
+ *       does not run the workload yet does not take it, {@code MAX_CLUSTERS}, so that a returning cloud moves the
+ *       workload once, back where it was): first, for each spread rule, the first cluster in that order with a value
+ *       not yet covered until the rule's minimum; then the order. A candidate left out is {@code SPREAD} when a
+ *       spread pick took its place;
  *       {@code MAX_CLUSTERS} when a first placement would choose it but the clusters already running the workload
  *       keep their places, when a failback takes its place back, or when the count is full under a preference other
  *       than cheapest; {@code COST_RANK} when it ranked below the chosen under the cheapest preference, or got no
@@ -103,11 +109,15 @@ public final class PlacementScheduler {
     }
 
     /**
-     * The clusters one pass picked, those of them picked for a spread rule (and for which), and the first {@code
-     * limit} of the order it went through: the clusters it would have picked without spread rules.
+     * The clusters one pass picked, those of them picked for a spread rule (and for which), the first {@code limit} of
+     * the order it went through (the clusters it would have picked without spread rules), and the clusters it would
+     * have picked but for the places held for clusters coming back soon.
      */
     private record Selection(
-            Set<Candidate> picks, Map<Candidate, SpreadConstraint> spreadPicks, Set<Candidate> baseline) {
+            Set<Candidate> picks,
+            Map<Candidate, SpreadConstraint> spreadPicks,
+            Set<Candidate> baseline,
+            Set<Candidate> heldOut) {
 
         /** Whether {@code c} would have been picked but for the spread picks that took places outside the order. */
         boolean lostPlaceToSpread(Candidate c) {
@@ -141,6 +151,9 @@ public final class PlacementScheduler {
         private final Map<String, Instant> lost = new TreeMap<>();
         private final Map<String, Displacement> waiting = new TreeMap<>();
         private final Map<String, Displacement> returning = new TreeMap<>();
+        /** Clusters Ready again whose automatic failback is due later: each holds its place until then. */
+        private final Map<String, Displacement> comingBack = new TreeMap<>();
+
         private final List<Instant> reviews = new ArrayList<>();
         /** The policy's preference; ties go to previously chosen clusters, then to the smaller id. */
         private Comparator<Candidate> byPreference;
@@ -177,12 +190,12 @@ public final class PlacementScheduler {
             byRank = preferenceMetric().thenComparing(Candidate::id);
             byPreference = preferenceMetric().thenComparing(c -> !c.sticky()).thenComparing(Candidate::id);
             int limit = clusterLimit();
-            Selection actual = select(selectionOrder(), limit);
+            Selection actual = select(selectionOrder(), limit, comingBack.size());
             // What a first placement would choose: the explanations compare with it, so that a cluster left out says
             // the same thing whether or not the others were kept for stickiness.
             Selection fresh = previous == null && returning.isEmpty()
                     ? actual
-                    : select(candidates.stream().sorted(byRank).toList(), limit);
+                    : select(candidates.stream().sorted(byRank).toList(), limit, 0);
             Map<String, Integer> shares = new LinkedHashMap<>();
             int unplaced = share(List.copyOf(actual.picks()), shares);
             // A duplicated workload scaled to zero still gets its other objects; a divided share of zero is no share.
@@ -210,7 +223,8 @@ public final class PlacementScheduler {
                 ClusterFacts c = request.fleet().get(chosen.clusterId());
                 if (c != null && c.health() != ClusterHealth.READY) {
                     unreachable.add(c.clusterId());
-                    pastGrace |= !now.isBefore(lostSince(c).plus(failover.after()));
+                    pastGrace |= unhealthyPastThreshold(c.clusterId())
+                            || !now.isBefore(lostSince(c).plus(failover.after()));
                 }
             }
             if (!pastGrace) {
@@ -344,6 +358,7 @@ public final class PlacementScheduler {
                     waiting.put(d.clusterId(), carried);
                     if (automatic && readyAgain != null) {
                         reviews.add(readyAgain.plus(failover.stableFor()));
+                        comingBack.put(d.clusterId(), carried);
                     }
                 }
             }
@@ -367,7 +382,7 @@ public final class PlacementScheduler {
                 if (c.health() != ClusterHealth.READY) {
                     // Unreachable or not Ready alike: a chosen cluster keeps its share for failover.after.
                     Instant graceEnds = lostSince(c).plus(failover.after());
-                    if (wasChosen && now.isBefore(graceEnds)) {
+                    if (wasChosen && now.isBefore(graceEnds) && !unhealthyPastThreshold(id)) {
                         grace = true;
                         reviews.add(graceEnds);
                     } else if (wasChosen) {
@@ -390,9 +405,31 @@ public final class PlacementScheduler {
                         continue;
                     }
                 }
+                // A cluster in grace keeps what it has: its bundle already carries the workload.
+                if (!grace && !request.bundleBudget().fits(id)) {
+                    reject(c, Rejection.BUNDLE_FULL, bundleFull(id));
+                    continue;
+                }
                 candidates.add(
                         new Candidate(c, free, wasChosen, returning.containsKey(id), grace, price(c), labelIndex(c)));
             }
+        }
+
+        private String bundleFull(String clusterId) {
+            BundleBudget budget = request.bundleBudget();
+            long used = budget.used(clusterId);
+            return "its bundle holds " + used + " bytes of other workloads; with this workload's "
+                    + budget.workloadBytes() + " it would hold " + (used + budget.workloadBytes())
+                    + " bytes, over the limit of " + budget.limitBytes()
+                    + " (one bundle per cluster travels as one Kafka record)";
+        }
+
+        /**
+         * Whether the workload itself has been unavailable on the cluster for {@code failover.unhealthyAfter}: that
+         * was its grace, so {@code failover.after} (meant for a cluster that may come back) does not add another.
+         */
+        private boolean unhealthyPastThreshold(String clusterId) {
+            return request.workloadUnhealthy().contains(clusterId);
         }
 
         private String failbackWait(Displacement d) {
@@ -481,22 +518,50 @@ public final class PlacementScheduler {
             return Math.max(0, limit);
         }
 
-        /** Spread first, then the order, up to {@code limit} clusters. */
-        private Selection select(List<Candidate> order, int limit) {
+        /**
+         * Spread first, then the order, up to {@code limit} clusters. {@code held} places are kept for clusters that
+         * come back by an automatic failback later: a cluster that runs nothing of the workload yet may take only the
+         * places that are left once the sticky clusters and those are counted. Else, when a whole cloud returns, a
+         * cluster of it that was never chosen would take the place (a free place, or one a spread rule asks for) the
+         * moment it is Ready, and give it up again when the cluster that left comes back after {@code stableFor}: the
+         * workload would move twice for one failback.
+         */
+        private Selection select(List<Candidate> order, int limit, int held) {
+            long sticky = order.stream().filter(Candidate::sticky).count();
+            int[] newcomerPlaces = {(int) Math.max(0, limit - Math.min(limit, sticky) - held)};
+            Set<Candidate> heldOut = new LinkedHashSet<>();
+            java.util.function.Predicate<Candidate> mayTake = c -> {
+                if (held == 0 || c.sticky()) {
+                    return true;
+                }
+                if (newcomerPlaces[0] > 0) {
+                    newcomerPlaces[0]--;
+                    return true;
+                }
+                heldOut.add(c);
+                return false;
+            };
             Set<Candidate> picks = new LinkedHashSet<>();
             Map<Candidate, SpreadConstraint> spreadPicks = new LinkedHashMap<>();
-            pickForSpread(order, limit, picks, spreadPicks);
+            pickForSpread(order, limit, picks, spreadPicks, mayTake);
             for (Candidate c : order) {
                 if (picks.size() >= limit) {
                     break;
                 }
-                picks.add(c);
+                if (!picks.contains(c) && mayTake.test(c)) {
+                    picks.add(c);
+                }
             }
-            return new Selection(picks, spreadPicks, new HashSet<>(order.subList(0, limit)));
+            heldOut.removeAll(picks);
+            return new Selection(picks, spreadPicks, new HashSet<>(order.subList(0, limit)), heldOut);
         }
 
         private void pickForSpread(
-                List<Candidate> order, int limit, Set<Candidate> picks, Map<Candidate, SpreadConstraint> spreadPicks) {
+                List<Candidate> order,
+                int limit,
+                Set<Candidate> picks,
+                Map<Candidate, SpreadConstraint> spreadPicks,
+                java.util.function.Predicate<Candidate> mayTake) {
             for (SpreadConstraint rule : policy.spread()) {
                 String key = labelKey(rule.by());
                 Set<String> covered = new HashSet<>();
@@ -506,7 +571,8 @@ public final class PlacementScheduler {
                         break;
                     }
                     String value = c.facts().labels().get(key);
-                    if (value != null && !covered.contains(value) && picks.add(c)) {
+                    if (value != null && !covered.contains(value) && !picks.contains(c) && mayTake.test(c)) {
+                        picks.add(c);
                         covered.add(value);
                         spreadPicks.put(c, rule);
                     }
@@ -627,6 +693,8 @@ public final class PlacementScheduler {
                             c.facts(),
                             Rejection.COST_RANK,
                             "gets 0 of the " + total + " replicas " + splitRule(c) + "; " + rank(c, ranked));
+                } else if (actual.heldOut().contains(c)) {
+                    reject(c.facts(), Rejection.MAX_CLUSTERS, heldFor());
                 } else if (actual.lostPlaceToSpread(c)) {
                     reject(c.facts(), Rejection.SPREAD, spreadTook(actual, limit));
                 } else if (fresh.picks().contains(c) || !fresh.lostPlaceToSpread(c)) {
@@ -645,6 +713,15 @@ public final class PlacementScheduler {
                         : "its share moved to " + String.join(", ", replacements);
                 reject(c, Rejection.NOT_READY, health + ": " + moved);
             });
+        }
+
+        private String heldFor() {
+            List<String> back = comingBack.values().stream()
+                    .map(d -> d.clusterId() + " (at " + d.readyAgainSince().plus(failover.stableFor()) + ")")
+                    .toList();
+            return "its place is held for " + String.join(", ", back) + ", coming back by an automatic failback after"
+                    + " stableFor " + duration(failover.stableFor())
+                    + ": the workload moves once, back where it was, not here first";
         }
 
         private String splitRule(Candidate c) {

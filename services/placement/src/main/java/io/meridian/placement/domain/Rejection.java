@@ -7,5 +7,7 @@ public enum Rejection {
     NO_CAPACITY,
     SPREAD,
     MAX_CLUSTERS,
-    COST_RANK
+    COST_RANK,
+    /** The workload would not fit in the cluster's one bundle beside the workloads already there. */
+    BUNDLE_FULL
 }

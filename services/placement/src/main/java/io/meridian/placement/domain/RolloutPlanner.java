@@ -40,6 +40,12 @@ public final class RolloutPlanner {
     /** The Kubernetes reason that halts a wave at once: the new pods gave up progressing. */
     public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
 
+    /**
+     * The halt reason when inventory could not apply an object of the new generation on a cluster of the wave (a
+     * Conflict with another field manager, an invalid field); the message names the object and inventory's reason.
+     */
+    public static final String APPLY_FAILED = "ApplyFailed";
+
     /** The halt reason when a cluster of the wave is not available within the strategy's health timeout. */
     public static final String HEALTH_TIMEOUT = "HealthTimeout";
 
@@ -178,8 +184,9 @@ public final class RolloutPlanner {
                         announcedDisplaced.stream().filter(chosen::containsKey).toList();
                 if (!lost.isEmpty()) {
                     List<String> gaining = gainingClusters();
-                    events.add(new FailoverStarted(name, lost, gaining, costDelta));
-                    pending.add(new PendingMove(MoveKind.FAILOVER, lost, gaining, costDelta));
+                    Displacement.Cause cause = commonCause(decision, lost);
+                    events.add(new FailoverStarted(name, lost, gaining, costDelta, cause));
+                    pending.add(new PendingMove(MoveKind.FAILOVER, lost, gaining, costDelta, cause));
                 }
                 if (!returned.isEmpty()) {
                     // A failover from a cluster that came back before it completed took nothing away from it: the
@@ -190,12 +197,14 @@ public final class RolloutPlanner {
                                 .filter(id -> m.kind() != MoveKind.FAILOVER || !returned.contains(id))
                                 .toList();
                         if (!from.isEmpty()) {
-                            kept.add(new PendingMove(m.kind(), from, m.to(), m.monthlyCostDelta()));
+                            kept.add(new PendingMove(m.kind(), from, m.to(), m.monthlyCostDelta(), m.cause()));
                         }
                     }
                     pending.clear();
                     pending.addAll(kept);
-                    pending.add(new PendingMove(MoveKind.FAILBACK, losingClusters(), returned, costDelta));
+                    // The decision that returns them no longer lists them displaced: the one before it says why.
+                    Displacement.Cause cause = previous == null ? null : commonCause(previous, returned);
+                    pending.add(new PendingMove(MoveKind.FAILBACK, losingClusters(), returned, costDelta, cause));
                 }
                 announcedDisplaced.addAll(lost);
                 announcedDisplaced.retainAll(displacedNow);
@@ -209,6 +218,15 @@ public final class RolloutPlanner {
                 events.add(new DegradedChanged(name, decision.unmetSpread()));
                 announcedUnmet = decision.unmetSpread();
             }
+        }
+
+        /** Why {@code decision} says the workload left {@code clusters}; null when they differ or it does not say. */
+        private static Displacement.Cause commonCause(PlacementDecision decision, List<String> clusters) {
+            Set<Displacement.Cause> causes = decision.displaced().stream()
+                    .filter(d -> clusters.contains(d.clusterId()))
+                    .map(Displacement::cause)
+                    .collect(Collectors.toSet());
+            return causes.size() == 1 ? causes.iterator().next() : null;
         }
 
         /** Chosen clusters that get a share they do not have yet: new ones, and kept ones with more replicas. */
@@ -238,9 +256,9 @@ public final class RolloutPlanner {
                 if (!fromSettled || !toAvailable) {
                     open.add(m);
                 } else if (m.kind() == MoveKind.FAILOVER) {
-                    events.add(new FailoverCompleted(name, m.from(), m.to(), m.monthlyCostDelta()));
+                    events.add(new FailoverCompleted(name, m.from(), m.to(), m.monthlyCostDelta(), m.cause()));
                 } else {
-                    events.add(new FailbackCompleted(name, m.from(), m.to(), m.monthlyCostDelta()));
+                    events.add(new FailbackCompleted(name, m.from(), m.to(), m.monthlyCostDelta(), m.cause()));
                 }
             }
             pending.clear();
@@ -324,6 +342,23 @@ public final class RolloutPlanner {
             }
             for (String id : gated) {
                 ClusterObservation o = observed.get(id);
+                WorkloadSync.ApplyFailure failure = o == null ? null : o.applyFailure();
+                if (failure != null && failure.generation() == target) {
+                    // Inventory retries, but a Conflict or an invalid field does not go away by itself: waiting for
+                    // the health timeout would only hide which object is wrong.
+                    halt(
+                            id,
+                            APPLY_FAILED,
+                            "generation %d of %s not applied on %s: %s %s%s"
+                                    .formatted(
+                                            target,
+                                            name,
+                                            id,
+                                            failure.object(),
+                                            failure.outcome(),
+                                            failure.reason() == null ? "" : ": " + failure.reason()));
+                    return false;
+                }
                 if (o != null && o.appliedGeneration() == target && PROGRESS_DEADLINE_EXCEEDED.equals(o.condition())) {
                     halt(
                             id,

@@ -17,6 +17,8 @@ import java.util.Set;
  *     failover.unhealthyAfter} (the caller shows them as not Ready in {@code fleet}): a failover from them is recorded
  *     as {@link PlacementDecision.Displacement.Cause#WORKLOAD_UNHEALTHY} and fails back only when an operator releases
  *     it
+ * @param bundleBudget the room left in each cluster's bundle for the workload; a cluster without room for it is not a
+ *     candidate ({@link Rejection#BUNDLE_FULL}); null means no limit
  */
 public record SchedulingRequest(
         Workload workload,
@@ -26,7 +28,8 @@ public record SchedulingRequest(
         Set<String> failbackApproved,
         Instant now,
         PlacementPolicy previousPolicy,
-        Set<String> workloadUnhealthy) {
+        Set<String> workloadUnhealthy,
+        BundleBudget bundleBudget) {
 
     public SchedulingRequest {
         Objects.requireNonNull(workload, "workload");
@@ -34,6 +37,29 @@ public record SchedulingRequest(
         Objects.requireNonNull(now, "now");
         failbackApproved = failbackApproved == null ? Set.of() : Set.copyOf(failbackApproved);
         workloadUnhealthy = workloadUnhealthy == null ? Set.of() : Set.copyOf(workloadUnhealthy);
+        bundleBudget = bundleBudget == null ? BundleBudget.UNLIMITED : bundleBudget;
+    }
+
+    /** A request without a bundle limit. */
+    public SchedulingRequest(
+            Workload workload,
+            FleetView fleet,
+            PlacementDecision previous,
+            boolean failoverApproved,
+            Set<String> failbackApproved,
+            Instant now,
+            PlacementPolicy previousPolicy,
+            Set<String> workloadUnhealthy) {
+        this(
+                workload,
+                fleet,
+                previous,
+                failoverApproved,
+                failbackApproved,
+                now,
+                previousPolicy,
+                workloadUnhealthy,
+                BundleBudget.UNLIMITED);
     }
 
     /** A request where the workload is unhealthy on no cluster beyond what {@code fleet} says. */

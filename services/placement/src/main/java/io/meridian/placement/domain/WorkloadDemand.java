@@ -77,28 +77,17 @@ public record WorkloadDemand(Resources perReplica, int replicas, Resources dupli
     }
 
     private static Resources podRequests(Map<String, Object> podSpec, String where) {
-        Resources containers = Resources.NONE;
-        for (Map<String, Object> c : list(podSpec.get("containers"))) {
-            containers = containers.plus(containerRequests(c, where));
-        }
-        // Kubernetes (KEP-753): a sidecar starts before the init containers after it and keeps running, so it adds
-        // to each later init container's peak and to the app containers.
-        Resources sidecars = Resources.NONE;
-        Resources initPeak = Resources.NONE;
-        for (Map<String, Object> c : list(podSpec.get("initContainers"))) {
-            Resources requests = containerRequests(c, where);
-            if ("Always".equals(c.get("restartPolicy"))) {
-                sidecars = sidecars.plus(requests);
-            } else {
-                initPeak = max(initPeak, sidecars.plus(requests));
-            }
-        }
-        Resources pod = max(containers.plus(sidecars), initPeak);
-        Object overhead = podSpec.get("overhead");
-        if (overhead instanceof Map<?, ?> o) {
-            pod = pod.plus(resources(stringKeys(o), Map.of(), where + " overhead"));
-        }
-        return pod;
+        List<Resources> containers = list(podSpec.get("containers")).stream()
+                .map(c -> containerRequests(c, where))
+                .toList();
+        List<PodRequests.InitContainer> init = list(podSpec.get("initContainers")).stream()
+                .map(c -> new PodRequests.InitContainer(
+                        containerRequests(c, where), "Always".equals(c.get("restartPolicy"))))
+                .toList();
+        Resources overhead = podSpec.get("overhead") instanceof Map<?, ?> o
+                ? resources(stringKeys(o), Map.of(), where + " overhead")
+                : Resources.NONE;
+        return PodRequests.of(containers, init, overhead);
     }
 
     private static Resources containerRequests(Map<String, Object> container, String where) {
@@ -159,13 +148,6 @@ public record WorkloadDemand(Resources perReplica, int replicas, Resources dupli
             }
         }
         throw new IllegalArgumentException(where + " spec.replicas: must be a whole number of at least 0, got " + raw);
-    }
-
-    private static Resources max(Resources a, Resources b) {
-        return new Resources(
-                Math.max(a.cpuMillis(), b.cpuMillis()),
-                Math.max(a.memoryBytes(), b.memoryBytes()),
-                Math.max(a.gpus(), b.gpus()));
     }
 
     private static Object name(Map<String, Object> manifest) {

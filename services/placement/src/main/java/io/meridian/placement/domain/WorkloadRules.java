@@ -39,13 +39,13 @@ public final class WorkloadRules {
     /** Checks {@code workload} and returns it with its manifests as {@link ManifestRules#check} stores them. */
     public static Checked check(Workload workload) {
         List<FieldProblem> problems = new ArrayList<>();
-        if (!KubernetesNames.isDnsLabel(workload.name())) {
+        if (!LabelSyntax.isDnsLabel(workload.name())) {
             problems.add(new FieldProblem(
                     "name",
                     "must be a DNS label: lower-case letters, digits and '-', starting and ending with a letter or"
                             + " digit, at most 63 (it is the value of the label " + Workload.WORKLOAD_LABEL + ")"));
         }
-        if (!KubernetesNames.isDnsLabel(workload.namespace())) {
+        if (!LabelSyntax.isDnsLabel(workload.namespace())) {
             problems.add(new FieldProblem(
                     "namespace", "must be a DNS label: lower-case letters, digits and '-', at most 63"));
         } else if (SYSTEM_NAMESPACES.contains(workload.namespace())) {

@@ -5,6 +5,7 @@ import io.meridian.contracts.EventType;
 import io.meridian.contracts.sync.SyncReport;
 import io.meridian.eventing.inbound.IncomingEvents;
 import io.meridian.eventing.inbound.TransientFailures;
+import io.meridian.placement.domain.WorkloadSync;
 import io.meridian.placement.persistence.DesiredBundleStore;
 import io.meridian.placement.reconcile.PlacementReconciler;
 import io.smallrye.mutiny.Uni;
@@ -17,19 +18,20 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
- * Inventory's sync reports of placement's bundles from {@code fleet.sync.v1}: a bundle generation applied on a
- * cluster means every workload generation that bundle carried is applied there, which is half of a rollout's health
- * gate. The workloads whose applied generation changed are looked at again. Other owners' reports and drift events
- * are not placement's (inventory repairs drift; the next report shows it). A readable record whose processing fails is
- * retried with back-off; an unreadable one goes to {@code fleet.sync.v1.dlq}.
+ * Inventory's sync reports of placement's bundles from {@code fleet.sync.v1}, read per workload: a workload
+ * generation is applied on a cluster when its own objects are (or the whole bundle that carried it is), so one object
+ * that fails holds back only its own workload; the failed object is kept for the workload's health gate. This is half
+ * of a rollout's health gate. The workloads whose applied generation or failure changed are looked at again. Other
+ * owners' reports and drift events are not placement's (inventory repairs drift; the next report shows it). A readable
+ * record whose processing fails is retried with back-off; an unreadable one goes to {@code fleet.sync.v1.dlq}.
  */
 public class SyncReportConsumer {
 
     private final Mutiny.SessionFactory sessions;
     private final DesiredBundleStore bundles;
     private final PlacementReconciler reconciler;
-    // What this replica last saw applied per cluster and workload, to wake only the workloads a report moved.
-    private final Map<String, Map<String, Long>> lastApplied = new ConcurrentHashMap<>();
+    // What this replica last saw per cluster and workload, to wake only the workloads a report moved.
+    private final Map<String, Map<String, WorkloadSync.State>> lastSeen = new ConcurrentHashMap<>();
 
     SyncReportConsumer(Mutiny.SessionFactory sessions, DesiredBundleStore bundles, PlacementReconciler reconciler) {
         this.sessions = sessions;
@@ -53,10 +55,10 @@ public class SyncReportConsumer {
     }
 
     private Uni<Void> reported(SyncReport report) {
-        return sessions.withTransaction(s -> bundles.applied(s, report.clusterId(), report.generationApplied()))
-                .invoke(applied -> {
-                    Map<String, Long> before = lastApplied.put(report.clusterId(), Map.copyOf(applied));
-                    List<String> moved = applied.entrySet().stream()
+        return sessions.withTransaction(s -> bundles.reported(s, report))
+                .invoke(states -> {
+                    Map<String, WorkloadSync.State> before = lastSeen.put(report.clusterId(), Map.copyOf(states));
+                    List<String> moved = states.entrySet().stream()
                             .filter(e -> before == null || !Objects.equals(before.get(e.getKey()), e.getValue()))
                             .map(Map.Entry::getKey)
                             .toList();

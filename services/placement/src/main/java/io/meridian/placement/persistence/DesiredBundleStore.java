@@ -1,9 +1,13 @@
 package io.meridian.placement.persistence;
 
+import io.meridian.contracts.EventJson;
+import io.meridian.contracts.sync.SyncReport;
 import io.meridian.eventing.desired.Declaration;
 import io.meridian.eventing.desired.DesiredBundleDeclarer;
 import io.meridian.eventing.desired.WantedBundle;
 import io.meridian.eventing.sql.MultiRowValues;
+import io.meridian.placement.domain.Workload;
+import io.meridian.placement.domain.WorkloadSync;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -11,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
@@ -25,17 +31,19 @@ public class DesiredBundleStore {
     /** The owner name inventory stamps on everything placement asks for: {@code placement/<clusterId>}. */
     public static final String OWNER = "placement";
 
-    // Five parameters per row; PostgreSQL takes at most 65,535 per statement.
+    // Seven parameters per row; PostgreSQL takes at most 65,535 per statement.
     private static final int ROWS_PER_STATEMENT = 1000;
 
     private static final String UPSERT = "INSERT INTO workload_cluster (workload, cluster_id, declared_generation,"
-            + " bundle_generation, applied_generation) VALUES %s ON CONFLICT (workload, cluster_id) DO UPDATE SET"
+            + " bundle_generation, applied_generation, objects, bundle_bytes) VALUES %s"
+            + " ON CONFLICT (workload, cluster_id) DO UPDATE SET"
             // The first bundle that carried a workload generation stays its bundle: a later bundle that changed only
             // other workloads carries it too, and a report of either means it was applied.
             + " bundle_generation = CASE WHEN workload_cluster.declared_generation = EXCLUDED.declared_generation"
             + " THEN workload_cluster.bundle_generation ELSE EXCLUDED.bundle_generation END,"
-            + " declared_generation = EXCLUDED.declared_generation";
-    private static final String UPSERT_ROW = "(:workload#, :cluster#, :declared#, :bundle#, 0)";
+            + " declared_generation = EXCLUDED.declared_generation,"
+            + " objects = EXCLUDED.objects, bundle_bytes = EXCLUDED.bundle_bytes";
+    private static final String UPSERT_ROW = "(:workload#, :cluster#, :declared#, :bundle#, 0, :objects#, :bytes#)";
 
     /**
      * What placement wants on one cluster: the rendered objects of every workload placed there, and the generation
@@ -104,6 +112,109 @@ public class DesiredBundleStore {
                 .map(rows -> byFirstColumn(rows));
     }
 
+    /**
+     * Inventory's report of the cluster's bundle, read per workload ({@link WorkloadSync}): each workload whose own
+     * objects applied counts as applied at the generation it carries, whatever the others' objects did, and a workload
+     * whose object failed keeps that failure. Returns the state of every workload on the cluster.
+     */
+    public Uni<Map<String, WorkloadSync.State>> reported(Mutiny.Session session, SyncReport report) {
+        return session.createNativeQuery(
+                        "SELECT workload, declared_generation, bundle_generation, applied_generation, objects,"
+                                + " failed_generation, failed_object, failed_outcome, failed_reason"
+                                + " FROM workload_cluster WHERE cluster_id = :cluster FOR UPDATE",
+                        Object[].class)
+                .setParameter("cluster", report.clusterId())
+                .getResultList()
+                .chain(rows -> {
+                    List<WorkloadSync.Carried> carried =
+                            rows.stream().map(DesiredBundleStore::carried).toList();
+                    Map<String, WorkloadSync.State> states = WorkloadSync.read(report, carried);
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (WorkloadSync.Carried c : carried) {
+                        WorkloadSync.State state = states.get(c.workload());
+                        if (state.appliedGeneration() == c.appliedGeneration()
+                                && Objects.equals(state.failure(), c.failure())) {
+                            continue;
+                        }
+                        chain = chain.chain(() -> save(session, report.clusterId(), c.workload(), state));
+                    }
+                    return chain.replaceWith(states);
+                });
+    }
+
+    private static WorkloadSync.Carried carried(Object[] row) {
+        String objects = (String) row[4];
+        WorkloadSync.ApplyFailure failure = row[5] == null
+                ? null
+                : new WorkloadSync.ApplyFailure(
+                        ((Number) row[5]).longValue(), (String) row[6], (String) row[7], (String) row[8]);
+        return new WorkloadSync.Carried(
+                (String) row[0],
+                ((Number) row[1]).longValue(),
+                ((Number) row[2]).longValue(),
+                ((Number) row[3]).longValue(),
+                objects == null || objects.isEmpty() ? Set.of() : Set.of(objects.split("\n")),
+                failure);
+    }
+
+    private static Uni<Void> save(Mutiny.Session session, String clusterId, String workload, WorkloadSync.State state) {
+        WorkloadSync.ApplyFailure f = state.failure();
+        return session.createNativeQuery("UPDATE workload_cluster SET applied_generation = :applied,"
+                        + " failed_generation = :failedGeneration, failed_object = :failedObject,"
+                        + " failed_outcome = :failedOutcome, failed_reason = :failedReason"
+                        + " WHERE workload = :workload AND cluster_id = :cluster")
+                .setParameter("applied", state.appliedGeneration())
+                .setParameter("failedGeneration", f == null ? null : f.generation())
+                .setParameter("failedObject", f == null ? null : f.object())
+                .setParameter("failedOutcome", f == null ? null : f.outcome())
+                .setParameter("failedReason", f == null ? null : f.reason())
+                .setParameter("workload", workload)
+                .setParameter("cluster", clusterId)
+                .executeUpdate()
+                .replaceWithVoid();
+    }
+
+    /**
+     * The object of the workload that inventory last could not apply on each cluster, at the generation the cluster's
+     * bundle carries now; clusters without such a failure are absent.
+     */
+    public Uni<Map<String, WorkloadSync.ApplyFailure>> applyFailures(Mutiny.Session session, String workload) {
+        return session.createNativeQuery(
+                        "SELECT cluster_id, failed_generation, failed_object, failed_outcome, failed_reason"
+                                + " FROM workload_cluster WHERE workload = :workload"
+                                + " AND failed_generation = declared_generation",
+                        Object[].class)
+                .setParameter("workload", workload)
+                .getResultList()
+                .map(rows -> {
+                    Map<String, WorkloadSync.ApplyFailure> failures = new HashMap<>();
+                    rows.forEach(r -> failures.put(
+                            (String) r[0],
+                            new WorkloadSync.ApplyFailure(
+                                    ((Number) r[1]).longValue(), (String) r[2], (String) r[3], (String) r[4])));
+                    return failures;
+                });
+    }
+
+    /**
+     * The bytes the other workloads' objects take in each cluster's bundle (as JSON, uncompressed): what is left of a
+     * cluster's bundle budget for {@code workload}. Clusters whose bundle carries no other workload are absent.
+     */
+    public Uni<Map<String, Long>> bundleBytesOfOthers(Mutiny.Session session, String workload) {
+        return session.createNativeQuery(
+                        "SELECT cluster_id, SUM(bundle_bytes) FROM workload_cluster WHERE workload <> :workload"
+                                + " GROUP BY cluster_id",
+                        Object[].class)
+                .setParameter("workload", workload)
+                .getResultList()
+                .map(DesiredBundleStore::byFirstColumn);
+    }
+
+    /** The bytes of {@code objects} as placement's bundle carries them: JSON, UTF-8, uncompressed. */
+    public static long bytesOf(List<Map<String, Object>> objects) {
+        return EventJson.write(objects).length;
+    }
+
     /** The workload generation inventory reported applied on each cluster the workload is declared to (0: none). */
     public Uni<Map<String, Long>> appliedGenerations(Mutiny.Session session, String workload) {
         return session.createNativeQuery(
@@ -120,8 +231,17 @@ public class DesiredBundleStore {
         return result;
     }
 
-    /** One workload generation carried to a cluster by a bundle generation. */
-    private record Carried(String workload, String clusterId, long workloadGeneration, long bundleGeneration) {}
+    /**
+     * One workload generation carried to a cluster by a bundle generation, with the references of its objects there
+     * (one a line) and their bytes.
+     */
+    private record Carried(
+            String workload,
+            String clusterId,
+            long workloadGeneration,
+            long bundleGeneration,
+            String objects,
+            long bytes) {}
 
     private Uni<Void> remember(Mutiny.Session session, List<ClusterBundle> bundles, List<Declaration> declarations) {
         Uni<Void> chain = Uni.createFrom().voidItem();
@@ -136,9 +256,18 @@ public class DesiredBundleStore {
                     || bundle.objects().isEmpty()) {
                 continue;
             }
-            bundle.workloadGenerations()
-                    .forEach((workload, generation) ->
-                            rows.add(new Carried(workload, bundle.clusterId(), generation, declaration.generation())));
+            Map<String, List<Map<String, Object>>> byWorkload = new HashMap<>();
+            for (Map<String, Object> object : bundle.objects()) {
+                byWorkload
+                        .computeIfAbsent(workloadOf(object), w -> new ArrayList<>())
+                        .add(object);
+            }
+            bundle.workloadGenerations().forEach((workload, generation) -> {
+                List<Map<String, Object>> own = byWorkload.getOrDefault(workload, List.of());
+                String refs = own.stream().map(WorkloadSync::reference).sorted().collect(Collectors.joining("\n"));
+                rows.add(new Carried(
+                        workload, bundle.clusterId(), generation, declaration.generation(), refs, bytesOf(own)));
+            });
         }
         for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
             int start = from;
@@ -152,12 +281,23 @@ public class DesiredBundleStore {
                     query.setParameter("workload" + n, row.workload())
                             .setParameter("cluster" + n, row.clusterId())
                             .setParameter("declared" + n, row.workloadGeneration())
-                            .setParameter("bundle" + n, row.bundleGeneration());
+                            .setParameter("bundle" + n, row.bundleGeneration())
+                            .setParameter("objects" + n, row.objects())
+                            .setParameter("bytes" + n, row.bytes());
                 }
                 return query.executeUpdate().replaceWithVoid();
             });
         }
         return chain;
+    }
+
+    private static String workloadOf(Map<String, Object> object) {
+        if (object.get("metadata") instanceof Map<?, ?> metadata
+                && metadata.get("labels") instanceof Map<?, ?> labels
+                && labels.get(Workload.WORKLOAD_LABEL) instanceof String workload) {
+            return workload;
+        }
+        return "";
     }
 
     private static Uni<Void> forgetOthers(Mutiny.Session session, String clusterId, List<String> kept) {

@@ -2,6 +2,8 @@ package io.meridian.placement.persistence;
 
 import io.meridian.contracts.audit.AuditRecord;
 import io.meridian.eventing.audit.AuditTrail;
+import io.meridian.eventing.sql.MultiRowValues;
+import io.meridian.placement.config.PlacementConfig;
 import io.meridian.placement.domain.BundleRenderer;
 import io.meridian.placement.domain.PlacementDecision;
 import io.meridian.placement.domain.ProdReach;
@@ -10,6 +12,7 @@ import io.meridian.placement.domain.WorkloadProgress;
 import io.meridian.placement.domain.WorkloadRevision;
 import io.meridian.servicekit.ProblemException;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -61,29 +64,23 @@ public class WorkloadStore {
     private final AuditTrail audit;
     private final Clock clock;
     private final OperatorCommandStore commands;
+    private final int revisionsKept;
 
-    WorkloadStore(Mutiny.SessionFactory sessions, AuditTrail audit, Clock clock, OperatorCommandStore commands) {
+    WorkloadStore(
+            Mutiny.SessionFactory sessions,
+            AuditTrail audit,
+            Clock clock,
+            OperatorCommandStore commands,
+            PlacementConfig config) {
         this.sessions = sessions;
         this.audit = audit;
         this.clock = clock;
         this.commands = commands;
+        // A rollback copies the generation before the current one: that one is always kept.
+        this.revisionsKept = Math.max(2, config.revisionsKept());
     }
 
     // ------------------------------------------------------------------ the API's reads
-
-    /** Every live workload, by name; only those in {@code namespace} when it is not null. */
-    public Uni<List<StoredWorkload>> list(String namespace) {
-        String where =
-                namespace == null ? " WHERE deleted_at IS NULL" : " WHERE deleted_at IS NULL AND namespace = :ns";
-        return sessions.withSession(s -> {
-                    var query = s.createNativeQuery(SELECT + where + " ORDER BY name", Object[].class);
-                    if (namespace != null) {
-                        query.setParameter("ns", namespace);
-                    }
-                    return query.getResultList();
-                })
-                .map(rows -> rows.stream().map(WorkloadStore::row).toList());
-    }
 
     /** A live workload; 404 when there is none of that name. */
     public Uni<StoredWorkload> get(String name) {
@@ -97,19 +94,70 @@ public class WorkloadStore {
 
     /** The generations of a live workload, newest first; 404 when there is none of that name. */
     public Uni<List<RevisionInfo>> revisions(String name) {
+        return revisionPage(name, null, Integer.MAX_VALUE).map(Slice::items);
+    }
+
+    /** Part of a list in its order, and how many items the whole list holds. */
+    public record Slice<T>(List<T> items, long total) {}
+
+    /**
+     * Up to {@code fetch} live workloads by name, after {@code afterName} (null: from the first), only those in {@code
+     * namespace} when it is not null; with how many there are in all. The rows are read as workloads on a worker
+     * thread: a page of large workloads is megabytes of JSON, too much for the event loop.
+     */
+    public Uni<Slice<StoredWorkload>> page(String namespace, String afterName, int fetch) {
+        String where = " WHERE deleted_at IS NULL" + (namespace == null ? "" : " AND namespace = :ns");
+        return sessions.withSession(s -> {
+                    var count = s.createNativeQuery("SELECT count(*) FROM workload" + where);
+                    var select = s.createNativeQuery(
+                                    SELECT + where + (afterName == null ? "" : " AND name > :after") + " ORDER BY name",
+                                    Object[].class)
+                            .setMaxResults(fetch);
+                    if (namespace != null) {
+                        count.setParameter("ns", namespace);
+                        select.setParameter("ns", namespace);
+                    }
+                    if (afterName != null) {
+                        select.setParameter("after", afterName);
+                    }
+                    return count.getSingleResult()
+                            .chain(total -> select.getResultList()
+                                    .map(rows -> new Slice<>(rows, ((Number) total).longValue())));
+                })
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(rows -> new Slice<>(
+                        rows.items().stream().map(WorkloadStore::row).toList(), rows.total()));
+    }
+
+    /**
+     * Up to {@code fetch} generations of a live workload, newest first, before {@code beforeGeneration} (null: from
+     * the newest); with how many there are in all. 404 when there is no live workload of that name.
+     */
+    public Uni<Slice<RevisionInfo>> revisionPage(String name, Long beforeGeneration, int fetch) {
+        String before = beforeGeneration == null ? "" : " AND generation < :before";
         return sessions.withSession(s -> fetch(s, name, false).chain(stored -> {
             if (stored == null) {
                 return Uni.createFrom().failure(notFound(name));
             }
-            return s.createNativeQuery(
+            var count = s.createNativeQuery("SELECT count(*) FROM workload_revision WHERE workload = :name")
+                    .setParameter("name", name);
+            var select = s.createNativeQuery(
                             "SELECT generation, created_at, created_by FROM workload_revision WHERE workload = :name"
-                                    + " ORDER BY generation DESC",
+                                    + before + " ORDER BY generation DESC",
                             Object[].class)
                     .setParameter("name", name)
-                    .getResultList()
-                    .map(rows -> rows.stream()
-                            .map(r -> new RevisionInfo(((Number) r[0]).longValue(), toOffset(r[1]), (String) r[2]))
-                            .toList());
+                    .setMaxResults(fetch);
+            if (beforeGeneration != null) {
+                select.setParameter("before", beforeGeneration);
+            }
+            return count.getSingleResult()
+                    .chain(total -> select.getResultList()
+                            .map(rows -> new Slice<>(
+                                    rows.stream()
+                                            .map(r -> new RevisionInfo(
+                                                    ((Number) r[0]).longValue(), toOffset(r[1]), (String) r[2]))
+                                            .toList(),
+                                    ((Number) total).longValue())));
         }));
     }
 
@@ -223,8 +271,9 @@ public class WorkloadStore {
     }
 
     /**
-     * Deletes a live workload: it leaves every cluster with the next reconcile. Its revisions stay (its row too,
-     * marked deleted), so its history is still in the audit stream and its generations continue if it comes back.
+     * Deletes a live workload: it leaves every cluster with the next reconcile. Its row stays, marked deleted, so its
+     * generations continue if it comes back; its history is in the audit stream, and its revisions go once it has left
+     * every cluster ({@link #forget}).
      */
     public Uni<StoredWorkload> delete(String name, String actor, WriteGuard guard) {
         OffsetDateTime now = OffsetDateTime.now(clock);
@@ -334,7 +383,48 @@ public class WorkloadStore {
                 .setParameter("spec", WorkloadJson.write(stored))
                 .setParameter("now", now)
                 .setParameter("by", actor)
-                .executeUpdate();
+                .executeUpdate()
+                .call(() -> pruneRevisions(s, stored.name(), stored.generation()));
+    }
+
+    /**
+     * Forgets the revisions of a workload older than the newest {@code meridian.placement.revisions-kept} (counted
+     * from {@code current}), except those still in use: a generation a cluster was told to run or has applied, one
+     * the rollout or an assignment names, and the one the last decision was made for. Returns how many went.
+     */
+    public Uni<Integer> pruneRevisions(Mutiny.Session s, String name, long current) {
+        long floor = current - revisionsKept;
+        if (floor < 1) {
+            return Uni.createFrom().item(0);
+        }
+        return progress(s, name).chain(progress -> {
+            TreeSet<Long> pinned = new TreeSet<>();
+            progress.ifPresent(p -> {
+                pinned.add(p.rollout().targetGeneration());
+                pinned.add(p.rollout().stableGeneration());
+                p.assignments().values().forEach(a -> pinned.add(a.generation()));
+            });
+            pinned.removeIf(g -> g > floor);
+            StringBuilder sql = new StringBuilder("DELETE FROM workload_revision r WHERE r.workload = :name"
+                    + " AND r.generation <= :floor"
+                    + " AND NOT EXISTS (SELECT 1 FROM placement_decision d WHERE d.workload = r.workload"
+                    + " AND d.generation = r.generation)"
+                    + " AND NOT EXISTS (SELECT 1 FROM workload_cluster c WHERE c.workload = r.workload"
+                    + " AND r.generation IN (c.declared_generation, c.applied_generation))");
+            if (!pinned.isEmpty()) {
+                sql.append(" AND r.generation NOT IN (")
+                        .append(MultiRowValues.of(":pinned#", pinned.size()))
+                        .append(')');
+            }
+            Mutiny.Query<?> query = s.createNativeQuery(sql.toString())
+                    .setParameter("name", name)
+                    .setParameter("floor", floor);
+            int i = 0;
+            for (long g : pinned) {
+                query.setParameter("pinned" + i++, g);
+            }
+            return query.executeUpdate();
+        });
     }
 
     private Uni<AuditRecord> record(Mutiny.Session s, String action, Workload w, Map<String, String> details) {
@@ -474,12 +564,20 @@ public class WorkloadStore {
                 .getResultList();
     }
 
-    /** Forgets the decision and progress of a workload whose objects left every cluster. */
+    /**
+     * Forgets the decision and progress of a workload whose objects left every cluster and, when it is deleted, its
+     * revisions: nothing renders them any more, and a workload created again under the name continues from its
+     * row's generation, not from them.
+     */
     public Uni<Void> forget(Mutiny.Session s, String workload) {
         return s.createNativeQuery("DELETE FROM placement_decision WHERE workload = :w")
                 .setParameter("w", workload)
                 .executeUpdate()
                 .chain(() -> s.createNativeQuery("DELETE FROM workload_progress WHERE workload = :w")
+                        .setParameter("w", workload)
+                        .executeUpdate())
+                .chain(() -> s.createNativeQuery("DELETE FROM workload_revision WHERE workload = :w AND EXISTS"
+                                + " (SELECT 1 FROM workload WHERE name = :w AND deleted_at IS NOT NULL)")
                         .setParameter("w", workload)
                         .executeUpdate())
                 .replaceWithVoid();

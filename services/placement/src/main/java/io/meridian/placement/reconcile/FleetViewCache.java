@@ -15,8 +15,10 @@ import io.meridian.placement.domain.ClusterHealth;
 import io.meridian.placement.domain.ClusterObservation;
 import io.meridian.placement.domain.ClusterRates;
 import io.meridian.placement.domain.FleetView;
+import io.meridian.placement.domain.PodRequests;
 import io.meridian.placement.domain.Resources;
 import io.meridian.placement.domain.Workload;
+import io.meridian.placement.domain.WorkloadDemand;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongFunction;
 
 /**
@@ -46,7 +49,7 @@ public class FleetViewCache {
     // 2^45: 32 TiB of memory or 35 million cores in one object; 2^18 such objects on a cluster still sum in a long.
     private static final long OBSERVED_BOUND = 1L << 45;
 
-    private static final String GPU_SUFFIX = "/gpu";
+    private static final String GPU_SUFFIX = WorkloadDemand.GPU_SUFFIX;
 
     private final Clock clock;
     // Guarded by this.
@@ -89,7 +92,7 @@ public class FleetViewCache {
         if (snapshot.phase() == ClusterPhase.Deregistered) {
             return clusterGone(snapshot.clusterId());
         }
-        ClusterState state = clusters.computeIfAbsent(snapshot.clusterId(), ClusterState::new);
+        ClusterState state = clusters.computeIfAbsent(snapshot.clusterId(), this::unregistered);
         Registration before = state.registration;
         ClusterHealth health = health(snapshot.phase());
         Instant since = healthSince(snapshot, health);
@@ -106,7 +109,35 @@ public class FleetViewCache {
                 health,
                 since);
         state.registration = after;
+        state.unregisteredSince = null;
         return after.equals(before) ? Affected.NOTHING : Affected.ALL;
+    }
+
+    /** A cluster the resource or cost stream names before (or after) the cluster stream registers it. */
+    private ClusterState unregistered(String clusterId) {
+        ClusterState state = new ClusterState(clusterId);
+        state.unregisteredSince = clock.instant();
+        return state;
+    }
+
+    /**
+     * Forgets what the streams said of clusters that have not been registered since before {@code before}: a cluster
+     * that left the fleet, whose objects or rates were read after its deregistration (the streams are not ordered
+     * with each other, and a replay reads them all again), would otherwise be kept forever. A registered cluster is
+     * never forgotten here; its deregistration forgets it at once. Returns the ids forgotten.
+     */
+    public synchronized Set<String> forgetUnregistered(Instant before) {
+        Set<String> forgotten = new TreeSet<>();
+        clusters.values().removeIf(state -> {
+            boolean stale = state.registration == null
+                    && state.unregisteredSince != null
+                    && state.unregisteredSince.isBefore(before);
+            if (stale) {
+                forgotten.add(state.clusterId);
+            }
+            return stale;
+        });
+        return forgotten;
     }
 
     /** The cluster left the fleet: it is forgotten with everything observed on it. */
@@ -156,7 +187,7 @@ public class FleetViewCache {
         }
         String key = r.key();
         ClusterState state =
-                now == null ? clusters.get(r.clusterId()) : clusters.computeIfAbsent(r.clusterId(), ClusterState::new);
+                now == null ? clusters.get(r.clusterId()) : clusters.computeIfAbsent(r.clusterId(), this::unregistered);
         if (state == null) {
             return Affected.NOTHING;
         }
@@ -234,7 +265,7 @@ public class FleetViewCache {
     /** A cluster's rates as cost published them; null forgets them (a tombstone). */
     public synchronized Affected rates(String clusterId, ClusterRates rates) {
         ClusterState state =
-                rates == null ? clusters.get(clusterId) : clusters.computeIfAbsent(clusterId, ClusterState::new);
+                rates == null ? clusters.get(clusterId) : clusters.computeIfAbsent(clusterId, this::unregistered);
         if (state == null || Objects.equals(state.rates, rates)) {
             return Affected.NOTHING;
         }
@@ -344,6 +375,11 @@ public class FleetViewCache {
         return observed;
     }
 
+    /** Clusters the view holds anything of, registered or not: what {@link #forgetUnregistered} keeps in bounds. */
+    synchronized Set<String> heldClusterIds() {
+        return new TreeSet<>(clusters.keySet());
+    }
+
     /** Clusters known, registered or not: for metrics and logs. */
     public synchronized int clusterCount() {
         return (int)
@@ -400,6 +436,8 @@ public class FleetViewCache {
     private static final class ClusterState {
         final String clusterId;
         Registration registration;
+        // Since when the streams name this cluster without a registration; null while it is registered.
+        Instant unregisteredSince;
         ClusterRates rates;
         Resources allocatable = Resources.NONE;
         Resources requested = Resources.NONE;
@@ -488,8 +526,10 @@ public class FleetViewCache {
     }
 
     /**
-     * What a pod takes from its node, as the Kubernetes scheduler counts it: the larger of its containers' requests
-     * together and its largest init container's; nothing once it ended or while no node is bound.
+     * What a pod takes from its node, as the Kubernetes scheduler counts it ({@link PodRequests}): the app containers'
+     * requests as inventory summarised them, the init containers, sidecars and overhead from the manifest; nothing once
+     * it ended or while no node is bound. What a cluster reports is not refused: an unreadable quantity counts as none,
+     * and each container's figures are bounded.
      */
     static Tracked pod(ObservedResource r) {
         String phase = r.status().phase();
@@ -504,9 +544,9 @@ public class FleetViewCache {
                 gpus.put(name, g);
             }
         }
-        Resources containers = Resources.NONE;
+        List<Resources> containers = new ArrayList<>();
         for (Container c : r.containers()) {
-            containers = containers.plus(Resources.bounded(
+            containers.add(Resources.bounded(
                     new Resources(
                             c.requests().cpuMillis() == null ? 0 : c.requests().cpuMillis(),
                             c.requests().memoryBytes() == null
@@ -515,36 +555,32 @@ public class FleetViewCache {
                             gpus.getOrDefault(c.name(), 0L)),
                     OBSERVED_BOUND));
         }
-        Resources init = Resources.NONE;
+        List<PodRequests.InitContainer> init = new ArrayList<>();
         for (Map<String, Object> c : list(spec.get("initContainers"))) {
-            Map<String, Object> requests = map(map(c, "resources"), "requests");
-            Resources one = new Resources(
-                    Quantities.millis(requests.get("cpu")).orElse(0),
-                    Quantities.units(requests.get("memory")).orElse(0),
-                    gpuRequests(c));
-            init = new Resources(
-                    Math.max(init.cpuMillis(), one.cpuMillis()),
-                    Math.max(init.memoryBytes(), one.memoryBytes()),
-                    Math.max(init.gpus(), one.gpus()));
+            init.add(new PodRequests.InitContainer(
+                    observedAmounts(map(map(c, "resources"), "requests")), "Always".equals(c.get("restartPolicy"))));
         }
         return new Capacity(
-                false,
-                new Resources(
-                        Math.max(containers.cpuMillis(), init.cpuMillis()),
-                        Math.max(containers.memoryBytes(), init.memoryBytes()),
-                        Math.max(containers.gpus(), init.gpus())),
-                r.resyncEpoch());
+                false, PodRequests.of(containers, init, observedAmounts(map(spec, "overhead"))), r.resyncEpoch());
     }
 
-    private static long gpuRequests(Map<String, Object> container) {
+    private static Resources observedAmounts(Map<String, Object> amounts) {
         long gpus = 0;
-        for (Map.Entry<String, Object> e :
-                map(map(container, "resources"), "requests").entrySet()) {
+        for (Map.Entry<String, Object> e : amounts.entrySet()) {
             if (e.getKey().endsWith(GPU_SUFFIX)) {
                 gpus += Quantities.units(e.getValue()).orElse(0);
             }
         }
-        return gpus;
+        return Resources.bounded(
+                new Resources(
+                        Quantities.millis(amounts.get("cpu")).orElse(0),
+                        Quantities.units(amounts.get("memory")).orElse(0),
+                        gpus),
+                OBSERVED_BOUND);
+    }
+
+    private static long gpuRequests(Map<String, Object> container) {
+        return observedAmounts(map(map(container, "resources"), "requests")).gpus();
     }
 
     /**

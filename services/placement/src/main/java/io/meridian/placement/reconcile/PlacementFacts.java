@@ -93,15 +93,36 @@ public final class PlacementFacts {
                     case PlacementEvent.FailoverStarted e ->
                         new Published(
                                 EventType.FAILOVER_STARTED,
-                                FailoverMove.of(e.workload(), e.from(), e.to(), e.monthlyCostDelta(), currency, at));
+                                FailoverMove.of(
+                                        e.workload(),
+                                        e.from(),
+                                        e.to(),
+                                        e.monthlyCostDelta(),
+                                        currency,
+                                        cause(e.cause()),
+                                        at));
                     case PlacementEvent.FailoverCompleted e ->
                         new Published(
                                 EventType.FAILOVER_COMPLETED,
-                                FailoverMove.of(e.workload(), e.from(), e.to(), e.monthlyCostDelta(), currency, at));
+                                FailoverMove.of(
+                                        e.workload(),
+                                        e.from(),
+                                        e.to(),
+                                        e.monthlyCostDelta(),
+                                        currency,
+                                        cause(e.cause()),
+                                        at));
                     case PlacementEvent.FailbackCompleted e ->
                         new Published(
                                 EventType.FAILBACK_COMPLETED,
-                                FailoverMove.of(e.workload(), e.from(), e.to(), e.monthlyCostDelta(), currency, at));
+                                FailoverMove.of(
+                                        e.workload(),
+                                        e.from(),
+                                        e.to(),
+                                        e.monthlyCostDelta(),
+                                        currency,
+                                        cause(e.cause()),
+                                        at));
                     case PlacementEvent.FailoverSuppressed e ->
                         new Published(
                                 EventType.FAILOVER_SUPPRESSED,
@@ -131,6 +152,15 @@ public final class PlacementFacts {
         return c != null && c.rates() != null && c.rates().currency() != null;
     }
 
+    static FailoverMove.Cause cause(PlacementDecision.Displacement.Cause cause) {
+        return cause == null
+                ? null
+                : switch (cause) {
+                    case CLUSTER_LOST -> FailoverMove.Cause.ClusterLost;
+                    case WORKLOAD_UNHEALTHY -> FailoverMove.Cause.WorkloadUnhealthy;
+                };
+    }
+
     static WorkloadPlacement.RejectionReason reason(Rejection r) {
         return switch (r) {
             case NOT_SELECTED -> WorkloadPlacement.RejectionReason.NotSelected;
@@ -139,6 +169,7 @@ public final class PlacementFacts {
             case SPREAD -> WorkloadPlacement.RejectionReason.Spread;
             case MAX_CLUSTERS -> WorkloadPlacement.RejectionReason.MaxClusters;
             case COST_RANK -> WorkloadPlacement.RejectionReason.CostRank;
+            case BUNDLE_FULL -> WorkloadPlacement.RejectionReason.BundleFull;
         };
     }
 }

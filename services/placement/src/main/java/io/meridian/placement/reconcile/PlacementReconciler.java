@@ -1,5 +1,6 @@
 package io.meridian.placement.reconcile;
 
+import io.meridian.contracts.EventJson;
 import io.meridian.contracts.EventType;
 import io.meridian.contracts.audit.AuditRecord;
 import io.meridian.contracts.placement.PlacementKey;
@@ -10,6 +11,7 @@ import io.meridian.eventing.outbox.Outbox;
 import io.meridian.placement.config.PlacementConfig;
 import io.meridian.placement.domain.Actuation;
 import io.meridian.placement.domain.Assignment;
+import io.meridian.placement.domain.BundleBudget;
 import io.meridian.placement.domain.BundleRenderer;
 import io.meridian.placement.domain.ClusterFacts;
 import io.meridian.placement.domain.ClusterHealth;
@@ -27,6 +29,7 @@ import io.meridian.placement.domain.SchedulingRequest;
 import io.meridian.placement.domain.Workload;
 import io.meridian.placement.domain.WorkloadProgress;
 import io.meridian.placement.domain.WorkloadRevision;
+import io.meridian.placement.domain.WorkloadSync;
 import io.meridian.placement.persistence.DesiredBundleStore;
 import io.meridian.placement.persistence.DesiredBundleStore.ClusterBundle;
 import io.meridian.placement.persistence.OperatorCommandStore;
@@ -84,6 +87,12 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
     /** Revisions never change once written, so they are kept; this many at most, the least recently used go first. */
     private static final int REVISIONS_KEPT = 4096;
 
+    /**
+     * The most a rendered object grows by the stamps, beside the names it repeats: the keys of the namespace, the
+     * workload label (twice with a pod template) and the generation annotation, with their quotes and a generation.
+     */
+    private static final long STAMP_BYTES = 200;
+
     private final Mutiny.SessionFactory sessions;
     private final WorkloadStore workloads;
     private final DesiredBundleStore bundles;
@@ -137,6 +146,7 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
             AuditTrail audit,
             Clock clock,
             PlacementConfig config,
+            WorkloadOwnership ownership,
             MeterRegistry registry) {
         this.sessions = sessions;
         this.workloads = workloads;
@@ -151,7 +161,7 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
         this.clock = clock;
         this.config = config;
         this.registry = registry;
-        this.queue = new ReconcileQueue(clock);
+        this.queue = new ReconcileQueue(clock, ownership::owns);
         for (RolloutPhase phase : RolloutPhase.values()) {
             Gauge.builder("meridian.placement.workloads", phases, p -> count(p, phase))
                     .description("Placed workloads by the phase of their rollout")
@@ -386,6 +396,8 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
         private WorkloadProgress progress;
         private Pending pending;
         private Map<String, Long> applied;
+        private Map<String, WorkloadSync.ApplyFailure> applyFailures;
+        private Map<String, Long> bundleBytesOfOthers;
         // Other workloads' progress, read once per reconcile when their clusters are rendered.
         private final Map<String, WorkloadProgress> others = new HashMap<>();
 
@@ -408,6 +420,10 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
                     .invoke(c -> pending = c)
                     .chain(() -> bundles.appliedGenerations(s, name))
                     .invoke(a -> applied = a)
+                    .chain(() -> bundles.applyFailures(s, name))
+                    .invoke(f -> applyFailures = f)
+                    .chain(() -> bundles.bundleBytesOfOthers(s, name))
+                    .invoke(b -> bundleBytesOfOthers = b)
                     .chain(() -> workload != null ? place() : withdraw());
         }
 
@@ -440,12 +456,14 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
         private Uni<Outcome> decide(PlacementPolicy previousPolicy) {
             Map<String, ClusterObservation> observed = progress == null
                     ? Map.of()
-                    : fleet.observations(
-                            name,
-                            workload.namespace(),
-                            progress.assignments(),
-                            applied,
-                            g -> expectedObjects(revisions.get(new RevisionKey(name, g))));
+                    : withApplyFailures(
+                            fleet.observations(
+                                    name,
+                                    workload.namespace(),
+                                    progress.assignments(),
+                                    applied,
+                                    g -> expectedObjects(revisions.get(new RevisionKey(name, g)))),
+                            applyFailures);
             Set<String> unhealthy = RolloutPlanner.unhealthyClusters(workload, progress, observed, now);
             FleetView forWorkload = unhealthy.isEmpty() ? view : unhealthyFor(view, unhealthy, observed);
             PlacementDecision decision = scheduler.schedule(new SchedulingRequest(
@@ -456,7 +474,11 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
                     pending.failback(),
                     now,
                     previousPolicy,
-                    unhealthy));
+                    unhealthy,
+                    new BundleBudget(
+                            config.bundleMaxBytes(),
+                            footprint(revisions.get(new RevisionKey(name, workload.generation()))),
+                            bundleBytesOfOthers)));
             boolean changed = previous == null || !sameDecision(previous, decision);
             RolloutCommand command = pending.resume() ? new RolloutCommand.Resume() : null;
             Actuation actuation =
@@ -526,7 +548,7 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
                                 : " (failover suppressed: "
                                         + decision.suppressed().reason() + ")");
             }
-            return writes.chain(() -> render(touched, next.assignments()))
+            return writes.chain(() -> render(touched, next.assignments(), before))
                     .map(rendered -> new Outcome.Placed(next, changed, actuation.events(), wakeAt, rendered));
         }
 
@@ -587,7 +609,7 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
                             PlacementKey.failover(name).value(),
                             name))
                     .chain(() -> outbox.appendAll(s, audits))
-                    .chain(() -> render(clusters, Map.of()))
+                    .chain(() -> render(clusters, Map.of(), Map.of()))
                     .map(Outcome.Withdrawn::new);
         }
 
@@ -599,7 +621,8 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
          * gets nothing (its bundle is withdrawn). The clusters are locked first, so that the assignments of the other
          * workloads are read only after any other reconcile of the cluster committed.
          */
-        private Uni<Map<String, SelectableLabels>> render(Set<String> clusters, Map<String, Assignment> own) {
+        private Uni<Map<String, SelectableLabels>> render(
+                Set<String> clusters, Map<String, Assignment> own, Map<String, Assignment> ownBefore) {
             if (clusters.isEmpty()) {
                 return Uni.createFrom().item(Map.of());
             }
@@ -609,6 +632,7 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
             for (String clusterId : clusters) {
                 chain = chain.chain(() -> bundleOf(clusterId, own.get(clusterId)))
                         .invoke(bundle -> {
+                            requireRoom(bundle, own.get(clusterId), ownBefore.get(clusterId));
                             wanted.add(bundle);
                             ClusterFacts facts = view.get(clusterId);
                             if (facts != null) {
@@ -621,6 +645,25 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
                 declarations.forEach(d -> LOG.debugf("cluster %s: placement bundle %s", d.clusterId(), d));
                 return rendered;
             });
+        }
+
+        /**
+         * Refuses to declare a bundle past the limit when this workload puts something new in it: the scheduler keeps
+         * a workload off a cluster without room, but its size is an estimate and two workloads reconciled at once may
+         * both have counted on the same room. The reconcile fails and is retried, deciding again with the room that is
+         * left, while the bundle in force (which Kafka carries) stays. A bundle that is over only because the limit was
+         * lowered still lets a workload leave or stay as it is.
+         */
+        private void requireRoom(ClusterBundle bundle, Assignment own, Assignment ownBefore) {
+            if (own == null || own.equals(ownBefore)) {
+                return;
+            }
+            long bytes = DesiredBundleStore.bytesOf(bundle.objects());
+            if (bytes > config.bundleMaxBytes()) {
+                throw new IllegalStateException("cluster " + bundle.clusterId() + ": the bundle with generation "
+                        + own.generation() + " of workload " + name + " would hold " + bytes
+                        + " bytes, over the limit of " + config.bundleMaxBytes() + "; deciding again");
+            }
         }
 
         private Uni<ClusterBundle> bundleOf(String clusterId, Assignment own) {
@@ -758,6 +801,41 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
                     c.rates()));
         }
         return FleetView.of(facts);
+    }
+
+    /**
+     * What a workload's objects take in a cluster's bundle, estimated without rendering it for every cluster: its
+     * manifests and overrides as JSON, plus what rendering stamps on each object (namespace, workload label, on the pod
+     * template too, and generation annotation).
+     */
+    static long footprint(WorkloadRevision revision) {
+        if (revision == null) {
+            return 0;
+        }
+        long stamps = STAMP_BYTES
+                + 2L * revision.workload().length()
+                + revision.namespace().length();
+        return DesiredBundleStore.bytesOf(revision.manifests())
+                + (revision.overrides().isEmpty() ? 0 : EventJson.write(revision.overrides()).length)
+                + stamps * revision.manifests().size();
+    }
+
+    /** The observations with the object of the workload that inventory could not apply, by cluster. */
+    static Map<String, ClusterObservation> withApplyFailures(
+            Map<String, ClusterObservation> observed, Map<String, WorkloadSync.ApplyFailure> failures) {
+        if (failures.isEmpty()) {
+            return observed;
+        }
+        Map<String, ClusterObservation> out = new HashMap<>(observed);
+        failures.forEach((clusterId, failure) -> {
+            ClusterObservation o = out.get(clusterId);
+            out.put(
+                    clusterId,
+                    o == null
+                            ? new ClusterObservation(clusterId, 0, false, null, null, failure)
+                            : o.withApplyFailure(failure));
+        });
+        return out;
     }
 
     /** Whether two decisions say the same, whenever each was made. */

@@ -14,15 +14,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The workloads waiting for a reconcile, each at most once, and never handed to two workers at once: a workload
  * woken while a worker reconciles it is queued again when that worker is done, so the change is seen. Wake-ups at a
  * time (a pause ends, a grace period runs out) keep only the earliest per workload.
+ *
+ * <p>Wake-ups of many workloads at once (a fleet change, a sync report, the periodic resync) queue only the workloads
+ * this replica owns ({@link WorkloadOwnership}, ADR 0011); a single workload's wake-up (an API write this replica took)
+ * and the timed wake-ups its own reconciles planned are queued whoever owns it: the advisory locks keep that safe, and
+ * the owner's next look converges to the same result.
  */
 final class ReconcileQueue {
 
     private final Clock clock;
+    private final Predicate<String> owned;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "placement-wake-ups");
         t.setDaemon(true);
@@ -38,11 +45,20 @@ final class ReconcileQueue {
     /** A timed wake-up of one workload. */
     private record Wake(Instant at, ScheduledFuture<?> future) {}
 
+    /** A queue of a replica that owns every workload (a single replica, tests). */
     ReconcileQueue(Clock clock) {
-        this.clock = clock;
+        this(clock, name -> true);
     }
 
-    /** Queues a workload for a reconcile. */
+    /**
+     * @param owned whether this replica reconciles a workload on a fleet event or a resync
+     */
+    ReconcileQueue(Clock clock, Predicate<String> owned) {
+        this.clock = clock;
+        this.owned = owned;
+    }
+
+    /** Queues a workload for a reconcile, whoever owns it: a change this replica was told of directly. */
     synchronized void add(String name) {
         if (running.contains(name)) {
             again.add(name);
@@ -51,8 +67,13 @@ final class ReconcileQueue {
         }
     }
 
+    /** Queues those of {@code names} this replica owns: a wake-up of many at once, which every replica gets. */
     synchronized void addAll(Collection<String> names) {
-        names.forEach(this::add);
+        for (String name : names) {
+            if (owned.test(name)) {
+                add(name);
+            }
+        }
     }
 
     /** Queues a workload at {@code at}, unless an earlier wake-up of it is planned already. */

@@ -67,7 +67,7 @@ class WorkloadApiComponentTest {
 
     @BeforeAll
     static void kafka() {
-        audit = CloudEventCollector.collect(KafkaBroker.shared().bootstrapServers(), Topic.AUDIT.topicName());
+        audit = CloudEventCollector.collect(KafkaBroker.shared().bootstrapServers(), Topic.AUDIT_PLACEMENT.topicName());
     }
 
     @AfterAll
@@ -112,17 +112,17 @@ class WorkloadApiComponentTest {
                 .get("/api/v1/workloads/gen-demo/revisions")
                 .then()
                 .statusCode(200)
-                .body("generation", contains(2, 1));
+                .body("items.generation", contains(2, 1));
         given().header("Authorization", VIEWER)
                 .get("/api/v1/workloads?namespace=shop")
                 .then()
                 .statusCode(200)
-                .body("name", hasItem("gen-demo"));
+                .body("items.name", hasItem("gen-demo"));
         given().header("Authorization", VIEWER)
                 .get("/api/v1/workloads?namespace=elsewhere")
                 .then()
                 .statusCode(200)
-                .body("name", not(hasItem("gen-demo")));
+                .body("items.name", not(hasItem("gen-demo")));
 
         AuditRecord created = auditRecord("workload.created", "gen-demo");
         assertThat(created.actor().name()).isEqualTo("olga");
@@ -185,7 +185,10 @@ class WorkloadApiComponentTest {
         write(OPERATOR, "DELETE", "/api/v1/workloads/phoenix", null).statusCode(204);
 
         get(VIEWER, "phoenix").statusCode(404).contentType("application/problem+json");
-        given().header("Authorization", VIEWER).get("/api/v1/workloads").then().body("name", not(hasItem("phoenix")));
+        given().header("Authorization", VIEWER)
+                .get("/api/v1/workloads")
+                .then()
+                .body("items.name", not(hasItem("phoenix")));
         write(OPERATOR, "DELETE", "/api/v1/workloads/phoenix", null).statusCode(404);
         assertThat(auditRecord("workload.deleted", "phoenix").details()).containsEntry("generation", "2");
         assertThat(trigger.times("phoenix")).isEqualTo(3);

@@ -280,6 +280,146 @@ class PlacementSchedulerTest {
     }
 
     @Test
+    void aReturningCloudMovesTheWorkloadOnceBackWhereItWasNotFirstToAClusterThatNeverRanIt() {
+        // aws-2 is the dearest: never chosen while aws-1 is fine.
+        Workload workload = workload(policy(PlacementMode.DUPLICATED, 0, DivideBy.WEIGHTS, 2, List.of()));
+        Map<String, ClusterFacts> fleet = fleet("aws-1", "gcp-1", "aws-2");
+        PlacementDecision first = schedule(workload, fleet, null, T0);
+        assertThat(ids(first)).containsExactly("aws-1", "gcp-1");
+
+        // The whole of AWS goes down: only gcp-1 is left.
+        fleet.replaceAll((id, c) -> id.startsWith("aws") ? health(c, ClusterHealth.UNREACHABLE, T0) : c);
+        PlacementDecision failedOver = schedule(workload, fleet, first, T0.plusSeconds(30));
+        assertThat(ids(failedOver)).containsExactly("gcp-1");
+
+        // AWS comes back at once: aws-2, which never ran the workload, is Ready as soon as aws-1 is.
+        Instant back = T0.plusSeconds(600);
+        fleet.replaceAll((id, c) -> id.startsWith("aws") ? health(c, ClusterHealth.READY, back) : c);
+        PlacementDecision waiting = schedule(workload, fleet, failedOver, back.plusSeconds(10));
+        assertThat(ids(waiting)).as("aws-1's place is held for its failback").containsExactly("gcp-1");
+        assertThat(waiting.rejected())
+                .filteredOn(r -> r.clusterId().equals("aws-2"))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.reason()).isEqualTo(Rejection.MAX_CLUSTERS);
+                    assertThat(r.detail()).contains("held for aws-1");
+                });
+
+        PlacementDecision failedBack = schedule(workload, fleet, waiting, back.plus(Duration.ofMinutes(5)));
+        assertThat(ids(failedBack)).containsExactly("aws-1", "gcp-1");
+        PlacementDecision after = schedule(workload, fleet, failedBack, back.plus(Duration.ofMinutes(30)));
+        assertThat(ids(after)).as("and stays").containsExactly("aws-1", "gcp-1");
+    }
+
+    @Test
+    void aReturningCloudUnderASpreadRuleMovesTheReplacementOnceWhenTheLostClusterComesBack() {
+        Workload workload = workload(
+                policy(PlacementMode.DUPLICATED, 0, DivideBy.WEIGHTS, 2, List.of(new SpreadConstraint("cloud", 2))));
+        // Enough GCP clusters that AWS going down is not half the fleet (which would hold the failover back).
+        Map<String, ClusterFacts> fleet = fleet("aws-1", "gcp-1", "gcp-2", "aws-2", "gcp-3", "gcp-4");
+        PlacementDecision first = schedule(workload, fleet, null, T0);
+        assertThat(ids(first)).containsExactly("aws-1", "gcp-1");
+
+        fleet.replaceAll((id, c) -> id.startsWith("aws") ? health(c, ClusterHealth.UNREACHABLE, T0) : c);
+        PlacementDecision failedOver = schedule(workload, fleet, first, T0.plusSeconds(30));
+        assertThat(ids(failedOver)).containsExactly("gcp-1", "gcp-2");
+        assertThat(failedOver.degraded()).as("no second cloud is left").isTrue();
+
+        Instant back = T0.plusSeconds(600);
+        fleet.replaceAll((id, c) -> id.startsWith("aws") ? health(c, ClusterHealth.READY, back) : c);
+        PlacementDecision waiting = schedule(workload, fleet, failedOver, back.plusSeconds(10));
+        assertThat(ids(waiting))
+                .as("aws-2 does not take gcp-2's place for the spread rule, only to give it to aws-1 5 minutes later")
+                .containsExactly("gcp-1", "gcp-2");
+
+        PlacementDecision failedBack = schedule(workload, fleet, waiting, back.plus(Duration.ofMinutes(5)));
+        assertThat(ids(failedBack)).containsExactly("aws-1", "gcp-1");
+        assertThat(failedBack.degraded()).isFalse();
+        assertThat(ids(schedule(workload, fleet, failedBack, back.plus(Duration.ofMinutes(30)))))
+                .containsExactly("aws-1", "gcp-1");
+    }
+
+    @Test
+    void aClusterWhoseBundleHasNoRoomLeftIsNotChosenAndSaysItsBytes() {
+        Workload workload = workload(policy(PlacementMode.DUPLICATED, 0, DivideBy.WEIGHTS, 2, List.of()));
+        Map<String, ClusterFacts> fleet = fleet("aws-1", "gcp-1", "azure-1");
+        BundleBudget budget = new BundleBudget(786_432, 200_000, Map.of("aws-1", 600_000L, "gcp-1", 586_432L));
+
+        PlacementDecision decision = scheduler.schedule(new SchedulingRequest(
+                workload, FleetView.of(fleet.values()), null, false, Set.of(), T0, null, Set.of(), budget));
+
+        assertThat(ids(decision)).as("gcp-1 fills to the limit exactly").containsExactly("azure-1", "gcp-1");
+        assertThat(decision.rejected())
+                .filteredOn(r -> r.clusterId().equals("aws-1"))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.reason()).isEqualTo(Rejection.BUNDLE_FULL);
+                    assertThat(r.detail()).contains("600000", "800000", "786432");
+                });
+    }
+
+    @Test
+    void aWorkloadKeepsItsPlaceWhenAnotherFillsTheBundleAndOnlyANewcomerIsTurnedAway() {
+        Workload workload = workload(policy(PlacementMode.DUPLICATED, 0, DivideBy.WEIGHTS, 1, List.of()));
+        Map<String, ClusterFacts> fleet = fleet("aws-1", "gcp-1");
+        PlacementDecision first = schedule(workload, fleet, null, T0);
+        assertThat(ids(first)).containsExactly("aws-1");
+
+        // The others fill aws-1's bundle up to what is left beside this workload: it still fits, and stays.
+        BundleBudget full = new BundleBudget(786_432, 200_000, Map.of("aws-1", 586_432L));
+        PlacementDecision kept = scheduler.schedule(new SchedulingRequest(
+                workload,
+                FleetView.of(fleet.values()),
+                first,
+                false,
+                Set.of(),
+                T0.plusSeconds(60),
+                null,
+                Set.of(),
+                full));
+        assertThat(ids(kept)).containsExactly("aws-1");
+
+        // Its next generation grows past the room left: it goes where it fits.
+        BundleBudget grown = new BundleBudget(786_432, 200_001, Map.of("aws-1", 586_432L));
+        PlacementDecision moved = scheduler.schedule(new SchedulingRequest(
+                workload,
+                FleetView.of(fleet.values()),
+                kept,
+                false,
+                Set.of(),
+                T0.plusSeconds(120),
+                null,
+                Set.of(),
+                grown));
+        assertThat(ids(moved)).containsExactly("gcp-1");
+    }
+
+    @Test
+    void aWorkloadUnhealthyPastAnUnhealthyAfterShorterThanFailoverAfterMovesWithoutWaitingFailoverAfter() {
+        Workload workload = workload(policy(PlacementMode.DUPLICATED, 0, DivideBy.WEIGHTS, 2, List.of()));
+        Map<String, ClusterFacts> fleet = fleet("aws-1", "azure-1", "gcp-1");
+        PlacementDecision first = schedule(workload, fleet, null, T0);
+
+        // Unavailable since T0+10s; unhealthyAfter (say 2s) has passed at T0+15s, failover.after (30s) has not.
+        Map<String, ClusterFacts> seenUnhealthy = new LinkedHashMap<>(fleet);
+        seenUnhealthy.put("aws-1", health(fleet.get("aws-1"), ClusterHealth.NOT_READY, T0.plusSeconds(10)));
+        PlacementDecision moved = scheduler.schedule(new SchedulingRequest(
+                workload,
+                FleetView.of(seenUnhealthy.values()),
+                first,
+                false,
+                Set.of(),
+                T0.plusSeconds(15),
+                null,
+                Set.of("aws-1")));
+
+        assertThat(ids(moved)).containsExactly("azure-1", "gcp-1");
+        assertThat(moved.displaced())
+                .singleElement()
+                .satisfies(d -> assertThat(d.cause()).isEqualTo(Displacement.Cause.WORKLOAD_UNHEALTHY));
+    }
+
+    @Test
     void theNextReviewIsTheEarliestTimerThatChangesAnything() {
         Workload workload = workload(policy(PlacementMode.DUPLICATED, 0, DivideBy.WEIGHTS, 3, List.of()));
         Map<String, ClusterFacts> fleet = fleet("aws-1", "aws-2", "azure-1", "gcp-1");

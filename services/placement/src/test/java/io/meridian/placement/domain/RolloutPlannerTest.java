@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.placement.domain.PlacementDecision.ChosenCluster;
 import io.meridian.placement.domain.PlacementDecision.Displacement;
+import io.meridian.placement.domain.PlacementDecision.Displacement.Cause;
 import io.meridian.placement.domain.PlacementDecision.FailoverSuppression;
 import io.meridian.placement.domain.PlacementEvent.DegradedChanged;
 import io.meridian.placement.domain.PlacementEvent.FailbackCompleted;
@@ -151,6 +152,45 @@ class RolloutPlannerTest {
                 assertThat(((RolloutHalted) e).message()).contains("not applied", "5m");
             });
             assertThat(run.generations()).isEqualTo("a:2 b:1 c:1 d:1");
+        }
+
+        @Test
+        void anObjectInventoryCouldNotApplyHaltsAtOnceNamingTheObjectAndTheReason() {
+            Run run = placed(WAVES, "a b c d").generation(2);
+            run.step();
+
+            run.at("20s").shows("a", 1, true);
+            run.observed.put(
+                    "a",
+                    run.observed
+                            .get("a")
+                            .withApplyFailure(new WorkloadSync.ApplyFailure(
+                                    2, "Service/shop in shop", "Conflict", "conflict with \"kubectl\": .spec.ports")));
+
+            assertThat(run.step()).singleElement().satisfies(e -> {
+                assertHalted(e, 2, "a", RolloutPlanner.APPLY_FAILED);
+                assertThat(((RolloutHalted) e).message())
+                        .contains("Service/shop in shop", "Conflict", "conflict with \"kubectl\": .spec.ports");
+            });
+            assertThat(run.generations())
+                    .as("the clusters not reached keep generation 1")
+                    .isEqualTo("a:2 b:1 c:1 d:1");
+        }
+
+        @Test
+        void aFailureOfAnOlderGenerationDoesNotHaltTheNewOne() {
+            Run run = placed(WAVES, "a b c d").generation(2);
+            run.step();
+
+            run.at("20s").shows("a", 2, true);
+            run.observed.put(
+                    "a",
+                    run.observed
+                            .get("a")
+                            .withApplyFailure(
+                                    new WorkloadSync.ApplyFailure(1, "Service/shop in shop", "Failed", null)));
+
+            assertThat(run.step()).singleElement().isInstanceOf(WaveCompleted.class);
         }
 
         @Test
@@ -380,7 +420,8 @@ class RolloutPlannerTest {
             Run run = placed(WAVES, "a b").shows("a", 1, true).shows("b", 1, false);
 
             run.decide(decision(130, "a=2 c=2").displacing("b"));
-            assertThat(run.step()).containsExactly(new FailoverStarted("shop", List.of("b"), List.of("c"), 30));
+            assertThat(run.step())
+                    .containsExactly(new FailoverStarted("shop", List.of("b"), List.of("c"), 30, Cause.CLUSTER_LOST));
             assertThat(run.generations()).isEqualTo("a:1 b:1 c:1");
 
             run.at("20s").shows("c", 1, false);
@@ -388,11 +429,56 @@ class RolloutPlannerTest {
             assertThat(run.generations()).isEqualTo("a:1 b:1 c:1");
 
             run.at("40s").shows("c", 1, true);
-            assertThat(run.step()).containsExactly(new FailoverCompleted("shop", List.of("b"), List.of("c"), 30));
+            assertThat(run.step())
+                    .containsExactly(new FailoverCompleted("shop", List.of("b"), List.of("c"), 30, Cause.CLUSTER_LOST));
             assertThat(run.generations()).isEqualTo("a:1 c:1");
 
             run.at("50s");
             assertThat(run.step()).as("told once").isEmpty();
+        }
+
+        @Test
+        void aMoveSaysWhyTheWorkloadLeftAndAFailbackWhyItHadLeft() {
+            Run run = placed(WAVES, "a b").shows("a", 1, true).shows("b", 1, false);
+
+            run.decide(decision(100, "a=2 c=2").displacing(Cause.WORKLOAD_UNHEALTHY, "b"));
+            assertThat(run.step())
+                    .containsExactly(
+                            new FailoverStarted("shop", List.of("b"), List.of("c"), 0, Cause.WORKLOAD_UNHEALTHY));
+            run.at("40s").shows("c", 1, true);
+            assertThat(run.step())
+                    .containsExactly(
+                            new FailoverCompleted("shop", List.of("b"), List.of("c"), 0, Cause.WORKLOAD_UNHEALTHY));
+
+            // An operator released b: the decision that brings it back no longer lists it, the one before does.
+            run.decide(decision(100, "a=2 b=2"));
+            run.at("10m").shows("b", 1, true);
+            assertThat(run.step())
+                    .containsExactly(
+                            new FailbackCompleted("shop", List.of("c"), List.of("b"), 0, Cause.WORKLOAD_UNHEALTHY));
+        }
+
+        @Test
+        void clustersLeftForDifferentCausesInOneMoveSayNoSingleCause() {
+            Run run = placed(WAVES, "a b c").shows("a", 1, true);
+            List<Displacement> both = List.of(
+                    new Displacement("b", T0, null, List.of(), Cause.CLUSTER_LOST),
+                    new Displacement("c", T0, null, List.of(), Cause.WORKLOAD_UNHEALTHY));
+            PlacementDecision d = decision(100, "a=2 x=2 y=2").d();
+            run.decide(new Decision(new PlacementDecision(
+                    d.workload(),
+                    d.generation(),
+                    d.chosen(),
+                    d.rejected(),
+                    d.unmetSpread(),
+                    null,
+                    both,
+                    d.monthlyCost(),
+                    d.decidedAt(),
+                    null)));
+
+            assertThat(run.step())
+                    .containsExactly(new FailoverStarted("shop", List.of("b", "c"), List.of("x", "y"), 0, null));
         }
 
         @Test
@@ -430,7 +516,9 @@ class RolloutPlannerTest {
             assertThat(run.generations()).isEqualTo("a:1 b:1 c:1");
 
             run.at("11m").shows("b", 1, true);
-            assertThat(run.step()).containsExactly(new FailbackCompleted("shop", List.of("c"), List.of("b"), -30));
+            assertThat(run.step())
+                    .containsExactly(
+                            new FailbackCompleted("shop", List.of("c"), List.of("b"), -30, Cause.CLUSTER_LOST));
             assertThat(run.generations()).isEqualTo("a:1 b:1");
         }
 
@@ -442,7 +530,9 @@ class RolloutPlannerTest {
 
             run.decide(decision(100, "a=2 b=2"));
             run.at("1m").shows("b", 1, true).shows("c", 1, false);
-            assertThat(run.step()).containsExactly(new FailbackCompleted("shop", List.of("c"), List.of("b"), -30));
+            assertThat(run.step())
+                    .containsExactly(
+                            new FailbackCompleted("shop", List.of("c"), List.of("b"), -30, Cause.CLUSTER_LOST));
             assertThat(run.generations()).isEqualTo("a:1 b:1");
             assertThat(run.progress.failover().pending()).isEmpty();
         }
@@ -575,8 +665,12 @@ class RolloutPlannerTest {
     private record Decision(PlacementDecision d) {
 
         Decision displacing(String... clusters) {
+            return displacing(Cause.CLUSTER_LOST, clusters);
+        }
+
+        Decision displacing(Cause cause, String... clusters) {
             List<Displacement> displaced = Arrays.stream(clusters)
-                    .map(c -> new Displacement(c, T0, null))
+                    .map(c -> new Displacement(c, T0, null, List.of(), cause))
                     .toList();
             return new Decision(new PlacementDecision(
                     d.workload(),

@@ -52,7 +52,18 @@ final class SchedulerYaml {
                 in.path("failoverApproved").asBoolean(false),
                 failbackApproved,
                 Instant.parse(in.path("now").asText()),
-                in.hasNonNull("previousPolicy") ? policy(in.path("previousPolicy")) : null);
+                in.hasNonNull("previousPolicy") ? policy(in.path("previousPolicy")) : null,
+                Set.of(),
+                in.hasNonNull("bundle") ? bundleBudget(in.path("bundle")) : null);
+    }
+
+    /** {@code bundle: {limit: 786432, workload: 200000, used: {aws-1: 600000}}}: the room in each cluster's bundle. */
+    private static BundleBudget bundleBudget(JsonNode b) {
+        Map<String, Long> used = new LinkedHashMap<>();
+        b.path("used")
+                .properties()
+                .forEach(e -> used.put(e.getKey(), e.getValue().asLong()));
+        return new BundleBudget(b.path("limit").asLong(), b.path("workload").asLong(), used);
     }
 
     // ---------------------------------------------------------------- workload

@@ -58,7 +58,11 @@ class PlacementStateJsonTest {
                 new FailoverLedger(
                         List.of("c-2"),
                         List.of(new FailoverLedger.PendingMove(
-                                FailoverLedger.MoveKind.FAILOVER, List.of("c-2"), List.of("c-4"), 6.76)),
+                                FailoverLedger.MoveKind.FAILOVER,
+                                List.of("c-2"),
+                                List.of("c-4"),
+                                6.76,
+                                PlacementDecision.Displacement.Cause.WORKLOAD_UNHEALTHY)),
                         true,
                         List.of()));
 

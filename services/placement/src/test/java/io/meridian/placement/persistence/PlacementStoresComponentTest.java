@@ -2,6 +2,7 @@ package io.meridian.placement.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.contracts.Topic;
 import io.meridian.contracts.selector.ClusterSelector;
 import io.meridian.eventing.desired.Declaration;
 import io.meridian.placement.domain.Assignment;
@@ -17,6 +18,7 @@ import io.meridian.placement.domain.Workload;
 import io.meridian.placement.domain.WorkloadOverride;
 import io.meridian.placement.domain.WorkloadProgress;
 import io.meridian.placement.domain.WorkloadRevision;
+import io.meridian.placement.reconcile.WorkloadOwnership;
 import io.meridian.testsupport.KafkaTestResource;
 import io.meridian.testsupport.PostgresTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -32,7 +34,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.Test;
 
@@ -58,8 +62,16 @@ class PlacementStoresComponentTest {
     @Inject
     Mutiny.SessionFactory sessions;
 
+    @Inject
+    WorkloadOwnership ownership;
+
     @Test
     void aBundleRemembersWhichWorkloadGenerationsItCarriedUntilInventoryAppliesThem() {
+        // No live workload has these names: the reconciler would withdraw them from the cluster meanwhile.
+        unreconciled(List.of("store-alpha", "store-beta"), this::bundleRemembersGenerations);
+    }
+
+    private void bundleRemembersGenerations() {
         String cluster = "store-test-aws-1";
 
         Declaration first = declare(cluster, Map.of("store-alpha", 1L, "store-beta", 4L));
@@ -154,9 +166,104 @@ class PlacementStoresComponentTest {
         List<String> forgotten =
                 inTransaction(s -> workloads.forget(s, "store-live").chain(() -> workloads.withdrawing(s)));
         assertThat(forgotten).doesNotContain("store-live");
+        // Withdrawn from everywhere, a deleted workload's revisions go with its decision and progress.
+        assertThat(await(() -> workloads.revision("store-live", 1))).isEmpty();
+    }
+
+    @Test
+    void revisionsBeyondTheKeptCountGoExceptThoseAClusterTheRolloutOrTheDecisionStillUses() {
+        // The reconciler would decide and roll this workload meanwhile, moving what the test pins.
+        unreconciled(List.of("store-revs"), this::revisionsPruned);
+    }
+
+    private void revisionsPruned() {
+        String name = "store-revs";
+        String cluster = "store-revs-aws-1";
+        await(() -> workloads.create(revisionsWorkload(name, 1), "test", (current, next) -> {}));
+        for (int g = 2; g <= 3; g++) {
+            int content = g;
+            await(() -> workloads.replace(revisionsWorkload(name, content), "test", (current, next) -> {}));
+        }
+        // Generation 1 is what the cluster was last told to run, 2 what the rollout keeps, 3 what was last decided.
+        declare(cluster, Map.of(name, 1L));
+        PlacementDecision decision =
+                new PlacementDecision(name, 3, List.of(), List.of(), List.of(), null, List.of(), 0, T0, null);
+        WorkloadProgress progress =
+                new WorkloadProgress(RolloutState.completed(2, T0), Map.of(cluster, new Assignment(2, 1)));
+        inTransaction(
+                s -> workloads.saveDecision(s, decision).chain(() -> workloads.saveProgress(s, name, progress, null)));
+
+        for (int g = 4; g <= 25; g++) {
+            int content = g;
+            await(() -> workloads.replace(revisionsWorkload(name, content), "test", (current, next) -> {}));
+        }
+
+        // 20 kept (6..25); of the older ones only those in use stay.
+        List<Long> kept = await(() -> workloads.revisions(name)).stream()
+                .map(WorkloadStore.RevisionInfo::generation)
+                .toList();
+        List<Long> expected = new java.util.ArrayList<>(List.of(1L, 2L, 3L));
+        for (long g = 6; g <= 25; g++) {
+            expected.add(g);
+        }
+        assertThat(kept).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(await(() -> workloads.revision(name, 4))).isEmpty();
+        assertThat(await(() -> workloads.revision(name, 3))).isPresent();
+
+        // A rollback still finds the generation before the current one.
+        WorkloadStore.Change rolledBack = await(() -> workloads.rollback(name, "test", (current, next) -> {}));
+        assertThat(rolledBack.stored().workload().generation()).isEqualTo(26);
+        assertThat(rolledBack.stored().workload().manifests())
+                .isEqualTo(revisionsWorkload(name, 24).manifests());
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * Runs {@code work} while this replica's reconciler leaves the workloads {@code names} alone (the reconcile queue
+     * takes only owned workloads from a resync): their partitions are not this replica's meanwhile.
+     */
+    private void unreconciled(List<String> names, Runnable work) {
+        int count = Topic.PLACEMENT.partitions();
+        Set<Integer> held = names.stream()
+                .map(n -> WorkloadOwnership.partitionOf(n, count))
+                .filter(ownership.partitions()::contains)
+                .collect(Collectors.toSet());
+        ownership.revoked(held);
+        try {
+            work.run();
+        } finally {
+            if (!held.isEmpty()) {
+                ownership.assigned(count, held);
+            }
+        }
+    }
+
+    /** A workload whose content differs with {@code content}, so that each replace makes a generation. */
+    private static Workload revisionsWorkload(String name, int content) {
+        return new Workload(
+                name,
+                "shop",
+                0,
+                List.of(Map.of(
+                        "apiVersion",
+                        "v1",
+                        "kind",
+                        "ConfigMap",
+                        "metadata",
+                        Map.of("name", name + "-config"),
+                        "data",
+                        Map.of("content", Integer.toString(content)))),
+                PlacementPolicy.DEFAULT,
+                new RolloutStrategy(0, new RolloutStrategy.MaxInFlight(1, false), Duration.ZERO, Duration.ofMinutes(2)),
+                new FailoverPolicy(
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(1),
+                        0.5,
+                        FailoverPolicy.Failback.MANUAL,
+                        Duration.ofMinutes(3)),
+                List.of());
+    }
 
     private Declaration declare(String cluster, Map<String, Long> generations) {
         List<Map<String, Object>> objects = generations.entrySet().stream()

@@ -83,6 +83,68 @@ class FleetViewCacheTest {
     }
 
     @Test
+    void whatTheStreamsSayOfAClusterThatLeftIsForgottenOnceItStayedUnregistered() {
+        cache.cluster(cluster("aws-1", Cloud.AWS, ClusterPhase.Ready, T0));
+        cache.observed(node("aws-1", "n1", "4", "16Gi", null, 1));
+        cache.cluster(cluster("aws-2", Cloud.AWS, ClusterPhase.Ready, T0));
+        assertThat(cache.clusterGone("aws-1")).isEqualTo(Affected.ALL);
+        assertThat(cache.heldClusterIds()).containsExactly("aws-2");
+
+        // Its pods and rates, read after the tombstone (the streams are not ordered with each other), come back.
+        assertThat(cache.observed(pod("aws-1", "web-1", "n1", "Running", 500, GIB, 1)))
+                .isEqualTo(Affected.NOTHING);
+        cache.rates("aws-1", new ClusterRates("USD", 0.04, 0.005, 0, 0.2));
+        assertThat(cache.heldClusterIds()).containsExactly("aws-1", "aws-2");
+        assertThat(cache.fleet().get("aws-1")).isNull();
+
+        // Not yet past the time a registration may take to follow; then forgotten, while a registered one stays.
+        assertThat(cache.forgetUnregistered(T0)).isEmpty();
+        assertThat(cache.forgetUnregistered(T0.plusSeconds(1))).containsExactly("aws-1");
+        assertThat(cache.heldClusterIds()).containsExactly("aws-2");
+    }
+
+    @Test
+    void objectsReadBeforeTheirClusterIsRegisteredCountOnceItIs() {
+        cache.observed(node("gcp-1", "n1", "4", "16Gi", null, 1));
+        cache.cluster(cluster("gcp-1", Cloud.GCP, ClusterPhase.Ready, T0));
+        // Registered now: however old its first object, the housekeeping leaves it alone.
+        assertThat(cache.forgetUnregistered(T0.plusSeconds(3600))).isEmpty();
+        assertThat(cache.fleet().get("gcp-1").allocatable()).isEqualTo(new Resources(4000, 16 * GIB, 0));
+    }
+
+    @Test
+    void anObservedPodCountsItsSidecarsInitContainersAndOverheadAsTheSchedulerDoes() {
+        cache.cluster(cluster("aws-1", Cloud.AWS, ClusterPhase.Ready, T0));
+        ObservedResource pod = pod("aws-1", "web-1", "n1", "Running", 500, GIB, 1);
+        Map<String, Object> object = new HashMap<>(pod.object());
+        object.put(
+                "spec",
+                Map.of(
+                        "containers",
+                        List.of(Map.of("name", "app")),
+                        "initContainers",
+                        List.of(
+                                Map.of(
+                                        "name",
+                                        "proxy",
+                                        "restartPolicy",
+                                        "Always",
+                                        "resources",
+                                        Map.of("requests", Map.of("cpu", "100m", "memory", "128Mi"))),
+                                Map.of(
+                                        "name",
+                                        "migrate",
+                                        "resources",
+                                        Map.of("requests", Map.of("cpu", "2", "memory", "64Mi")))),
+                        "overhead",
+                        Map.of("cpu", "250m", "memory", "1Mi")));
+        cache.observed(withObject(pod, object));
+
+        // max(app 500m + sidecar 100m, migrate 2000m + sidecar 100m) + overhead 250m; memory: 1Gi + 128Mi + 1Mi.
+        assertThat(cache.fleet().get("aws-1").requested()).isEqualTo(new Resources(2350, GIB + (129L << 20), 0));
+    }
+
+    @Test
     void capacityIsSummedPerObjectSoThatUpdatesAndDeletionsAdjustIt() {
         cache.cluster(cluster("aws-1", Cloud.AWS, ClusterPhase.Ready, T0));
         assertThat(cache.observed(node("aws-1", "n1", "3920m", "16Gi", null, 1)))

@@ -3,6 +3,8 @@ package io.meridian.placement.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.contracts.selector.SelectableLabels;
+import io.meridian.placement.domain.Assignment;
+import io.meridian.placement.domain.BundleRenderer;
 import io.meridian.placement.domain.ClusterFacts;
 import io.meridian.placement.domain.ClusterHealth;
 import io.meridian.placement.domain.ClusterObservation;
@@ -10,7 +12,10 @@ import io.meridian.placement.domain.FleetView;
 import io.meridian.placement.domain.PlacementDecision;
 import io.meridian.placement.domain.PlacementMode;
 import io.meridian.placement.domain.Resources;
+import io.meridian.placement.domain.WorkloadOverride;
 import io.meridian.placement.domain.WorkloadRevision;
+import io.meridian.placement.domain.WorkloadSync;
+import io.meridian.placement.persistence.DesiredBundleStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +64,60 @@ class PlacementReconcilerTest {
                 PlacementMode.DUPLICATED);
         assertThat(PlacementReconciler.expectedObjects(revision)).containsExactly("Deployment/web", "StatefulSet/db");
         assertThat(PlacementReconciler.expectedObjects(null)).isEmpty();
+    }
+
+    @Test
+    void aWorkloadsEstimatedFootprintCoversWhatItsRenderedObjectsTakeInABundle() {
+        Map<String, Object> deployment = Map.of(
+                "apiVersion",
+                "apps/v1",
+                "kind",
+                "Deployment",
+                "metadata",
+                Map.of("name", "web"),
+                "spec",
+                Map.of(
+                        "replicas",
+                        2,
+                        "template",
+                        Map.of(
+                                "metadata",
+                                Map.of("labels", Map.of("app", "web")),
+                                "spec",
+                                Map.of("containers", List.of(Map.of("name", "web", "image", "registry/web:1"))))));
+        Map<String, Object> config =
+                Map.of("apiVersion", "v1", "kind", "ConfigMap", "metadata", Map.of("name", "web"), "data", Map.of());
+        WorkloadRevision revision = new WorkloadRevision(
+                "checkout",
+                "shop",
+                12345,
+                List.of(deployment, config),
+                List.of(new WorkloadOverride(null, null, null, "mirror.eu.example/web:1", 5)),
+                PlacementMode.DUPLICATED);
+
+        List<Map<String, Object>> rendered = new BundleRenderer()
+                .render(
+                        revision,
+                        "aws-1",
+                        SelectableLabels.of("aws-1", "aws", "eu-west-1", "prod", Map.of()),
+                        new Assignment(12345, 5));
+
+        long footprint = PlacementReconciler.footprint(revision);
+        assertThat(footprint).isGreaterThanOrEqualTo(DesiredBundleStore.bytesOf(rendered));
+        assertThat(footprint).as("but not wildly more").isLessThan(DesiredBundleStore.bytesOf(rendered) + 1024);
+    }
+
+    @Test
+    void anObjectInventoryCouldNotApplyJoinsTheObservationOfItsCluster() {
+        WorkloadSync.ApplyFailure conflict =
+                new WorkloadSync.ApplyFailure(2, "Service/web in shop", "Conflict", "conflict with kubectl");
+        Map<String, ClusterObservation> observed = PlacementReconciler.withApplyFailures(
+                Map.of("aws-1", new ClusterObservation("aws-1", 1, true, null, null)),
+                Map.of("aws-1", conflict, "aws-2", conflict));
+
+        assertThat(observed.get("aws-1")).isEqualTo(new ClusterObservation("aws-1", 1, true, null, null, conflict));
+        assertThat(observed.get("aws-2").applyFailure()).isEqualTo(conflict);
+        assertThat(observed.get("aws-2").appliedGeneration()).isZero();
     }
 
     private static ClusterFacts ready(String id) {

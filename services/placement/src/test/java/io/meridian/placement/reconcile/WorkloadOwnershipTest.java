@@ -1,0 +1,109 @@
+package io.meridian.placement.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.contracts.Topic;
+import io.meridian.contracts.kafka.ClusterKeyPartitioner;
+import io.meridian.contracts.placement.PlacementKey;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.junit.jupiter.api.Test;
+
+class WorkloadOwnershipTest {
+
+    private static final int PARTITIONS = 3;
+    private static final List<String> WORKLOADS =
+            IntStream.range(0, 60).mapToObj(i -> "workload-" + i).toList();
+
+    @Test
+    void aWorkloadBelongsToThePartitionTheProducerWritesItsDecisionTo() {
+        Node broker = new Node(0, "localhost", 9092);
+        List<PartitionInfo> infos = IntStream.range(0, PARTITIONS)
+                .mapToObj(p -> new PartitionInfo(Topic.PLACEMENT.topicName(), p, broker, null, null))
+                .toList();
+        Cluster cluster = new Cluster("test", List.of(broker), infos, Set.of(), Set.of());
+        ClusterKeyPartitioner producer = new ClusterKeyPartitioner();
+        for (String name : WORKLOADS) {
+            byte[] key = PlacementKey.decision(name).value().getBytes(StandardCharsets.UTF_8);
+            assertThat(WorkloadOwnership.partitionOf(name, PARTITIONS))
+                    .as(name)
+                    .isEqualTo(producer.partition(Topic.PLACEMENT.topicName(), name, key, null, null, cluster));
+        }
+    }
+
+    @Test
+    void beforeAnyAssignmentThisReplicaOwnsNothing() {
+        assertThat(WORKLOADS).noneMatch(new WorkloadOwnership()::owns);
+    }
+
+    @Test
+    void twoReplicasSplittingThePartitionsOwnEveryWorkloadExactlyOnce() {
+        WorkloadOwnership a = new WorkloadOwnership();
+        WorkloadOwnership b = new WorkloadOwnership();
+        a.assigned(PARTITIONS, Set.of(0, 2));
+        b.assigned(PARTITIONS, Set.of(1));
+
+        for (String name : WORKLOADS) {
+            assertThat(a.owns(name) ^ b.owns(name)).as(name).isTrue();
+        }
+        // Both own some: the names spread over the partitions.
+        assertThat(WORKLOADS).anyMatch(a::owns).anyMatch(b::owns);
+    }
+
+    @Test
+    void aRebalanceHandsTheRevokedPartitionsWorkloadsOverAndTellsWhatWasGained() {
+        WorkloadOwnership a = new WorkloadOwnership();
+        WorkloadOwnership b = new WorkloadOwnership();
+        assertThat(a.assigned(PARTITIONS, Set.of(0, 1, 2))).containsExactly(0, 1, 2);
+        String moved = WORKLOADS.stream()
+                .filter(n -> WorkloadOwnership.partitionOf(n, PARTITIONS) == 1)
+                .findFirst()
+                .orElseThrow();
+
+        // b joins: a cooperative rebalance takes partition 1 from a and gives it to b.
+        a.revoked(Set.of(1));
+        assertThat(b.assigned(PARTITIONS, Set.of(1))).containsExactly(1);
+        assertThat(a.owns(moved)).isFalse();
+        assertThat(b.owns(moved)).isTrue();
+        assertThat(a.partitions()).containsExactly(0, 2);
+
+        // An eager rebalance re-assigns what a already held: nothing gained, nothing to look at again.
+        assertThat(a.assigned(PARTITIONS, Set.of(0, 2))).isEmpty();
+    }
+
+    @Test
+    void theQueueTakesOnlyOwnedWorkloadsFromAWakeUpOfManyButAnyFromASingleChange() throws InterruptedException {
+        WorkloadOwnership ownership = new WorkloadOwnership();
+        ownership.assigned(PARTITIONS, Set.of(0));
+        ReconcileQueue queue = new ReconcileQueue(Clock.systemUTC(), ownership::owns);
+        try {
+            queue.addAll(WORKLOADS); // a cluster changed, or the periodic resync
+            List<String> taken = new ArrayList<>();
+            while (queue.depth() > 0) {
+                String name = queue.take();
+                taken.add(name);
+                queue.done(name);
+            }
+            assertThat(taken)
+                    .isNotEmpty()
+                    .containsExactlyElementsOf(
+                            WORKLOADS.stream().filter(ownership::owns).toList());
+
+            String other = WORKLOADS.stream()
+                    .filter(n -> !ownership.owns(n))
+                    .findFirst()
+                    .orElseThrow();
+            queue.add(other); // an API write this replica took: reconciled here at once
+            assertThat(queue.take()).isEqualTo(other);
+        } finally {
+            queue.close();
+        }
+    }
+}
