@@ -173,16 +173,17 @@ class KafkaAclIT {
             assertThat(CloudEventHeaders.text(letter.headers(), DeadLetterHeaders.TOPIC))
                     .isEqualTo(Topic.DESIRED_IDENTITY.topicName());
         }
-        // Refused before anything was applied: the ConfigMap never shows up on the cluster.
-        await().during(Duration.ofSeconds(3))
-                .atMost(Duration.ofSeconds(10))
-                .until(
-                        () -> target.client()
+        // Refused before anything was applied: three seconds after the dead letter the ConfigMap is still not there
+        // (an apply takes well under a second here).
+        await().pollDelay(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(target.client()
                                 .configMaps()
                                 .inNamespace("default")
                                 .withName(configMap)
-                                .get(),
-                        found -> found == null);
+                                .get())
+                        .as("ConfigMap " + configMap + " on " + target.name())
+                        .isNull());
     }
 
     private void awaitReady(String cluster) {
