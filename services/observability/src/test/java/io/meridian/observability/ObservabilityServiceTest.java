@@ -26,7 +26,7 @@ class ObservabilityServiceTest extends ServiceBaselineTest {
 
     @Override
     protected String schemaVersion() {
-        return "11";
+        return "12";
     }
 
     @Test

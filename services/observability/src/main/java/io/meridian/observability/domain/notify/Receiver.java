@@ -38,11 +38,23 @@ public sealed interface Receiver {
     /** The same receiver with its secret removed, for views and logs. */
     Receiver redacted();
 
+    // A record's generated toString would print the secret into any log line or exception message that names the
+    // receiver: every kind prints this instead.
+    private static String shown(Object secret) {
+        return secret == null ? "null" : "<redacted>";
+    }
+
     /** A generic webhook receiving Alertmanager's webhook payload version 4; {@code maxAlerts} 0 is unlimited. */
     record Webhook(String name, URI url, boolean sendResolved, int maxAlerts) implements Receiver {
         @Override
         public Webhook redacted() {
             return new Webhook(name, null, sendResolved, maxAlerts);
+        }
+
+        @Override
+        public String toString() {
+            return "Webhook[name=" + name + ", url=" + shown(url) + ", sendResolved=" + sendResolved + ", maxAlerts="
+                    + maxAlerts + "]";
         }
     }
 
@@ -52,6 +64,12 @@ public sealed interface Receiver {
         public Slack redacted() {
             return new Slack(name, null, channel, sendResolved);
         }
+
+        @Override
+        public String toString() {
+            return "Slack[name=" + name + ", url=" + shown(url) + ", channel=" + channel + ", sendResolved="
+                    + sendResolved + "]";
+        }
     }
 
     /** PagerDuty Events API v2; the routing (integration) key is the secret. */
@@ -59,6 +77,12 @@ public sealed interface Receiver {
         @Override
         public PagerDuty redacted() {
             return new PagerDuty(name, null, url, sendResolved);
+        }
+
+        @Override
+        public String toString() {
+            return "PagerDuty[name=" + name + ", routingKey=" + shown(routingKey) + ", url=" + url + ", sendResolved="
+                    + sendResolved + "]";
         }
     }
 
@@ -80,6 +104,13 @@ public sealed interface Receiver {
         @Override
         public Email redacted() {
             return new Email(name, to, from, host, port, username, null, sendResolved);
+        }
+
+        @Override
+        public String toString() {
+            return "Email[name=" + name + ", to=" + to + ", from=" + from + ", host=" + host + ", port=" + port
+                    + ", username=" + username + ", password=" + shown(password) + ", sendResolved=" + sendResolved
+                    + "]";
         }
     }
 

@@ -82,4 +82,20 @@ class ReceiverTest {
                 .map(FieldProblem::field)
                 .toList();
     }
+
+    @Test
+    void printingAReceiverNeverPrintsItsSecret() {
+        URI hook = URI.create("https://hooks.example.com/services/T000/B000/s3cr3t-token");
+        List<Receiver> receivers = List.of(
+                new Receiver.Webhook("ops", hook, true, 0),
+                new Receiver.Slack("chat", hook, "#ops", true),
+                new Receiver.PagerDuty("pager", ROUTING_KEY, null, true),
+                new Receiver.Email(
+                        "mail", List.of("ops@example.com"), "m@example.com", "smtp", 587, "u", "hunter2", true));
+        for (Receiver receiver : receivers) {
+            assertThat(receiver.toString())
+                    .contains(receiver.name(), "<redacted>")
+                    .doesNotContain("s3cr3t-token", ROUTING_KEY, "hunter2");
+        }
+    }
 }
