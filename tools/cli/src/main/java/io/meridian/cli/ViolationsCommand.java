@@ -1,0 +1,81 @@
+package io.meridian.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.meridian.cli.rest.Output;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code meridian violations list}: policy's open violations. */
+@Command(
+        name = "violations",
+        description = "Open policy violations across the fleet (policy).",
+        subcommands = {ViolationsCommand.ListViolations.class})
+final class ViolationsCommand {
+
+    static final List<Output.Column> COLUMNS = List.of(
+            Output.Column.of("CLUSTER", "/clusterId"),
+            Output.Column.of("POLICY", "/policy"),
+            Output.Column.of("SEVERITY", "/severity"),
+            Output.Column.of("ACTION", "/action"),
+            Output.Column.of("KIND", "/object/kind"),
+            Output.Column.of("NAMESPACE", "/object/namespace"),
+            Output.Column.of("NAME", "/object/name"),
+            Output.Column.of("MESSAGE", "/message"));
+
+    /** {@code violations list}: the filters of {@code GET /api/v1/compliance/violations}. */
+    @Command(name = "list", description = "List open violations.")
+    static final class ListViolations implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--policy")
+        String policy;
+
+        @Option(names = "--cluster")
+        String cluster;
+
+        @Option(
+                names = {"-n", "--namespace"},
+                paramLabel = "NAMESPACE")
+        String namespace;
+
+        @Option(names = "--kind")
+        String kind;
+
+        @Option(names = "--severity", description = "low, medium, high or critical")
+        String severity;
+
+        @Option(names = "--category", description = "security, reliability, portability or cost")
+        String category;
+
+        @Mixin
+        ApiCommands.OutputOption output;
+
+        @Mixin
+        ListOptions pages;
+
+        @Override
+        public void run() {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("policy", policy);
+            query.put("cluster", cluster);
+            query.put("namespace", namespace);
+            query.put("kind", kind);
+            query.put("severity", severity);
+            query.put("category", category);
+            List<JsonNode> items = pages.fetchByOffset(
+                    ApiCommands.api(spec),
+                    "policy",
+                    "/api/v1/compliance/violations",
+                    query,
+                    spec.commandLine().getErr());
+            ApiCommands.printList(spec, output.format, items, COLUMNS);
+        }
+    }
+}

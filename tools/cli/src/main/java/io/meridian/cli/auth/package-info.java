@@ -1,0 +1,2 @@
+/** Login against Keycloak (device and password grants), the owner-only token cache, refreshing tokens. */
+package io.meridian.cli.auth;

@@ -1,0 +1,2 @@
+/** Contexts (which Keycloak, services and Kafka) kept in the user's config directory. */
+package io.meridian.cli.config;
