@@ -10,6 +10,7 @@ import io.meridian.fleetsim.FleetOptions;
 import io.meridian.stack.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -304,9 +305,20 @@ final class PlacementBench {
     /** Deletes every workload so far, until no cluster runs any of them: the failover cluster then holds only its own. */
     private void removeAll(Api inventory, Table table) throws Exception {
         long start = System.nanoTime();
-        JsonNode all = JSON.readTree(send("GET", "/api/v1/workloads", null));
-        for (JsonNode w : all) {
-            send("DELETE", "/api/v1/workloads/" + w.path("name").asText(), null);
+        // The list is paged ({items, nextCursor}): collect every page before deleting, so deletions cannot shift pages.
+        List<String> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = JSON.readTree(send(
+                    "GET",
+                    "/api/v1/workloads?limit=100"
+                            + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)),
+                    null));
+            page.path("items").forEach(w -> all.add(w.path("name").asText()));
+            cursor = page.hasNonNull("nextCursor") ? page.path("nextCursor").asText() : null;
+        } while (cursor != null);
+        for (String name : all) {
+            send("DELETE", "/api/v1/workloads/" + name, null);
         }
         String remaining = "/api/v1/resources?kind=Deployment&namespace=" + NAMESPACE + "&limit=1";
         while (inventory.get(remaining).path("total").asInt() > 0) {
