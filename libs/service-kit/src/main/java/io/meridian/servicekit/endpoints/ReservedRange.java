@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * An address range no caller-supplied URL may reach unless an operator lists a CIDR inside it: cloud metadata
- * services (169.254.169.254, fd00:ec2::254) and the rest of link-local, unspecified, multicast and broadcast
+ * services (169.254.169.254, fd00:ec2::254, fd20:ce::254), Azure's WireServer (168.63.129.16) and the rest of link-local, unspecified, multicast and broadcast
  * addresses. Loopback is reserved too, but an unset allow-list admits it, because the local stack and the tests run
  * clusters on 127.0.0.1.
  *
@@ -21,6 +21,9 @@ record ReservedRange(Cidr range, String what, boolean openByDefault) {
             new ReservedRange(Cidr.parse("127.0.0.0/8"), "loopback", true),
             new ReservedRange(Cidr.parse("::1/128"), "loopback", true),
             new ReservedRange(Cidr.parse("fd00:ec2::254/128"), "the AWS instance metadata service", false),
+            new ReservedRange(Cidr.parse("fd20:ce::254/128"), "the Google Compute Engine metadata server", false),
+            // Azure's WireServer (VM agent, platform DNS, health probes) answers every VM on this public address.
+            new ReservedRange(Cidr.parse("168.63.129.16/32"), "Azure's WireServer (platform services)", false),
             new ReservedRange(
                     Cidr.parse("169.254.0.0/16"), "link-local, where cloud instance metadata services answer", false),
             new ReservedRange(Cidr.parse("fe80::/10"), "link-local", false),

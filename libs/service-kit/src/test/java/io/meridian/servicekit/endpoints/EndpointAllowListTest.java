@@ -45,6 +45,8 @@ class EndpointAllowListTest {
                 "http://169.254.169.254/latest/meta-data",
                 "http://169.254.170.2/v2/credentials",
                 "http://[fd00:ec2::254]/latest/meta-data",
+                "http://[fd20:ce::254]/computeMetadata/v1/",
+                "http://168.63.129.16/machine?comp=goalstate",
                 "http://[::ffff:169.254.169.254]/",
                 "http://[64:ff9b::a9fe:a9fe]/",
                 "http://[fe80::1]/",
