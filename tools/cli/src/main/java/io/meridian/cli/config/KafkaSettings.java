@@ -33,9 +33,28 @@ public record KafkaSettings(String bootstrap, String user, String passwordFile, 
         return properties;
     }
 
-    /** The security protocol: the one set, else the local stack's SASL without TLS. */
+    /**
+     * The security protocol: the one set; else, for a broker on this machine (the local stack), SASL without TLS, and
+     * for any other broker SASL over TLS, so that an unset protocol never sends the audit trail in clear text.
+     */
     public String securityProtocol() {
-        return protocol == null || protocol.isBlank() ? ScramLogin.LOCAL_SECURITY_PROTOCOL : protocol;
+        if (protocol != null && !protocol.isBlank()) {
+            return protocol;
+        }
+        return onThisMachine() ? ScramLogin.LOCAL_SECURITY_PROTOCOL : "SASL_SSL";
+    }
+
+    private boolean onThisMachine() {
+        for (String server : bootstrap == null ? new String[0] : bootstrap.split(",")) {
+            String host = server.strip();
+            int colon = host.lastIndexOf(':');
+            host = colon > 0 ? host.substring(0, colon) : host;
+            host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            if (!(host.equals("localhost") || host.startsWith("127.") || host.equals("::1"))) {
+                return false;
+            }
+        }
+        return bootstrap != null && !bootstrap.isBlank();
     }
 
     private String password() {
