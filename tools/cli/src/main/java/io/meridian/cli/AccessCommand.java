@@ -7,10 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code meridian access who-can}: identity's access review, from grants and from the RBAC observed on clusters. */
 @Command(
@@ -37,10 +34,7 @@ final class AccessCommand {
             name = "who-can",
             description = "Who has which role on which cluster and namespace; a namespace also shows cluster-wide"
                     + " access.")
-    static final class WhoCan implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class WhoCan extends ApiCommands.OutputVerb {
         @Option(names = "--subject", description = "group/payments, user/alice, a plain name or a Kubernetes subject")
         String subject;
 
@@ -51,9 +45,6 @@ final class AccessCommand {
                 names = {"-n", "--namespace"},
                 paramLabel = "NAMESPACE")
         String namespace;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Override
         public void run() {

@@ -9,11 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code meridian alerts list|ack}: observability's alerts. */
 @Command(
@@ -42,10 +39,7 @@ final class AlertsCommand {
 
     /** {@code alerts list}. */
     @Command(name = "list", description = "List alerts, newest first.")
-    static final class ListAlerts implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class ListAlerts extends ApiCommands.OutputVerb {
         @Option(names = "--state", description = "pending, firing or resolved")
         String state;
 
@@ -75,9 +69,6 @@ final class AlertsCommand {
         @Option(names = "--all", description = "As many as the API gives in one answer (" + MAX_LIMIT + ").")
         boolean all;
 
-        @Mixin
-        ApiCommands.OutputOption output;
-
         @Override
         public void run() {
             int asked = all ? MAX_LIMIT : limit;
@@ -103,10 +94,7 @@ final class AlertsCommand {
 
     /** {@code alerts ack FINGERPRINT [--comment ..]}: someone is on it; the alert keeps its state. */
     @Command(name = "ack", description = "Acknowledge an alert: someone is on it (the alert keeps its state).")
-    static final class Acknowledge implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class Acknowledge extends ApiCommands.OutputVerb {
         @Parameters(paramLabel = "FINGERPRINT")
         String fingerprint;
 
@@ -114,9 +102,6 @@ final class AlertsCommand {
                 names = {"-m", "--comment"},
                 description = "What is being done (at most 1024 characters).")
         String comment;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Override
         public void run() {

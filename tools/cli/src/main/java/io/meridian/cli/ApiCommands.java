@@ -8,10 +8,13 @@ import io.meridian.cli.rest.Output;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** What every REST verb of the CLI does the same way: the client of the run's context, bodies, output. */
 final class ApiCommands {
@@ -25,6 +28,18 @@ final class ApiCommands {
                 defaultValue = "table",
                 description = "table, json or yaml")
         Output.Format format;
+    }
+
+    /**
+     * A verb that prints an API answer: its spec and {@code -o}, declared once here since picocli reads annotated
+     * fields of superclasses as its own.
+     */
+    abstract static class OutputVerb implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        OutputOption output;
     }
 
     /** The API client of the context this run uses, with its cached (and refreshed) token. */
@@ -89,6 +104,59 @@ final class ApiCommands {
                 }
             }
         } while (watch);
+    }
+
+    /** GET a list the API answers whole, without pages, and print it. */
+    static void printWholeList(
+            CommandSpec spec, Output.Format format, String service, String path, List<Output.Column> columns) {
+        List<JsonNode> items = new ArrayList<>();
+        api(spec).get(service, path, Map.of()).forEach(items::add);
+        printList(spec, format, items, columns);
+    }
+
+    /** GET one object and print it. */
+    static void getOne(
+            CommandSpec spec, Output.Format format, String service, String path, List<Output.Column> columns) {
+        printOne(spec, format, api(spec).get(service, path, Map.of()), columns);
+    }
+
+    /** POST the body of {@code -f FILE} and print what the API created. */
+    static void create(
+            CommandSpec spec,
+            Output.Format format,
+            String service,
+            String path,
+            String file,
+            List<Output.Column> columns) {
+        printOne(spec, format, api(spec).post(service, path, body(spec, file)), columns);
+    }
+
+    /** DELETE {@code path} and confirm it with {@code line}. */
+    static void delete(CommandSpec spec, String service, String path, String line) {
+        api(spec).delete(service, path);
+        say(spec, line);
+    }
+
+    /**
+     * The answer of an apply: a table run reads one line saying whether {@code kind name} was created or replaced and
+     * its new generation; JSON and YAML get the whole object for scripts.
+     */
+    static void printApplied(
+            CommandSpec spec,
+            Output.Format format,
+            String kind,
+            String name,
+            boolean exists,
+            JsonNode applied,
+            List<Output.Column> columns) {
+        if (format == Output.Format.table) {
+            say(
+                    spec,
+                    kind + " " + name + (exists ? " replaced" : " created") + " (generation "
+                            + applied.path("generation").asText("?") + ")");
+        } else {
+            printOne(spec, format, applied, columns);
+        }
     }
 
     /** A one-line confirmation of a write whose answer has nothing more to show. */

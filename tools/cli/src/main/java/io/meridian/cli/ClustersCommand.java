@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meridian.cli.rest.ApiClient;
-import io.meridian.cli.rest.Manifests;
 import io.meridian.cli.rest.Output;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -41,15 +40,18 @@ final class ClustersCommand {
             Output.Column.of("NODES", "/status/nodeCount"),
             Output.Column.of("VERSION", "/status/kubernetesVersion"));
 
-    static ApiClient api(CommandSpec spec) {
-        return ApiCommands.api(spec);
-    }
-
     /** {@code clusters list}: every page, filtered as the API filters. */
     @Command(name = "list", description = "List clusters (every page).")
     static final class ListClusters implements Runnable {
         @Spec
         CommandSpec spec;
+
+        // Not ApiCommands.OutputVerb: this usage has always read -o=<output>, the shared one reads <format>.
+        @Option(
+                names = {"-o", "--output"},
+                defaultValue = "table",
+                description = "table, json or yaml")
+        Output.Format output;
 
         @Option(names = "--cloud")
         String cloud;
@@ -69,12 +71,6 @@ final class ClustersCommand {
                 description = "Label selector, e.g. team=payments")
         String selector;
 
-        @Option(
-                names = {"-o", "--output"},
-                defaultValue = "table",
-                description = "table, json or yaml")
-        Output.Format output;
-
         @Mixin
         ListOptions pages;
 
@@ -86,13 +82,7 @@ final class ClustersCommand {
             query.put("environment", environment);
             query.put("phase", phase);
             query.put("labelSelector", selector);
-            List<JsonNode> items = pages.fetch(
-                    api(spec),
-                    "inventory",
-                    "/api/v1/clusters",
-                    query,
-                    spec.commandLine().getErr());
-            Output.printList(spec.commandLine().getOut(), output, items, COLUMNS);
+            ApiCommands.printList(spec, output, pages.fetch(spec, "inventory", "/api/v1/clusters", query), COLUMNS);
         }
     }
 
@@ -102,14 +92,15 @@ final class ClustersCommand {
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+        // Not ApiCommands.OutputVerb: this usage has always read -o=<output>, the shared one reads <format>.
         @Option(
                 names = {"-o", "--output"},
                 defaultValue = "table",
                 description = "table, json or yaml")
         Output.Format output;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
 
         @Option(
                 names = {"-w", "--watch"},
@@ -135,6 +126,13 @@ final class ClustersCommand {
         @Spec
         CommandSpec spec;
 
+        // Not ApiCommands.OutputVerb: this usage has always read -o=<output>, the shared one reads <format>.
+        @Option(
+                names = {"-o", "--output"},
+                defaultValue = "table",
+                description = "table, json or yaml")
+        Output.Format output;
+
         @Option(
                 names = {"-f", "--filename"},
                 required = true,
@@ -142,18 +140,12 @@ final class ClustersCommand {
                 description = "The registration: name, cloud, region, environment, labels, credentials.")
         String file;
 
-        @Option(
-                names = {"-o", "--output"},
-                defaultValue = "table",
-                description = "table, json or yaml")
-        Output.Format output;
-
         @Override
         public void run() {
-            JsonNode body =
-                    Manifests.read(file, MeridianCommand.of(spec).environment().stdin());
-            JsonNode cluster = api(spec).post("inventory", "/api/v1/clusters", body);
-            Output.print(spec.commandLine().getOut(), output, cluster, List.of(cluster), COLUMNS);
+            // Not ApiCommands.create: register has always read the file before resolving the context.
+            JsonNode body = ApiCommands.body(spec, file);
+            JsonNode cluster = ApiCommands.api(spec).post("inventory", "/api/v1/clusters", body);
+            ApiCommands.printOne(spec, output, cluster, COLUMNS);
         }
     }
 
@@ -171,7 +163,7 @@ final class ClustersCommand {
 
         @Override
         public void run() {
-            ApiClient api = api(spec);
+            ApiClient api = ApiCommands.api(spec);
             // The API replaces the whole label set, so the change is applied to the labels as they are now.
             JsonNode cluster = api.get("inventory", path(name), Map.of());
             Map<String, String> labels = new LinkedHashMap<>();
@@ -191,8 +183,7 @@ final class ClustersCommand {
             ObjectNode labelNode = body.putObject("labels");
             labels.forEach(labelNode::put);
             JsonNode changed = api.patch("inventory", path(name), body);
-            spec.commandLine().getOut().println("cluster " + name + " labeled: " + changed.path("labels"));
-            spec.commandLine().getOut().flush();
+            ApiCommands.say(spec, "cluster " + name + " labeled: " + changed.path("labels"));
         }
     }
 
@@ -207,9 +198,7 @@ final class ClustersCommand {
 
         @Override
         public void run() {
-            api(spec).delete("inventory", path(name));
-            spec.commandLine().getOut().println("cluster " + name + " deregistered");
-            spec.commandLine().getOut().flush();
+            ApiCommands.delete(spec, "inventory", path(name), "cluster " + name + " deregistered");
         }
     }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,10 +66,7 @@ final class CostCommand {
 
     /** {@code cost allocation}: a line naming the window and currency, a row per group, then the total. */
     @Command(name = "allocation", description = "Allocated cost of a window, grouped by one aggregate.")
-    static final class Allocation implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class Allocation extends ApiCommands.OutputVerb {
         @Option(
                 names = "--window",
                 paramLabel = "WINDOW",
@@ -82,9 +78,6 @@ final class CostCommand {
                 paramLabel = "BY",
                 description = "cloud, cluster, namespace, workload or label:KEY; the service's default is cluster.")
         String aggregate;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Override
         public void run() {
@@ -112,18 +105,12 @@ final class CostCommand {
 
     /** {@code cost recommendations}: largest savings first, as the service orders them. */
     @Command(name = "recommendations", description = "Right-sizing, cheaper cloud, co-location, idle workloads.")
-    static final class Recommendations implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class Recommendations extends ApiCommands.OutputVerb {
         @Option(names = "--hours", description = "Look at the last N hours (the service's default is 24).")
         Integer hours;
 
         @Option(names = "--kind", description = "rightsize, cheaper-cloud, colocate, idle-workload or underused-node")
         String kind;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Override
         public void run() {
@@ -152,18 +139,10 @@ final class CostCommand {
             name = "budgets",
             description = "Monthly budgets with spend to date and forecast.",
             subcommands = {Budgets.CreateBudget.class, Budgets.DeleteBudget.class})
-    static final class Budgets implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiCommands.OutputOption output;
-
+    static final class Budgets extends ApiCommands.OutputVerb {
         @Override
         public void run() {
-            List<JsonNode> items = new ArrayList<>();
-            ApiCommands.api(spec).get("cost", "/api/v1/budgets", Map.of()).forEach(items::add);
-            ApiCommands.printList(spec, output.format, items, BUDGETS);
+            ApiCommands.printWholeList(spec, output.format, "cost", "/api/v1/budgets", BUDGETS);
         }
 
         /** {@code cost budgets create -f FILE}. */
@@ -171,10 +150,7 @@ final class CostCommand {
                 name = "create",
                 description = "Create a budget: name, scope (label:team=payments, cluster:NAME, cloud:aws),"
                         + " monthlyAmount.")
-        static final class CreateBudget implements Runnable {
-            @Spec
-            CommandSpec spec;
-
+        static final class CreateBudget extends ApiCommands.OutputVerb {
             @Option(
                     names = {"-f", "--filename"},
                     required = true,
@@ -182,13 +158,9 @@ final class CostCommand {
                     description = "The budget; - reads standard input.")
             String file;
 
-            @Mixin
-            ApiCommands.OutputOption output;
-
             @Override
             public void run() {
-                JsonNode budget = ApiCommands.api(spec).post("cost", "/api/v1/budgets", ApiCommands.body(spec, file));
-                ApiCommands.printOne(spec, output.format, budget, BUDGETS);
+                ApiCommands.create(spec, output.format, "cost", "/api/v1/budgets", file, BUDGETS);
             }
         }
 
@@ -203,8 +175,8 @@ final class CostCommand {
 
             @Override
             public void run() {
-                ApiCommands.api(spec).delete("cost", "/api/v1/budgets/" + ApiCommands.segment(id));
-                ApiCommands.say(spec, "budget " + id + " deleted");
+                ApiCommands.delete(
+                        spec, "cost", "/api/v1/budgets/" + ApiCommands.segment(id), "budget " + id + " deleted");
             }
         }
     }

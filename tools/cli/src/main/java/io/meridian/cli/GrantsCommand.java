@@ -68,10 +68,7 @@ final class GrantsCommand {
 
     /** {@code grants list}. */
     @Command(name = "list", description = "List grants, filtered as the API filters.")
-    static final class ListGrants implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class ListGrants extends ApiCommands.OutputVerb {
         @Option(names = "--subject", description = "group/NAME, user/NAME or a plain name")
         String subject;
 
@@ -85,9 +82,6 @@ final class GrantsCommand {
         String cluster;
 
         @Mixin
-        ApiCommands.OutputOption output;
-
-        @Mixin
         ListOptions pages;
 
         @Override
@@ -97,32 +91,19 @@ final class GrantsCommand {
             query.put("role", role);
             query.put("state", state);
             query.put("cluster", cluster);
-            List<JsonNode> items = pages.fetch(
-                    ApiCommands.api(spec),
-                    "identity",
-                    PATH,
-                    query,
-                    spec.commandLine().getErr());
-            ApiCommands.printList(spec, output.format, items, COLUMNS);
+            ApiCommands.printList(spec, output.format, pages.fetch(spec, "identity", PATH, query), COLUMNS);
         }
     }
 
     /** {@code grants get ID}. */
     @Command(name = "get", description = "One grant, with where it is applied and what failed.")
-    static final class GetGrant implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class GetGrant extends ApiCommands.OutputVerb {
         @Parameters(paramLabel = "ID")
         String id;
 
-        @Mixin
-        ApiCommands.OutputOption output;
-
         @Override
         public void run() {
-            JsonNode grant = ApiCommands.api(spec).get("identity", PATH + "/" + ApiCommands.segment(id), Map.of());
-            ApiCommands.printOne(spec, output.format, grant, COLUMNS);
+            ApiCommands.getOne(spec, output.format, "identity", PATH + "/" + ApiCommands.segment(id), COLUMNS);
         }
     }
 
@@ -130,10 +111,7 @@ final class GrantsCommand {
     @Command(
             name = "create",
             description = "Create a grant from JSON or YAML (subject, role, scope, namespaces, expiresAt, reason).")
-    static final class CreateGrant implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class CreateGrant extends ApiCommands.OutputVerb {
         @Option(
                 names = {"-f", "--filename"},
                 required = true,
@@ -141,27 +119,17 @@ final class GrantsCommand {
                 description = "The grant; - reads standard input.")
         String file;
 
-        @Mixin
-        ApiCommands.OutputOption output;
-
         @Override
         public void run() {
-            JsonNode grant = ApiCommands.api(spec).post("identity", PATH, ApiCommands.body(spec, file));
-            ApiCommands.printOne(spec, output.format, grant, COLUMNS);
+            ApiCommands.create(spec, output.format, "identity", PATH, file, COLUMNS);
         }
     }
 
     /** {@code grants approve ID}: the second fleet-admin's approval of a Pending grant. */
     @Command(name = "approve", description = "Approve a Pending grant (a fleet-admin other than its creator).")
-    static final class ApproveGrant implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class ApproveGrant extends ApiCommands.OutputVerb {
         @Parameters(paramLabel = "ID")
         String id;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Override
         public void run() {
@@ -182,8 +150,7 @@ final class GrantsCommand {
 
         @Override
         public void run() {
-            ApiCommands.api(spec).delete("identity", PATH + "/" + ApiCommands.segment(id));
-            ApiCommands.say(spec, "grant " + id + " revoked");
+            ApiCommands.delete(spec, "identity", PATH + "/" + ApiCommands.segment(id), "grant " + id + " revoked");
         }
     }
 }

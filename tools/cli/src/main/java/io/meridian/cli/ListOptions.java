@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** {@code --limit N | --all} of every list verb: how far to follow a paged answer's {@code nextCursor}. */
@@ -24,6 +25,18 @@ final class ListOptions {
 
     @Option(names = "--all", description = "Follow every page, however many items.")
     boolean all;
+
+    /** {@link #fetch} with the run's API client, its note going to the run's standard error. */
+    List<JsonNode> fetch(CommandSpec spec, String service, String path, Map<String, String> query) {
+        return fetch(
+                ApiCommands.api(spec), service, path, query, spec.commandLine().getErr());
+    }
+
+    /** {@link #fetchByOffset} with the run's API client, its note going to the run's standard error. */
+    List<JsonNode> fetchByOffset(CommandSpec spec, String service, String path, Map<String, String> query) {
+        return fetchByOffset(
+                ApiCommands.api(spec), service, path, query, spec.commandLine().getErr());
+    }
 
     /**
      * Items of every page of {@code path} up to the limit, following {@code nextCursor}; a note on {@code err} when

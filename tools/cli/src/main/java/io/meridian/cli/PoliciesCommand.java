@@ -3,11 +3,8 @@ package io.meridian.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cli.rest.ApiClient;
 import io.meridian.cli.rest.Output;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,46 +35,28 @@ final class PoliciesCommand {
 
     /** {@code policies list}: the API answers every policy at once. */
     @Command(name = "list", description = "List every policy.")
-    static final class ListPolicies implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiCommands.OutputOption output;
-
+    static final class ListPolicies extends ApiCommands.OutputVerb {
         @Override
         public void run() {
-            List<JsonNode> items = new ArrayList<>();
-            ApiCommands.api(spec).get("policy", PATH, Map.of()).forEach(items::add);
-            ApiCommands.printList(spec, output.format, items, COLUMNS);
+            ApiCommands.printWholeList(spec, output.format, "policy", PATH, COLUMNS);
         }
     }
 
     /** {@code policies get NAME}. */
     @Command(name = "get", description = "One policy, with its generation.")
-    static final class GetPolicy implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class GetPolicy extends ApiCommands.OutputVerb {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Mixin
-        ApiCommands.OutputOption output;
-
         @Override
         public void run() {
-            JsonNode policy = ApiCommands.api(spec).get("policy", PATH + "/" + ApiCommands.segment(name), Map.of());
-            ApiCommands.printOne(spec, output.format, policy, COLUMNS);
+            ApiCommands.getOne(spec, output.format, "policy", PATH + "/" + ApiCommands.segment(name), COLUMNS);
         }
     }
 
     /** {@code policies apply -f FILE}: create the policy, or replace it when one of that name exists. */
     @Command(name = "apply", description = "Create or replace a policy from its JSON or YAML definition.")
-    static final class ApplyPolicy implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class ApplyPolicy extends ApiCommands.OutputVerb {
         @Option(
                 names = {"-f", "--filename"},
                 required = true,
@@ -85,9 +64,6 @@ final class PoliciesCommand {
                 description = "The policy definition (name, severity, action, categories, fleetScope, spec); - reads"
                         + " standard input.")
         String file;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Override
         public void run() {
@@ -100,14 +76,7 @@ final class PoliciesCommand {
             String path = PATH + "/" + ApiCommands.segment(name);
             boolean exists = api.find("policy", path).isPresent();
             JsonNode applied = exists ? api.put("policy", path, body) : api.post("policy", PATH, body);
-            if (output.format == Output.Format.table) {
-                ApiCommands.say(
-                        spec,
-                        "policy " + name + (exists ? " replaced" : " created") + " (generation "
-                                + applied.path("generation").asText("?") + ")");
-            } else {
-                ApiCommands.printOne(spec, output.format, applied, COLUMNS);
-            }
+            ApiCommands.printApplied(spec, output.format, "policy", name, exists, applied, COLUMNS);
         }
     }
 
@@ -124,8 +93,7 @@ final class PoliciesCommand {
 
         @Override
         public void run() {
-            ApiCommands.api(spec).delete("policy", PATH + "/" + ApiCommands.segment(name));
-            ApiCommands.say(spec, "policy " + name + " deleted");
+            ApiCommands.delete(spec, "policy", PATH + "/" + ApiCommands.segment(name), "policy " + name + " deleted");
         }
     }
 }

@@ -54,6 +54,13 @@ final class ResourcesCommand {
         @Spec
         CommandSpec spec;
 
+        // Not ApiCommands.OutputVerb: this usage has always read -o=<output>, the shared one reads <format>.
+        @Option(
+                names = {"-o", "--output"},
+                defaultValue = "table",
+                description = "table, json or yaml")
+        Output.Format output;
+
         @Option(names = "--cluster")
         String cluster;
 
@@ -80,12 +87,6 @@ final class ResourcesCommand {
         @Option(names = "--name", description = "Text the object's name contains.")
         String text;
 
-        @Option(
-                names = {"-o", "--output"},
-                defaultValue = "table",
-                description = "table, json or yaml")
-        Output.Format output;
-
         @Mixin
         ListOptions pages;
 
@@ -99,13 +100,7 @@ final class ResourcesCommand {
             query.put("labelSelector", selector);
             query.put("image", image);
             query.put("q", text);
-            List<JsonNode> items = pages.fetch(
-                    ClustersCommand.api(spec),
-                    "inventory",
-                    "/api/v1/resources",
-                    query,
-                    spec.commandLine().getErr());
-            Output.printList(spec.commandLine().getOut(), output, items, COLUMNS);
+            ApiCommands.printList(spec, output, pages.fetch(spec, "inventory", "/api/v1/resources", query), COLUMNS);
         }
     }
 }

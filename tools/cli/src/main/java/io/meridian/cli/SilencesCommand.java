@@ -12,11 +12,8 @@ import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code meridian silences list|create|expire}: observability's silences, in amtool's matcher syntax. */
 @Command(
@@ -66,15 +63,9 @@ final class SilencesCommand {
 
     /** {@code silences list [--expired]}. */
     @Command(name = "list", description = "List silences in effect or pending; --expired adds the ended ones.")
-    static final class ListSilences implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class ListSilences extends ApiCommands.OutputVerb {
         @Option(names = "--expired", description = "Also the silences that have ended.")
         boolean expired;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Override
         public void run() {
@@ -100,10 +91,7 @@ final class SilencesCommand {
 
     /** {@code silences create MATCHER... [--duration 2h | --ends-at T] [--comment ..]} or {@code -f FILE}. */
     @Command(name = "create", description = "Create a silence from matchers (or -f FILE).")
-    static final class Create implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class Create extends ApiCommands.OutputVerb {
         @ArgGroup(multiplicity = "1")
         Source source;
 
@@ -120,9 +108,6 @@ final class SilencesCommand {
                 names = {"-m", "--comment"},
                 description = "Why (shown to whoever wonders why an alert is quiet).")
         String comment;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Override
         public void run() {
@@ -152,15 +137,9 @@ final class SilencesCommand {
 
     /** {@code silences expire ID}: ends it now. */
     @Command(name = "expire", description = "Expire a silence now; muted alerts are announced at the next evaluation.")
-    static final class Expire implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class Expire extends ApiCommands.OutputVerb {
         @Parameters(paramLabel = "ID")
         String id;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Override
         public void run() {

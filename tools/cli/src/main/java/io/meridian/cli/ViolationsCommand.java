@@ -1,15 +1,12 @@
 package io.meridian.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cli.rest.Output;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code meridian violations list}: policy's open violations. */
 @Command(
@@ -30,10 +27,7 @@ final class ViolationsCommand {
 
     /** {@code violations list}: the filters of {@code GET /api/v1/compliance/violations}. */
     @Command(name = "list", description = "List open violations.")
-    static final class ListViolations implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class ListViolations extends ApiCommands.OutputVerb {
         @Option(names = "--policy")
         String policy;
 
@@ -55,9 +49,6 @@ final class ViolationsCommand {
         String category;
 
         @Mixin
-        ApiCommands.OutputOption output;
-
-        @Mixin
         ListOptions pages;
 
         @Override
@@ -69,13 +60,11 @@ final class ViolationsCommand {
             query.put("kind", kind);
             query.put("severity", severity);
             query.put("category", category);
-            List<JsonNode> items = pages.fetchByOffset(
-                    ApiCommands.api(spec),
-                    "policy",
-                    "/api/v1/compliance/violations",
-                    query,
-                    spec.commandLine().getErr());
-            ApiCommands.printList(spec, output.format, items, COLUMNS);
+            ApiCommands.printList(
+                    spec,
+                    output.format,
+                    pages.fetchByOffset(spec, "policy", "/api/v1/compliance/violations", query),
+                    COLUMNS);
         }
     }
 }

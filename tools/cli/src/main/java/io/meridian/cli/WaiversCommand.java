@@ -1,12 +1,8 @@
 package io.meridian.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cli.rest.Output;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,18 +31,10 @@ final class WaiversCommand {
 
     /** {@code waivers list}: the API answers every waiver at once. */
     @Command(name = "list", description = "List waivers.")
-    static final class ListWaivers implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiCommands.OutputOption output;
-
+    static final class ListWaivers extends ApiCommands.OutputVerb {
         @Override
         public void run() {
-            List<JsonNode> items = new ArrayList<>();
-            ApiCommands.api(spec).get("policy", PATH, Map.of()).forEach(items::add);
-            ApiCommands.printList(spec, output.format, items, COLUMNS);
+            ApiCommands.printWholeList(spec, output.format, "policy", PATH, COLUMNS);
         }
     }
 
@@ -55,10 +43,7 @@ final class WaiversCommand {
             name = "create",
             description = "Create a waiver from JSON or YAML (policy, clusterId, namespace, kind, name, reason,"
                     + " expiresAt).")
-    static final class CreateWaiver implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class CreateWaiver extends ApiCommands.OutputVerb {
         @Option(
                 names = {"-f", "--filename"},
                 required = true,
@@ -66,13 +51,9 @@ final class WaiversCommand {
                 description = "The waiver; - reads standard input.")
         String file;
 
-        @Mixin
-        ApiCommands.OutputOption output;
-
         @Override
         public void run() {
-            JsonNode waiver = ApiCommands.api(spec).post("policy", PATH, ApiCommands.body(spec, file));
-            ApiCommands.printOne(spec, output.format, waiver, COLUMNS);
+            ApiCommands.create(spec, output.format, "policy", PATH, file, COLUMNS);
         }
     }
 
@@ -87,8 +68,7 @@ final class WaiversCommand {
 
         @Override
         public void run() {
-            ApiCommands.api(spec).delete("policy", PATH + "/" + ApiCommands.segment(id));
-            ApiCommands.say(spec, "waiver " + id + " revoked");
+            ApiCommands.delete(spec, "policy", PATH + "/" + ApiCommands.segment(id), "waiver " + id + " revoked");
         }
     }
 }

@@ -14,10 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code meridian workloads list|get|apply|explain|rollback}: placement's workloads and where they run. */
 @Command(
@@ -58,17 +56,11 @@ final class WorkloadsCommand {
 
     /** {@code workloads list [--namespace]}. */
     @Command(name = "list", description = "List workloads.")
-    static final class ListWorkloads implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class ListWorkloads extends ApiCommands.OutputVerb {
         @Option(
                 names = {"-n", "--namespace"},
                 paramLabel = "NAMESPACE")
         String namespace;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Mixin
         ListOptions pages;
@@ -77,27 +69,15 @@ final class WorkloadsCommand {
         public void run() {
             Map<String, String> query = new java.util.LinkedHashMap<>();
             query.put("namespace", namespace);
-            List<JsonNode> items = pages.fetch(
-                    ApiCommands.api(spec),
-                    "placement",
-                    PATH,
-                    query,
-                    spec.commandLine().getErr());
-            ApiCommands.printList(spec, output.format, items, COLUMNS);
+            ApiCommands.printList(spec, output.format, pages.fetch(spec, "placement", PATH, query), COLUMNS);
         }
     }
 
     /** {@code workloads get NAME [--watch]}. */
     @Command(name = "get", description = "One workload; --watch prints it again whenever it changes.")
-    static final class GetWorkload implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class GetWorkload extends ApiCommands.OutputVerb {
         @Parameters(paramLabel = "NAME")
         String name;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Option(
                 names = {"-w", "--watch"},
@@ -120,19 +100,13 @@ final class WorkloadsCommand {
     @Command(
             name = "apply",
             description = "Create a workload, or replace it (a new generation) when it exists, from JSON or YAML.")
-    static final class ApplyWorkload implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class ApplyWorkload extends ApiCommands.OutputVerb {
         @Option(
                 names = {"-f", "--filename"},
                 required = true,
                 paramLabel = "FILE",
                 description = "The workload; in YAML, further documents are more manifests; - reads standard input.")
         String file;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Override
         public void run() {
@@ -152,14 +126,7 @@ final class WorkloadsCommand {
             JsonNode applied = exists
                     ? api.send("placement", "PUT", path(name), Map.of(), body)
                     : api.send("placement", "POST", PATH, Map.of(), body);
-            if (output.format == Output.Format.table) {
-                ApiCommands.say(
-                        spec,
-                        "workload " + name + (exists ? " replaced" : " created") + " (generation "
-                                + applied.path("generation").asText("?") + ")");
-            } else {
-                ApiCommands.printOne(spec, output.format, applied, COLUMNS);
-            }
+            ApiCommands.printApplied(spec, output.format, "workload", name, exists, applied, COLUMNS);
         }
     }
 
@@ -167,15 +134,9 @@ final class WorkloadsCommand {
     @Command(
             name = "explain",
             description = "Where a workload runs: chosen clusters, every rejected one with its reason, the rollout.")
-    static final class Explain implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class Explain extends ApiCommands.OutputVerb {
         @Parameters(paramLabel = "NAME")
         String name;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Override
         public void run() {
@@ -268,15 +229,9 @@ final class WorkloadsCommand {
     @Command(
             name = "rollback",
             description = "Roll back: a new generation with the content of the one before the current one.")
-    static final class Rollback implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class Rollback extends ApiCommands.OutputVerb {
         @Parameters(paramLabel = "NAME")
         String name;
-
-        @Mixin
-        ApiCommands.OutputOption output;
 
         @Override
         public void run() {
