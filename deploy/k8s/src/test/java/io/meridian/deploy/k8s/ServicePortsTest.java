@@ -50,10 +50,11 @@ class ServicePortsTest {
         assertThat(rendered.deployments()).as("deployed services").isNotEmpty();
 
         Set<Integer> taken = new HashSet<>();
-        for (ObjectNode deployment : rendered.deployments()) {
-            String service = deployment.at("/metadata/labels").path(COMPONENT).asText();
-            JsonNode container = deployment.at("/spec/template/spec/containers/0");
-            ServicePorts configured = ServicePorts.resolve(service, rendered.environment(container));
+        for (Deployed deployed : rendered.services()) {
+            ObjectNode deployment = deployed.deployment();
+            String service = deployed.service();
+            JsonNode container = deployed.container();
+            ServicePorts configured = deployed.configured();
             String where = kustomization + " " + service + " (" + configured + ")";
 
             assertThat(containerPorts(container))
@@ -80,10 +81,11 @@ class ServicePortsTest {
     @ValueSource(strings = {"base", "overlays/dev"})
     void theServiceAndPrometheusReachTheApiAndTheManagementPort(String kustomization) {
         Rendered rendered = Rendered.of(kustomization);
-        for (ObjectNode deployment : rendered.deployments()) {
-            String service = deployment.at("/metadata/labels").path(COMPONENT).asText();
-            JsonNode container = deployment.at("/spec/template/spec/containers/0");
-            ServicePorts configured = ServicePorts.resolve(service, rendered.environment(container));
+        for (Deployed deployed : rendered.services()) {
+            ObjectNode deployment = deployed.deployment();
+            String service = deployed.service();
+            JsonNode container = deployed.container();
+            ServicePorts configured = deployed.configured();
             String where = kustomization + " " + service;
 
             JsonNode pod = deployment.at("/spec/template/metadata/annotations");
@@ -116,10 +118,11 @@ class ServicePortsTest {
     @ValueSource(strings = {"base", "overlays/dev"})
     void onlyPrometheusMayReachTheManagementPortAndTheApiPortIsOpenToTheIngress(String kustomization) {
         Rendered rendered = Rendered.of(kustomization);
-        for (ObjectNode deployment : rendered.deployments()) {
-            String service = deployment.at("/metadata/labels").path(COMPONENT).asText();
-            JsonNode container = deployment.at("/spec/template/spec/containers/0");
-            ServicePorts configured = ServicePorts.resolve(service, rendered.environment(container));
+        for (Deployed deployed : rendered.services()) {
+            ObjectNode deployment = deployed.deployment();
+            String service = deployed.service();
+            JsonNode container = deployed.container();
+            ServicePorts configured = deployed.configured();
             String where = kustomization + " " + service;
 
             boolean scraped = false;
@@ -161,7 +164,25 @@ class ServicePortsTest {
     // -- the rendered manifests -------------------------------------------------------------------------
 
     /** One rendering of a kustomization, with the lookups the checks need. */
+    /** One deployed service: its Deployment, first container and the ports its configuration resolves to. */
+    private record Deployed(ObjectNode deployment, String service, JsonNode container, ServicePorts configured) {}
+
     private record Rendered(List<ObjectNode> objects) {
+
+        /** Every Deployment with the service it runs and the ports that service listens on there. */
+        List<Deployed> services() {
+            return deployments().stream()
+                    .map(deployment -> {
+                        String service = deployment
+                                .at("/metadata/labels")
+                                .path(COMPONENT)
+                                .asText();
+                        JsonNode container = deployment.at("/spec/template/spec/containers/0");
+                        return new Deployed(
+                                deployment, service, container, ServicePorts.resolve(service, environment(container)));
+                    })
+                    .toList();
+        }
 
         static Rendered of(String kustomization) {
             return new Rendered(RENDERER.render(Path.of(kustomization)));
