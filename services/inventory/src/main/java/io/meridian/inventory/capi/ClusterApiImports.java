@@ -2,14 +2,12 @@ package io.meridian.inventory.capi;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.meridian.eventing.Await;
 import io.meridian.inventory.config.InventoryConfig;
-import io.meridian.inventory.connect.ClusterClients;
 import io.meridian.inventory.credentials.ClusterCredentials;
 import io.meridian.inventory.persistence.ClusterRegistry;
 import io.meridian.inventory.registry.ClusterSpec;
@@ -27,6 +25,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -84,9 +83,12 @@ public class ClusterApiImports {
         return labels != null && "true".equals(labels.get(MANAGEMENT_LABEL));
     }
 
-    /** Starts importing from a management cluster, or keeps the running import. */
-    public void ensure(String managementCluster, Config clientConfig) {
-        running.computeIfAbsent(managementCluster, name -> new Import(name, clientConfig).start());
+    /**
+     * Starts importing from a management cluster, or keeps the running import; {@code client} opens a client of it
+     * (the caller's, pinned to the address its connection judged).
+     */
+    public void ensure(String managementCluster, Supplier<KubernetesClient> client) {
+        running.computeIfAbsent(managementCluster, name -> new Import(name, client).start());
     }
 
     public void stop(String managementCluster) {
@@ -99,7 +101,7 @@ public class ClusterApiImports {
     /** One management cluster's import: informers mark it dirty, a loop converges the registry. */
     private final class Import {
         private final String management;
-        private final Config clientConfig;
+        private final Supplier<KubernetesClient> connect;
         private final AtomicBoolean stopped = new AtomicBoolean();
         private final AtomicBoolean dirty = new AtomicBoolean(true);
         // Kubeconfigs last registered, by cluster: CAPI providers rotate them (EKS tokens every ~15 min).
@@ -112,9 +114,9 @@ public class ClusterApiImports {
         // What was last reported as refused, so that a standing refusal is logged once, not every resync.
         private Set<String> refused = Set.of();
 
-        Import(String management, Config clientConfig) {
+        Import(String management, Supplier<KubernetesClient> connect) {
             this.management = management;
-            this.clientConfig = clientConfig;
+            this.connect = connect;
         }
 
         Import start() {
@@ -131,7 +133,7 @@ public class ClusterApiImports {
 
         private void run() {
             try {
-                client = ClusterClients.connect(clientConfig);
+                client = connect.get();
                 if (namespaces.isEmpty()) {
                     clusters.add(client.genericKubernetesResources(CAPI_CLUSTERS)
                             .inAnyNamespace()

@@ -11,27 +11,16 @@ import io.vertx.core.Vertx;
  * one's Jackson mapper then introspects the whole Kubernetes model again. With a hundred clusters that was about
  * 200 MB of duplicated deserializer metadata (reflected methods, bean properties, types) and a cold cache per cluster.
  */
-public final class ClusterClients {
+final class ClusterClients {
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private ClusterClients() {}
 
     /**
-     * A client of one cluster whose requests resolve the API server's name themselves; the caller closes it. Only for
-     * a URL that is not a caller's to choose: a member cluster's connection uses {@link #connect(Config, Vertx,
-     * PinnedEndpoint)}.
-     */
-    public static KubernetesClient connect(Config config) {
-        return new KubernetesClientBuilder()
-                .withConfig(config)
-                .withKubernetesSerialization(SERIALIZATION)
-                .build();
-    }
-
-    /**
      * A client of one cluster that connects only to the address {@code endpoint} judged (DNS pinning), on the
-     * service's shared Vert.x; the caller closes it.
+     * {@link ClusterNetwork}'s Vert.x; the caller closes it. There is no other way to build one: every cluster URL
+     * is a caller's to choose.
      */
     static KubernetesClient connect(Config config, Vertx vertx, PinnedEndpoint endpoint) {
         return new KubernetesClientBuilder()

@@ -16,13 +16,13 @@ import io.meridian.inventory.persistence.ObservedStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -54,7 +54,7 @@ public class ClusterConnections {
     private final List<WatchedKind> kinds;
     private final ClusterEndpoints endpoints;
     private final ObservedResourceMapper mapper;
-    private final Vertx vertx;
+    private final ClusterNetwork network;
     // The registration revision last refused per cluster, so a refusal is logged once, not every resync.
     private final Map<String, String> refused = new ConcurrentHashMap<>();
 
@@ -68,9 +68,9 @@ public class ClusterConnections {
             ClusterEndpoints endpoints,
             Clock clock,
             MeterRegistry meters,
-            Vertx vertx) {
+            ClusterNetwork network) {
         this.registry = registry;
-        this.vertx = vertx;
+        this.network = network;
         this.endpoints = endpoints;
         this.mapper = new ObservedResourceMapper(
                 config.observe().envValues().revealNamespaces().orElse(List.of()));
@@ -180,6 +180,7 @@ public class ClusterConnections {
                             name, cluster == null ? "deregistered" : "owned elsewhere");
                     running.remove(name).stop(true);
                 }
+                network.unpin(name);
                 capiImports.stop(name); // a management cluster that went away imports no more
                 return;
             }
@@ -191,6 +192,7 @@ public class ClusterConnections {
                 running.remove(name).stop(true);
                 capiImports.stop(name);
             }
+            network.unpin(name);
             start(cluster);
         }
     }
@@ -226,7 +228,7 @@ public class ClusterConnections {
                 config.connections().degradedRetry());
         ClusterConnection connection = new ClusterConnection(
                 ClusterEntities.spec(cluster),
-                () -> ClusterClients.connect(clientConfig, vertx, endpoint),
+                () -> ClusterClients.connect(clientConfig, network.vertx(), endpoint),
                 endpoint,
                 revisionOf(cluster),
                 kinds,
@@ -236,10 +238,12 @@ public class ClusterConnections {
                 status -> recordStatus(name, status),
                 connected -> connectedListeners.forEach(l -> l.accept(connected)),
                 clock);
+        network.pin(name, endpoint);
         running.put(name, connection);
         connection.start();
         if (ClusterApiImports.isManagementCluster(cluster.labels)) {
-            capiImports.ensure(name, clientConfig);
+            // The import reads the management cluster through the same pinned address as its connection.
+            capiImports.ensure(name, () -> ClusterClients.connect(clientConfig, network.vertx(), endpoint));
         }
     }
 
@@ -247,34 +251,45 @@ public class ClusterConnections {
      * The allow-list check right before connecting: DNS may now answer otherwise than at registration, and Cluster API
      * imports never went through the REST API. The API server's name is resolved here once, and the connection goes to
      * the address judged (null when refused: the cluster is Unreachable with reason EndpointNotAllowed). A proxy is
-     * judged too, but the HTTP client resolves its name itself when it connects to it.
+     * judged the same way and {@code clientConfig} then names it by the judged address: Vert.x would resolve a proxy's
+     * name itself, and the proxy leg carries no TLS name to keep.
      */
     private PinnedEndpoint endpointAllowed(ClusterEntity cluster, Config clientConfig) {
         PinnedEndpoint endpoint = endpoints.pin(clientConfig.getMasterUrl());
-        List<String> urls = new java.util.ArrayList<>();
-        urls.add(clientConfig.getMasterUrl());
-        if (clientConfig.getHttpsProxy() != null) {
-            urls.add(clientConfig.getHttpsProxy());
+        Optional<String> refusal = endpoint.refusal().map(reason -> "API server: " + reason);
+        if (refusal.isEmpty() && clientConfig.getHttpProxy() != null) {
+            refusal = pinProxy(clientConfig.getHttpProxy(), clientConfig::setHttpProxy);
         }
-        for (String url : urls) {
-            var refusal =
-                    url.equals(clientConfig.getMasterUrl()) ? endpoint.refusal() : endpoints.refusalToConnect(url);
-            if (refusal.isPresent()) {
-                String revision = revisionOf(cluster);
-                if (!revision.equals(refused.put(cluster.name, revision))) {
-                    LOG.errorf(
-                            "not connecting to cluster %s: its %s %s; allow it in %s or change the registration",
-                            cluster.name,
-                            url.equals(clientConfig.getMasterUrl()) ? "API server" : "proxy",
-                            refusal.get(),
-                            ClusterEndpoints.PROPERTY);
-                }
-                recordStatus(cluster.name, endpointRefused(refusal.get()));
-                return null;
+        if (refusal.isEmpty() && clientConfig.getHttpsProxy() != null) {
+            refusal = pinProxy(clientConfig.getHttpsProxy(), clientConfig::setHttpsProxy);
+        }
+        if (refusal.isPresent()) {
+            String revision = revisionOf(cluster);
+            if (!revision.equals(refused.put(cluster.name, revision))) {
+                LOG.errorf(
+                        "not connecting to cluster %s: %s; allow it in %s or change the registration",
+                        cluster.name, refusal.get(), ClusterEndpoints.PROPERTY);
             }
+            recordStatus(cluster.name, endpointRefused(refusal.get()));
+            return null;
         }
         refused.remove(cluster.name);
         return endpoint;
+    }
+
+    /** Judges a proxy URL and hands {@code pinned} the URL naming the judged address; empty when allowed. */
+    private Optional<String> pinProxy(String url, java.util.function.Consumer<String> pinned) {
+        PinnedEndpoint proxy = endpoints.pin(url);
+        if (proxy.refusal().isPresent()) {
+            return proxy.refusal().map(reason -> "proxy: " + reason);
+        }
+        try {
+            pinned.accept(proxy.addressedUrl());
+            return Optional.empty();
+        } catch (java.net.ConnectException e) {
+            // Never the URL itself: a proxy URL may carry credentials.
+            return Optional.of("proxy: " + e.getMessage());
+        }
     }
 
     private static ObservedStatus endpointRefused(String reason) {

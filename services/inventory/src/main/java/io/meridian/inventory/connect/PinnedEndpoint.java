@@ -20,12 +20,25 @@ import java.util.function.Function;
 final class PinnedEndpoint {
 
     private final String url;
+    private final String host;
     private final Function<String, Decision> judge;
     private volatile Decision decision;
 
     private PinnedEndpoint(String url, Function<String, Decision> judge) {
         this.url = Objects.requireNonNull(url, "url");
         this.judge = Objects.requireNonNull(judge, "judge");
+        String named;
+        try {
+            named = java.net.URI.create(url).getHost();
+        } catch (IllegalArgumentException malformed) {
+            named = null; // the allow-list refuses it with the reason
+        }
+        this.host = named == null ? "" : normalize(named);
+    }
+
+    /** Whether {@code name} is the host this endpoint pinned (in any spelling the allow-list accepts). */
+    boolean isFor(String name) {
+        return name != null && !host.isEmpty() && normalize(name).equals(host);
     }
 
     /** Resolves and judges {@code url} now (blocking on DNS); {@code judge} is the allow-list's check with DNS. */
@@ -66,6 +79,30 @@ final class PinnedEndpoint {
                 yield allowed.addresses().getFirst();
             }
         };
+    }
+
+    /**
+     * The URL naming the judged address instead of the host: for a proxy, which Vert.x would otherwise resolve itself,
+     * and whose leg carries no TLS name to keep.
+     *
+     * @throws ConnectException when the endpoint is refused or its name resolved to nothing
+     */
+    String addressedUrl() throws ConnectException {
+        java.net.URI uri = java.net.URI.create(url);
+        String address = addressFor(uri.getHost()).getHostAddress();
+        try {
+            return new java.net.URI(
+                            uri.getScheme(),
+                            uri.getUserInfo(),
+                            address,
+                            uri.getPort(),
+                            uri.getPath(),
+                            uri.getQuery(),
+                            uri.getFragment())
+                    .toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new ConnectException("cannot address " + host + " by " + address + ": " + e.getMessage());
+        }
     }
 
     /** The same spelling the allow-list judges: lower case, no IPv6 brackets, no trailing dot. */

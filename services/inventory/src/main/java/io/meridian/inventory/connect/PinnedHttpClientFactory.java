@@ -9,14 +9,15 @@ import java.lang.reflect.Proxy;
 import java.util.Set;
 
 /**
- * The fabric8 HTTP client factory of one cluster's client: fabric8's own Vert.x client on the service's shared Vert.x,
- * with every HTTP request and WebSocket pinned to the address its {@link PinnedEndpoint} judged.
+ * The fabric8 HTTP client factory of one cluster's client: fabric8's own Vert.x client on the {@link ClusterNetwork}'s
+ * Vert.x, with every HTTP request and WebSocket pinned to the address its {@link PinnedEndpoint} judged.
  *
  * <p>fabric8 builds its Vert.x HTTP client itself ({@code vertx.createHttpClient(options, poolOptions)}) and offers no
- * hook into name resolution, so the factory hands it a view of the shared Vert.x whose {@code createHttpClient}
- * returns a {@link PinnedHttpClient}; everything else goes to the shared instance. The other network clients of that
- * view (TCP, WebSocket, DNS clients, the HTTP client builder) fail, so that nothing this factory builds can reach the
- * network unpinned.
+ * hook into name resolution, so the factory hands it a view of that Vert.x whose {@code createHttpClient} returns a
+ * {@link PinnedHttpClient}: a request or WebSocket for another host than the pinned one fails before Vert.x sees it.
+ * The network's transport then pins what Vert.x connects by name itself (WebSockets). The other network clients of
+ * that view (TCP, WebSocket, DNS clients, the HTTP client builder) fail, so that nothing this factory builds can reach
+ * the network unpinned.
  */
 final class PinnedHttpClientFactory implements HttpClient.Factory {
 
@@ -31,7 +32,7 @@ final class PinnedHttpClientFactory implements HttpClient.Factory {
 
     @Override
     public VertxHttpClientBuilder<PinnedHttpClientFactory> newBuilder() {
-        // A shared Vert.x: fabric8 does not close it with the client.
+        // The network's Vert.x: fabric8 does not close it with the client.
         return new VertxHttpClientBuilder<>(this, vertx);
     }
 

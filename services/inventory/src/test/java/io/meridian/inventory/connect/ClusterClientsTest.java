@@ -13,8 +13,9 @@ class ClusterClientsTest {
 
     @Test
     void clientsOfDifferentClustersShareOneSerialization() {
-        try (KubernetesClient a = ClusterClients.connect(config("https://a.example:6443"));
-                KubernetesClient b = ClusterClients.connect(config("https://b.example:6443"))) {
+        var vertx = io.vertx.core.Vertx.vertx();
+        try (KubernetesClient a = connect("https://a.example:6443", vertx);
+                KubernetesClient b = connect("https://b.example:6443", vertx)) {
             assertThat(a.getMasterUrl().getHost()).isEqualTo("a.example");
             assertThat(b.getMasterUrl().getHost()).isEqualTo("b.example");
             assertThat(a.getKubernetesSerialization()).isSameAs(b.getKubernetesSerialization());
@@ -27,7 +28,17 @@ class ClusterClientsTest {
                                     "metadata", Map.of("name", "view")),
                             RoleBinding.class);
             assertThat(binding.getMetadata().getName()).isEqualTo("view");
+        } finally {
+            vertx.close();
         }
+    }
+
+    private static KubernetesClient connect(String url, io.vertx.core.Vertx vertx) {
+        var endpoint = PinnedEndpoint.resolve(
+                url,
+                u -> io.meridian.servicekit.endpoints.EndpointAllowList.of("test.allowed", java.util.Optional.empty())
+                        .check(u, host -> new java.net.InetAddress[] {java.net.InetAddress.getLoopbackAddress()}));
+        return ClusterClients.connect(config(url), vertx, endpoint);
     }
 
     private static Config config(String url) {

@@ -1,0 +1,72 @@
+package io.meridian.inventory.connect;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.impl.VertxBuilder;
+import io.vertx.core.impl.transports.JDKTransport;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The network every member cluster's client uses: one Vert.x for all of them, whose transport connects a host name
+ * only to the address the allow-list judged for a live connection ({@link PinningTransport}). HTTP requests were
+ * pinned per request already; this covers what Vert.x connects by name itself, above all the WebSockets of watches,
+ * which every informer reopens for as long as the cluster is registered.
+ *
+ * <p>A Vert.x of its own because Vert.x 4 resolves names per instance and offers no resolver hook: the service's
+ * shared instance keeps resolving normally for everything else (Kafka, PostgreSQL, Keycloak).
+ */
+@ApplicationScoped
+public class ClusterNetwork {
+
+    private final Map<String, PinnedEndpoint> pinned = new ConcurrentHashMap<>();
+    private final Vertx vertx;
+
+    ClusterNetwork() {
+        VertxOptions options = new VertxOptions()
+                .setEventLoopPoolSize(2 * Runtime.getRuntime().availableProcessors())
+                .setWorkerPoolSize(4);
+        this.vertx = new VertxBuilder(options)
+                .findTransport(new PinningTransport(JDKTransport.INSTANCE, this::addressFor))
+                .init()
+                .vertx();
+    }
+
+    /** The Vert.x that cluster clients run on. */
+    Vertx vertx() {
+        return vertx;
+    }
+
+    /** From now on, {@code cluster}'s host name connects to the address {@code endpoint} judged (and re-judges). */
+    void pin(String cluster, PinnedEndpoint endpoint) {
+        pinned.put(cluster, endpoint);
+    }
+
+    /** {@code cluster}'s connection stopped: its name no longer connects anywhere unless another cluster pins it. */
+    void unpin(String cluster) {
+        pinned.remove(cluster);
+    }
+
+    /**
+     * The address a connection to {@code host} goes to: the first cluster pinning that name decides (every cluster
+     * pinning it judged the same name with the same allow-list and DNS).
+     */
+    InetAddress addressFor(String host) throws ConnectException {
+        for (PinnedEndpoint endpoint : pinned.values()) {
+            if (endpoint.isFor(host)) {
+                return endpoint.addressFor(host);
+            }
+        }
+        throw new ConnectException("no registered cluster's connection pinned " + host);
+    }
+
+    @PreDestroy
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
