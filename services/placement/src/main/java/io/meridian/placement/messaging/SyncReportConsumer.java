@@ -25,6 +25,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
  * owners' reports and drift events are not placement's (inventory repairs drift; the next report shows it). A readable
  * record whose processing fails is retried with back-off; an unreadable one goes to {@code fleet.sync.v1.dlq}.
  */
+@jakarta.enterprise.context.ApplicationScoped
 public class SyncReportConsumer {
 
     private final Mutiny.SessionFactory sessions;
@@ -37,6 +38,11 @@ public class SyncReportConsumer {
         this.sessions = sessions;
         this.bundles = bundles;
         this.reconciler = reconciler;
+    }
+
+    /** A deregistered cluster's last report goes with it. */
+    void forget(@jakarta.enterprise.event.Observes io.meridian.placement.reconcile.ClustersForgotten gone) {
+        lastSeen.keySet().removeAll(gone.clusterIds());
     }
 
     @Incoming("sync")

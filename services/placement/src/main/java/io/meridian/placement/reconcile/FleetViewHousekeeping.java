@@ -3,6 +3,7 @@ package io.meridian.placement.reconcile;
 import io.meridian.placement.config.PlacementConfig;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.time.Clock;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -11,7 +12,8 @@ import org.jboss.logging.Logger;
  * Keeps the in-memory {@link FleetViewCache} from growing forever: what the streams said of a cluster that is not
  * registered (it left the fleet, and its objects or rates came after its deregistration) is forgotten once it stayed
  * so for {@code meridian.placement.unregistered-cluster-ttl}. Only once the view caught up: while the streams are
- * read after a start, a cluster's objects may precede its registration.
+ * read after a start, a cluster's objects may precede its registration. The other per-cluster memories hear of it
+ * ({@link ClustersForgotten}).
  */
 @ApplicationScoped
 public class FleetViewHousekeeping {
@@ -22,12 +24,19 @@ public class FleetViewHousekeeping {
     private final FleetViewCatchUp catchUp;
     private final PlacementConfig config;
     private final Clock clock;
+    private final Event<ClustersForgotten> forgotten;
 
-    FleetViewHousekeeping(FleetViewCache fleet, FleetViewCatchUp catchUp, PlacementConfig config, Clock clock) {
+    FleetViewHousekeeping(
+            FleetViewCache fleet,
+            FleetViewCatchUp catchUp,
+            PlacementConfig config,
+            Clock clock,
+            Event<ClustersForgotten> forgotten) {
         this.fleet = fleet;
         this.catchUp = catchUp;
         this.config = config;
         this.clock = clock;
+        this.forgotten = forgotten;
     }
 
     @Scheduled(
@@ -37,9 +46,10 @@ public class FleetViewHousekeeping {
         if (!catchUp.caughtUp()) {
             return;
         }
-        Set<String> forgotten = fleet.forgetUnregistered(clock.instant().minus(config.unregisteredClusterTtl()));
-        if (!forgotten.isEmpty()) {
-            LOG.infof("fleet view: forgot %d clusters that are not registered: %s", forgotten.size(), forgotten);
+        Set<String> gone = fleet.forgetUnregistered(clock.instant().minus(config.unregisteredClusterTtl()));
+        if (!gone.isEmpty()) {
+            LOG.infof("fleet view: forgot %d clusters that are not registered: %s", gone.size(), gone);
+            forgotten.fire(new ClustersForgotten(gone));
         }
     }
 }

@@ -296,6 +296,11 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
         return d.compareTo(max) > 0 ? max : d;
     }
 
+    /** A deregistered cluster's render memory goes with it. */
+    void forget(@jakarta.enterprise.event.Observes ClustersForgotten gone) {
+        renderedWith.keySet().removeAll(gone.clusterIds());
+    }
+
     /** Reconciles one workload now, on the calling thread; for the workers (and tests). */
     void reconcile(String name) {
         long started = System.nanoTime();
