@@ -2,6 +2,7 @@ package io.meridian.identity.domain;
 
 import io.meridian.contracts.selector.ClusterSelector;
 import io.meridian.contracts.selector.LabelSelector;
+import io.meridian.contracts.selector.Production;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,9 +31,7 @@ public record ClusterScope(Map<String, String> labels, String cloud, String envi
 
     /** Whether the scope by itself names production clusters. */
     public boolean targetsProd() {
-        return FleetCluster.PROD.equals(environment)
-                || FleetCluster.PROD.equals(labels.get("environment"))
-                || FleetCluster.PROD.equals(labels.get("meridian.io/environment"));
+        return Production.isProd(environment, labels);
     }
 
     /**

@@ -1,13 +1,11 @@
 package io.meridian.identity.domain;
 
+import io.meridian.contracts.selector.Production;
 import io.meridian.contracts.selector.SelectableLabels;
 import java.util.Map;
 
 /** A cluster of the fleet as identity keeps it from {@code fleet.clusters.v1}: what grants select on. */
 public record FleetCluster(String id, String cloud, String region, String environment, Map<String, String> labels) {
-
-    /** The environment value that makes a cluster production, by the guard rails. */
-    public static final String PROD = "prod";
 
     public FleetCluster {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
@@ -20,8 +18,6 @@ public record FleetCluster(String id, String cloud, String region, String enviro
 
     /** Labelled or registered as {@code environment=prod}. */
     public boolean isProd() {
-        SelectableLabels selectable = selectableLabels();
-        return PROD.equals(selectable.get(SelectableLabels.ENVIRONMENT_LABEL))
-                || PROD.equals(selectable.get(SelectableLabels.ENVIRONMENT));
+        return Production.isProd(selectableLabels());
     }
 }

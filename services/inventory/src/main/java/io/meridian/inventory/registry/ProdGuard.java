@@ -1,5 +1,6 @@
 package io.meridian.inventory.registry;
 
+import io.meridian.contracts.selector.Production;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,18 +14,11 @@ import java.util.Objects;
  */
 public final class ProdGuard {
 
-    /** The environment that makes a cluster production, as identity's guard rails read it. */
-    public static final String PROD = "prod";
-
-    // Selectors read the environment from these labels as well (identity: either; policy: the raw labels).
-    private static final List<String> ENVIRONMENT_LABELS = List.of("environment", "meridian.io/environment");
-
     private ProdGuard() {}
 
-    /** Registered as {@code prod}, or labelled so that a selector would take it for prod. */
+    /** Registered as {@code prod}, or labelled so that a selector would take it for prod ({@link Production}). */
     public static boolean isProd(String environment, Map<String, String> labels) {
-        return PROD.equals(environment)
-                || (labels != null && ENVIRONMENT_LABELS.stream().anyMatch(key -> PROD.equals(labels.get(key))));
+        return Production.isProd(environment, labels);
     }
 
     /**

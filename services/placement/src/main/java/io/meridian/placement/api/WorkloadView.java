@@ -1,7 +1,7 @@
 package io.meridian.placement.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.meridian.placement.domain.ProdReach;
+import io.meridian.contracts.selector.Production;
 import io.meridian.placement.persistence.WorkloadStore;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -38,7 +38,7 @@ public record WorkloadView(
                 input.rollout(),
                 input.failover(),
                 input.overrides(),
-                ProdReach.canReachProd(stored.workload().placement().clusterSelector()),
+                Production.reachableBy(stored.workload().placement().clusterSelector()),
                 stored.createdAt(),
                 stored.createdBy(),
                 stored.updatedAt(),

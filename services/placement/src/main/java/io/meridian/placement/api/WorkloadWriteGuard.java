@@ -1,7 +1,7 @@
 package io.meridian.placement.api;
 
+import io.meridian.contracts.selector.Production;
 import io.meridian.placement.domain.FieldProblem;
-import io.meridian.placement.domain.ProdReach;
 import io.meridian.placement.domain.Workload;
 import io.meridian.placement.persistence.WorkloadStore;
 import io.meridian.servicekit.Problem;
@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * Who may change a workload, by what the change does to clusters: a workload ends in writes to every cluster it is
- * placed on, so one whose selector can reach production clusters ({@link ProdReach}), before or after the change, is a
+ * placed on, so one whose selector can reach production clusters ({@link Production}), before or after the change, is a
  * fleet-admin's to create, change, roll back, delete, or move (resume, failover, failback), as identity holds prod
  * grants and inventory holds prod relabelling for fleet-admins. An operator keeps every workload that stays off prod.
  */
@@ -48,14 +48,14 @@ public final class WorkloadWriteGuard implements WorkloadStore.WriteGuard {
             return;
         }
         List<FieldProblem> problems = new ArrayList<>();
-        if (current != null && ProdReach.canReachProd(current.placement().clusterSelector())) {
+        if (current != null && Production.reachableBy(current.placement().clusterSelector())) {
             problems.add(new FieldProblem(
                     "name",
                     "workload '" + current.name() + "' can run on production clusters now (its clusterSelector"
                             + " does not rule out environment prod): only a fleet-admin may change, roll back,"
                             + " move or delete it"));
         }
-        if (next != null && ProdReach.canReachProd(next.placement().clusterSelector())) {
+        if (next != null && Production.reachableBy(next.placement().clusterSelector())) {
             problems.add(new FieldProblem(
                     "placement.clusterSelector",
                     "can select production clusters: only a fleet-admin may place a workload there. Ask one, or"

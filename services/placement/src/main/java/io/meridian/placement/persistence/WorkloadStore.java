@@ -1,12 +1,12 @@
 package io.meridian.placement.persistence;
 
 import io.meridian.contracts.audit.AuditRecord;
+import io.meridian.contracts.selector.Production;
 import io.meridian.eventing.audit.AuditTrail;
 import io.meridian.eventing.sql.MultiRowValues;
 import io.meridian.placement.config.PlacementConfig;
 import io.meridian.placement.domain.BundleRenderer;
 import io.meridian.placement.domain.PlacementDecision;
-import io.meridian.placement.domain.ProdReach;
 import io.meridian.placement.domain.Workload;
 import io.meridian.placement.domain.WorkloadProgress;
 import io.meridian.placement.domain.WorkloadRevision;
@@ -295,8 +295,8 @@ public class WorkloadStore {
      * reach production clusters or no longer can, that approval is for another workload and must be asked again.
      */
     private Uni<Void> forgetCommandsIfReachChanged(Mutiny.Session s, Workload current, Workload next) {
-        boolean before = ProdReach.canReachProd(current.placement().clusterSelector());
-        boolean after = ProdReach.canReachProd(next.placement().clusterSelector());
+        boolean before = Production.reachableBy(current.placement().clusterSelector());
+        boolean after = Production.reachableBy(next.placement().clusterSelector());
         return before == after ? Uni.createFrom().voidItem() : commands.forget(s, current.name());
     }
 
@@ -447,7 +447,7 @@ public class WorkloadStore {
         details.put("clusterSelector", w.placement().clusterSelector().toString());
         details.put(
                 "reachesProd",
-                Boolean.toString(ProdReach.canReachProd(w.placement().clusterSelector())));
+                Boolean.toString(Production.reachableBy(w.placement().clusterSelector())));
         return details;
     }
 
