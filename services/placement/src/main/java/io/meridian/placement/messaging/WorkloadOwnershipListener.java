@@ -48,6 +48,7 @@ public class WorkloadOwnershipListener implements KafkaConsumerRebalanceListener
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
         if (assigned.isEmpty()) {
+            ownership.joined();
             return;
         }
         String topic = assigned.iterator().next().topic();

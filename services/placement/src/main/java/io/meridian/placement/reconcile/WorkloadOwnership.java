@@ -18,15 +18,18 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class WorkloadOwnership {
 
-    /** The partitions assigned, out of how many the topic has; no partitions before the first assignment. */
-    private record Owned(int partitionCount, Set<Integer> partitions) {
+    /**
+     * The partitions assigned, out of how many the topic has; no partitions before the first assignment. {@code
+     * joined}: the group has given this replica an assignment at least once, even an empty one.
+     */
+    private record Owned(int partitionCount, Set<Integer> partitions, boolean joined) {
         Owned {
             partitions = Set.copyOf(partitions);
         }
     }
 
     // Replaced whole, so that a reader sees one assignment, never half of a change.
-    private volatile Owned owned = new Owned(0, Set.of());
+    private volatile Owned owned = new Owned(0, Set.of(), false);
 
     /**
      * The partition of {@code fleet.placement.v1} the producer writes a workload's decision to: the one its key (the
@@ -50,8 +53,22 @@ public class WorkloadOwnership {
         Set<Integer> gained = new TreeSet<>(partitions);
         gained.removeAll(now);
         now.addAll(partitions);
-        owned = new Owned(partitionCount, now);
+        owned = new Owned(partitionCount, now, true);
         return gained;
+    }
+
+    /**
+     * The group finished a rebalance that gave this replica nothing new (possibly nothing at all, when the group has
+     * more replicas than the topic has partitions): it is a member, and what it holds is settled.
+     */
+    public synchronized void joined() {
+        Owned before = owned;
+        owned = new Owned(before.partitionCount(), before.partitions(), true);
+    }
+
+    /** Whether the group has assigned this replica its share at least once (readiness waits for it). */
+    public boolean hasJoined() {
+        return owned.joined();
     }
 
     /** The group took these partitions away (revoked or lost): another replica reconciles their workloads now. */
@@ -59,7 +76,7 @@ public class WorkloadOwnership {
         Owned before = owned;
         Set<Integer> now = new HashSet<>(before.partitions());
         now.removeAll(partitions);
-        owned = new Owned(before.partitionCount(), now);
+        owned = new Owned(before.partitionCount(), now, before.joined());
     }
 
     /** Whether this replica reconciles {@code workload} on fleet events and resync. */

@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
 class WorkloadOwnershipTest {
@@ -41,6 +42,45 @@ class WorkloadOwnershipTest {
     @Test
     void beforeAnyAssignmentThisReplicaOwnsNothing() {
         assertThat(WORKLOADS).noneMatch(new WorkloadOwnership()::owns);
+    }
+
+    @Test
+    void readinessWaitsForTheGroupsFirstAssignmentEvenAnEmptyOne() {
+        WorkloadOwnership first = new WorkloadOwnership();
+        WorkloadOwnership spare = new WorkloadOwnership();
+        PlacementReadiness ready = new PlacementReadiness(caughtUp(), first);
+        assertThat(first.hasJoined()).isFalse();
+        assertThat(ready.call().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+
+        first.assigned(PARTITIONS, Set.of(0, 1, 2));
+        spare.joined(); // a replica more than the topic has partitions: nothing to own, but settled
+        first.revoked(Set.of(0, 1, 2));
+
+        assertThat(ready.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        assertThat(first.hasJoined())
+                .as("a revocation does not undo membership")
+                .isTrue();
+        assertThat(spare.hasJoined()).isTrue();
+        assertThat(WORKLOADS).noneMatch(spare::owns);
+    }
+
+    /** A fleet view that read its (empty) streams to the end. */
+    private static FleetViewCatchUp caughtUp() {
+        FleetViewCatchUp catchUp = new FleetViewCatchUp();
+        var consumer = new org.apache.kafka.clients.consumer.MockConsumer<String, byte[]>("earliest");
+        var partitions = java.util.stream.Stream.of(
+                        io.meridian.contracts.Topic.CLUSTERS,
+                        io.meridian.contracts.Topic.RESOURCES,
+                        io.meridian.contracts.Topic.COST)
+                .map(t -> new org.apache.kafka.common.TopicPartition(t.topicName(), 0))
+                .toList();
+        consumer.assign(partitions);
+        var zero = partitions.stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> 0L));
+        consumer.updateBeginningOffsets(zero);
+        consumer.updateEndOffsets(zero);
+        catchUp.assigned(consumer, partitions);
+        assertThat(catchUp.caughtUp()).isTrue();
+        return catchUp;
     }
 
     @Test
