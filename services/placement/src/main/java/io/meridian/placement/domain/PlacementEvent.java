@@ -15,8 +15,12 @@ public sealed interface PlacementEvent {
 
     record WaveCompleted(String workload, long generation, int wave, List<String> clusters) implements PlacementEvent {}
 
-    /** A cluster failed its health gate; {@code condition} is the Kubernetes reason, {@code message} says more. */
-    record RolloutHalted(String workload, long generation, String cluster, String condition, String message)
+    /**
+     * A cluster failed its health gate; {@code condition} is the Kubernetes reason, {@code message} says more, {@code
+     * object} names the object to blame when there is one (an apply that failed), else null.
+     */
+    record RolloutHalted(
+            String workload, long generation, String cluster, String condition, String object, String message)
             implements PlacementEvent {}
 
     record RolloutCompleted(String workload, long generation) implements PlacementEvent {}

@@ -349,6 +349,7 @@ public final class RolloutPlanner {
                     halt(
                             id,
                             APPLY_FAILED,
+                            failure.object(),
                             "generation %d of %s not applied on %s: %s %s%s"
                                     .formatted(
                                             target,
@@ -363,6 +364,7 @@ public final class RolloutPlanner {
                     halt(
                             id,
                             PROGRESS_DEADLINE_EXCEEDED,
+                            null,
                             "generation %d of %s on %s exceeded its progress deadline".formatted(target, name, id));
                     return false;
                 }
@@ -402,12 +404,14 @@ public final class RolloutPlanner {
                     halt(
                             id,
                             HEALTH_TIMEOUT,
+                            null,
                             "generation %d of %s not applied on %s within %s (applied: %s)"
                                     .formatted(target, name, id, within, o == null ? "none" : o.appliedGeneration()));
                 } else {
                     halt(
                             id,
                             o.condition() != null ? o.condition() : HEALTH_TIMEOUT,
+                            null,
                             "generation %d of %s not available on %s within %s".formatted(target, name, id, within));
                 }
             }
@@ -495,8 +499,8 @@ public final class RolloutPlanner {
                     null);
         }
 
-        private void halt(String clusterId, String condition, String message) {
-            events.add(new RolloutHalted(name, rollout.targetGeneration(), clusterId, condition, message));
+        private void halt(String clusterId, String condition, String object, String message) {
+            events.add(new RolloutHalted(name, rollout.targetGeneration(), clusterId, condition, object, message));
             rollout = new RolloutState(
                     rollout.targetGeneration(),
                     rollout.stableGeneration(),

@@ -86,7 +86,13 @@ public final class PlacementFacts {
                         new Published(
                                 EventType.ROLLOUT_HALTED,
                                 new RolloutHalted(
-                                        e.workload(), e.generation(), e.cluster(), e.condition(), e.message(), at));
+                                        e.workload(),
+                                        e.generation(),
+                                        e.cluster(),
+                                        e.condition(),
+                                        e.message(),
+                                        e.object(),
+                                        at));
                     case PlacementEvent.RolloutCompleted e ->
                         new Published(
                                 EventType.ROLLOUT_COMPLETED, new RolloutCompleted(e.workload(), e.generation(), at));

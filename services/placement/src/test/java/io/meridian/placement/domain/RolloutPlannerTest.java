@@ -171,6 +171,9 @@ class RolloutPlannerTest {
                 assertHalted(e, 2, "a", RolloutPlanner.APPLY_FAILED);
                 assertThat(((RolloutHalted) e).message())
                         .contains("Service/shop in shop", "Conflict", "conflict with \"kubectl\": .spec.ports");
+                assertThat(((RolloutHalted) e).object())
+                        .as("the object to blame, for alerts and the API without parsing the message")
+                        .isEqualTo("Service/shop in shop");
             });
             assertThat(run.generations())
                     .as("the clusters not reached keep generation 1")
