@@ -56,10 +56,11 @@ public final class AclCatalog {
         service(KafkaPrincipal.POLICY, reads(CLUSTERS, RESOURCES), writes(DESIRED_POLICY, COMPLIANCE, AUDIT_POLICY));
         service(KafkaPrincipal.COST, reads(CLUSTERS, RESOURCES, METRICS), writes(COST, AUDIT_COST));
         // Observability reads fleet.placement.v1 for its placement alerts (RolloutHalted, FailoverSuppressed,
-        // WorkloadDegraded), and every service's audit topic for the audit index.
+        // WorkloadDegraded), every service's audit topic for the audit index, and its own fleet.alerts.v1 back for the
+        // notifications it sends people.
         service(
                 KafkaPrincipal.OBSERVABILITY,
-                union(reads(CLUSTERS, COMPLIANCE, SYNC, COST, PLACEMENT, METRICS), Topic.audit()),
+                union(reads(CLUSTERS, COMPLIANCE, SYNC, COST, PLACEMENT, METRICS, ALERTS), Topic.audit()),
                 writes(METRICS, ALERTS, AUDIT_OBSERVABILITY));
         // Placement reads the fleet (clusters, and nodes, pods and workload status from the observed objects), the sync
         // reports of its own bundles and the clusters' rates; it declares workload bundles and publishes its decisions

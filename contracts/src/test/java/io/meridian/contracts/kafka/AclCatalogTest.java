@@ -202,6 +202,15 @@ class AclCatalogTest {
     }
 
     @Test
+    void observabilityAloneWritesAlertsAndReadsThemBackForNotifications() {
+        assertThat(AclCatalog.writersOf(Topic.ALERTS)).containsExactly(KafkaPrincipal.OBSERVABILITY);
+        // Its notifier consumes the alert lifecycle it announces, and dead-letters what it cannot read.
+        assertThat(services(AclCatalog.readersOf(Topic.ALERTS))).containsExactly(KafkaPrincipal.OBSERVABILITY);
+        assertThat(AclCatalog.grants(KafkaPrincipal.OBSERVABILITY).writtenTopicNames())
+                .contains("fleet.alerts.v1.dlq");
+    }
+
+    @Test
     void theBenchExistsOnlyInLocalStacksAndTheSuperUserHasNoAcls() {
         assertThat(AclCatalog.deployed())
                 .extracting(KafkaGrants::principal)

@@ -18,6 +18,8 @@ public interface ObservabilityConfig {
 
     Audit audit();
 
+    Notifications notifications();
+
     /** Scraping of the clusters' metrics endpoints. */
     interface Scrape {
         /** How often each owned cluster is scraped. */
@@ -153,5 +155,55 @@ public interface ObservabilityConfig {
         /** How often records past the retention are purged. */
         @WithDefault("1h")
         Duration purgeInterval();
+    }
+
+    /** Notifications to people: planning, delivery, retries. */
+    interface Notifications {
+        /** How often the planner turns announced alerts into due notifications. */
+        @WithDefault("1s")
+        Duration planInterval();
+
+        /** How often due notifications are taken for delivery. */
+        @WithDefault("1s")
+        Duration dispatchInterval();
+
+        /** Longest time one delivery may take, connect to answer; a slower endpoint counts as failed. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Receivers delivered to at once; each receiver runs alone, so a slow one holds one slot only. */
+        @WithDefault("16")
+        int concurrency();
+
+        /** Notifications one receiver takes per dispatch, oldest first: a long queue cannot starve the others. */
+        @WithDefault("20")
+        int perReceiverBatch();
+
+        /** Wait after a receiver's first failure in a row; doubled per further failure. */
+        @WithDefault("5s")
+        Duration backoffInitial();
+
+        /** Longest wait between two attempts of a failing receiver. */
+        @WithDefault("5m")
+        Duration backoffMax();
+
+        /** Attempts after which a notification that keeps failing is given up as failed. */
+        @WithDefault("20")
+        int maxAttempts();
+
+        /** How long a resolved alert is kept for the planner after it ended. */
+        @WithDefault("24h")
+        Duration resolvedRetention();
+
+        /** The URL notifications link back to (Alertmanager's {@code externalURL}). */
+        @WithDefault("http://localhost:8085")
+        String externalUrl();
+
+        /**
+         * Host globs and CIDRs that receiver endpoints may be on, as for scrapes, e.g.
+         * {@code MERIDIAN_OBSERVABILITY_NOTIFICATIONS_ALLOWED_ENDPOINTS=hooks.slack.com,events.pagerduty.com,*.example.com}.
+         * Unset: any host but reserved addresses.
+         */
+        Optional<List<String>> allowedEndpoints();
     }
 }

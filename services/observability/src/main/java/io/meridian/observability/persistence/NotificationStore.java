@@ -56,10 +56,20 @@ public class NotificationStore {
             Instant createdAt,
             Instant updatedAt) {}
 
+    /** What the delivery log is filtered by; null matches everything. */
+    public record LogQuery(String alert, String receiver, Status status) {}
+
+    private final Mutiny.SessionFactory sessions;
     private final Clock clock;
 
-    NotificationStore(Clock clock) {
+    NotificationStore(Mutiny.SessionFactory sessions, Clock clock) {
+        this.sessions = sessions;
         this.clock = clock;
+    }
+
+    /** {@link #recordAlert(Mutiny.Session, NotifiableAlert, Instant)} in a transaction of its own. */
+    public Uni<Boolean> recordAlert(NotifiableAlert alert, Instant announcedAt) {
+        return sessions.withTransaction(session -> recordAlert(session, alert, announcedAt));
     }
 
     /**
@@ -202,6 +212,102 @@ public class NotificationStore {
                 .setParameter("limit", limit)
                 .getResultList()
                 .map(NotificationStore::deliveries);
+    }
+
+    /**
+     * Pending notifications due now, at most {@code perReceiver} of each receiver (its oldest), so that one long queue
+     * cannot fill the batch; locked as {@link #lockDue(Mutiny.Session, int)} locks them.
+     */
+    public Uni<List<Delivery>> lockDue(Mutiny.Session session, int limit, int perReceiver) {
+        return session.createNativeQuery(
+                        "SELECT " + DELIVERY_COLUMNS + " FROM notification_delivery d WHERE dedup_key IN (SELECT"
+                                + " dedup_key FROM (SELECT dedup_key, row_number() OVER (PARTITION BY receiver ORDER"
+                                + " BY next_attempt_at, created_at, dedup_key) AS turn FROM notification_delivery"
+                                + " WHERE status = 'pending' AND next_attempt_at <= :now) q WHERE turn <= :per)"
+                                + " AND status = 'pending' AND next_attempt_at <= :now"
+                                + " ORDER BY next_attempt_at, created_at, dedup_key LIMIT :limit FOR UPDATE SKIP LOCKED",
+                        Object[].class)
+                .setParameter("now", Rows.timestamp(clock.instant()))
+                .setParameter("per", perReceiver)
+                .setParameter("limit", limit)
+                .getResultList()
+                .map(NotificationStore::deliveries);
+    }
+
+    /**
+     * Claims locked notifications until {@code until}: no replica takes them again before then, and if this one stops
+     * before recording the outcome they come due again then and are re-sent under the same dedup key.
+     */
+    public Uni<Void> claim(Mutiny.Session session, List<String> dedupKeys, Instant until) {
+        Uni<?> chain = Uni.createFrom().voidItem();
+        for (String key : dedupKeys) {
+            chain = chain.chain(() -> session.createNativeQuery("UPDATE notification_delivery SET next_attempt_at ="
+                            + " :until WHERE dedup_key = :key AND status = 'pending'")
+                    .setParameter("until", Rows.timestamp(until))
+                    .setParameter("key", key)
+                    .executeUpdate());
+        }
+        return chain.replaceWithVoid();
+    }
+
+    /** Hands a claimed notification back, due at {@code at}, without counting an attempt. */
+    public Uni<Void> release(Mutiny.Session session, String dedupKey, Instant at) {
+        return session.createNativeQuery("UPDATE notification_delivery SET next_attempt_at = :at WHERE dedup_key = :key"
+                        + " AND status = 'pending'")
+                .setParameter("at", Rows.timestamp(at))
+                .setParameter("key", dedupKey)
+                .executeUpdate()
+                .replaceWithVoid();
+    }
+
+    /** The delivery log newest first, one keyset page of {@code request} (keys are {@code <createdAt>|<dedupKey>}). */
+    public Uni<io.meridian.servicekit.Page<Delivery>> log(LogQuery q, io.meridian.servicekit.PageRequest request) {
+        StringBuilder where = new StringBuilder(" WHERE TRUE");
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (q.alert() != null) {
+            where.append(" AND d.dedup_key IN (SELECT dedup_key FROM notification_delivery_alert WHERE fingerprint ="
+                    + " :alert)");
+            params.put("alert", q.alert());
+        }
+        if (q.receiver() != null) {
+            where.append(" AND d.receiver = :receiver");
+            params.put("receiver", q.receiver());
+        }
+        if (q.status() != null) {
+            where.append(" AND d.status = :status");
+            params.put("status", q.status().column());
+        }
+        StringBuilder page = new StringBuilder(where);
+        Map<String, Object> pageParams = new LinkedHashMap<>(params);
+        if (request.after() != null) {
+            int bar = request.after().indexOf('|');
+            Instant at;
+            try {
+                at = bar < 0 ? null : Instant.parse(request.after().substring(0, bar));
+            } catch (java.time.DateTimeException e) {
+                at = null;
+            }
+            if (at == null) {
+                return Uni.createFrom().failure(io.meridian.servicekit.PageRequest.invalidCursor());
+            }
+            page.append(" AND (d.created_at < :afterAt OR (d.created_at = :afterAt AND d.dedup_key < :afterKey))");
+            pageParams.put("afterAt", Rows.timestamp(at));
+            pageParams.put("afterKey", request.after().substring(bar + 1));
+        }
+        pageParams.put("limit", request.fetch());
+        return sessions.withSession(session -> {
+            var rows = session.createNativeQuery(
+                    "SELECT " + DELIVERY_COLUMNS + " FROM notification_delivery d" + page
+                            + " ORDER BY d.created_at DESC, d.dedup_key DESC LIMIT :limit",
+                    Object[].class);
+            pageParams.forEach(rows::setParameter);
+            var count = session.createNativeQuery("SELECT count(*) FROM notification_delivery d" + where, Long.class);
+            params.forEach(count::setParameter);
+            return rows.getResultList()
+                    .chain(found -> count.getSingleResult()
+                            .map(total ->
+                                    request.page(deliveries(found), total, d -> d.createdAt() + "|" + d.dedupKey())));
+        });
     }
 
     /** Marks a notification delivered. */

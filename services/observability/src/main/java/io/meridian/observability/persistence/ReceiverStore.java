@@ -1,7 +1,12 @@
 package io.meridian.observability.persistence;
 
+import io.meridian.contracts.audit.AuditRecord;
+import io.meridian.eventing.audit.AuditTrail;
+import io.meridian.observability.domain.FieldProblem;
 import io.meridian.observability.domain.notify.Receiver;
 import io.meridian.observability.domain.notify.RouteSpec;
+import io.meridian.observability.domain.notify.RouteTree;
+import io.meridian.servicekit.Problem;
 import io.meridian.servicekit.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +15,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
@@ -25,10 +34,12 @@ public class ReceiverStore {
     private final Mutiny.SessionFactory sessions;
     private final Clock clock;
     private final Optional<ReceiverSecretCipher> cipher;
+    private final AuditTrail audit;
 
-    ReceiverStore(Mutiny.SessionFactory sessions, Clock clock, NotificationSecretsConfig keys) {
+    ReceiverStore(Mutiny.SessionFactory sessions, Clock clock, NotificationSecretsConfig keys, AuditTrail audit) {
         this.sessions = sessions;
         this.clock = clock;
+        this.audit = audit;
         this.cipher = keys.activeKeyId().map(active -> ReceiverSecretCipher.parse(active, keys.keys()));
     }
 
@@ -65,6 +76,109 @@ public class ReceiverStore {
                         .setParameter("now", Rows.timestamp(now))
                         .executeUpdate()
                         .replaceWith(found.isEmpty()));
+    }
+
+    /**
+     * Creates or replaces a receiver and audits it, in one transaction. {@code check} judges the receiver against the
+     * stored one (absent when new): its problems are a 400 and nothing is stored. True when it was created.
+     */
+    public Uni<Boolean> save(Receiver receiver, Function<Optional<Receiver>, List<FieldProblem>> check) {
+        return sessions.withTransaction(session -> get(session, receiver.name()).chain(stored -> {
+            reject(check.apply(stored));
+            boolean secretChanged = secretOf(receiver) != null;
+            return audit.record(
+                            session,
+                            stored.isEmpty() ? "receiver.created" : "receiver.updated",
+                            new AuditRecord.Target("Receiver", receiver.name(), null),
+                            AuditRecord.Outcome.success,
+                            // The kind and whether the secret changed; never the secret itself.
+                            Map.of("kind", receiver.kind(), "secretChanged", Boolean.toString(secretChanged)))
+                    .chain(record -> put(session, receiver, record.actor().name()));
+        }));
+    }
+
+    /**
+     * Deletes a receiver and audits it; a 404 when there is none, a 409 while the route tree sends to it (the
+     * planner could no longer compile the tree).
+     */
+    public Uni<Void> remove(String name) {
+        return sessions.withTransaction(session -> names(session).chain(names -> {
+            if (!names.contains(name)) {
+                return Uni.createFrom().failure(ProblemException.notFound("receiver " + name));
+            }
+            names.remove(name);
+            return route(session).chain(route -> {
+                if (route.isPresent() && !RouteTree.compile(route.get(), names).valid()) {
+                    return Uni.createFrom()
+                            .failure(ProblemException.conflict("receiver " + name
+                                    + " is used by the route tree; route its alerts elsewhere first"));
+                }
+                return audit.record(
+                                session,
+                                "receiver.deleted",
+                                new AuditRecord.Target("Receiver", name, null),
+                                AuditRecord.Outcome.success,
+                                Map.of())
+                        .chain(() -> delete(session, name))
+                        .replaceWithVoid();
+            });
+        }));
+    }
+
+    /** Replaces the route tree after compiling it against the stored receivers; its problems are a 400. */
+    public Uni<Void> saveRoute(RouteSpec spec) {
+        return sessions.withTransaction(session -> names(session).chain(names -> {
+            reject(RouteTree.compile(spec, names).problems());
+            return audit.record(
+                            session,
+                            "route.updated",
+                            new AuditRecord.Target("NotificationRoute", "root", null),
+                            AuditRecord.Outcome.success,
+                            Map.of(
+                                    "receiver",
+                                    String.valueOf(spec.receiver()),
+                                    "routes",
+                                    Integer.toString(count(spec))))
+                    .chain(record -> putRoute(session, spec, record.actor().name()));
+        }));
+    }
+
+    /** Every receiver with its secret, in a session of its own. */
+    public Uni<List<Receiver>> all() {
+        return sessions.withSession(this::all);
+    }
+
+    /** One receiver with its secret, in a session of its own. */
+    public Uni<Optional<Receiver>> get(String name) {
+        return sessions.withSession(session -> get(session, name));
+    }
+
+    /** The stored route tree, in a session of its own. */
+    public Uni<Optional<RouteSpec>> route() {
+        return sessions.withSession(this::route);
+    }
+
+    /** The names of every receiver. */
+    public Uni<Set<String>> names(Mutiny.Session session) {
+        return session.createNativeQuery("SELECT name FROM notification_receiver", String.class)
+                .getResultList()
+                .map(TreeSet::new);
+    }
+
+    private static int count(RouteSpec spec) {
+        int n = 1;
+        for (RouteSpec child : spec.routes()) {
+            n += child == null ? 0 : count(child);
+        }
+        return n;
+    }
+
+    private static void reject(List<FieldProblem> problems) {
+        if (!problems.isEmpty()) {
+            throw ProblemException.invalid(problems.stream()
+                    .map(p -> new Problem.FieldError(p.field(), p.message()))
+                    .toList());
+        }
     }
 
     /** Removes a receiver; false when there was none. */

@@ -1,2 +1,5 @@
-/** The loops: scraping owned clusters, evaluating alert rules, pruning series, purging old records. */
+/**
+ * The loops: scraping owned clusters, evaluating alert rules, planning and delivering notifications, pruning series,
+ * purging old records.
+ */
 package io.meridian.observability.reconcile;
