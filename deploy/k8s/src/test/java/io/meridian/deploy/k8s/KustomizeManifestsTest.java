@@ -163,7 +163,7 @@ class KustomizeManifestsTest {
     }
 
     @Test
-    void inventoryGetsTheCredentialEncryptionKeyAndNoOtherServiceDoes() {
+    void onlyInventoryAndObservabilityGetTheirEncryptionKeys() {
         List<Deployment> deployments = parse(BASE).stream()
                 .filter(Deployment.class::isInstance)
                 .map(Deployment.class::cast)
@@ -180,6 +180,12 @@ class KustomizeManifestsTest {
                 assertThat(refs).contains("meridian-inventory-credentials/encryption-key");
             } else {
                 assertThat(refs).noneMatch(r -> r.startsWith("meridian-inventory-credentials/"));
+            }
+            // Receiver secrets (webhook URLs, routing keys, SMTP passwords) are observability's alone.
+            if (deployment.getMetadata().getName().equals("meridian-observability")) {
+                assertThat(refs).contains("meridian-observability-notifications/encryption-key");
+            } else {
+                assertThat(refs).noneMatch(r -> r.startsWith("meridian-observability-notifications/"));
             }
         }
     }
