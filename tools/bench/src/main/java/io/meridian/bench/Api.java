@@ -53,6 +53,21 @@ final class Api {
         return JSON.readTree(response.body());
     }
 
+    int put(String path, Object body) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + path))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(
+                    "PUT " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.statusCode();
+    }
+
     int post(String path, Object body) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(baseUrl + path))

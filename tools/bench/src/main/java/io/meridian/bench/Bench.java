@@ -64,7 +64,7 @@ public final class Bench {
     }
 
     private static final List<String> COMMANDS =
-            List.of("inventory", "identity", "policy", "observability", "placement");
+            List.of("inventory", "identity", "policy", "observability", "notifications", "placement");
     private static final String USAGE =
             "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--warmup W] [--warmup-seconds S] [--drifts D]"
                     + " [--churn-seconds S]"
@@ -72,6 +72,7 @@ public final class Bench {
                     + "       bench identity [--clusters N] [--objects M] [--rounds R] [--warmup W] [--warmup-seconds S] [--keep-stack]\n"
                     + "       bench policy [--clusters N] [--objects M] [--probes P] [--keep-stack]\n"
                     + "       bench observability [--clusters N] [--objects M] [--seconds S] [--rules R] [--keep-stack]\n"
+                    + "       bench notifications [--clusters N] [--receivers R] [--rounds K] [--down D] [--keep-stack]\n"
                     + "       bench placement [--clusters N] [--objects M] [--workloads W] [--warmup U] [--rollouts R]"
                     + " [--failover-workloads F] [--failover-after S] [--controller-delay-ms D] [--keep-stack]";
 
@@ -89,6 +90,7 @@ public final class Bench {
         Bench bench = new Bench(options);
         switch (args[0]) {
             case "observability" -> new ObservabilityBench(bench.repo, options).run();
+            case "notifications" -> new NotificationBench(bench.repo, options).run();
             case "identity" -> new IdentityBench(options, bench.repo).run();
             case "placement" -> new PlacementBench(options, bench.repo).run();
             case "policy" ->

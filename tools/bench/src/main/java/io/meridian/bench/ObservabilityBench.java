@@ -90,7 +90,7 @@ final class ObservabilityBench {
             Thread watcher = watchMetrics(stack.kafka(), batches, samples, bytes);
 
             long announced = System.nanoTime();
-            announce(stack.kafka(), fleet.clusters());
+            announce(stack.kafka(), fleet.clusters(), java.util.Set.of());
             while (batches.size() < clusters && Bench.seconds(announced) < 120) {
                 Thread.sleep(200);
             }
@@ -207,7 +207,12 @@ final class ObservabilityBench {
                 "summary", "{{ $labels.namespace }} on {{ $labels.cluster }} uses {{ $value }} cores");
     }
 
-    private static void announce(Properties kafka, List<SimulatedCluster> clusters) throws Exception {
+    /**
+     * Announces {@code clusters} on fleet.clusters.v1 as inventory would: Ready with their metrics URL, or Unreachable
+     * for those named in {@code unreachable}.
+     */
+    static void announce(Properties kafka, List<SimulatedCluster> clusters, java.util.Set<String> unreachable)
+            throws Exception {
         Properties props = new Properties();
         props.putAll(kafka);
         props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ClusterKeyPartitioner.class.getName());
@@ -226,7 +231,7 @@ final class ObservabilityBench {
                         c.labels(),
                         c.apiServerUrl(),
                         c.metricsUrl(),
-                        ClusterPhase.Ready,
+                        unreachable.contains(c.name()) ? ClusterPhase.Unreachable : ClusterPhase.Ready,
                         List.of(),
                         "v1.31.0",
                         nodes,
