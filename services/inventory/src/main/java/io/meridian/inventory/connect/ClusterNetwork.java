@@ -5,7 +5,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.impl.VertxBuilder;
 import io.vertx.core.impl.transports.JDKTransport;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.util.Map;
@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
  * which every informer reopens for as long as the cluster is registered.
  *
  * <p>A Vert.x of its own because Vert.x 4 resolves names per instance and offers no resolver hook: the service's
- * shared instance keeps resolving normally for everything else (Kafka, PostgreSQL, Keycloak).
+ * shared instance keeps resolving normally for everything else (Kafka, PostgreSQL, Keycloak). A {@code @Singleton}, not
+ * application-scoped: a client proxy would run the constructor again and start a second Vert.x.
  */
-@ApplicationScoped
+@Singleton
 public class ClusterNetwork {
 
     private final Map<String, PinnedEndpoint> pinned = new ConcurrentHashMap<>();
