@@ -94,6 +94,14 @@ public final class MockCluster implements AutoCloseable {
         return server.hpaScale(namespace, kind, name, replicas);
     }
 
+    /**
+     * Answers every request for these kinds (e.g. {@code ClusterRole}) with 403 Forbidden, as RBAC would, this client's
+     * too, also after {@link #startAgain()}; empty allows everything again.
+     */
+    public void forbidKinds(java.util.Collection<String> kinds) {
+        server.forbidKinds(kinds);
+    }
+
     /** Rewrites the status of every Deployment and StatefulSet every {@code every}, as heartbeats do; zero stops. */
     public void statusChurn(Duration every) {
         server.statusChurn(every);

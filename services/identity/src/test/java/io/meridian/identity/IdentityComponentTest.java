@@ -28,6 +28,7 @@ import io.meridian.contracts.kafka.DeadLetterHeaders;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.PolicyRule;
 import io.meridian.contracts.resource.Rbac;
+import io.meridian.contracts.resource.ResyncMarker;
 import io.meridian.contracts.resource.RoleRef;
 import io.meridian.contracts.resource.Subject;
 import io.meridian.contracts.sync.ObjectOutcome;
@@ -939,6 +940,50 @@ class IdentityComponentTest {
                         .get("/api/v1/access/findings?cluster=review-a")
                         .then()
                         .body("items.name", org.hamcrest.Matchers.contains("payments-secrets")));
+    }
+
+    @Test
+    void aRelistThatCouldNotListAKindKeepsThatKindsBindingsAndAFullOneDropsThem() {
+        cluster("resync-a", "dev", Map.of("suite", "resync"));
+        awaitKnown("resync-a");
+        observe(
+                "resync-a",
+                "ClusterRoleBinding",
+                null,
+                "stale-admin",
+                Map.of(),
+                new RoleRef("ClusterRole", "cluster-admin"),
+                List.of(new Subject("User", "mallory", null)),
+                List.of());
+        Awaits.eventually(EVENTUALLY, () -> findings("resync-a").body("items.name", hasItems("stale-admin")));
+
+        // Inventory could not list ClusterRoleBindings in relist 2 (RBAC denied it): the relist says nothing of them.
+        resyncCompleted(
+                "resync-a", 2, List.of(new ResyncMarker.GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding")));
+        // The old code dropped it within a few hundred milliseconds of the marker; hold the check for 3 s.
+        org.awaitility.Awaitility.await()
+                .during(java.time.Duration.ofSeconds(3))
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> findings("resync-a").body("items.name", hasItems("stale-admin")));
+
+        // Relist 3 listed every kind and did not see it: it is gone.
+        resyncCompleted("resync-a", 3, List.of());
+        Awaits.eventually(
+                EVENTUALLY,
+                () -> findings("resync-a").body("items.name", org.hamcrest.Matchers.not(hasItems("stale-admin"))));
+    }
+
+    private static io.restassured.response.ValidatableResponse findings(String cluster) {
+        return given().header("Authorization", VIEWER)
+                .get("/api/v1/access/findings?cluster=" + cluster)
+                .then()
+                .statusCode(200);
+    }
+
+    private static void resyncCompleted(String cluster, long epoch, List<ResyncMarker.GroupKind> notResynced) {
+        ResyncMarker marker =
+                new ResyncMarker(cluster, epoch, ResyncMarker.Phase.Completed, 0, Instant.now(), notResynced);
+        producer.send(EventType.RESOURCE_RESYNC_COMPLETED, marker.key(), cluster, marker);
     }
 
     // --- helpers ---------------------------------------------------------------------------------------

@@ -285,6 +285,85 @@ class ClusterRegistryComponentTest {
     }
 
     @Test
+    void aKindForbiddenDuringAResyncKeepsItsObjectsWhileAnotherKindsVanishedObjectIsTombstoned() {
+        String name = "gcp-rbac-1";
+        String clusterRoleKey = name + "/rbac.authorization.k8s.io/ClusterRole//ops-debug-all";
+        String deploymentKey = name + "/apps/Deployment/checkout/cart";
+        try (MockCluster cluster = MockCluster.start(name)) {
+            var k8s = cluster.client();
+            k8s.namespaces()
+                    .resource(ClusterObjects.namespace("checkout", "checkout"))
+                    .create();
+            k8s.apps()
+                    .deployments()
+                    .resource(ClusterObjects.deployment("checkout", "cart", "redis:7", 1))
+                    .create();
+            k8s.rbac()
+                    .clusterRoles()
+                    .resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder()
+                            .withNewMetadata()
+                            .withName("ops-debug-all")
+                            .endMetadata()
+                            .addNewRule()
+                            .withApiGroups("*")
+                            .withResources("*")
+                            .withVerbs("*")
+                            .endRule()
+                            .build())
+                    .create();
+            given().header("Authorization", OPERATOR)
+                    .contentType(ContentType.JSON)
+                    .body(registration(name, "gcp", "europe-west1", Map.of("kubeconfig", cluster.kubeconfig())))
+                    .post("/api/v1/clusters")
+                    .then()
+                    .statusCode(201);
+            awaitPhase(name, "Ready", EVENTUALLY);
+            events.awaitFirst(r -> r.key().equals(clusterRoleKey) && !r.isTombstone(), EVENTUALLY);
+            events.awaitFirst(r -> r.key().equals(deploymentKey) && !r.isTombstone(), EVENTUALLY);
+
+            // RBAC now denies ClusterRoles to inventory, and the cluster comes back from an outage without the
+            // Deployment, which was deleted while it was away.
+            cluster.forbidKinds(List.of("ClusterRole"));
+            cluster.stop();
+            awaitPhase(name, "Unreachable", Duration.ofSeconds(15));
+            cluster.startAgain();
+            cluster.client()
+                    .namespaces()
+                    .resource(ClusterObjects.namespace("checkout", "checkout"))
+                    .create();
+
+            events.awaitFirst(r -> r.key().equals(deploymentKey) && r.isTombstone(), EVENTUALLY);
+            awaitPhase(name, "Degraded", EVENTUALLY);
+            // The stale objects' tombstones go out together: none may follow for the ClusterRole.
+            org.awaitility.Awaitility.await("the ClusterRole could not be listed: nothing says it is gone")
+                    .during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() ->
+                            events.all().stream().noneMatch(r -> r.key().equals(clusterRoleKey) && r.isTombstone()));
+            Received partial = events.awaitFirst(
+                    r -> r.key().equals(ResyncMarker.key(name))
+                            && isType(r, EventType.RESOURCE_RESYNC_COMPLETED)
+                            && !EventJson.read(r.value(), ResyncMarker.class)
+                                    .notResynced()
+                                    .isEmpty(),
+                    EVENTUALLY);
+            assertThat(EventJson.read(partial.value(), ResyncMarker.class).notResynced())
+                    .containsExactly(new ResyncMarker.GroupKind("rbac.authorization.k8s.io", "ClusterRole"));
+            given().header("Authorization", VIEWER)
+                    .queryParam("cluster", name)
+                    .queryParam("kind", "ClusterRole")
+                    .get("/api/v1/resources")
+                    .then()
+                    .body("total", equalTo(1));
+            given().header("Authorization", VIEWER)
+                    .get("/api/v1/clusters/" + name)
+                    .then()
+                    .body("status.conditions.find { it.type == 'Synced' }.reason", equalTo("KindsUnavailable"))
+                    .body("status.conditions.find { it.type == 'Synced' }.message", containsString("ClusterRole"));
+        }
+    }
+
+    @Test
     void badRegistrationsAreRefusedNamingTheFieldAndNothingIsStored() {
         given().header("Authorization", OPERATOR)
                 .contentType(ContentType.JSON)

@@ -32,12 +32,15 @@ import java.util.concurrent.locks.ReadWriteLock;
 final class ClusterDispatcher extends Dispatcher {
 
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+    private static final com.fasterxml.jackson.databind.ObjectMapper STATUS_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Map<ServerRequest, Queue<ServerResponse>> expectations = new ConcurrentHashMap<>();
     private final MockDispatcher fixedAnswers = new MockDispatcher(expectations);
     private final IdentityKeepingCrud crud = new IdentityKeepingCrud();
     private final ObjectWrites writes;
     private volatile Duration latency = Duration.ZERO;
+    private volatile Set<ResourceKind> forbidden = Set.of();
     private final AtomicLong writeRequests = new AtomicLong();
 
     ClusterDispatcher() {
@@ -69,6 +72,18 @@ final class ClusterDispatcher extends Dispatcher {
     }
 
     /**
+     * Kinds the client may not touch, as when RBAC grants its service account nothing on them: every request for
+     * them (get, list, watch, writes) is answered 403 Forbidden; the store keeps them and in-process reads see them.
+     */
+    void forbidden(Set<ResourceKind> kinds) {
+        this.forbidden = Set.copyOf(kinds);
+    }
+
+    Set<ResourceKind> forbidden() {
+        return forbidden;
+    }
+
+    /**
      * How many write requests (create, update, patch, apply, delete) clients sent: over HTTP, and the HPA's scale
      * writes; not the simulator's own (seeding, controllers, status churn, control API changes).
      */
@@ -81,6 +96,10 @@ final class ClusterDispatcher extends Dispatcher {
         if (WRITES.contains(request.getMethod())) {
             writeRequests.incrementAndGet();
         }
+        ResourceKind denied = forbiddenKindOf(request.getPath());
+        if (denied != null) {
+            return forbiddenResponse(request.getMethod(), request.getPath(), denied);
+        }
         Queue<ServerResponse> fixed =
                 expectations.get(new SimpleRequest(HttpMethod.valueOf(request.getMethod()), request.getPath()));
         MockResponse response = fixed != null && !fixed.isEmpty() ? fixedAnswers.dispatch(request) : answer(request);
@@ -90,6 +109,69 @@ final class ClusterDispatcher extends Dispatcher {
             response.setBodyDelay(delay);
         }
         return response;
+    }
+
+    /** The forbidden kind a request path is about ({@code /apis/<group>/<version>[/namespaces/<ns>]/<plural>...}). */
+    private ResourceKind forbiddenKindOf(String path) {
+        Set<ResourceKind> kinds = forbidden;
+        if (kinds.isEmpty() || path == null) {
+            return null;
+        }
+        int query = path.indexOf('?');
+        String[] segments = (query < 0 ? path : path.substring(0, query)).split("/");
+        // segments[0] is the empty string before the leading slash
+        String group;
+        int rest;
+        if (segments.length > 3 && segments[1].equals("api")) {
+            group = "";
+            rest = 3;
+        } else if (segments.length > 4 && segments[1].equals("apis")) {
+            group = segments[2];
+            rest = 4;
+        } else {
+            return null;
+        }
+        // /namespaces/<ns>/<plural> names a namespaced kind; /namespaces or /namespaces/<ns> names Namespace itself.
+        String plural =
+                segments[rest].equals("namespaces") && segments.length > rest + 2 ? segments[rest + 2] : segments[rest];
+        for (ResourceKind kind : kinds) {
+            if (kind.group().equals(group) && kind.plural().equals(plural)) {
+                return kind;
+            }
+        }
+        return null;
+    }
+
+    /** The Status a real API server answers when RBAC denies a request, with the verb it would name. */
+    private static MockResponse forbiddenResponse(String method, String path, ResourceKind kind) {
+        String verb = switch (method) {
+            case "GET" -> path.contains("watch=true") ? "watch" : "list";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> "delete";
+            default -> method.toLowerCase(java.util.Locale.ROOT);
+        };
+        String resource = kind.group().isEmpty() ? kind.plural() : kind.plural() + "." + kind.group();
+        String message = resource + " is forbidden: User \"system:serviceaccount:meridian:inventory\" cannot " + verb
+                + " resource \"" + kind.plural() + "\" in API group \"" + kind.group() + "\"";
+        Map<String, Object> status = new java.util.LinkedHashMap<>();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.put("metadata", Map.of());
+        status.put("status", "Failure");
+        status.put("message", message);
+        status.put("reason", "Forbidden");
+        status.put("details", Map.of("group", kind.group(), "kind", kind.plural()));
+        status.put("code", 403);
+        try {
+            return new MockResponse()
+                    .setResponseCode(403)
+                    .setHeader("Content-Type", "application/json")
+                    .setBody(STATUS_JSON.writeValueAsString(status));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Answers a request in-process, bypassing HTTP (seeding, the control API, metrics): works while "down". */

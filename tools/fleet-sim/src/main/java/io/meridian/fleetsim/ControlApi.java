@@ -155,6 +155,7 @@ final class ControlApi {
                 json(exchange, 200, summary(cluster));
             }
             case "POST latency" -> latency(exchange, cluster, query);
+            case "POST forbidden-kinds" -> forbiddenKinds(exchange, cluster);
             case "POST drift" -> drift(exchange, cluster);
             case "POST scale" -> scale(exchange, cluster);
             case "POST hpa-scale" -> hpaScale(exchange, cluster);
@@ -274,6 +275,20 @@ final class ControlApi {
             throw FleetException.badRequest("ms must be between 0 and 60000, got " + ms);
         }
         cluster.latency(Duration.ofMillis((long) value));
+        json(exchange, 200, summary(cluster));
+    }
+
+    private void forbiddenKinds(HttpExchange exchange, SimulatedCluster cluster) throws IOException {
+        Object kinds = body(exchange).get("kinds");
+        if (!(kinds instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
+            throw FleetException.badRequest(
+                    "kinds must be a list of kind names, e.g. {\"kinds\": [\"ClusterRole\"]} ([] allows all again)");
+        }
+        try {
+            cluster.forbidKinds(list.stream().map(String.class::cast).toList());
+        } catch (IllegalArgumentException e) {
+            throw FleetException.badRequest(e.getMessage());
+        }
         json(exchange, 200, summary(cluster));
     }
 
@@ -469,6 +484,7 @@ final class ControlApi {
         m.put("up", cluster.isUp());
         m.put("objects", cluster.objectCount());
         m.put("latencyMs", cluster.latency().toMillis());
+        m.put("forbiddenKinds", List.copyOf(cluster.forbiddenKinds()));
         return m;
     }
 

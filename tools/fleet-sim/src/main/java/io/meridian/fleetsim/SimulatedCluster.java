@@ -177,6 +177,23 @@ public final class SimulatedCluster implements AutoCloseable {
         return dispatcher.latency();
     }
 
+    /**
+     * Denies its clients every request for these kinds (names as in {@code drift}, e.g. {@code ClusterRole}) with 403
+     * Forbidden, as RBAC would; the set replaces the previous one, empty allows everything again.
+     *
+     * @throws IllegalArgumentException naming an unknown kind
+     */
+    public void forbidKinds(java.util.Collection<String> kinds) {
+        dispatcher.forbidden(kinds.stream().map(ResourceKind::of).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /** The kinds its clients are denied, by name. */
+    public java.util.SortedSet<String> forbiddenKinds() {
+        return dispatcher.forbidden().stream()
+                .map(ResourceKind::kind)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
     /** The registration body of inventory's {@code POST /api/v1/clusters} for this cluster. */
     public Map<String, Object> registration() {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -27,6 +27,7 @@ public final class StandaloneApiServer implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private Backend backend;
+    private java.util.Set<ResourceKind> forbidden = java.util.Set.of();
 
     /** The parts that live as long as one store: an empty start makes them anew. */
     private record Backend(ClusterDispatcher dispatcher, WorkloadControllers controllers, ApiServer api) {}
@@ -59,6 +60,7 @@ public final class StandaloneApiServer implements AutoCloseable {
 
     private Backend newBackend(int port) {
         ClusterDispatcher dispatcher = new ClusterDispatcher(clock);
+        dispatcher.forbidden(forbidden);
         WorkloadControllers controllers =
                 WorkloadControllers.attach(name, dispatcher, scheduler, clock, controllerDelay, name.hashCode());
         ApiServer api = ApiServer.start(dispatcher, ApiServer.version(Cloud.ONPREM), port);
@@ -123,6 +125,17 @@ public final class StandaloneApiServer implements AutoCloseable {
     /** Marks a Deployment or StatefulSet as never becoming ready (its pods crash-loop), or heals it. */
     public Map<String, Object> rolloutBroken(String namespace, String name, boolean broken) {
         return controllers().markBroken(namespace, null, name, broken);
+    }
+
+    /**
+     * Denies clients every request for these kinds (e.g. {@code ClusterRole}) with 403 Forbidden, as RBAC would; the
+     * set replaces the previous one and outlives {@link #startEmpty()}; empty allows everything again.
+     *
+     * @throws IllegalArgumentException naming an unknown kind
+     */
+    public synchronized void forbidKinds(java.util.Collection<String> kinds) {
+        forbidden = kinds.stream().map(ResourceKind::of).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        backend.dispatcher().forbidden(forbidden);
     }
 
     synchronized int openWatches() {

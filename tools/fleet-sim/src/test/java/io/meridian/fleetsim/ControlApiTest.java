@@ -1,8 +1,13 @@
 package io.meridian.fleetsim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -278,6 +283,49 @@ class ControlApiTest {
                         .status())
                 .isEqualTo(400);
         assertThat(call("POST", "/clusters", "not json").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aForbiddenKindIsDeniedToClientsAsRbacWouldUntilAllowedAgain() throws Exception {
+        String name = fleet.clusters().get(1).name();
+        var client = fleet.cluster(name).client();
+        int clusterRoles = client.rbac().clusterRoles().list().getItems().size();
+        assertThat(clusterRoles).isPositive();
+
+        Reply denied = call("POST", "/clusters/" + name + "/forbidden-kinds", "{\"kinds\":[\"clusterrole\"]}");
+        assertThat(denied.status()).isEqualTo(200);
+        assertThat(denied.object()).containsEntry("forbiddenKinds", List.of("ClusterRole"));
+        try {
+            assertThatThrownBy(() -> client.rbac().clusterRoles().list())
+                    .isInstanceOf(KubernetesClientException.class)
+                    .satisfies(e -> assertThat(((KubernetesClientException) e).getCode())
+                            .isEqualTo(403))
+                    .hasMessageContaining("clusterroles.rbac.authorization.k8s.io is forbidden");
+            assertThatThrownBy(() -> client.rbac().clusterRoles().watch(new Watcher<>() {
+                        @Override
+                        public void eventReceived(Action action, ClusterRole resource) {}
+
+                        @Override
+                        public void onClose(WatcherException cause) {}
+                    }))
+                    .isInstanceOf(KubernetesClientException.class);
+            // Other kinds, Namespaces included, still answer; the denied objects are still there.
+            assertThat(client.rbac().clusterRoleBindings().list().getItems()).isNotEmpty();
+            assertThat(client.namespaces().list().getItems()).isNotEmpty();
+            assertThat(client.pods().inAnyNamespace().list().getItems()).isNotEmpty();
+        } finally {
+            assertThat(call("POST", "/clusters/" + name + "/forbidden-kinds", "{\"kinds\":[]}")
+                            .object())
+                    .containsEntry("forbiddenKinds", List.of());
+        }
+        assertThat(client.rbac().clusterRoles().list().getItems()).hasSize(clusterRoles);
+
+        assertThat(call("POST", "/clusters/" + name + "/forbidden-kinds", "{\"kinds\":[\"Gizmo\"]}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(call("POST", "/clusters/" + name + "/forbidden-kinds", "{\"kinds\":\"Pod\"}")
+                        .status())
+                .isEqualTo(400);
     }
 
     @Test

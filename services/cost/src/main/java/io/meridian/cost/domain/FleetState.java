@@ -3,6 +3,7 @@ package io.meridian.cost.domain;
 import io.meridian.contracts.resource.Container;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.Quantities;
+import io.meridian.contracts.resource.ResyncMarker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,14 +106,17 @@ public final class FleetState {
         remove(c, key, at);
     }
 
-    /** After a completed resync of epoch N, objects last confirmed by an older epoch are gone. */
-    public void resyncCompleted(String clusterId, long epoch, Instant at) {
-        ClusterFacts c = clusters.get(clusterId);
+    /**
+     * After a completed resync of epoch N, objects last confirmed by an older epoch are gone, except those of a kind
+     * the resync could not list.
+     */
+    public void resyncCompleted(ResyncMarker completed, Instant at) {
+        ClusterFacts c = clusters.get(completed.clusterId());
         if (c == null) {
             return;
         }
         List<String> stale = c.epochs.entrySet().stream()
-                .filter(e -> e.getValue() < epoch)
+                .filter(e -> completed.removesKey(e.getKey(), e.getValue()))
                 .map(Map.Entry::getKey)
                 .toList();
         stale.forEach(key -> remove(c, key, at));

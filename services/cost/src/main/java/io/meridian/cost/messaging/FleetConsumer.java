@@ -37,8 +37,7 @@ public class FleetConsumer {
         switch (FleetStreams.resourceEvent(record)) {
             case ResourceEvent.Observed o -> model.observed(o.resource());
             case ResourceEvent.Deleted d -> model.deleted(d.key());
-            case ResourceEvent.ResyncCompleted c ->
-                model.resyncCompleted(c.marker().clusterId(), c.marker().epoch());
+            case ResourceEvent.ResyncCompleted c -> model.resyncCompleted(c.marker());
             case ResourceEvent.ResyncStarted ignored -> {
                 // a resync start changes nothing: its completion says what vanished
             }

@@ -117,8 +117,8 @@ public class CostModel {
         fleet.deleted(key, clock.instant());
     }
 
-    public synchronized void resyncCompleted(String clusterId, long epoch) {
-        fleet.resyncCompleted(clusterId, epoch, clock.instant());
+    public synchronized void resyncCompleted(io.meridian.contracts.resource.ResyncMarker completed) {
+        fleet.resyncCompleted(completed, clock.instant());
     }
 
     public synchronized void metrics(MetricsBatch batch) {

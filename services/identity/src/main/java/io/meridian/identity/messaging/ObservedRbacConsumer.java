@@ -39,8 +39,7 @@ public class ObservedRbacConsumer {
             return switch (FleetStreams.resourceEvent(r)) {
                 case ResourceEvent.Observed o -> store.observed(key, o.resource());
                 case ResourceEvent.Deleted d -> store.deleted(d.key());
-                case ResourceEvent.ResyncCompleted c ->
-                    store.resynced(c.marker().clusterId(), c.marker().epoch());
+                case ResourceEvent.ResyncCompleted c -> store.resynced(c.marker());
                 // completion is what lets stale bindings go
                 case ResourceEvent.ResyncStarted ignored -> Uni.createFrom().voidItem();
                 case ResourceEvent.Skipped s -> {

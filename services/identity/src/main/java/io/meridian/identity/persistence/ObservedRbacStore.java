@@ -2,6 +2,7 @@ package io.meridian.identity.persistence;
 
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.PolicyRule;
+import io.meridian.contracts.resource.ResyncMarker;
 import io.meridian.identity.domain.ObservedRbac;
 import io.meridian.identity.domain.RbacRisks;
 import io.smallrye.mutiny.Uni;
@@ -18,6 +19,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
  */
 @ApplicationScoped
 public class ObservedRbacStore {
+
+    private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
 
     private final Mutiny.SessionFactory sessions;
 
@@ -71,13 +74,23 @@ public class ObservedRbacStore {
                 .replaceWithVoid();
     }
 
-    /** After a completed resync of epoch {@code epoch}, objects last confirmed earlier are gone. */
-    public Uni<Void> resynced(String clusterId, long epoch) {
-        return sessions.withTransaction(session -> session.createQuery(
-                                "delete from ObservedRbacEntity where clusterId = :cluster and resyncEpoch < :epoch")
-                        .setParameter("cluster", clusterId)
-                        .setParameter("epoch", epoch)
-                        .executeUpdate())
+    /**
+     * After a completed resync, the objects last confirmed before it are gone, except those of a kind the relist could
+     * not list completely ({@link ResyncMarker#notResynced()}, e.g. RBAC denied inventory a kind): the relist says
+     * nothing about them, and dropping them would empty the access view of that cluster.
+     */
+    public Uni<Void> resynced(ResyncMarker marker) {
+        List<String> kept = marker.notResynced().stream()
+                .filter(gk -> RBAC_GROUP.equals(gk.apiGroup()))
+                .map(ResyncMarker.GroupKind::kind)
+                .toList();
+        return sessions.withTransaction(session -> {
+                    var delete = session.createQuery("delete from ObservedRbacEntity where clusterId = :cluster"
+                                    + " and resyncEpoch < :epoch" + (kept.isEmpty() ? "" : " and kind not in :kept"))
+                            .setParameter("cluster", marker.clusterId())
+                            .setParameter("epoch", marker.epoch());
+                    return (kept.isEmpty() ? delete : delete.setParameter("kept", kept)).executeUpdate();
+                })
                 .replaceWithVoid();
     }
 

@@ -101,7 +101,18 @@ public interface InventoryConfig {
         @WithDefault("2")
         int failuresBeforeUnreachable();
 
-        /** Cap of the exponential back-off between reconnect attempts of an unreachable cluster. */
+        /**
+         * How often an unreachable cluster is probed (a {@code GET /version} within the probe timeout): a cluster that
+         * comes back is reconnected within about this long, however long it was away.
+         */
+        @WithDefault("3s")
+        Duration reconnectProbeInterval();
+
+        /**
+         * Cap of the exponential back-off before the full relist of a cluster whose connections keep ending soon (less
+         * than this) after they were made, i.e. that flaps; probes are never backed off. A connection that lasted
+         * longer resets it.
+         */
         @WithDefault("60s")
         Duration maxReconnectBackoff();
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.meridian.contracts.cluster.ClusterPhase;
 import io.meridian.contracts.cluster.ConditionStatus;
+import io.meridian.contracts.resource.ResyncMarker.GroupKind;
 import io.meridian.inventory.observe.ClusterFacts;
 import io.meridian.inventory.observe.ObservedResourceMapper;
 import io.meridian.inventory.observe.WatchedKind;
@@ -28,18 +29,24 @@ import org.jboss.logging.Logger;
 /**
  * One cluster's connection, run by a supervisor thread: probe the API server, (re)connect with fresh
  * informers behind a resync marker, publish every object change, and report status. An unreachable
- * cluster keeps its last published objects: nothing is reported deleted because the cluster went away.
+ * cluster keeps its last published objects: nothing is reported deleted because the cluster went away,
+ * nor because a kind could not be listed (the completed marker names such kinds as not resynced).
  */
 final class ClusterConnection {
 
-    /** Timing of probes and reconnects. */
+    /**
+     * Timing of probes and reconnects: a connected cluster is probed every {@code probeInterval}, an unreachable one
+     * every {@code reconnectProbeInterval}; {@code maxBackoff} caps the wait before a full relist of a cluster whose
+     * connections keep ending soon after they were made.
+     */
     record Timing(
             Duration probeInterval,
             Duration probeTimeout,
             int failuresBeforeUnreachable,
             Duration maxBackoff,
             Duration syncTimeout,
-            Duration degradedRetry) {}
+            Duration degradedRetry,
+            Duration reconnectProbeInterval) {}
 
     private static final Logger LOG = Logger.getLogger(ClusterConnection.class);
     private static final Duration RETRY_SOON = Duration.ofSeconds(2);
@@ -51,7 +58,7 @@ final class ClusterConnection {
     private final String registrationVersion;
     private final List<WatchedKind> kinds;
     private final Timing timing;
-    private final ResourcePublisher publisher;
+    private final ResourceFeed publisher;
     private final ObservedResourceMapper mapper;
     private final Consumer<ObservedStatus> statusSink;
     private final Consumer<String> connectedListener;
@@ -64,7 +71,8 @@ final class ClusterConnection {
     // Written by the supervisor only; read by the bundle engine's drift watch, which shares these informers.
     private final Map<WatchedKind, SharedIndexInformer<HasMetadata>> informers =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private final List<String> unavailableKinds = new ArrayList<>();
+    // Kinds of the current connection that could not be listed, with why; guarded by itself.
+    private final Map<WatchedKind, String> unavailableKinds = new java.util.LinkedHashMap<>();
     private SharedIndexInformer<HasMetadata> nodeInformer;
     private volatile boolean connected;
     private volatile long epoch;
@@ -80,7 +88,7 @@ final class ClusterConnection {
             String registrationVersion,
             List<WatchedKind> kinds,
             Timing timing,
-            ResourcePublisher publisher,
+            ResourceFeed publisher,
             ObservedResourceMapper mapper,
             Consumer<ObservedStatus> statusSink,
             Consumer<String> connectedListener,
@@ -153,16 +161,25 @@ final class ClusterConnection {
         report(ClusterPhase.Connecting);
         client = connector.get();
         int failures = 0;
-        Duration backoff = timing.probeInterval();
+        // Probing is cheap (GET /version with a short timeout) and never backs off, so a returning cluster is seen
+        // within one reconnect-probe interval however long it was away. What backs off is the expensive part, a full
+        // relist: only for a cluster whose connections end soon after they were made (it flaps).
+        RelistBackoff relistBackoff = RelistBackoff.none(timing.probeInterval(), timing.maxBackoff());
+        long relistNotBefore = 0;
         try {
             while (!stopped.get()) {
                 long started = clock.millis();
                 boolean reachable = probe();
                 if (reachable) {
                     failures = 0;
-                    backoff = timing.probeInterval();
                     if (!connected) {
-                        connect();
+                        if (clock.millis() >= relistNotBefore) {
+                            connect();
+                        } else {
+                            LOG.debugf(
+                                    "cluster %s answers again; relisting in %d ms (it flaps)",
+                                    spec.name(), relistNotBefore - clock.millis());
+                        }
                     } else if (hasUnavailableKinds()
                             && clock.millis() - connectedAt
                                     > timing.degradedRetry().toMillis()) {
@@ -172,7 +189,8 @@ final class ClusterConnection {
                     } else if (nodesChanged.getAndSet(false)) {
                         report(null);
                     }
-                    pause(timing.probeInterval().minusMillis(clock.millis() - started));
+                    Duration interval = connected ? timing.probeInterval() : timing.reconnectProbeInterval();
+                    pause(interval.minusMillis(clock.millis() - started));
                     continue;
                 }
                 failures++;
@@ -186,13 +204,17 @@ final class ClusterConnection {
                 endpoint.repin();
                 if (connected || failures == timing.failuresBeforeUnreachable()) {
                     LOG.warnf("cluster %s is unreachable: %s", spec.name(), lastProbeError);
+                    if (connected) {
+                        relistBackoff =
+                                relistBackoff.afterConnectionLasted(Duration.ofMillis(clock.millis() - connectedAt));
+                        relistNotBefore = clock.millis() + relistBackoff.delay().toMillis();
+                    }
                     disconnect();
                     report(ClusterPhase.Unreachable);
                 } else if (endpoint.refusal().isPresent() != refusedBefore) {
                     report(ClusterPhase.Unreachable);
                 }
-                pause(backoff);
-                backoff = min(backoff.multipliedBy(2), timing.maxBackoff());
+                pause(timing.reconnectProbeInterval().minusMillis(clock.millis() - started));
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "connection supervisor of cluster %s failed; the next reconcile restarts it", spec.name());
@@ -226,7 +248,9 @@ final class ClusterConnection {
     private void connect() {
         epoch = clock.millis();
         publisher.resyncStarted(spec.name(), epoch);
-        unavailableKinds.clear();
+        synchronized (unavailableKinds) {
+            unavailableKinds.clear();
+        }
         List<CompletableFuture<Void>> synced = new ArrayList<>();
         for (WatchedKind kind : kinds) {
             SharedIndexInformer<HasMetadata> informer = ClusterInformers.create(client, kind);
@@ -237,7 +261,7 @@ final class ClusterConnection {
             }
             synced.add(informer.start().toCompletableFuture().exceptionally(error -> {
                 synchronized (unavailableKinds) {
-                    unavailableKinds.add(kind.kind() + " (" + rootMessage(error) + ")");
+                    unavailableKinds.put(kind, rootMessage(error));
                 }
                 return null;
             }));
@@ -252,20 +276,41 @@ final class ClusterConnection {
             informers.forEach((kind, informer) -> {
                 if (!informer.hasSynced()) {
                     synchronized (unavailableKinds) {
-                        unavailableKinds.add(kind.kind() + " (not listed within " + timing.syncTimeout() + ")");
+                        unavailableKinds.putIfAbsent(kind, "not listed within " + timing.syncTimeout());
                     }
                 }
             });
         }
+        // Only a kind listed completely says which of its objects are gone; one that failed (forbidden, not served,
+        // timed out) or has not synced yet says nothing, so its objects stay as last published.
+        List<GroupKind> notResynced = new ArrayList<>();
+        informers.forEach((kind, informer) -> {
+            boolean failed;
+            synchronized (unavailableKinds) {
+                failed = unavailableKinds.containsKey(kind);
+            }
+            if (failed || !informer.hasSynced()) {
+                notResynced.add(new GroupKind(kind.group(), kind.kind()));
+            }
+        });
         int objects = informers.values().stream()
                 .filter(SharedIndexInformer::hasSynced)
                 .mapToInt(i -> i.getStore().list().size())
                 .sum();
-        publisher.resyncCompleted(spec.name(), epoch, objects);
+        publisher.resyncCompleted(spec.name(), epoch, objects, notResynced);
         connected = true;
         connectedAt = clock.millis();
         nodesChanged.set(false);
-        LOG.infof("cluster %s connected: %d objects of %d kinds, epoch %d", spec.name(), objects, kinds.size(), epoch);
+        if (notResynced.isEmpty()) {
+            LOG.infof(
+                    "cluster %s connected: %d objects of %d kinds, epoch %d",
+                    spec.name(), objects, kinds.size(), epoch);
+        } else {
+            LOG.warnf(
+                    "cluster %s connected: %d objects of %d kinds, epoch %d; not resynced, their objects kept as last"
+                            + " published: %s",
+                    spec.name(), objects, kinds.size() - notResynced.size(), epoch, unavailableDescription());
+        }
         report(null);
         connectedListener.accept(spec.name());
     }
@@ -291,10 +336,7 @@ final class ClusterConnection {
                         .map(Node.class::cast)
                         .toList();
         ClusterFacts facts = ClusterFacts.of(nodes, kubernetesVersion);
-        List<String> unavailable;
-        synchronized (unavailableKinds) {
-            unavailable = List.copyOf(unavailableKinds);
-        }
+        List<String> unavailable = unavailableDescription();
         ClusterPhase phase = forced != null ? forced : phaseOf(facts, unavailable);
         List<ConditionState> conditions = new ArrayList<>();
         boolean reachable = phase != ClusterPhase.Unreachable;
@@ -352,6 +394,15 @@ final class ClusterConnection {
                 connected ? facts.warnings(spec.cloud(), spec.region()) : List.of()));
     }
 
+    /** Each kind that could not be listed, with why, e.g. {@code ClusterRole (KubernetesClientException: ...)}. */
+    private List<String> unavailableDescription() {
+        synchronized (unavailableKinds) {
+            return unavailableKinds.entrySet().stream()
+                    .map(e -> e.getKey().kind() + " (" + e.getValue() + ")")
+                    .toList();
+        }
+    }
+
     private static ClusterPhase phaseOf(ClusterFacts facts, List<String> unavailable) {
         return unavailable.isEmpty() && facts.readyNodeCount() == facts.nodeCount()
                 ? ClusterPhase.Ready
@@ -373,10 +424,6 @@ final class ClusterConnection {
                 stopped.set(true);
             }
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String rootMessage(Throwable error) {

@@ -225,7 +225,8 @@ public class ClusterConnections {
                 config.connections().failuresBeforeUnreachable(),
                 config.connections().maxReconnectBackoff(),
                 config.connections().requestTimeout(),
-                config.connections().degradedRetry());
+                config.connections().degradedRetry(),
+                config.connections().reconnectProbeInterval());
         ClusterConnection connection = new ClusterConnection(
                 ClusterEntities.spec(cluster),
                 () -> ClusterClients.connect(clientConfig, network.vertx(), endpoint),

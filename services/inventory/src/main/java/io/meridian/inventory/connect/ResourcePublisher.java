@@ -8,6 +8,7 @@ import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.kafka.ClusterKeyPartitioner;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.ResyncMarker;
+import io.meridian.contracts.resource.ResyncMarker.GroupKind;
 import io.meridian.eventing.kafka.KafkaConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,7 +35,7 @@ import org.jboss.logging.Logger;
  * crash is repaired by the next resync rather than by a durable queue of 100,000 rows.
  */
 @ApplicationScoped
-public class ResourcePublisher {
+public class ResourcePublisher implements ResourceFeed {
 
     private static final Logger LOG = Logger.getLogger(ResourcePublisher.class);
     private static final URI SOURCE = URI.create("/meridian/inventory");
@@ -67,25 +69,29 @@ public class ResourcePublisher {
                 .register(registry);
     }
 
+    @Override
     public void observed(ObservedResource resource) {
         send(EventType.RESOURCE_OBSERVED, resource.key(), resource.clusterId(), EventJson.write(resource));
         published.increment();
     }
 
     /** A deletion: a tombstone whose headers say what was deleted. */
+    @Override
     public void deleted(String clusterId, String key) {
         send(EventType.RESOURCE_DELETED, key, clusterId, null);
         tombstones.increment();
     }
 
+    @Override
     public void resyncStarted(String clusterId, long epoch) {
         ResyncMarker marker = new ResyncMarker(clusterId, epoch, ResyncMarker.Phase.Started, null, clock.instant());
         send(EventType.RESOURCE_RESYNC_STARTED, marker.key(), clusterId, EventJson.write(marker));
     }
 
-    public void resyncCompleted(String clusterId, long epoch, int objectCount) {
-        ResyncMarker marker =
-                new ResyncMarker(clusterId, epoch, ResyncMarker.Phase.Completed, objectCount, clock.instant());
+    @Override
+    public void resyncCompleted(String clusterId, long epoch, int objectCount, List<GroupKind> notResynced) {
+        ResyncMarker marker = new ResyncMarker(
+                clusterId, epoch, ResyncMarker.Phase.Completed, objectCount, clock.instant(), notResynced);
         send(EventType.RESOURCE_RESYNC_COMPLETED, marker.key(), clusterId, EventJson.write(marker));
     }
 

@@ -21,8 +21,9 @@ import org.jboss.logging.Logger;
 /**
  * Keeps this replica's search index equal to the fleet: every replica reads all of {@code
  * fleet.clusters.v1} and {@code fleet.resources.v1} in its own consumer group. When a cluster's resync
- * completes, objects from older epochs vanished while it was away: the index drops them, and the
- * replica that owns the cluster tombstones them so every other consumer drops them too.
+ * completes, objects from older epochs of the kinds it listed vanished while it was away: the index drops them,
+ * and the replica that owns the cluster tombstones them so every other consumer drops them too. The objects of a
+ * kind the resync could not list are kept.
  *
  * <p>This is a read model of topics other consumers also read, decoded by {@link FleetStreams}: a record it cannot
  * read is counted and skipped here (the services that act on these topics dead-letter it), and so is a newer
@@ -81,12 +82,17 @@ public class FleetViewConsumer {
             case ResourceEvent.Deleted d -> index.remove(d.key());
             case ResourceEvent.ResyncCompleted c -> {
                 ResyncMarker marker = c.marker();
-                List<String> stale = index.purgeOlderThan(marker.clusterId(), marker.epoch());
+                List<String> stale = index.purgeStale(marker);
                 if (!stale.isEmpty() && ownership.owns(marker.clusterId())) {
                     LOG.infof(
                             "cluster %s: %d objects vanished while it was away; publishing their deletion",
                             marker.clusterId(), stale.size());
                     stale.forEach(key -> publisher.deleted(marker.clusterId(), key));
+                }
+                if (!marker.notResynced().isEmpty()) {
+                    LOG.debugf(
+                            "cluster %s: kept the objects of %s, which its resync %d could not list",
+                            marker.clusterId(), marker.notResynced(), marker.epoch());
                 }
             }
             case ResourceEvent.ResyncStarted ignored -> {

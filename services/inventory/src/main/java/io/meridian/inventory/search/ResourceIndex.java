@@ -2,6 +2,7 @@ package io.meridian.inventory.search;
 
 import io.meridian.contracts.resource.Container;
 import io.meridian.contracts.resource.ObservedResource;
+import io.meridian.contracts.resource.ResyncMarker;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,16 +41,17 @@ public class ResourceIndex {
     }
 
     /**
-     * Drops objects of a cluster last seen before a completed resync: they vanished while the cluster
-     * was away. Returns their keys, so the cluster's owner can tombstone them on the topic.
+     * Drops the objects of a cluster that a completed resync says are gone: last seen before it, of a kind it listed
+     * completely (a kind it could not list keeps its objects). Returns their keys, so the cluster's owner can
+     * tombstone them on the topic.
      */
-    public List<String> purgeOlderThan(String cluster, long epoch) {
-        Map<String, ObservedResource> objects = byCluster.get(cluster);
+    public List<String> purgeStale(ResyncMarker completed) {
+        Map<String, ObservedResource> objects = byCluster.get(completed.clusterId());
         if (objects == null) {
             return List.of();
         }
         List<String> stale = objects.values().stream()
-                .filter(r -> r.resyncEpoch() < epoch)
+                .filter(r -> completed.removes(r.apiGroup(), r.kind(), r.resyncEpoch()))
                 .map(ObservedResource::key)
                 .toList();
         stale.forEach(objects::remove);

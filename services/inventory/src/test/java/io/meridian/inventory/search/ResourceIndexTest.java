@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.contracts.resource.Container;
 import io.meridian.contracts.resource.ObservedResource;
+import io.meridian.contracts.resource.ResyncMarker;
 import io.meridian.contracts.resource.StatusSummary;
 import io.meridian.contracts.selector.LabelSelector;
 import java.time.Instant;
@@ -81,11 +82,56 @@ class ResourceIndexTest {
         index.put(deployment("aws-1", "ns", "kept", "img", 2));
         index.put(deployment("gcp-1", "ns", "other", "img", 1));
 
-        assertThat(index.purgeOlderThan("aws-1", 2)).containsExactly("aws-1/apps/Deployment/ns/gone");
+        assertThat(index.purgeStale(completed("aws-1", 2))).containsExactly("aws-1/apps/Deployment/ns/gone");
         assertThat(index.size("aws-1")).isEqualTo(1);
         assertThat(index.size("gcp-1")).isEqualTo(1);
         assertThat(index.forgetCluster("gcp-1")).containsExactly("gcp-1/apps/Deployment/ns/other");
         assertThat(index.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aResyncThatCouldNotListAKindKeepsThatKindsObjects() {
+        ResourceIndex index = new ResourceIndex();
+        index.put(deployment("aws-1", "ns", "unlisted", "img", 1));
+        index.put(pod("aws-1", "ns", "gone", 1));
+        index.put(pod("aws-1", "ns", "seen", 2));
+
+        ResyncMarker partial = new ResyncMarker(
+                "aws-1",
+                2,
+                ResyncMarker.Phase.Completed,
+                1,
+                Instant.EPOCH,
+                List.of(new ResyncMarker.GroupKind("apps", "Deployment")));
+
+        assertThat(index.purgeStale(partial)).containsExactly("aws-1//Pod/ns/gone");
+        assertThat(index.size("aws-1")).isEqualTo(2);
+    }
+
+    private static ResyncMarker completed(String cluster, long epoch) {
+        return new ResyncMarker(cluster, epoch, ResyncMarker.Phase.Completed, 0, Instant.EPOCH);
+    }
+
+    private static ObservedResource pod(String cluster, String ns, String name, long epoch) {
+        return new ObservedResource(
+                cluster,
+                "",
+                "v1",
+                "Pod",
+                ns,
+                name,
+                "uid-" + name,
+                "1",
+                Map.of(),
+                Map.of(),
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                null,
+                Instant.EPOCH,
+                epoch);
     }
 
     private static ResourceQuery query(String namespace, String cloud, String selector, String image) {

@@ -82,8 +82,7 @@ public class FleetStreamsConsumer {
         return switch (FleetStreams.resourceEvent(record)) {
             case ResourceEvent.Observed o -> fleet.observed(o.resource());
             case ResourceEvent.Deleted d -> fleet.deleted(d.key());
-            case ResourceEvent.ResyncCompleted c ->
-                fleet.resyncCompleted(c.marker().clusterId(), c.marker().epoch());
+            case ResourceEvent.ResyncCompleted c -> fleet.resyncCompleted(c.marker());
             case ResourceEvent.ResyncStarted ignored -> FleetViewCache.Affected.NOTHING; // completion says what went
             case ResourceEvent.Skipped s -> {
                 skipped.count(record, s);

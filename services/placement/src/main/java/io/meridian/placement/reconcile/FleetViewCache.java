@@ -7,6 +7,7 @@ import io.meridian.contracts.cluster.ConditionStatus;
 import io.meridian.contracts.resource.Container;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.Quantities;
+import io.meridian.contracts.resource.ResyncMarker;
 import io.meridian.contracts.selector.SelectableLabels;
 import io.meridian.placement.domain.Assignment;
 import io.meridian.placement.domain.BundleRenderer;
@@ -205,15 +206,18 @@ public class FleetViewCache {
         return affected(state, state.remove(recordKey), null);
     }
 
-    /** A completed relist of a cluster: what an older epoch confirmed last is gone. */
-    public synchronized Affected resyncCompleted(String clusterId, long epoch) {
-        ClusterState state = clusters.get(clusterId);
+    /**
+     * A completed relist of a cluster: what an older epoch confirmed last is gone, unless its kind could not be listed
+     * (then it stays as it was).
+     */
+    public synchronized Affected resyncCompleted(ResyncMarker completed) {
+        ClusterState state = clusters.get(completed.clusterId());
         if (state == null) {
             return Affected.NOTHING;
         }
         List<String> stale = new ArrayList<>();
         state.objects.forEach((key, tracked) -> {
-            if (tracked.epoch() < epoch) {
+            if (completed.removesKey(key, tracked.epoch())) {
                 stale.add(key);
             }
         });

@@ -10,6 +10,7 @@ import io.meridian.contracts.cluster.ConditionStatus;
 import io.meridian.contracts.resource.Container;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.ResourceAmounts;
+import io.meridian.contracts.resource.ResyncMarker;
 import io.meridian.contracts.resource.StatusSummary;
 import io.meridian.placement.domain.ClusterFacts;
 import io.meridian.placement.domain.ClusterHealth;
@@ -168,8 +169,24 @@ class FleetViewCacheTest {
 
         // A relist that no longer confirms n1 drops it.
         cache.observed(node("aws-1", "n2", "4", "16Gi", "1", 2));
-        assertThat(cache.resyncCompleted("aws-1", 2)).isEqualTo(Affected.ALL);
+        assertThat(cache.resyncCompleted(new ResyncMarker("aws-1", 2, ResyncMarker.Phase.Completed, 1, T0)))
+                .isEqualTo(Affected.ALL);
         assertThat(cache.fleet().get("aws-1").allocatable()).isEqualTo(new Resources(4000, 16 * GIB, 1));
+    }
+
+    @Test
+    void aRelistThatCouldNotListNodesKeepsTheCapacityItKnew() {
+        cache.cluster(cluster("aws-1", Cloud.AWS, ClusterPhase.Ready, T0));
+        cache.observed(node("aws-1", "n1", "4", "16Gi", null, 1));
+        cache.observed(node("aws-1", "n2", "4", "16Gi", null, 1));
+        cache.observed(pod("aws-1", "gone", "n1", "Running", 500, 256L << 20, 1));
+
+        ResyncMarker nodesForbidden = new ResyncMarker(
+                "aws-1", 2, ResyncMarker.Phase.Completed, 0, T0, List.of(new ResyncMarker.GroupKind("", "Node")));
+        cache.resyncCompleted(nodesForbidden);
+
+        assertThat(cache.fleet().get("aws-1").allocatable()).isEqualTo(new Resources(8000, 32 * GIB, 0));
+        assertThat(cache.fleet().get("aws-1").requested()).isEqualTo(Resources.NONE);
     }
 
     @Test

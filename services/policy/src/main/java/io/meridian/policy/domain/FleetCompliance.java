@@ -1,6 +1,7 @@
 package io.meridian.policy.domain;
 
 import io.meridian.contracts.compliance.ComplianceResult;
+import io.meridian.contracts.resource.ResyncMarker;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,10 +84,14 @@ public final class FleetCompliance {
         return out;
     }
 
-    /** A resync of a cluster completed: what it did not confirm is gone. */
-    public List<Transition> resyncCompleted(String clusterId, long epoch) {
+    /**
+     * A resync of a cluster completed: what it did not confirm is gone, except objects of a kind it could not list,
+     * which stay as they were (forgetting a Namespace would close its violations and drop its ensure objects).
+     */
+    public List<Transition> resyncCompleted(ResyncMarker completed) {
+        String clusterId = completed.clusterId();
         List<String> stale = objectsOf(clusterId).stream()
-                .filter(o -> o.resyncEpoch() < epoch)
+                .filter(o -> completed.removes(o.object().apiGroup(), o.object().kind(), o.resyncEpoch()))
                 .map(o -> o.object().objectKey())
                 .toList();
         List<Transition> out = new ArrayList<>();

@@ -41,8 +41,7 @@ public class FleetEventsConsumer {
         switch (FleetStreams.resourceEvent(record)) {
             case ResourceEvent.Observed o -> reconciler.observed(o.resource());
             case ResourceEvent.Deleted d -> reconciler.deleted(d.key());
-            case ResourceEvent.ResyncCompleted c ->
-                reconciler.resyncCompleted(c.marker().clusterId(), c.marker().epoch());
+            case ResourceEvent.ResyncCompleted c -> reconciler.resyncCompleted(c.marker());
             case ResourceEvent.ResyncStarted ignored -> {
                 // completion is what lets stale objects go
             }

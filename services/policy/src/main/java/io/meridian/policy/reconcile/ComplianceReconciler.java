@@ -179,10 +179,10 @@ public class ComplianceReconciler {
         });
     }
 
-    public void resyncCompleted(String clusterId, long epoch) {
+    public void resyncCompleted(io.meridian.contracts.resource.ResyncMarker completed) {
         run(() -> {
-            record(fleet.resyncCompleted(clusterId, epoch));
-            dirtyClusters.add(clusterId);
+            record(fleet.resyncCompleted(completed));
+            dirtyClusters.add(completed.clusterId());
             declareBundles();
             return null;
         });

@@ -3,6 +3,7 @@ package io.meridian.policy.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.contracts.compliance.ComplianceResult;
+import io.meridian.contracts.resource.ResyncMarker;
 import io.meridian.contracts.selector.LabelSelector;
 import io.meridian.policy.domain.cel.CelEnvironment;
 import java.time.Clock;
@@ -84,11 +85,37 @@ class FleetComplianceTest {
         fleet.policy(policy("no-privileged", 1, FleetScopes.ALL, null));
         fleet.observe(pod("c1", "a", "old", true), 1);
         fleet.observe(pod("c1", "a", "kept", true), 2);
-        List<FleetCompliance.Transition> out = fleet.resyncCompleted("c1", 2);
+        List<FleetCompliance.Transition> out = fleet.resyncCompleted(completed("c1", 2));
         assertThat(out)
                 .singleElement()
                 .satisfies(t -> assertThat(t.result().object().name()).isEqualTo("old"));
         assertThat(fleet.objectCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aResyncThatCouldNotListAKindKeepsItsObjectsAndTheirViolations() {
+        fleet.cluster(cluster("c1", "prod", Map.of()));
+        fleet.policy(policy("no-privileged", 1, FleetScopes.ALL, null));
+        fleet.observe(namespace("c1", "a", Map.of()), 1);
+        fleet.observe(pod("c1", "a", "unlisted", true), 1);
+
+        // Pods were forbidden in this relist; the Namespace was listed again.
+        fleet.observe(namespace("c1", "a", Map.of()), 2);
+        List<FleetCompliance.Transition> out = fleet.resyncCompleted(new ResyncMarker(
+                "c1",
+                2,
+                ResyncMarker.Phase.Completed,
+                1,
+                Instant.EPOCH,
+                List.of(new ResyncMarker.GroupKind("", "Pod"))));
+
+        assertThat(out).isEmpty();
+        assertThat(fleet.objectCount()).isEqualTo(2);
+        assertThat(fleet.openCount()).isEqualTo(1);
+    }
+
+    static ResyncMarker completed(String clusterId, long epoch) {
+        return new ResyncMarker(clusterId, epoch, ResyncMarker.Phase.Completed, 0, Instant.EPOCH);
     }
 
     @Test

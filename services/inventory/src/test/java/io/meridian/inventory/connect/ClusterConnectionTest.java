@@ -1,0 +1,181 @@
+package io.meridian.inventory.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.meridian.contracts.cluster.Cloud;
+import io.meridian.contracts.cluster.ClusterPhase;
+import io.meridian.contracts.resource.ObservedResource;
+import io.meridian.contracts.resource.ResyncMarker.GroupKind;
+import io.meridian.inventory.observe.ObservedResourceMapper;
+import io.meridian.inventory.observe.WatchedKind;
+import io.meridian.inventory.persistence.ObservedStatus;
+import io.meridian.inventory.registry.ClusterSpec;
+import io.meridian.servicekit.endpoints.EndpointAllowList;
+import io.meridian.testsupport.MockCluster;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** One cluster's connection against a simulated API server: reconnecting after outages, and partial relists. */
+class ClusterConnectionTest {
+
+    private static final WatchedKind NAMESPACE = new WatchedKind("", "v1", "Namespace", "namespaces", false);
+    private static final WatchedKind CLUSTER_ROLE =
+            new WatchedKind("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false);
+
+    /** A max back-off well above the 10 s a returning cluster may take to be Ready, and cheap probes every second. */
+    private static final ClusterConnection.Timing TIMING = new ClusterConnection.Timing(
+            Duration.ofSeconds(1),
+            Duration.ofMillis(500),
+            2,
+            Duration.ofSeconds(15),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1));
+
+    /** Longer than the max back-off: with a doubling back-off (1, 2, 4, 8, 15 s) the next probe is 14 s away. */
+    private static final Duration OUTAGE = Duration.ofSeconds(16);
+
+    @Test
+    void aClusterBackFromAnOutageLongerThanTheMaxBackoffIsReadyWithinTenSeconds() {
+        try (MockCluster cluster = MockCluster.start("outage-1")) {
+            cluster.client().namespaces().resource(namespace("shop")).create();
+            Recorded recorded = new Recorded();
+            ClusterConnection connection = connection(cluster, List.of(NAMESPACE), recorded);
+            connection.start();
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> recorded.phase() == ClusterPhase.Ready);
+                cluster.stop();
+                await().atMost(Duration.ofSeconds(10)).until(() -> recorded.phase() == ClusterPhase.Unreachable);
+
+                await().during(OUTAGE)
+                        .atMost(OUTAGE.plusSeconds(5))
+                        .until(() -> recorded.phase() == ClusterPhase.Unreachable && recorded.deleted.isEmpty());
+
+                cluster.startAgain();
+                cluster.client().namespaces().resource(namespace("shop")).create();
+                long back = System.nanoTime();
+                await().atMost(Duration.ofSeconds(10)).until(() -> recorded.phase() == ClusterPhase.Ready);
+                assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(10));
+                assertThat(recorded.completed).hasSize(2);
+            } finally {
+                connection.stop(true);
+            }
+        }
+    }
+
+    @Test
+    void aKindThatCannotBeListedIsNamedNotResyncedInTheCompletedMarker() {
+        try (MockCluster cluster = MockCluster.start("rbac-denied-1")) {
+            cluster.client().namespaces().resource(namespace("shop")).create();
+            cluster.client()
+                    .rbac()
+                    .clusterRoles()
+                    .resource(new ClusterRoleBuilder()
+                            .withNewMetadata()
+                            .withName("ops-debug")
+                            .endMetadata()
+                            .build())
+                    .create();
+            cluster.forbidKinds(List.of("ClusterRole"));
+            Recorded recorded = new Recorded();
+            ClusterConnection connection = connection(cluster, List.of(NAMESPACE, CLUSTER_ROLE), recorded);
+            connection.start();
+            try {
+                await().atMost(Duration.ofSeconds(15)).until(() -> !recorded.completed.isEmpty());
+                Completed completed = recorded.completed.getFirst();
+                assertThat(completed.notResynced())
+                        .containsExactly(new GroupKind("rbac.authorization.k8s.io", "ClusterRole"));
+                assertThat(completed.objectCount()).isEqualTo(1);
+                assertThat(recorded.observed).extracting(ObservedResource::kind).containsOnly("Namespace");
+                assertThat(recorded.phase()).isEqualTo(ClusterPhase.Degraded);
+            } finally {
+                connection.stop(true);
+            }
+        }
+    }
+
+    private static ClusterConnection connection(MockCluster cluster, List<WatchedKind> kinds, Recorded recorded) {
+        String url = cluster.url();
+        PinnedEndpoint endpoint = PinnedEndpoint.resolve(
+                url,
+                u -> EndpointAllowList.of("test.allowed", Optional.empty())
+                        .check(u, host -> new InetAddress[] {InetAddress.getLoopbackAddress()}));
+        return new ClusterConnection(
+                new ClusterSpec(cluster.name(), cluster.name(), Cloud.ONPREM, "dc1", "dev", Map.of(), url, null),
+                () -> client(url),
+                endpoint,
+                "r1",
+                kinds,
+                TIMING,
+                recorded,
+                new ObservedResourceMapper(),
+                recorded.statuses::add,
+                name -> {},
+                Clock.systemUTC());
+    }
+
+    private static KubernetesClient client(String url) {
+        return new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(Config.empty())
+                        .withMasterUrl(url)
+                        .withOauthToken("t")
+                        .withConnectionTimeout(1_000)
+                        .withRequestTimeout(5_000)
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Namespace namespace(String name) {
+        return new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .build();
+    }
+
+    record Completed(long epoch, int objectCount, List<GroupKind> notResynced) {}
+
+    /** What a connection sent: its status reports and its feed. */
+    static final class Recorded implements ResourceFeed {
+        final List<ObservedStatus> statuses = new CopyOnWriteArrayList<>();
+        final List<ObservedResource> observed = new CopyOnWriteArrayList<>();
+        final List<String> deleted = new CopyOnWriteArrayList<>();
+        final List<Completed> completed = new CopyOnWriteArrayList<>();
+
+        ClusterPhase phase() {
+            return statuses.isEmpty() ? null : statuses.getLast().phase();
+        }
+
+        @Override
+        public void observed(ObservedResource resource) {
+            observed.add(resource);
+        }
+
+        @Override
+        public void deleted(String clusterId, String key) {
+            deleted.add(key);
+        }
+
+        @Override
+        public void resyncStarted(String clusterId, long epoch) {}
+
+        @Override
+        public void resyncCompleted(String clusterId, long epoch, int objectCount, List<GroupKind> notResynced) {
+            completed.add(new Completed(epoch, objectCount, notResynced));
+        }
+    }
+}
