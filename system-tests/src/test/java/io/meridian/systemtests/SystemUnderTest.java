@@ -127,6 +127,7 @@ public final class SystemUnderTest {
         log("stack up after %.1f s".formatted(seconds(t0)));
 
         String key = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
+        String notificationKey = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
         for (Service service : Service.values()) {
             Map<String, String> properties = new LinkedHashMap<>(stack.serviceProperties());
             // Each service logs in to Kafka as its own principal, so the ACLs of contracts' catalog apply to it here
@@ -141,6 +142,11 @@ public final class SystemUnderTest {
                 environment.put("QUARKUS_OIDC_CREDENTIALS_SECRET", "meridian-identity-secret");
             }
             if (service == Service.OBSERVABILITY) {
+                // Receiver URLs and keys are secrets stored sealed: without a key no webhook receiver can be written.
+                // Lower-case key id for the same reason as inventory's. No allowed-endpoints list is set, which keeps
+                // loopback open, so observability may deliver to a test's own HTTP endpoint on 127.0.0.1.
+                environment.put("MERIDIAN_NOTIFICATIONS_SECRETS_ACTIVE_KEY_ID", "systemtest");
+                environment.put("MERIDIAN_NOTIFICATIONS_SECRETS_KEYS_SYSTEMTEST", notificationKey);
                 // Faster loops than production, so a scenario sees scrapes and alert transitions within seconds.
                 properties.put("meridian.observability.scrape.interval", "5s");
                 properties.put("meridian.observability.alerts.evaluation-interval", "2s");
@@ -225,6 +231,16 @@ public final class SystemUnderTest {
 
     public String kafkaBootstrapServers() {
         return stack.kafkaBootstrapServers();
+    }
+
+    /** The Keycloak base URL, e.g. {@code http://127.0.0.1:18180}, as a CLI context names it. */
+    public String keycloakUrl() {
+        return stack.keycloakUrl();
+    }
+
+    /** The file holding the SCRAM password {@code stack up} made for a principal, as the CLI reads it. */
+    public Path kafkaPasswordFile(KafkaPrincipal principal) {
+        return stack.kafkaUsers().resolve(principal.userName() + ".password");
     }
 
     /** The Keycloak realm {@code meridian}, e.g. {@code http://127.0.0.1:18180/realms/meridian}. */
