@@ -229,6 +229,129 @@ class NotificationsComponentTest {
     }
 
     @Test
+    void anEmailReceiverKeepsItsPasswordSecretAndATestMailArrives() throws IOException {
+        List<String> mails = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // A plain SMTP server: the JVM trusts no test certificate, so TLS itself is EmailDeliveryTest's to prove.
+        org.subethamail.smtp.server.SMTPServer smtp = org.subethamail.smtp.server.SMTPServer.port(0)
+                .bindAddress(java.net.InetAddress.getLoopbackAddress())
+                .simpleMessageListener(new org.subethamail.smtp.helper.SimpleMessageListener() {
+                    @Override
+                    public boolean accept(String from, String recipient) {
+                        return true;
+                    }
+
+                    @Override
+                    public void deliver(String from, String recipient, java.io.InputStream data) throws IOException {
+                        mails.add(recipient + "\n"
+                                + new String(data.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                })
+                .build();
+        smtp.start();
+        try {
+            String smarthost = "127.0.0.1:" + smtp.getPortAllocated();
+            String password = "smtp-" + SECRET;
+            String secured = "mail-tls-" + RUN;
+            given().header("Authorization", OPERATOR)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of(
+                            "kind",
+                            "email",
+                            "to",
+                            List.of("oncall@example.com"),
+                            "from",
+                            "meridian@example.com",
+                            "smarthost",
+                            smarthost,
+                            "username",
+                            "meridian",
+                            "password",
+                            password))
+                    .put("/api/v1/receivers/" + secured)
+                    .then()
+                    .statusCode(201)
+                    .body("secretSet", equalTo(true))
+                    .body("requireTls", equalTo(true))
+                    .body("smarthost", equalTo(smarthost));
+            // The server offers no STARTTLS: the login is never sent, and the reason says why.
+            String outcome = given().header("Authorization", OPERATOR)
+                    .post("/api/v1/receivers/" + secured + "/test")
+                    .then()
+                    .statusCode(200)
+                    .body("outcome", equalTo("failed"))
+                    .body("retryable", equalTo(false))
+                    .extract()
+                    .asString();
+            assertThat(outcome).contains("did not offer STARTTLS").doesNotContain(password);
+            assertThat(mails).isEmpty();
+            for (String view : List.of("/api/v1/receivers", "/api/v1/receivers/" + secured)) {
+                assertThat(given().header("Authorization", VIEWER)
+                                .get(view)
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .asString())
+                        .as(view)
+                        .doesNotContain(password);
+            }
+            given().header("Authorization", OPERATOR)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of(
+                            "kind",
+                            "email",
+                            "to",
+                            List.of("oncall@example.com"),
+                            "from",
+                            "meridian@example.com",
+                            "smarthost",
+                            smarthost,
+                            "username",
+                            "meridian",
+                            "requireTls",
+                            false))
+                    .put("/api/v1/receivers/" + secured)
+                    .then()
+                    .statusCode(400)
+                    .body(org.hamcrest.Matchers.containsString("requireTls"));
+
+            String relay = "mail-relay-" + RUN;
+            given().header("Authorization", OPERATOR)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of(
+                            "kind",
+                            "email",
+                            "to",
+                            List.of("oncall@example.com"),
+                            "from",
+                            "meridian@example.com",
+                            "smarthost",
+                            smarthost,
+                            "requireTls",
+                            false))
+                    .put("/api/v1/receivers/" + relay)
+                    .then()
+                    .statusCode(201)
+                    .body("secretSet", equalTo(false));
+            given().header("Authorization", OPERATOR)
+                    .post("/api/v1/receivers/" + relay + "/test")
+                    .then()
+                    .statusCode(200)
+                    .body("outcome", equalTo("delivered"));
+            assertThat(mails).hasSize(1);
+            assertThat(mails.getFirst())
+                    .startsWith("oncall@example.com\n")
+                    .contains("Subject: [FIRING:1] MeridianTestNotification")
+                    .contains("@notifications.meridian>");
+            given().header("Authorization", OPERATOR)
+                    .delete("/api/v1/receivers/" + relay)
+                    .then()
+                    .statusCode(204);
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    @Test
     void anUpdateWithoutTheSecretKeepsItAndADeleteIsRefusedWhileARouteSendsToTheReceiver() {
         String name = "kept-" + RUN;
         createWebhook(name);

@@ -35,9 +35,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Receivers of notifications: webhook (Alertmanager's payload v4), Slack and PagerDuty. Secrets (the webhook and Slack
- * URLs, the PagerDuty routing key) are write-only: a view says {@code secretSet} instead, and an update that leaves the
- * secret out keeps the stored one.
+ * Receivers of notifications: webhook (Alertmanager's payload v4), Slack, PagerDuty and e-mail over SMTP. Secrets (the
+ * webhook and Slack URLs, the PagerDuty routing key, the SMTP password) are write-only: a view says {@code secretSet}
+ * instead, and an update that leaves the secret out keeps the stored one.
  */
 @Path("/api/v1/receivers")
 @Tag(name = "notifications")
@@ -45,13 +45,40 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ReceiverResource {
 
     /**
-     * A receiver as written. {@code kind} is webhook, slack or pagerduty; {@code url} is the secret of a webhook or
-     * Slack receiver and PagerDuty's optional Events API endpoint; {@code sendResolved} defaults to true.
+     * A receiver as written. {@code kind} is webhook, slack, pagerduty or email; {@code url} is the secret of a webhook
+     * or Slack receiver and PagerDuty's optional Events API endpoint; {@code sendResolved} defaults to true. An e-mail
+     * receiver takes {@code to}, {@code from}, {@code smarthost} ({@code host:port}), an optional {@code username},
+     * the {@code password} as its secret, and {@code requireTls} (default true: STARTTLS required).
      */
     public record ReceiverRequest(
-            String kind, String url, String channel, String routingKey, Boolean sendResolved, Integer maxAlerts) {}
+            String kind,
+            String url,
+            String channel,
+            String routingKey,
+            Boolean sendResolved,
+            Integer maxAlerts,
+            List<String> to,
+            String from,
+            String smarthost,
+            String username,
+            String password,
+            Boolean requireTls) {
 
-    /** A receiver as shown: everything but its secret. */
+        /** A receiver of an HTTP kind, without the e-mail fields. */
+        public ReceiverRequest(
+                String kind, String url, String channel, String routingKey, Boolean sendResolved, Integer maxAlerts) {
+            this(kind, url, channel, routingKey, sendResolved, maxAlerts, null, null, null, null, null, null);
+        }
+
+        // The password is the secret: a request logged or quoted in an error must not carry it.
+        @Override
+        public String toString() {
+            return "ReceiverRequest[kind=" + kind + ", channel=" + channel + ", to=" + to + ", from=" + from
+                    + ", smarthost=" + smarthost + ", username=" + username + ", requireTls=" + requireTls + "]";
+        }
+    }
+
+    /** A receiver as shown: everything but its secret; the e-mail fields are null for other kinds. */
     public record ReceiverView(
             String name,
             String kind,
@@ -59,14 +86,43 @@ public class ReceiverResource {
             String channel,
             Integer maxAlerts,
             String url,
-            boolean secretSet) {
+            boolean secretSet,
+            List<String> to,
+            String from,
+            String smarthost,
+            String username,
+            Boolean requireTls) {
 
         static ReceiverView of(Receiver r) {
             return switch (r) {
                 case Receiver.Webhook w ->
-                    new ReceiverView(w.name(), w.kind(), w.sendResolved(), null, w.maxAlerts(), null, w.url() != null);
+                    new ReceiverView(
+                            w.name(),
+                            w.kind(),
+                            w.sendResolved(),
+                            null,
+                            w.maxAlerts(),
+                            null,
+                            w.url() != null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null);
                 case Receiver.Slack s ->
-                    new ReceiverView(s.name(), s.kind(), s.sendResolved(), s.channel(), null, null, s.url() != null);
+                    new ReceiverView(
+                            s.name(),
+                            s.kind(),
+                            s.sendResolved(),
+                            s.channel(),
+                            null,
+                            null,
+                            s.url() != null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null);
                 case Receiver.PagerDuty p ->
                     new ReceiverView(
                             p.name(),
@@ -75,9 +131,26 @@ public class ReceiverResource {
                             null,
                             null,
                             p.url() == null ? null : p.url().toString(),
-                            p.routingKey() != null);
+                            p.routingKey() != null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null);
                 case Receiver.Email e ->
-                    new ReceiverView(e.name(), e.kind(), e.sendResolved(), null, null, null, e.password() != null);
+                    new ReceiverView(
+                            e.name(),
+                            e.kind(),
+                            e.sendResolved(),
+                            null,
+                            null,
+                            null,
+                            e.password() != null,
+                            e.to(),
+                            e.from(),
+                            e.smarthost(),
+                            e.username(),
+                            e.requireTls());
             };
         }
     }
@@ -125,6 +198,7 @@ public class ReceiverResource {
     public Uni<Response> put(@PathParam("name") String name, ReceiverRequest body) {
         Receiver receiver = receiver(name, body);
         return store.save(receiver, stored -> problems(receiver, stored))
+                .invoke(() -> dispatcher.receiverChanged(name))
                 .chain(created -> find(name)
                         .map(saved -> (created
                                         ? Response.created(URI.create("/api/v1/receivers/" + name))
@@ -138,7 +212,9 @@ public class ReceiverResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Delete a receiver; refused while the route tree sends to it")
     public Uni<Response> delete(@PathParam("name") String name) {
-        return store.remove(name).map(ignored -> Response.noContent().build());
+        return store.remove(name)
+                .invoke(() -> dispatcher.receiverChanged(name))
+                .map(ignored -> Response.noContent().build());
     }
 
     @POST
@@ -178,17 +254,19 @@ public class ReceiverResource {
 
     private List<FieldProblem> problems(Receiver receiver, Optional<Receiver> stored) {
         List<FieldProblem> problems = new ArrayList<>(Receiver.validate(receiver, stored.isEmpty()));
-        URI url = switch (receiver) {
-            case Receiver.Webhook w -> w.url();
-            case Receiver.Slack s -> s.url();
-            case Receiver.PagerDuty p -> p.url();
-            case Receiver.Email e -> null;
+        String field = receiver instanceof Receiver.Email ? "smarthost" : "url";
+        String endpoint = switch (receiver) {
+            case Receiver.Webhook w -> w.url() == null ? null : w.url().toString();
+            case Receiver.Slack s -> s.url() == null ? null : s.url().toString();
+            case Receiver.PagerDuty p -> p.url() == null ? null : p.url().toString();
+            // Judged as a URL so an SMTP server passes the same allow-list as every other endpoint.
+            case Receiver.Email e -> "smtp://" + e.smarthost();
         };
-        if (url != null && problems.stream().noneMatch(p -> p.field().equals("url"))) {
+        if (endpoint != null && problems.stream().noneMatch(p -> p.field().equals(field))) {
             dispatcher
                     .allowList()
-                    .refusal(url.toString())
-                    .ifPresent(reason -> problems.add(new FieldProblem("url", "is not allowed: " + reason)));
+                    .refusal(endpoint)
+                    .ifPresent(reason -> problems.add(new FieldProblem(field, "is not allowed: " + reason)));
         }
         return problems;
     }
@@ -214,13 +292,48 @@ public class ReceiverResource {
                 new Receiver.Webhook(name, url, sendResolved, body.maxAlerts() == null ? 0 : body.maxAlerts());
             case "slack" -> new Receiver.Slack(name, url, body.channel(), sendResolved);
             case "pagerduty" -> new Receiver.PagerDuty(name, body.routingKey(), url, sendResolved);
+            case "email" -> email(name, body, sendResolved, problems);
             default -> {
-                // E-mail receivers exist in the model but nothing delivers them yet: refusing them is honest.
-                problems.add(new FieldProblem("kind", "must be webhook, slack or pagerduty"));
+                problems.add(new FieldProblem("kind", "must be webhook, slack, pagerduty or email"));
                 yield null;
             }
         };
         Invalid.reject(problems);
         return receiver;
+    }
+
+    private static Receiver.Email email(
+            String name, ReceiverRequest body, boolean sendResolved, List<FieldProblem> problems) {
+        String host = null;
+        int port = 0;
+        String smarthost = body.smarthost() == null ? "" : body.smarthost().strip();
+        // host:port, or [v6-literal]:port; a missing port is refused rather than guessed (25, 465 and 587 all occur).
+        int colon = smarthost.lastIndexOf(':');
+        boolean bracketed = smarthost.startsWith("[");
+        if (colon > 0
+                && colon < smarthost.length() - 1
+                && (!bracketed || smarthost.charAt(colon - 1) == ']')
+                && smarthost.substring(colon + 1).matches("\\d{1,5}")) {
+            host = bracketed ? smarthost.substring(1, colon - 1) : smarthost.substring(0, colon);
+            port = Integer.parseInt(smarthost.substring(colon + 1));
+            if (!bracketed && host.indexOf(':') >= 0) {
+                host = null; // an IPv6 literal must be bracketed, or the port is ambiguous
+            }
+        }
+        if (host == null || host.isEmpty()) {
+            problems.add(
+                    new FieldProblem("smarthost", "must be the SMTP server as host:port, e.g. smtp.example.com:587"));
+            host = "";
+        }
+        return new Receiver.Email(
+                name,
+                body.to(),
+                body.from(),
+                host,
+                port,
+                body.username(),
+                body.password(),
+                body.requireTls() == null || body.requireTls(),
+                sendResolved);
     }
 }

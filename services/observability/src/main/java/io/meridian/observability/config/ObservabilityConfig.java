@@ -200,7 +200,7 @@ public interface ObservabilityConfig {
         String externalUrl();
 
         /**
-         * Host globs and CIDRs that receiver endpoints may be on, as for scrapes, e.g.
+         * Host globs and CIDRs that receiver endpoints (URLs and SMTP smarthosts) may be on, as for scrapes, e.g.
          * {@code MERIDIAN_OBSERVABILITY_NOTIFICATIONS_ALLOWED_ENDPOINTS=hooks.slack.com,events.pagerduty.com,*.example.com}.
          * Unset: any host but reserved addresses.
          */

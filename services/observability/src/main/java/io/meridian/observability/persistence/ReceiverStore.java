@@ -260,7 +260,15 @@ public class ReceiverStore {
             case Receiver.PagerDuty p -> new Receiver.PagerDuty(p.name(), secret, p.url(), p.sendResolved());
             case Receiver.Email e ->
                 new Receiver.Email(
-                        e.name(), e.to(), e.from(), e.host(), e.port(), e.username(), secret, e.sendResolved());
+                        e.name(),
+                        e.to(),
+                        e.from(),
+                        e.host(),
+                        e.port(),
+                        e.username(),
+                        secret,
+                        e.requireTls(),
+                        e.sendResolved());
         };
     }
 

@@ -8,6 +8,7 @@ import io.meridian.observability.domain.notify.Notification;
 import io.meridian.observability.domain.notify.Receiver;
 import io.meridian.observability.domain.notify.ReceiverTurn;
 import io.meridian.observability.notify.DeliveryOutcome;
+import io.meridian.observability.notify.EmailDelivery;
 import io.meridian.observability.notify.HttpDelivery;
 import io.meridian.observability.persistence.NotificationStore;
 import io.meridian.observability.persistence.ReceiverStore;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -84,6 +86,7 @@ public class NotificationDispatcher {
     private final MeterRegistry registry;
     private final EndpointAllowList allowList;
     private final HttpDelivery delivery;
+    private final EmailDelivery email;
     private final Backoff backoff;
     private final ExecutorService pool;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -111,6 +114,13 @@ public class NotificationDispatcher {
                 this.config.timeout(),
                 this.config.externalUrl(),
                 new ObjectMapper());
+        this.email = new EmailDelivery(
+                vertx,
+                allowList,
+                EndpointAllowList.Resolver.SYSTEM,
+                this.config.timeout(),
+                this.config.externalUrl(),
+                EmailDelivery.platformTrust());
         this.backoff = new Backoff(this.config.backoffInitial(), this.config.backoffMax());
         // Platform threads on purpose: a run blocks on DNS and on the database between sends, off the event loop.
         this.pool = Executors.newFixedThreadPool(
@@ -119,7 +129,7 @@ public class NotificationDispatcher {
         if (allowList.allowsAny()) {
             LOG.warnf(
                     "%s is not set: receivers may point at any host but reserved addresses; set it to the hosts of"
-                            + " your webhook, Slack and PagerDuty endpoints",
+                            + " your webhook, Slack, PagerDuty and SMTP endpoints",
                     ALLOWED_PROPERTY);
         }
     }
@@ -166,7 +176,11 @@ public class NotificationDispatcher {
                     }
                     return receivers
                             .all(session)
-                            .invoke(all -> all.forEach(r -> known.put(r.name(), r)))
+                            .invoke(all -> {
+                                all.forEach(r -> known.put(r.name(), r));
+                                // A receiver deleted through another replica leaves its mail client here: close it.
+                                email.retain(known.keySet());
+                            })
                             .chain(() -> store.claim(session, claimed, lease));
                 })));
         for (var entry : byReceiver.entrySet()) {
@@ -276,14 +290,28 @@ public class NotificationDispatcher {
     /** Sends one notification now, outside the queue (the receivers' test); runs off the event loop. */
     public Uni<DeliveryOutcome> sendNow(Receiver receiver, Notification notification) {
         return Uni.createFrom()
-                .completionStage(() -> delivery.deliver(receiver, notification))
+                .completionStage(() -> deliver(receiver, notification))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** Closes what this replica holds open for a receiver that was changed or deleted (its mail client). */
+    public void receiverChanged(String name) {
+        email.forget(name);
+    }
+
+    private CompletionStage<DeliveryOutcome> deliver(Receiver receiver, Notification n) {
+        return switch (receiver) {
+            case Receiver.Email e -> email.deliver(e, n);
+            case Receiver.Webhook w -> delivery.deliver(w, n);
+            case Receiver.Slack s -> delivery.deliver(s, n);
+            case Receiver.PagerDuty p -> delivery.deliver(p, n);
+        };
     }
 
     private DeliveryOutcome send(Receiver receiver, Notification notification) {
         try {
-            // HttpDelivery ends every attempt by its own timeout; this bound only guards against a lost completion.
-            return delivery.deliver(receiver, notification)
+            // Each delivery ends every attempt by its own timeout; this bound only guards against a lost completion.
+            return deliver(receiver, notification)
                     .toCompletableFuture()
                     .get(config.timeout().plus(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -313,5 +341,6 @@ public class NotificationDispatcher {
     void stop(@Observes ShutdownEvent event) {
         pool.shutdownNow();
         delivery.close();
+        email.close();
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.meridian.observability.domain.notify.Receiver;
 import io.meridian.servicekit.ProblemException;
 import java.net.URI;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A receiver request read into the model, and a receiver shown without its secret. */
@@ -27,9 +28,96 @@ class ReceiverResourceTest {
     }
 
     @Test
-    void anUnknownOrUndeliveredKindAndABrokenUrlAreRefusedNamingTheField() {
+    void anEmailRequestBecomesAReceiverWithTlsRequiredByDefault() {
+        assertThat(ReceiverResource.receiver(
+                        "mail",
+                        new ReceiverResource.ReceiverRequest(
+                                "email",
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                List.of("oncall@example.com"),
+                                "meridian@example.com",
+                                "smtp.example.com:587",
+                                "meridian",
+                                "hunter2",
+                                null)))
+                .isEqualTo(new Receiver.Email(
+                        "mail",
+                        List.of("oncall@example.com"),
+                        "meridian@example.com",
+                        "smtp.example.com",
+                        587,
+                        "meridian",
+                        "hunter2",
+                        true,
+                        true));
+        Receiver.Email v6 = (Receiver.Email) ReceiverResource.receiver(
+                "mail",
+                new ReceiverResource.ReceiverRequest(
+                        "email",
+                        null,
+                        null,
+                        null,
+                        false,
+                        null,
+                        List.of("a@example.com"),
+                        "b@example.com",
+                        "[2001:db8::25]:25",
+                        null,
+                        null,
+                        false));
+        assertThat(v6.host()).isEqualTo("2001:db8::25");
+        assertThat(v6.smarthost()).isEqualTo("[2001:db8::25]:25");
+        assertThat(v6.requireTls()).isFalse();
+    }
+
+    @Test
+    void aSmarthostWithoutAPortIsRefusedAndARequestNeverPrintsThePassword() {
+        for (String smarthost : new String[] {"smtp.example.com", "2001:db8::25:25", ":25", "smtp.example.com:x"}) {
+            assertThatThrownBy(() -> ReceiverResource.receiver(
+                            "mail",
+                            new ReceiverResource.ReceiverRequest(
+                                    "email",
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    List.of("a@example.com"),
+                                    "b@example.com",
+                                    smarthost,
+                                    null,
+                                    null,
+                                    null)))
+                    .as(smarthost)
+                    .isInstanceOf(ProblemException.class)
+                    .hasMessageContaining("smarthost");
+        }
+        assertThat(new ReceiverResource.ReceiverRequest(
+                                "email",
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                List.of("a@example.com"),
+                                "b@example.com",
+                                "smtp.example.com:587",
+                                "u",
+                                "hunter2",
+                                null)
+                        .toString())
+                .contains("smtp.example.com:587")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
+    void anUnknownKindAndABrokenUrlAreRefusedNamingTheField() {
         assertThatThrownBy(() -> ReceiverResource.receiver(
-                        "ops", new ReceiverResource.ReceiverRequest("email", null, null, null, null, null)))
+                        "ops", new ReceiverResource.ReceiverRequest("fax", null, null, null, null, null)))
                 .isInstanceOf(ProblemException.class)
                 .hasMessageContaining("kind");
         assertThatThrownBy(() -> ReceiverResource.receiver(
@@ -52,5 +140,19 @@ class ReceiverResourceTest {
                 new Receiver.PagerDuty("page", "0123456789abcdef0123456789abcdef", null, true));
         assertThat(page.toString()).doesNotContain("0123456789abcdef0123456789abcdef");
         assertThat(page.secretSet()).isTrue();
+        ReceiverResource.ReceiverView mail = ReceiverResource.ReceiverView.of(new Receiver.Email(
+                "mail",
+                List.of("a@example.com"),
+                "b@example.com",
+                "smtp.example.com",
+                587,
+                "u",
+                "hunter2",
+                true,
+                true));
+        assertThat(mail.toString()).doesNotContain("hunter2");
+        assertThat(mail.secretSet()).isTrue();
+        assertThat(mail.smarthost()).isEqualTo("smtp.example.com:587");
+        assertThat(mail.requireTls()).isTrue();
     }
 }

@@ -102,6 +102,7 @@ class NotificationStoresComponentTest {
                         587,
                         "meridian",
                         "SMTP-PASSWORD",
+                        true,
                         false));
         for (Receiver r : all) {
             tx(s -> receivers.put(s, r, "olga"));

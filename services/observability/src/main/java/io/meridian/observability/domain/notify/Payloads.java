@@ -66,8 +66,15 @@ public final class Payloads {
     public record PagerDutyPayload(
             String summary, String source, String severity, Map<String, Object> custom_details) {}
 
-    /** An e-mail's subject and plain-text body. */
-    public record Email(String subject, String text) {}
+    /**
+     * An e-mail: subject, plain-text and HTML bodies, and the threading headers. {@code messageId} comes from the
+     * notification's dedup key, so a resent duplicate carries the same one; {@code references} names the group, so
+     * every notification of a group threads under it.
+     */
+    public record Email(String subject, String text, String html, String messageId, String references) {}
+
+    /** The right-hand side of the message ids Meridian writes: stable, so ids never change with the host. */
+    static final String MESSAGE_ID_DOMAIN = "notifications.meridian";
 
     /**
      * The webhook payload; {@code maxAlerts} above 0 truncates the alert list and says how many were left out.
@@ -153,32 +160,165 @@ public final class Payloads {
      * one incident per fingerprint.
      */
     public static String pagerDutyDedupKey(String groupKey) {
+        return sha256(groupKey);
+    }
+
+    private static String sha256(String text) {
         try {
             return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(groupKey.getBytes(StandardCharsets.UTF_8)));
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /**
+     * The e-mail in the shape of Alertmanager's default one: the group title as subject, then the firing and the
+     * resolved alerts with their labels, annotations, start and end, and a link to each in Meridian. An annotation
+     * whose value is an http(s) URL (a runbook, a dashboard) is a link in the HTML body.
+     */
     public static Email email(Notification n, String externalUrl) {
-        StringBuilder text = new StringBuilder(title(n)).append("\n\n");
-        for (NotifiableAlert a : n.alerts()) {
-            text.append(a.firing() ? "[FIRING] " : "[RESOLVED] ")
-                    .append(a.labels().getOrDefault("alertname", ""))
-                    .append(" since ")
-                    .append(time(a.startsAt()))
-                    .append('\n');
+        String base = externalUrl.endsWith("/") ? externalUrl.substring(0, externalUrl.length() - 1) : externalUrl;
+        List<NotifiableAlert> firing =
+                n.alerts().stream().filter(NotifiableAlert::firing).toList();
+        List<NotifiableAlert> resolved =
+                n.alerts().stream().filter(a -> !a.firing()).toList();
+        String title = title(n);
+        String summary =
+                n.alerts().size() + (n.alerts().size() == 1 ? " alert" : " alerts") + " for " + groupLabelText(n);
+
+        StringBuilder text =
+                new StringBuilder(title).append("\n\n").append(summary).append('\n');
+        text.append("View in Meridian: ").append(base).append("/api/v1/alerts\n");
+        textSection(text, "Firing", firing, base);
+        textSection(text, "Resolved", resolved, base);
+
+        StringBuilder html = new StringBuilder();
+        html.append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"UTF-8\">\n<title>")
+                .append(escapeHtml(title))
+                .append(
+                        "</title>\n</head>\n<body style=\"font-family: Helvetica, Arial, sans-serif; font-size: 14px\">\n");
+        html.append("<h2 style=\"color: ")
+                .append(n.status() == Notification.Status.FIRING ? "#e6522c" : "#68b90f")
+                .append("\">")
+                .append(escapeHtml(summary))
+                .append("</h2>\n");
+        html.append("<p><a href=\"")
+                .append(escapeHtml(base + "/api/v1/alerts"))
+                .append("\">View in Meridian</a></p>\n");
+        htmlSection(html, "Firing", firing, base);
+        htmlSection(html, "Resolved", resolved, base);
+        html.append("<p style=\"color: #999999; font-size: 12px\">Sent by Meridian to receiver ")
+                .append(escapeHtml(n.receiver()))
+                .append(".</p>\n</body>\n</html>\n");
+
+        String thread = sha256(n.receiver() + "\n" + n.groupKey());
+        return new Email(
+                title,
+                text.toString(),
+                html.toString(),
+                "<" + n.dedupKey() + "@" + MESSAGE_ID_DOMAIN + ">",
+                "<" + thread + "@" + MESSAGE_ID_DOMAIN + ">");
+    }
+
+    private static String groupLabelText(Notification n) {
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(n.groupLabels()).forEach((k, v) -> {
+            if (!text.isEmpty()) {
+                text.append(' ');
+            }
+            text.append(k).append('=').append(v);
+        });
+        return text.isEmpty() ? "every alert" : text.toString();
+    }
+
+    private static void textSection(StringBuilder text, String heading, List<NotifiableAlert> alerts, String base) {
+        if (alerts.isEmpty()) {
+            return;
+        }
+        text.append("\n[").append(alerts.size()).append("] ").append(heading).append('\n');
+        for (NotifiableAlert a : alerts) {
+            text.append("\nLabels:\n");
             new TreeMap<>(a.labels())
                     .forEach((k, v) ->
-                            text.append("  ").append(k).append(" = ").append(v).append('\n'));
-            new TreeMap<>(a.annotations())
-                    .forEach((k, v) ->
-                            text.append("  ").append(k).append(": ").append(v).append('\n'));
-            text.append('\n');
+                            text.append(" - ").append(k).append(" = ").append(v).append('\n'));
+            if (!a.annotations().isEmpty()) {
+                text.append("Annotations:\n");
+                new TreeMap<>(a.annotations())
+                        .forEach((k, v) -> text.append(" - ")
+                                .append(k)
+                                .append(" = ")
+                                .append(v)
+                                .append('\n'));
+            }
+            text.append("Starts at: ").append(time(a.startsAt())).append('\n');
+            if (!a.firing() && a.endsAt() != null) {
+                text.append("Ends at: ").append(time(a.endsAt())).append('\n');
+            }
+            text.append("Source: ")
+                    .append(base)
+                    .append("/api/v1/alerts/")
+                    .append(a.fingerprint())
+                    .append('\n');
         }
-        text.append(externalUrl).append('\n');
-        return new Email(title(n), text.toString());
+    }
+
+    private static void htmlSection(StringBuilder html, String heading, List<NotifiableAlert> alerts, String base) {
+        if (alerts.isEmpty()) {
+            return;
+        }
+        html.append("<h3>[").append(alerts.size()).append("] ").append(heading).append("</h3>\n");
+        for (NotifiableAlert a : alerts) {
+            html.append("<table style=\"border-collapse: collapse; margin-bottom: 16px\">\n");
+            html.append("<tr><td colspan=\"2\"><strong>Labels</strong></td></tr>\n");
+            new TreeMap<>(a.labels()).forEach((k, v) -> row(html, k, escapeHtml(v)));
+            if (!a.annotations().isEmpty()) {
+                html.append("<tr><td colspan=\"2\"><strong>Annotations</strong></td></tr>\n");
+                new TreeMap<>(a.annotations()).forEach((k, v) -> row(html, k, linkOrText(v)));
+            }
+            row(html, "Starts at", escapeHtml(time(a.startsAt())));
+            if (!a.firing() && a.endsAt() != null) {
+                row(html, "Ends at", escapeHtml(time(a.endsAt())));
+            }
+            row(html, "Source", link(base + "/api/v1/alerts/" + a.fingerprint(), "View alert in Meridian"));
+            html.append("</table>\n");
+        }
+    }
+
+    private static void row(StringBuilder html, String key, String valueHtml) {
+        html.append("<tr><td style=\"padding: 2px 12px 2px 0; color: #555555\">")
+                .append(escapeHtml(key))
+                .append("</td><td style=\"padding: 2px 0\">")
+                .append(valueHtml)
+                .append("</td></tr>\n");
+    }
+
+    /** Only http(s) becomes a link: a javascript: or data: value an alert carries stays inert text. */
+    private static String linkOrText(String value) {
+        String v = value.strip();
+        boolean url = (v.startsWith("https://") || v.startsWith("http://"))
+                && v.chars().noneMatch(Character::isWhitespace);
+        return url ? link(v, v) : escapeHtml(value);
+    }
+
+    private static String link(String href, String text) {
+        return "<a href=\"" + escapeHtml(href) + "\">" + escapeHtml(text) + "</a>";
+    }
+
+    static String escapeHtml(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** Alertmanager's default title: {@code [FIRING:2] alertname cluster}. */

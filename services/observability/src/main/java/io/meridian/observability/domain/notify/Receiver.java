@@ -86,7 +86,11 @@ public sealed interface Receiver {
         }
     }
 
-    /** E-mail over SMTP with STARTTLS required; the password is the secret. */
+    /**
+     * E-mail over SMTP to the smarthost {@code host:port}; the password is the secret. {@code requireTls} (the
+     * default) refuses a server that does not offer STARTTLS; without it STARTTLS is used when offered, and a login
+     * is never sent without TLS, so a receiver with a username requires it.
+     */
     record Email(
             String name,
             List<String> to,
@@ -95,22 +99,29 @@ public sealed interface Receiver {
             int port,
             String username,
             String password,
+            boolean requireTls,
             boolean sendResolved)
             implements Receiver {
         public Email {
             to = to == null ? List.of() : List.copyOf(to);
         }
 
+        /** The smarthost as written: {@code host:port}, an IPv6 literal in brackets. */
+        public String smarthost() {
+            return (host != null && host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":"
+                    + port;
+        }
+
         @Override
         public Email redacted() {
-            return new Email(name, to, from, host, port, username, null, sendResolved);
+            return new Email(name, to, from, host, port, username, null, requireTls, sendResolved);
         }
 
         @Override
         public String toString() {
             return "Email[name=" + name + ", to=" + to + ", from=" + from + ", host=" + host + ", port=" + port
-                    + ", username=" + username + ", password=" + shown(password) + ", sendResolved=" + sendResolved
-                    + "]";
+                    + ", username=" + username + ", password=" + shown(password) + ", requireTls=" + requireTls
+                    + ", sendResolved=" + sendResolved + "]";
         }
     }
 
@@ -158,16 +169,19 @@ public sealed interface Receiver {
                     problems.add(new FieldProblem("from", "must be an e-mail address"));
                 }
                 if (e.host() == null || !e.host().matches("[A-Za-z0-9.:\\[\\]-]{1,253}")) {
-                    problems.add(new FieldProblem("host", "must be the SMTP server's host name"));
-                }
-                if (e.port() < 1 || e.port() > 65535) {
-                    problems.add(new FieldProblem("port", "must be between 1 and 65535"));
+                    problems.add(new FieldProblem("smarthost", "must be the SMTP server as host:port"));
+                } else if (e.port() < 1 || e.port() > 65535) {
+                    problems.add(new FieldProblem("smarthost", "must end in a port between 1 and 65535"));
                 }
                 if (e.username() != null && e.username().isBlank()) {
                     problems.add(new FieldProblem("username", "must not be blank; leave it out for no login"));
                 }
                 if (e.username() != null && e.password() == null && secretRequired) {
                     problems.add(new FieldProblem("password", "is required with a username"));
+                }
+                if (e.username() != null && !e.requireTls()) {
+                    // Credentials never cross an unencrypted connection, so a login makes STARTTLS mandatory.
+                    problems.add(new FieldProblem("requireTls", "must be true with a username: a login needs TLS"));
                 }
             }
         }

@@ -115,6 +115,6 @@ class PayloadsTest {
         Payloads.Email mail = Payloads.email(N, "https://m");
 
         assertThat(mail.subject()).isEqualTo("[FIRING:1] NodeNotReady c1");
-        assertThat(mail.text()).contains("[RESOLVED] NodeNotReady").contains("summary: n1 not ready");
+        assertThat(mail.text()).contains("[1] Resolved").contains(" - summary = n1 not ready");
     }
 }

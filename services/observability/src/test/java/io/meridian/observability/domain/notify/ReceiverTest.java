@@ -33,6 +33,7 @@ class ReceiverTest {
                                 587,
                                 "meridian",
                                 "pw",
+                                true,
                                 false),
                         true))
                 .isEmpty();
@@ -46,8 +47,9 @@ class ReceiverTest {
                 .containsExactly("url");
         assertThat(fields(new Receiver.PagerDuty("pd", "short", URI.create("mailto:x@example.com"), true), true))
                 .containsExactlyInAnyOrder("routingKey", "url");
-        assertThat(fields(new Receiver.Email("m", List.of("nobody"), "x", "smtp host", 0, "u", null, true), true))
-                .containsExactlyInAnyOrder("to[0]", "from", "host", "port", "password");
+        assertThat(fields(
+                        new Receiver.Email("m", List.of("nobody"), "x", "smtp host", 0, "u", null, false, true), true))
+                .containsExactlyInAnyOrder("to[0]", "from", "smarthost", "password", "requireTls");
     }
 
     @Test
@@ -61,7 +63,7 @@ class ReceiverTest {
     @Test
     void redactionRemovesEverySecretAndNothingElse() {
         Receiver.Email email = new Receiver.Email(
-                "m", List.of("a@example.com"), "b@example.com", "smtp.example.com", 587, "u", "secret", true);
+                "m", List.of("a@example.com"), "b@example.com", "smtp.example.com", 587, "u", "secret", true, true);
         assertThat(email.redacted().password()).isNull();
         assertThat(email.redacted().username()).isEqualTo("u");
         assertThat(new Receiver.PagerDuty("pd", ROUTING_KEY, null, true)
@@ -91,7 +93,7 @@ class ReceiverTest {
                 new Receiver.Slack("chat", hook, "#ops", true),
                 new Receiver.PagerDuty("pager", ROUTING_KEY, null, true),
                 new Receiver.Email(
-                        "mail", List.of("ops@example.com"), "m@example.com", "smtp", 587, "u", "hunter2", true));
+                        "mail", List.of("ops@example.com"), "m@example.com", "smtp", 587, "u", "hunter2", true, true));
         for (Receiver receiver : receivers) {
             assertThat(receiver.toString())
                     .contains(receiver.name(), "<redacted>")
