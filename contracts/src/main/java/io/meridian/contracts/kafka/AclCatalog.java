@@ -81,10 +81,11 @@ public final class AclCatalog {
                 Set.of(),
                 Set.of()));
         // The benchmarks play the producers they do not start (inventory's registry and observed objects, an owner's
-        // bundles) and watch what the services answer; their raw-Kafka baseline creates its own 'bench.' topics.
+        // bundles) and watch what the services answer (alerts too: the notification bench times them); their raw-Kafka
+        // baseline creates its own 'bench.' topics.
         put(new KafkaGrants(
                 KafkaPrincipal.BENCH,
-                union(reads(SYNC, RESOURCES, METRICS, COMPLIANCE), Topic.desired()),
+                union(reads(SYNC, RESOURCES, METRICS, COMPLIANCE, ALERTS), Topic.desired()),
                 union(writes(CLUSTERS, RESOURCES), Topic.desired()),
                 Set.of(),
                 Set.of(groupPrefix(KafkaPrincipal.BENCH)),
