@@ -56,6 +56,9 @@ class EventingComponentTest {
     @Inject
     ProbeConsumer consumer;
 
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
     @BeforeAll
     static void collect() {
         String servers = KafkaBroker.shared().bootstrapServers();
@@ -146,6 +149,49 @@ class EventingComponentTest {
     }
 
     @Test
+    void aChangeWhoseEventIsTooLargeToPublishIsRefusedAsA413AndLeavesNothingBehind() throws Exception {
+        String tooLarge = "too-large-" + UUID.randomUUID();
+        String marker = "marker-" + UUID.randomUUID();
+        String token = Tokens.bearer("olga", Tokens.OPERATOR);
+
+        given().header("Authorization", token)
+                .post("/probe/audit/" + tooLarge + "?padding=1100000")
+                .then()
+                .statusCode(413)
+                .contentType("application/problem+json")
+                .body("status", org.hamcrest.Matchers.is(413))
+                .body("detail", org.hamcrest.Matchers.containsString(EventType.AUDIT_RECORD_APPENDED.type()))
+                .body("detail", org.hamcrest.Matchers.containsString("over the limit of 1,000,000 bytes"))
+                .body("detail", org.hamcrest.Matchers.containsString("Make the request smaller"));
+        // The change and its audit record rolled back together: neither the change's row nor an outbox row is left.
+        assertThat(count(
+                        "SELECT count(*) FROM processed_event WHERE consumer = 'probe-change' AND event_id = ?",
+                        tooLarge))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM outbox WHERE ce_subject = ?", tooLarge))
+                .isZero();
+
+        // A change just under the limit still goes out, and so does the next one: nothing holds the outbox up.
+        given().header("Authorization", token)
+                .post("/probe/audit/" + marker + "?padding=990000")
+                .then()
+                .statusCode(200);
+        audit.awaitFirst(r -> marker.equals(r.header(CloudEventHeaders.SUBJECT)), Duration.ofSeconds(30));
+        assertThat(audit.all()).noneMatch(r -> tooLarge.equals(r.header(CloudEventHeaders.SUBJECT)));
+    }
+
+    private long count(String sql, String parameter) throws java.sql.SQLException {
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, parameter);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
     void idempotencyGuardAnswersFirstDeliveryOnceAndForgetsARolledBackEffect() {
         String id = UUID.randomUUID().toString();
         String token = Tokens.bearer("olga", Tokens.OPERATOR);
@@ -194,6 +240,31 @@ class EventingComponentTest {
     }
 
     @Test
+    void recordsArrivingWhileTheDatabaseIsAwayWaitInOrderAndAreAppliedWhenItIsBackNeverDeadLettered() {
+        CloudEvent first = probeEvent("while-away-first");
+        CloudEvent second = probeEvent("while-away-second");
+        String key = "probe/outage-" + UUID.randomUUID();
+        consumer.databaseAway(true);
+        try {
+            send(first, key);
+            send(second, key);
+            // Several times the attempts after which an unexplained failure is dead-lettered (unexplained-retries=3).
+            Awaits.eventually(
+                    Duration.ofSeconds(60),
+                    () -> assertThat(consumer.attemptsWhileAway()).isGreaterThan(16));
+            assertThat(consumer.applied()).noneMatch(a -> a.startsWith(first.id()) || a.startsWith(second.id()));
+        } finally {
+            consumer.databaseAway(false);
+        }
+
+        Awaits.eventually(
+                Duration.ofSeconds(60),
+                () -> assertThat(consumer.applied())
+                        .containsSubsequence(first.id() + ":while-away-first", second.id() + ":while-away-second"));
+        assertThat(deadLetters.all()).noneMatch(r -> key.equals(r.key()));
+    }
+
+    @Test
     void redeliveredEventIsAppliedOnce() {
         CloudEvent event = probeEvent("delivered-twice");
         send(event);
@@ -225,8 +296,11 @@ class EventingComponentTest {
     }
 
     private static void send(CloudEvent event) {
-        ProducerRecord<String, byte[]> record =
-                new ProducerRecord<>(PROBE_TOPIC, "probe/" + event.subject(), event.data());
+        send(event, "probe/" + event.subject());
+    }
+
+    private static void send(CloudEvent event, String key) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(PROBE_TOPIC, key, event.data());
         CloudEventHeaders.write(event, record.headers());
         producer.send(record);
         producer.flush();

@@ -23,10 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.flywaydb.core.Flyway;
@@ -168,16 +171,85 @@ class OutboxRelayTest {
         assertThat(second.relayedCount()).isEqualTo(1);
     }
 
+    @Test
+    void aRowTooLargeForTheProducerIsDeadLetteredAndTheRowsAfterItGoOutInOrder() throws Exception {
+        String key = "cluster-1/apps/Deployment/ns/big";
+        // More rows than a batch (50), so the rows after the refused one's batch must go out too.
+        for (int i = 0; i < 60; i++) {
+            insert(key, i, i == 4 ? 20_000 : 0);
+        }
+        CloudEventCollector collector = collector();
+        OutboxRelay relay =
+                relay(id -> {}, OutboxRelay.LOCK_KEY, Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "8192"));
+
+        assertRowFourDeadLetteredAndTheOthersPublishedInOrder(collector, relay, 20_000);
+    }
+
+    @Test
+    void aRowTheBrokerRefusesAsTooLargeForTheTopicIsDeadLetteredAndTheRowsAfterItGoOutInOrder() throws Exception {
+        // The producer would send it (its limit is 1 MiB); the topic's own limit is lower, as a topic created with a
+        // small max.message.bytes (or a broker with a small message.max.bytes) has. Still above the producer's
+        // batch.size (16 KiB), as every real limit is, so only the big record is refused.
+        topic = "relay-test-small-" + UUID.randomUUID();
+        broker.admin()
+                .createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                        .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "65536"))))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        String key = "cluster-1/apps/Deployment/ns/big";
+        // More rows than a batch (50), so the rows after the refused one's batch must go out too.
+        for (int i = 0; i < 60; i++) {
+            insert(key, i, i == 4 ? 100_000 : 0);
+        }
+        CloudEventCollector collector = collector();
+        OutboxRelay relay = relay(id -> {});
+
+        assertRowFourDeadLetteredAndTheOthersPublishedInOrder(collector, relay, 100_000);
+    }
+
+    private void assertRowFourDeadLetteredAndTheOthersPublishedInOrder(
+            CloudEventCollector collector, OutboxRelay relay, int padding) throws Exception {
+        Awaits.eventually(() -> assertThat(distinctIds(collector)).hasSize(59));
+        List<Integer> firstDeliveries = new ArrayList<>(new LinkedHashSet<>(
+                collector.all().stream().map(OutboxRelayTest::sequenceOf).toList()));
+        List<Integer> allButTheRefused = java.util.stream.IntStream.range(0, 60)
+                .filter(i -> i != 4)
+                .boxed()
+                .toList();
+        assertThat(firstDeliveries).as("first delivery of each event, in order").isEqualTo(allButTheRefused);
+        Awaits.eventually(() -> assertThat(outboxRows()).isZero());
+        assertThat(relay.deadLetteredCount()).isEqualTo(1);
+        try (Connection c = db.getConnection();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT ce_subject, record_key, record_bytes, reason, length(payload)"
+                                + " FROM outbox_dead_letter")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("thing-4");
+            assertThat(rs.getString(2)).isEqualTo("cluster-1/apps/Deployment/ns/big");
+            assertThat(rs.getInt(3)).isGreaterThan(padding);
+            assertThat(rs.getString(4)).contains("RecordTooLargeException");
+            assertThat(rs.getInt(5))
+                    .as("the payload is kept for a later re-send")
+                    .isGreaterThan(padding);
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
     private OutboxRelay relay(OutboxRelay.SendObserver observer) {
         return relay(observer, OutboxRelay.LOCK_KEY);
     }
 
     private OutboxRelay relay(OutboxRelay.SendObserver observer, long lockKey) {
+        return relay(observer, lockKey, Map.of());
+    }
+
+    private OutboxRelay relay(OutboxRelay.SendObserver observer, long lockKey, Map<String, String> producerSettings) {
         Properties props = new Properties();
         props.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"));
+        props.putAll(producerSettings);
         KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         OutboxRelay relay = new OutboxRelay(
@@ -194,6 +266,15 @@ class OutboxRelayTest {
     }
 
     private void insert(String key, int sequence, boolean tombstone) throws SQLException {
+        insert(key, sequence, tombstone, 0);
+    }
+
+    /** A row whose payload is padded to more than {@code padding} bytes, as an oversized event would be. */
+    private void insert(String key, int sequence, int padding) throws SQLException {
+        insert(key, sequence, false, padding);
+    }
+
+    private void insert(String key, int sequence, boolean tombstone, int padding) throws SQLException {
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (topic, record_key, ce_id, ce_type,"
                         + " ce_source, ce_subject, ce_time, ce_dataschema, payload) VALUES (?,?,?,?,?,?,?,?,?)")) {
@@ -205,7 +286,8 @@ class OutboxRelayTest {
             ps.setString(6, "thing-" + sequence);
             ps.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
             ps.setString(8, "https://schemas.meridian.io/thing.v1.json");
-            ps.setBytes(9, tombstone ? null : ("{\"sequence\":" + sequence + "}").getBytes(StandardCharsets.UTF_8));
+            String payload = "{\"sequence\":" + sequence + ",\"padding\":\"" + "x".repeat(padding) + "\"}";
+            ps.setBytes(9, tombstone ? null : payload.getBytes(StandardCharsets.UTF_8));
             ps.executeUpdate();
         }
     }

@@ -3,6 +3,7 @@ package io.meridian.servicekit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.meridian.contracts.kafka.EventTooLargeException;
 import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -14,9 +15,11 @@ import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -56,6 +59,40 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e) {
         return unreadable(e);
+    }
+
+    /**
+     * A change whose event would be larger than the service may publish: nothing was written (the transaction rolled
+     * back), and the caller learns which event, by how much, and what to do.
+     */
+    @ServerExceptionMapper
+    public Response tooLarge(EventTooLargeException e) {
+        return respond(tooLargeProblem(e));
+    }
+
+    static Problem tooLargeProblem(EventTooLargeException e) {
+        String detail = String.format(
+                Locale.ROOT,
+                "Nothing was changed: the %s event this change produces%s would be %,d bytes on %s, %,d bytes over the"
+                        + " limit of %,d bytes. Make the request smaller by at least that much (shorter or fewer"
+                        + " fields, e.g. split a large manifest or list into several resources) and send it again.",
+                e.eventType(),
+                e.subject() == null ? "" : " (about '" + abbreviated(e.subject()) + "')",
+                e.recordBytes(),
+                e.topic(),
+                e.excessBytes(),
+                e.limitBytes());
+        return new Problem(
+                URI.create("https://meridian.io/problems/event-too-large"),
+                "Content too large",
+                413,
+                detail,
+                null,
+                List.of());
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 120) + "...";
     }
 
     @ServerExceptionMapper

@@ -4,6 +4,7 @@ import io.meridian.contracts.CloudEvent;
 import io.meridian.contracts.EventJson;
 import io.meridian.contracts.EventType;
 import io.meridian.contracts.Topic;
+import io.meridian.contracts.kafka.EventTooLargeException;
 import io.meridian.eventing.EventingConfig;
 import io.meridian.eventing.sql.MultiRowValues;
 import io.smallrye.mutiny.Uni;
@@ -32,10 +33,12 @@ public class Outbox {
 
     private final Clock clock;
     private final URI source;
+    private final int maxRecordBytes;
 
     Outbox(Clock clock, EventingConfig config) {
         this.clock = clock;
         this.source = URI.create("/meridian/" + config.service());
+        this.maxRecordBytes = config.outbox().maxRecordBytes();
     }
 
     /**
@@ -45,7 +48,8 @@ public class Outbox {
      *     Message)} for the others
      * @param key the record key, in the shape the topic catalog gives for {@code type.topic()}
      * @param subject what the event is about, e.g. the cluster name
-     * @return the event as it will be published
+     * @return the event as it will be published, or an {@link EventTooLargeException} (nothing written) when its
+     *     record would exceed {@code meridian.eventing.outbox.max-record-bytes}
      */
     public Uni<CloudEvent> append(Mutiny.Session session, EventType type, String key, String subject, Object data) {
         return append(session, new Message(type, key, subject, data));
@@ -55,6 +59,10 @@ public class Outbox {
     public Uni<CloudEvent> append(Mutiny.Session session, Message message) {
         CloudEvent event = CloudEvent.of(
                 message.type(), source, message.subject(), OffsetDateTime.now(clock), EventJson.write(message.data()));
+        EventTooLargeException tooLarge = tooLarge(message.topic(), message.key(), event);
+        if (tooLarge != null) {
+            return Uni.createFrom().failure(tooLarge);
+        }
         return insert(session, INSERT, message.topic(), message.key(), event)
                 .setParameter("payload", event.data())
                 .executeUpdate()
@@ -89,13 +97,20 @@ public class Outbox {
 
     /**
      * Appends many events about changes made in {@code session}'s current transaction, in list order, with one
-     * statement per thousand events instead of one per event.
+     * statement per thousand events instead of one per event. When one of them would be too large, none is written
+     * and the result is an {@link EventTooLargeException} naming the first such event.
      */
     public Uni<List<CloudEvent>> appendAll(Mutiny.Session session, List<Message> messages) {
         List<CloudEvent> events = new ArrayList<>(messages.size());
         OffsetDateTime now = OffsetDateTime.now(clock);
         for (Message message : messages) {
-            events.add(CloudEvent.of(message.type(), source, message.subject(), now, EventJson.write(message.data())));
+            CloudEvent event =
+                    CloudEvent.of(message.type(), source, message.subject(), now, EventJson.write(message.data()));
+            EventTooLargeException tooLarge = tooLarge(message.topic(), message.key(), event);
+            if (tooLarge != null) {
+                return Uni.createFrom().failure(tooLarge);
+            }
+            events.add(event);
         }
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int from = 0; from < messages.size(); from += ROWS_PER_INSERT) {
@@ -145,9 +160,25 @@ public class Outbox {
             throw new IllegalArgumentException(type.type() + " does not travel on " + topic.topicName());
         }
         CloudEvent event = CloudEvent.of(type, source, subject, OffsetDateTime.now(clock), null);
+        // A tombstone has no value, but a key or subject alone can still be too large.
+        EventTooLargeException tooLarge = tooLarge(topic, key, event);
+        if (tooLarge != null) {
+            return Uni.createFrom().failure(tooLarge);
+        }
         return insert(session, INSERT_TOMBSTONE, topic, key, event)
                 .executeUpdate()
                 .replaceWith(event);
+    }
+
+    /**
+     * The refusal of an event whose record the relay's producer could never send, or {@code null}. Written anyway, it
+     * would stop the relay at its row: the outbox is published in order.
+     */
+    private EventTooLargeException tooLarge(Topic topic, String key, CloudEvent event) {
+        int size = OutboxRecords.sizeOf(OutboxRecords.of(topic.topicName(), Objects.requireNonNull(key, "key"), event));
+        return size <= maxRecordBytes
+                ? null
+                : new EventTooLargeException(topic.topicName(), event.type(), event.subject(), size, maxRecordBytes);
     }
 
     private static Mutiny.Query<?> insert(

@@ -3,6 +3,7 @@ package io.meridian.eventing.outbox;
 import io.meridian.contracts.CloudEvent;
 import io.meridian.contracts.kafka.CloudEventHeaders;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,6 +24,11 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
@@ -31,6 +37,11 @@ import org.postgresql.PGConnection;
  * acknowledged them. A crash between send and delete re-sends that batch in the same order on restart,
  * so delivery is at-least-once and consumers deduplicate by {@code ce_id}. One relay per database
  * holds a PostgreSQL advisory lock, so replicas of a service never interleave their sends.
+ *
+ * <p>A row the broker refuses for what it is (too large for the producer or the topic, an invalid topic name) can never
+ * be sent, and waiting on it would hold back every later event for good. Such a row moves to {@code
+ * outbox_dead_letter} with the broker's reason, is counted and logged with what to do; the rows around it keep their
+ * order. Any other failure (broker away, not authorised, timeouts) is retried with back-off: it is not the row's fault.
  *
  * <p>Runs on its own platform thread: JDBC and the producer's acknowledgements are blocking.
  */
@@ -76,6 +87,7 @@ public final class OutboxRelay implements AutoCloseable {
     private final SendObserver observer;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong relayed = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicBoolean leader = new AtomicBoolean();
     private volatile Thread thread;
 
@@ -121,6 +133,11 @@ public final class OutboxRelay implements AutoCloseable {
     /** Records published (acknowledged by the broker) since start. */
     public long relayedCount() {
         return relayed.get();
+    }
+
+    /** Rows the broker refused for what they are, moved to {@code outbox_dead_letter} since start. */
+    public long deadLetteredCount() {
+        return deadLettered.get();
     }
 
     /** Whether this relay holds the lock and is the one publishing. */
@@ -187,52 +204,124 @@ public final class OutboxRelay implements AutoCloseable {
         pg.getNotifications((int) options.idleWait().toMillis());
     }
 
-    /** Publishes one batch; returns how many records the broker acknowledged and were deleted. */
+    /**
+     * Publishes one batch; returns how many rows left the outbox: acknowledged by the broker and deleted, or refused
+     * for what they are and moved to {@code outbox_dead_letter}.
+     */
     int relayBatch(Connection connection) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        List<Pending> pending = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(SELECT)) {
             ps.setInt(1, options.batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next() && running.get()) {
                     long id = rs.getLong("id");
-                    acks.add(producer.send(toRecord(rs)));
-                    ids.add(id);
+                    ProducerRecord<String, byte[]> record = toRecord(rs);
+                    pending.add(new Pending(id, record, producer.send(record)));
                     observer.sent(id);
                 }
             }
         }
-        if (ids.isEmpty()) {
+        if (pending.isEmpty()) {
             return 0;
         }
         producer.flush();
-        awaitAcks(acks);
+        List<Long> acknowledged = new ArrayList<>();
+        RuntimeException retry = null;
+        int refused = 0;
+        for (Pending p : pending) {
+            Throwable failure = awaitAck(p.ack());
+            if (failure == null) {
+                acknowledged.add(p.id());
+            } else if (isRefusalOfTheRecord(failure)) {
+                deadLetter(connection, p, failure);
+                refused++;
+            } else if (retry == null) {
+                retry = new IllegalStateException("broker did not take an outbox record: " + failure, failure);
+            }
+        }
+        if (retry != null) {
+            // The whole batch again (minus rows dead-lettered above), in order; the acknowledged ones are duplicates
+            // that consumers drop by ce_id.
+            throw retry;
+        }
         if (!running.get()) {
             // Stopped mid-batch: leave the rows; the next relay re-sends them in order.
-            return 0;
+            return refused;
         }
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE id = ANY (?)")) {
-            Array array = connection.createArrayOf("bigint", ids.toArray());
+            Array array = connection.createArrayOf("bigint", acknowledged.toArray());
             delete.setArray(1, array);
             delete.executeUpdate();
         }
-        relayed.addAndGet(ids.size());
-        return ids.size();
+        relayed.addAndGet(acknowledged.size());
+        return acknowledged.size() + refused;
     }
 
-    private static void awaitAcks(List<Future<RecordMetadata>> acks) {
-        for (Future<RecordMetadata> ack : acks) {
-            try {
-                ack.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the broker", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("broker refused an outbox record: " + e.getCause(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("broker did not acknowledge within " + SEND_TIMEOUT, e);
-            }
+    private record Pending(long id, ProducerRecord<String, byte[]> record, Future<RecordMetadata> ack) {}
+
+    /** The broker's refusal of one record, or {@code null} once it acknowledged it. */
+    private static Throwable awaitAck(Future<RecordMetadata> ack) {
+        try {
+            ack.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the broker", e);
+        } catch (ExecutionException e) {
+            return e.getCause() == null ? e : e.getCause();
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("broker did not acknowledge within " + SEND_TIMEOUT, e);
         }
+    }
+
+    /**
+     * Whether the broker (or the producer, before sending) refused the record for what it is, so sending it again can
+     * never succeed. Authorisation, fencing and the broker being away are not: they would refuse every row alike, and
+     * moving the whole outbox aside would lose its order for nothing.
+     */
+    static boolean isRefusalOfTheRecord(Throwable failure) {
+        return failure instanceof RecordTooLargeException
+                || failure instanceof RecordBatchTooLargeException
+                || failure instanceof InvalidRecordException
+                || failure instanceof InvalidTopicException;
+    }
+
+    private static final String DEAD_LETTER = "WITH moved AS (DELETE FROM outbox WHERE id = ? RETURNING *)"
+            + " INSERT INTO outbox_dead_letter (id, topic, record_key, ce_id, ce_type, ce_source, ce_subject, ce_time,"
+            + " ce_dataschema, payload, created_at, record_bytes, reason)"
+            + " SELECT id, topic, record_key, ce_id, ce_type, ce_source, ce_subject, ce_time, ce_dataschema, payload,"
+            + " created_at, ?, ? FROM moved";
+
+    /** Moves a refused row aside in one statement: it is either still in the outbox or in the dead-letter table. */
+    private void deadLetter(Connection connection, Pending pending, Throwable failure) throws SQLException {
+        int size = OutboxRecords.sizeOf(pending.record());
+        String reason = failure.getClass().getName() + ": " + failure.getMessage();
+        try (PreparedStatement move = connection.prepareStatement(DEAD_LETTER)) {
+            move.setLong(1, pending.id());
+            move.setInt(2, size);
+            move.setString(3, reason);
+            move.executeUpdate();
+        }
+        deadLettered.incrementAndGet();
+        LOG.errorf(
+                "outbox row %d (%s for %s, key %s, %,d bytes) was refused by Kafka and moved to outbox_dead_letter;"
+                        + " the rows after it go on. Reason: %s. To publish it, raise the topic's max.message.bytes"
+                        + " (and meridian.eventing.outbox.max-record-bytes if the record is larger), then move it back:"
+                        + " INSERT INTO outbox (topic, record_key, ce_id, ce_type, ce_source, ce_subject, ce_time,"
+                        + " ce_dataschema, payload) SELECT topic, record_key, ce_id, ce_type, ce_source, ce_subject,"
+                        + " ce_time, ce_dataschema, payload FROM outbox_dead_letter WHERE id = %d",
+                pending.id(),
+                typeOf(pending.record()),
+                pending.record().topic(),
+                pending.record().key(),
+                size,
+                reason,
+                pending.id());
+    }
+
+    private static String typeOf(ProducerRecord<String, byte[]> record) {
+        Header type = record.headers().lastHeader(CloudEventHeaders.TYPE);
+        return type == null ? "an event" : new String(type.value(), StandardCharsets.UTF_8);
     }
 
     private static ProducerRecord<String, byte[]> toRecord(ResultSet rs) throws SQLException {
@@ -247,10 +336,7 @@ public final class OutboxRelay implements AutoCloseable {
                 dataschema == null ? null : URI.create(dataschema),
                 payload == null ? null : CloudEvent.JSON,
                 payload);
-        ProducerRecord<String, byte[]> record =
-                new ProducerRecord<>(rs.getString("topic"), rs.getString("record_key"), payload);
-        CloudEventHeaders.write(event, record.headers());
-        return record;
+        return OutboxRecords.of(rs.getString("topic"), rs.getString("record_key"), event);
     }
 
     private void sleep(Duration duration) {

@@ -57,6 +57,10 @@ public class OutboxRelayLifecycle {
         FunctionCounter.builder("meridian.outbox.relayed", relay, OutboxRelay::relayedCount)
                 .description("Outbox records published to Kafka and acknowledged")
                 .register(registry);
+        FunctionCounter.builder("meridian.outbox.dead_lettered", relay, OutboxRelay::deadLetteredCount)
+                .description("Outbox rows Kafka refused for what they are (e.g. too large for the topic), moved to"
+                        + " the outbox_dead_letter table; the log says how to publish one after fixing the cause")
+                .register(registry);
         registry.gauge("meridian.outbox.leader", relay, r -> r.isLeader() ? 1 : 0);
     }
 
@@ -84,6 +88,9 @@ public class OutboxRelayLifecycle {
                         "true",
                         ProducerConfig.LINGER_MS_CONFIG,
                         "2",
+                        // The limit Outbox checks when an event is written: what it accepts, this producer sends.
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        Integer.toString(config.outbox().maxRecordBytes()),
                         ProducerConfig.PARTITIONER_CLASS_CONFIG,
                         ClusterKeyPartitioner.class.getName()));
     }

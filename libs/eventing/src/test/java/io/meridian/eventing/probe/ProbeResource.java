@@ -32,16 +32,24 @@ public class ProbeResource {
         this.outbox = outbox;
     }
 
-    /** Audits a change; with {@code fail=true} the transaction rolls back after the audit was written. */
+    /**
+     * Audits a change; with {@code fail=true} the transaction rolls back after the audit was written. The change
+     * first writes a row of its own, and {@code padding} characters of detail make its audit record that much larger.
+     */
     @POST
     @Path("/audit/{name}")
-    public Uni<AuditRecord> audit(@PathParam("name") String name, @QueryParam("fail") boolean fail) {
-        return sessions.withTransaction(session -> audit.record(
+    public Uni<AuditRecord> audit(
+            @PathParam("name") String name, @QueryParam("fail") boolean fail, @QueryParam("padding") int padding) {
+        return sessions.withTransaction(session -> processed
+                .firstDelivery(session, "probe-change", name)
+                .chain(() -> audit.record(
                         session,
                         "probe.touched",
                         new AuditRecord.Target("probe", name, null),
                         AuditRecord.Outcome.success,
-                        Map.of("fail", Boolean.toString(fail)))
+                        padding == 0
+                                ? Map.of("fail", Boolean.toString(fail))
+                                : Map.of("fail", Boolean.toString(fail), "padding", "x".repeat(padding))))
                 .invoke(record -> {
                     if (fail) {
                         throw new IllegalStateException("the change failed after it was audited");
