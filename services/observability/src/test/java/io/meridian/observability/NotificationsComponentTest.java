@@ -395,6 +395,42 @@ class NotificationsComponentTest {
     }
 
     @Test
+    void deletingTheRouteTreeStopsRoutingAndFreesItsReceivers() {
+        String name = "unrouted-" + RUN;
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("kind", "webhook", "url", url(name)))
+                .put("/api/v1/receivers/" + name)
+                .then()
+                .statusCode(201);
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("receiver", name))
+                .put("/api/v1/routes")
+                .then()
+                .statusCode(200);
+        given().header("Authorization", OPERATOR)
+                .delete("/api/v1/receivers/" + name)
+                .then()
+                .statusCode(409);
+
+        given().header("Authorization", OPERATOR)
+                .delete("/api/v1/routes")
+                .then()
+                .statusCode(204);
+
+        given().header("Authorization", VIEWER).get("/api/v1/routes").then().statusCode(404);
+        given().header("Authorization", OPERATOR)
+                .delete("/api/v1/routes")
+                .then()
+                .statusCode(404);
+        given().header("Authorization", OPERATOR)
+                .delete("/api/v1/receivers/" + name)
+                .then()
+                .statusCode(204);
+    }
+
+    @Test
     void aViewerReadsButCannotWrite() {
         String name = "viewer-" + RUN;
         given().header("Authorization", VIEWER)
@@ -413,6 +449,7 @@ class NotificationsComponentTest {
                 .delete("/api/v1/receivers/" + name)
                 .then()
                 .statusCode(403);
+        given().header("Authorization", VIEWER).delete("/api/v1/routes").then().statusCode(403);
         given().header("Authorization", VIEWER)
                 .post("/api/v1/receivers/" + name + "/test")
                 .then()

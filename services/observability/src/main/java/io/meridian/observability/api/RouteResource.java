@@ -8,6 +8,7 @@ import io.meridian.servicekit.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -48,5 +49,14 @@ public class RouteResource {
             Invalid.reject(List.of(new FieldProblem("body", "a route tree is required")));
         }
         return store.saveRoute(body).replaceWith(body);
+    }
+
+    @DELETE
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(
+            summary = "Remove the route tree: no alert is routed to any receiver until one is written again (what is"
+                    + " already queued is still delivered); 404 when there is none")
+    public Uni<Void> delete() {
+        return store.deleteRoute();
     }
 }

@@ -143,6 +143,25 @@ public class ReceiverStore {
         }));
     }
 
+    /** Removes the route tree and audits it, in one transaction; a 404 when there is none. */
+    public Uni<Void> deleteRoute() {
+        return sessions.withTransaction(session -> session.createNativeQuery(
+                        "DELETE FROM notification_route WHERE id = 1")
+                .executeUpdate()
+                .chain(deleted -> {
+                    if (deleted == 0) {
+                        throw ProblemException.notFound("route tree");
+                    }
+                    return audit.record(
+                                    session,
+                                    "route.deleted",
+                                    new AuditRecord.Target("NotificationRoute", "root", null),
+                                    AuditRecord.Outcome.success,
+                                    Map.of())
+                            .replaceWithVoid();
+                }));
+    }
+
     /** Every receiver with its secret, in a session of its own. */
     public Uni<List<Receiver>> all() {
         return sessions.withSession(this::all);
