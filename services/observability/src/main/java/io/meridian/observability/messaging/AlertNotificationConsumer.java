@@ -8,6 +8,7 @@ import io.meridian.eventing.inbound.IncomingEvents;
 import io.meridian.eventing.inbound.TransientFailures;
 import io.meridian.observability.domain.notify.NotifiableAlert;
 import io.meridian.observability.persistence.NotificationStore;
+import io.meridian.observability.reconcile.NotificationPlanning;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.time.Instant;
@@ -24,10 +25,12 @@ public class AlertNotificationConsumer {
 
     private final NotificationStore store;
     private final DeadLetters deadLetters;
+    private final NotificationPlanning planning;
 
-    AlertNotificationConsumer(NotificationStore store, DeadLetters deadLetters) {
+    AlertNotificationConsumer(NotificationStore store, DeadLetters deadLetters, NotificationPlanning planning) {
         this.store = store;
         this.deadLetters = deadLetters;
+        this.planning = planning;
     }
 
     @Incoming("alert-notifications")
@@ -50,6 +53,11 @@ public class AlertNotificationConsumer {
         CloudEvent event = IncomingEvents.read(record);
         AlertEvent alert = IncomingEvents.data(event, AlertEvent.class);
         return TransientFailures.retried(store.recordAlert(notifiable(alert), announcedAt(event)))
+                .invoke(changed -> {
+                    if (changed) {
+                        planning.wake();
+                    }
+                })
                 .replaceWithVoid();
     }
 

@@ -89,6 +89,7 @@ public class NotificationDispatcher {
     private final EmailDelivery email;
     private final Backoff backoff;
     private final ExecutorService pool;
+    private final CoalescedRun soon = new CoalescedRun("notification-dispatch", () -> scheduled());
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, ReceiverTurn> turns = new ConcurrentHashMap<>();
 
@@ -149,6 +150,11 @@ public class NotificationDispatcher {
         } catch (RuntimeException e) {
             LOG.warnf("notification dispatch failed: %s", e.toString());
         }
+    }
+
+    /** Notifications were queued: dispatch now rather than at the next tick. */
+    public void wake() {
+        soon.wake();
     }
 
     /** Claims the due notifications and starts one run per receiver; returns the receivers started. */
@@ -339,6 +345,7 @@ public class NotificationDispatcher {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        soon.close();
         pool.shutdownNow();
         delivery.close();
         email.close();

@@ -45,6 +45,8 @@ public class NotificationPlanning {
         record Planned(int planned, int queued, int groups) implements Result {}
     }
 
+    private final CoalescedRun soon;
+    private final NotificationDispatcher dispatcher;
     private final Mutiny.SessionFactory sessions;
     private final NotificationStore notifications;
     private final ReceiverStore receivers;
@@ -59,13 +61,36 @@ public class NotificationPlanning {
             ReceiverStore receivers,
             SilenceStore silences,
             ObservabilityConfig config,
-            Clock clock) {
+            Clock clock,
+            NotificationDispatcher dispatcher) {
         this.sessions = sessions;
+        this.dispatcher = dispatcher;
         this.notifications = notifications;
         this.receivers = receivers;
         this.silences = silences;
         this.config = config;
         this.clock = clock;
+        this.soon = new CoalescedRun("notification-planning", this::planAndWakeDispatch);
+    }
+
+    /** An alert changed: plan now rather than at the next tick (group wait 0 s must mean no wait). */
+    public void wake() {
+        soon.wake();
+    }
+
+    private void planAndWakeDispatch() {
+        try {
+            if (plan() instanceof Result.Planned planned && planned.queued() > 0) {
+                dispatcher.wake();
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("notification planning failed: %s", e.toString());
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        soon.close();
     }
 
     @Scheduled(
@@ -75,6 +100,9 @@ public class NotificationPlanning {
     void scheduled() {
         try {
             Result result = plan();
+            if (result instanceof Result.Planned planned && planned.queued() > 0) {
+                dispatcher.wake();
+            }
             if (result instanceof Result.NoRoute(String reason) && reason != null && !reason.equals(lastRouteProblem)) {
                 LOG.warnf("notifications are not planned: %s", reason);
             }
