@@ -72,7 +72,7 @@ public final class Bench {
                     + "       bench identity [--clusters N] [--objects M] [--rounds R] [--warmup W] [--warmup-seconds S] [--keep-stack]\n"
                     + "       bench policy [--clusters N] [--objects M] [--probes P] [--keep-stack]\n"
                     + "       bench observability [--clusters N] [--objects M] [--seconds S] [--rules R] [--keep-stack]\n"
-                    + "       bench notifications [--clusters N] [--receivers R] [--rounds K] [--down D] [--keep-stack]\n"
+                    + "       bench notifications [--clusters N] [--receivers R] [--rounds K] [--down D] [--warmup W] [--keep-stack]\n"
                     + "       bench placement [--clusters N] [--objects M] [--workloads W] [--warmup U] [--rollouts R]"
                     + " [--failover-workloads F] [--failover-after S] [--controller-delay-ms D] [--keep-stack]";
 

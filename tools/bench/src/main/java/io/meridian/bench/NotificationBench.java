@@ -33,7 +33,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * {@code bench notifications [--clusters 100] [--receivers 20] [--rounds 5] [--down 10] [--keep-stack]}: the
+ * {@code bench notifications [--clusters 100] [--receivers 20] [--rounds 5] [--down 10] [--warmup 1] [--keep-stack]}:
+ * the
  * packaged observability service as its own process with the simulated fleet announced on fleet.clusters.v1 (as in
  * {@code bench observability}), {@code --receivers} webhook receivers on an HTTP server in this JVM and a route tree
  * that sends every alert to each of them (group wait 0 s, group interval 1 s: the figure is the pipeline, not a
@@ -70,8 +71,10 @@ final class NotificationBench {
         int receivers = option("receivers", 20);
         int rounds = option("rounds", 5);
         int down = option("down", 10);
-        if (rounds * down > clusters) {
-            throw new IllegalArgumentException("--rounds x --down must not exceed --clusters (each round its own)");
+        int warmup = option("warmup", 1);
+        if ((warmup + rounds) * down > clusters) {
+            throw new IllegalArgumentException(
+                    "(--warmup + --rounds) x --down must not exceed --clusters (each round its own)");
         }
         HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
         hooks.setExecutor(
@@ -151,7 +154,7 @@ final class NotificationBench {
                 List<SimulatedCluster> fleetClusters = fleet.clusters();
                 ObservabilityBench.announce(stack.kafka(), fleetClusters, Set.of());
 
-                for (int round = 0; round < rounds; round++) {
+                for (int round = 0; round < warmup + rounds; round++) {
                     List<SimulatedCluster> lost = fleetClusters.subList(round * down, (round + 1) * down);
                     Set<String> names = new java.util.TreeSet<>();
                     lost.forEach(c -> names.add(c.name()));
@@ -160,19 +163,25 @@ final class NotificationBench {
                     await("firing", names, receivers, started);
                     ObservabilityBench.announce(stack.kafka(), lost, Set.of());
                     await("resolved", names, receivers, started);
+                    if (round < warmup) {
+                        // The first deliveries open every connection and warm the code: a user meets them once.
+                        System.out.printf("warm-up round %d: %.1f s%n", round + 1, Bench.seconds(started));
+                        continue;
+                    }
                     collect("firing", names, receivers, firing);
                     collect("resolved", names, receivers, resolved);
                     rssMax = Math.max(rssMax, service.rssMiB());
                     System.out.printf(
                             "round %d: %d clusters down and back, %.1f s, firing p99 so far %.0f ms%n",
-                            round + 1, down, Bench.seconds(started), firing.percentile(99));
+                            round + 1 - warmup, down, Bench.seconds(started), firing.percentile(99));
                 }
             } finally {
                 watcher.interrupt();
             }
             Table table = new Table("notifications: " + clusters + " clusters, " + receivers
                     + " webhook receivers each getting every alert, " + rounds + " rounds of " + down
-                    + " clusters lost and back, group wait 0 s, group interval 1 s, 2 cores");
+                    + " clusters lost and back after " + warmup
+                    + " warm-up round(s), group wait 0 s, group interval 1 s, 2 cores");
             table.latency("alert firing -> webhook delivered (per receiver and alert)", firing)
                     .latency("alert resolved -> webhook delivered (per receiver and alert)", resolved)
                     .row("service RSS", String.format("%d MiB at the end, %d MiB max", service.rssMiB(), rssMax))
