@@ -254,6 +254,7 @@ public class ReceiverResource {
 
     private List<FieldProblem> problems(Receiver receiver, Optional<Receiver> stored) {
         List<FieldProblem> problems = new ArrayList<>(Receiver.validate(receiver, stored.isEmpty()));
+        stored.flatMap(before -> secretMovesWithoutBeingGiven(before, receiver)).ifPresent(problems::add);
         String field = receiver instanceof Receiver.Email ? "smarthost" : "url";
         String endpoint = switch (receiver) {
             case Receiver.Webhook w -> w.url() == null ? null : w.url().toString();
@@ -269,6 +270,29 @@ public class ReceiverResource {
                     .ifPresent(reason -> problems.add(new FieldProblem(field, "is not allowed: " + reason)));
         }
         return problems;
+    }
+
+    /**
+     * A kept secret (the request leaves it out) may only stay where it was sent before: a PagerDuty routing key to the
+     * same events URL, an SMTP password to the same smarthost and user. Otherwise whoever may edit a receiver could
+     * send its stored secret to a host of their choosing without ever knowing it.
+     */
+    static Optional<FieldProblem> secretMovesWithoutBeingGiven(Receiver before, Receiver after) {
+        return switch (after) {
+            case Receiver.PagerDuty p
+            when p.routingKey() == null
+                    && before instanceof Receiver.PagerDuty was
+                    && !java.util.Objects.equals(was.url(), p.url()) ->
+                Optional.of(new FieldProblem("routingKey", "is required again when url changes"));
+            case Receiver.Email e
+            when e.password() == null
+                    && before instanceof Receiver.Email was
+                    && was.password() != null
+                    && (!java.util.Objects.equals(was.smarthost(), e.smarthost())
+                            || !java.util.Objects.equals(was.username(), e.username())) ->
+                Optional.of(new FieldProblem("password", "is required again when smarthost or username changes"));
+            default -> Optional.empty();
+        };
     }
 
     /** The receiver a request describes; shape problems (no body, unknown kind, not a URL) are a 400 here. */

@@ -12,12 +12,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class CoalescedRun implements AutoCloseable {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(CoalescedRun.class);
+
     private final AtomicBoolean requested = new AtomicBoolean();
+    private final String name;
     private final AtomicBoolean running = new AtomicBoolean();
     private final ExecutorService thread;
     private final Runnable step;
 
     CoalescedRun(String name, Runnable step) {
+        this.name = name;
         this.step = step;
         this.thread = Executors.newSingleThreadExecutor(
                 Thread.ofPlatform().name(name).daemon().factory());
@@ -42,7 +46,12 @@ final class CoalescedRun implements AutoCloseable {
     private void drain() {
         try {
             while (requested.getAndSet(false)) {
-                step.run();
+                try {
+                    step.run();
+                } catch (RuntimeException e) {
+                    // The step logs its own failures; one that escapes must not end the runs that follow.
+                    LOG.warnf("%s failed: %s", name, e.toString());
+                }
             }
         } finally {
             running.set(false);

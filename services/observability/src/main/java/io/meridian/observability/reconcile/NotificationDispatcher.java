@@ -89,7 +89,7 @@ public class NotificationDispatcher {
     private final EmailDelivery email;
     private final Backoff backoff;
     private final ExecutorService pool;
-    private final CoalescedRun soon = new CoalescedRun("notification-dispatch", () -> scheduled());
+    private final CoalescedRun soon = new CoalescedRun("notification-dispatch", this::dispatchLogged);
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, ReceiverTurn> turns = new ConcurrentHashMap<>();
 
@@ -145,6 +145,12 @@ public class NotificationDispatcher {
             delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
+        // Through the same single runner as the wake-ups: two dispatches at once in one replica would start a second
+        // run of a receiver before the first one's claim is marked in flight.
+        soon.wake();
+    }
+
+    private void dispatchLogged() {
         try {
             dispatch();
         } catch (RuntimeException e) {
@@ -160,8 +166,9 @@ public class NotificationDispatcher {
     /** Claims the due notifications and starts one run per receiver; returns the receivers started. */
     public Set<String> dispatch() {
         Instant now = clock.instant();
-        // Long enough for a whole run of one receiver; a replica that dies mid-run frees its claims when it ends.
-        Instant lease = now.plus(config.timeout().multipliedBy(config.perReceiverBatch() + 1L));
+        // Long enough for a whole run of one receiver (an e-mail may take its timeout plus the STARTTLS handshake); a
+        // replica that dies mid-run frees its claims when it ends.
+        Instant lease = now.plus(config.timeout().plusSeconds(5).multipliedBy(config.perReceiverBatch() + 1L));
         Map<String, List<NotificationStore.Delivery>> byReceiver = new TreeMap<>();
         Map<String, Receiver> known = new TreeMap<>();
         Await.on(() -> sessions.withTransaction(session -> store.lockDue(
@@ -201,6 +208,8 @@ public class NotificationDispatcher {
                         LOG.warnf("delivery run of receiver %s stopped: %s", name, e.toString());
                     } finally {
                         inFlight.remove(name);
+                        // What was queued for this receiver while it ran was skipped: look again now, not at the tick.
+                        soon.wake();
                     }
                 });
             } catch (RejectedExecutionException shuttingDown) {

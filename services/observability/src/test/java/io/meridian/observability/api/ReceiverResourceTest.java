@@ -155,4 +155,74 @@ class ReceiverResourceTest {
         assertThat(mail.smarthost()).isEqualTo("smtp.example.com:587");
         assertThat(mail.requireTls()).isTrue();
     }
+
+    @Test
+    void aKeptSecretMayNotFollowTheEndpointToAnotherHost() {
+        URI events = URI.create("https://events.pagerduty.com/v2/enqueue");
+        URI elsewhere = URI.create("https://collector.example.net/v2/enqueue");
+        Receiver.PagerDuty stored = new Receiver.PagerDuty("pd", "r0ut1ng-k3y", events, true);
+
+        assertThat(ReceiverResource.secretMovesWithoutBeingGiven(
+                        stored, new Receiver.PagerDuty("pd", null, elsewhere, true)))
+                .hasValueSatisfying(p -> assertThat(p.field()).isEqualTo("routingKey"));
+        assertThat(ReceiverResource.secretMovesWithoutBeingGiven(
+                        stored, new Receiver.PagerDuty("pd", "n3w-k3y", elsewhere, true)))
+                .as("given again with the new URL: fine")
+                .isEmpty();
+        assertThat(ReceiverResource.secretMovesWithoutBeingGiven(
+                        stored, new Receiver.PagerDuty("pd", null, events, false)))
+                .as("same URL, other settings: the kept key stays where it went")
+                .isEmpty();
+
+        Receiver.Email mail = new Receiver.Email(
+                "mail",
+                List.of("oncall@example.com"),
+                "meridian@example.com",
+                "smtp.example.com",
+                587,
+                "meridian",
+                "s3cret",
+                true,
+                true);
+        assertThat(ReceiverResource.secretMovesWithoutBeingGiven(
+                        mail,
+                        new Receiver.Email(
+                                "mail",
+                                List.of("oncall@example.com"),
+                                "meridian@example.com",
+                                "smtp.evil.test",
+                                587,
+                                "meridian",
+                                null,
+                                true,
+                                true)))
+                .hasValueSatisfying(p -> assertThat(p.field()).isEqualTo("password"));
+        assertThat(ReceiverResource.secretMovesWithoutBeingGiven(
+                        mail,
+                        new Receiver.Email(
+                                "mail",
+                                List.of("oncall@example.com"),
+                                "meridian@example.com",
+                                "smtp.example.com",
+                                587,
+                                "someone-else",
+                                null,
+                                true,
+                                true)))
+                .hasValueSatisfying(p -> assertThat(p.field()).isEqualTo("password"));
+        assertThat(ReceiverResource.secretMovesWithoutBeingGiven(
+                        mail,
+                        new Receiver.Email(
+                                "mail",
+                                List.of("team@example.com"),
+                                "meridian@example.com",
+                                "smtp.example.com",
+                                587,
+                                "meridian",
+                                null,
+                                true,
+                                true)))
+                .as("new recipients, same server and user")
+                .isEmpty();
+    }
 }
