@@ -73,6 +73,8 @@ final class ClusterConnection {
             new java.util.concurrent.ConcurrentHashMap<>();
     // Kinds of the current connection that could not be listed, with why; guarded by itself.
     private final Map<WatchedKind, String> unavailableKinds = new java.util.LinkedHashMap<>();
+    // Of those, the kinds answered 404 (not served: a deleted CRD); guarded by unavailableKinds.
+    private final java.util.Set<WatchedKind> notServedKinds = new java.util.HashSet<>();
     private SharedIndexInformer<HasMetadata> nodeInformer;
     private volatile boolean connected;
     private volatile long epoch;
@@ -112,6 +114,12 @@ final class ClusterConnection {
 
     String registrationVersion() {
         return registrationVersion;
+    }
+
+    /** Whether the supervisor still runs: one that failed leaves a connection that must be started again. */
+    boolean isRunning() {
+        Thread running = supervisor;
+        return running != null && running.isAlive();
     }
 
     boolean isConnected() {
@@ -250,6 +258,7 @@ final class ClusterConnection {
         publisher.resyncStarted(spec.name(), epoch);
         synchronized (unavailableKinds) {
             unavailableKinds.clear();
+            notServedKinds.clear();
         }
         List<CompletableFuture<Void>> synced = new ArrayList<>();
         for (WatchedKind kind : kinds) {
@@ -262,6 +271,9 @@ final class ClusterConnection {
             synced.add(informer.start().toCompletableFuture().exceptionally(error -> {
                 synchronized (unavailableKinds) {
                     unavailableKinds.put(kind, rootMessage(error));
+                    if (notServed(error)) {
+                        notServedKinds.add(kind);
+                    }
                 }
                 return null;
             }));
@@ -281,15 +293,20 @@ final class ClusterConnection {
                 }
             });
         }
-        // Only a kind listed completely says which of its objects are gone; one that failed (forbidden, not served,
-        // timed out) or has not synced yet says nothing, so its objects stay as last published.
+        // Only a kind listed completely says which of its objects are gone; one that failed (forbidden, timed out)
+        // or has not synced yet says nothing, so its objects stay as last published. A kind the API server answers
+        // 404 for is not served any more (its CRD was deleted, and its objects with it): listed, and empty.
         List<GroupKind> notResynced = new ArrayList<>();
         informers.forEach((kind, informer) -> {
             boolean failed;
             synchronized (unavailableKinds) {
-                failed = unavailableKinds.containsKey(kind);
+                failed = unavailableKinds.containsKey(kind) && !notServedKinds.contains(kind);
             }
-            if (failed || !informer.hasSynced()) {
+            boolean gone;
+            synchronized (unavailableKinds) {
+                gone = notServedKinds.contains(kind);
+            }
+            if (failed || (!gone && !informer.hasSynced())) {
                 notResynced.add(new GroupKind(kind.group(), kind.kind()));
             }
         });
@@ -424,6 +441,16 @@ final class ClusterConnection {
                 stopped.set(true);
             }
         }
+    }
+
+    /** Whether the API server answered 404 for the kind's list: it serves no such resource. */
+    static boolean notServed(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 404) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable error) {

@@ -144,6 +144,7 @@ public class ClusterConnections {
                 boolean steady = current != null
                         && seen != null
                         && ownership.owns(name)
+                        && current.isRunning()
                         && current.registrationVersion().equals(revisionOf(seen));
                 if (!steady) {
                     reconcile(name);
@@ -184,11 +185,17 @@ public class ClusterConnections {
                 capiImports.stop(name); // a management cluster that went away imports no more
                 return;
             }
-            if (current != null && current.registrationVersion().equals(revisionOf(cluster))) {
+            if (current != null
+                    && current.isRunning()
+                    && current.registrationVersion().equals(revisionOf(cluster))) {
                 return; // Unchanged: the connection's own supervisor handles reachability.
             }
             if (current != null) {
-                LOG.infof("registration of cluster %s changed, reconnecting", name);
+                LOG.infof(
+                        current.isRunning()
+                                ? "registration of cluster %s changed, reconnecting"
+                                : "connection of cluster %s had stopped, starting it again",
+                        name);
                 running.remove(name).stop(true);
                 capiImports.stop(name);
             }

@@ -18,11 +18,12 @@ import java.util.concurrent.ThreadFactory;
 /**
  * The Vert.x transport of the cluster network: a host name becomes the address its {@link PinnedEndpoint} judged, at
  * the one place where Vert.x turns every connection's address into a socket address (HTTP requests, WebSockets and
- * so watches, redirects). The socket address then carries the name with the judged address, already resolved, so
- * Netty never asks DNS; TLS still sends and verifies the name, which Vert.x takes from the connection's own address.
+ * so watches, redirects, the destination of a proxy's CONNECT). The socket address is the judged address alone,
+ * already resolved: Netty never asks DNS, and a proxy is asked for that address, not for the name. TLS still sends
+ * and verifies the name, which Vert.x takes from the connection's own address.
  *
- * <p>A name no live connection pinned cannot be connected to: its address is {@code .invalid} (RFC 6761), which the
- * resolver refuses, so the connection fails instead of reaching whatever DNS answers now.
+ * <p>A name no live connection pinned cannot be connected to: its address is {@code unpinned.invalid.} (RFC 6761),
+ * which the resolver refuses, so the connection fails instead of reaching whatever DNS answers now.
  */
 final class PinningTransport implements Transport {
 
@@ -32,7 +33,8 @@ final class PinningTransport implements Transport {
         InetAddress addressFor(String host) throws ConnectException;
     }
 
-    private static final String NOWHERE = "unpinned.invalid";
+    // Fully qualified (trailing dot), so that no resolver tries it under its search domains first.
+    private static final String NOWHERE = "unpinned.invalid.";
 
     private final Transport delegate;
     private final Pins pins;
@@ -49,7 +51,9 @@ final class PinningTransport implements Transport {
         }
         try {
             InetAddress judged = pins.addressFor(address.host());
-            return new InetSocketAddress(InetAddress.getByAddress(address.host(), judged.getAddress()), address.port());
+            // The address alone, without the name: through an HTTP proxy, Netty's CONNECT names what it is given,
+            // and a name would let the proxy resolve it again. TLS takes the name from Vert.x's own address.
+            return new InetSocketAddress(InetAddress.getByAddress(judged.getAddress()), address.port());
         } catch (ConnectException | UnknownHostException unpinned) {
             return InetSocketAddress.createUnresolved(NOWHERE, address.port());
         }
