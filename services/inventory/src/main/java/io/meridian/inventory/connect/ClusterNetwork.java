@@ -54,14 +54,23 @@ public class ClusterNetwork {
     }
 
     /**
-     * The address a connection to {@code host} goes to: the first cluster pinning that name decides (every cluster
-     * pinning it judged the same name with the same allow-list and DNS).
+     * The address a connection to {@code host} goes to. Several clusters may pin the same name (each judged it with the
+     * same allow-list, at its own time): one whose judgement allows it decides, so that a cluster whose last judgement
+     * refused the name (its API server failed its probes and DNS answered a forbidden address then) cannot break the
+     * connections of another that still holds an allowed one; with none allowed, the refusal says why.
      */
     InetAddress addressFor(String host) throws ConnectException {
+        PinnedEndpoint refused = null;
         for (PinnedEndpoint endpoint : pinned.values()) {
             if (endpoint.isFor(host)) {
-                return endpoint.addressFor(host);
+                if (endpoint.refusal().isEmpty()) {
+                    return endpoint.addressFor(host);
+                }
+                refused = endpoint;
             }
+        }
+        if (refused != null) {
+            return refused.addressFor(host); // throws with the refusal
         }
         throw new ConnectException("no registered cluster's connection pinned " + host);
     }

@@ -140,6 +140,20 @@ class ClusterNetworkTest {
                 .hasMessageContaining("169.254.169.254");
     }
 
+    @Test
+    void aClusterWhoseJudgementWasRefusedDoesNotBreakAnotherThatPinnedTheSameName() throws Exception {
+        String url = "https://api.shared.test:6443";
+        PinnedEndpoint refused = PinnedEndpoint.resolve(url, u -> ANY.check(u, dns("169.254.169.254")));
+        PinnedEndpoint allowed = PinnedEndpoint.resolve(url, u -> ANY.check(u, dns("127.0.0.1")));
+        network.pin("a-refused", refused);
+        network.pin("b-allowed", allowed);
+
+        assertThat(network.addressFor("api.shared.test").getHostAddress()).isEqualTo("127.0.0.1");
+
+        network.unpin("b-allowed");
+        assertThatThrownBy(() -> network.addressFor("api.shared.test")).hasMessageContaining("169.254.169.254");
+    }
+
     /** A resolver that gives one scripted answer per lookup, the last one from then on. */
     private static EndpointAllowList.Resolver dns(String... answers) {
         Deque<String> script = new ArrayDeque<>(List.of(answers));
