@@ -111,9 +111,31 @@ public final class TransientFailures {
                         .withBackOff(first, max)
                         .atMost(unexplainedRetries));
         return bounded.onFailure(failure -> kindOf(failure) == Kind.DATABASE_AWAY)
+                .invoke(TransientFailures::waiting)
+                .onFailure(failure -> kindOf(failure) == Kind.DATABASE_AWAY)
                 .retry()
                 .withBackOff(first, max)
                 .indefinitely();
+    }
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TransientFailures.class);
+    private static final java.util.concurrent.atomic.AtomicLong LAST_WAIT_LOG =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    /** Says, at most every 30 s per service, that records wait for the database rather than move on. */
+    private static void waiting(Throwable failure) {
+        long now = System.nanoTime();
+        long last = LAST_WAIT_LOG.get();
+        if ((last == 0 || now - last > 30_000_000_000L) && LAST_WAIT_LOG.compareAndSet(last, now)) {
+            Throwable root = failure;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            LOG.warnf(
+                    "a record waits for the database, which is away or overloaded (%s: %s); its partition holds until"
+                            + " it answers: check the database, nothing is skipped meanwhile",
+                    root.getClass().getSimpleName(), root.getMessage());
+        }
     }
 
     /** What a failure says about the record and the database. */
