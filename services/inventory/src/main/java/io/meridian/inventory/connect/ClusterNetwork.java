@@ -29,9 +29,11 @@ public class ClusterNetwork {
     private final Vertx vertx;
 
     ClusterNetwork() {
+        // Vert.x's own defaults (2 event loops per core, 20 workers made on demand), as the shared instance had: the
+        // clients of every cluster run here, and fabric8 hands some of their work to workers.
         VertxOptions options = new VertxOptions()
                 .setEventLoopPoolSize(2 * Runtime.getRuntime().availableProcessors())
-                .setWorkerPoolSize(4);
+                .setWorkerPoolSize(VertxOptions.DEFAULT_WORKER_POOL_SIZE);
         this.vertx = new VertxBuilder(options)
                 .findTransport(new PinningTransport(JDKTransport.INSTANCE, this::addressFor))
                 .init()
