@@ -2,13 +2,9 @@ package io.meridian.observability.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,40 +19,11 @@ class SmarthostTrustManagerTest {
 
     @BeforeAll
     static void certificate() throws Exception {
-        Path store = dir.resolve("names.p12");
-        Process keytool = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "keytool")
-                                .toString(),
-                        "-genkeypair",
-                        "-alias",
-                        "smtp",
-                        "-keyalg",
-                        "EC",
-                        "-groupname",
-                        "secp256r1",
-                        "-dname",
-                        "CN=cn-only.example.org",
-                        "-ext",
-                        "SAN=dns:*.mail.example.com,dns:smtp.example.com,ip:10.0.0.25",
-                        "-validity",
-                        "2",
-                        "-storetype",
-                        "PKCS12",
-                        "-keystore",
-                        store.toString(),
-                        "-storepass",
-                        "changeit",
-                        "-keypass",
-                        "changeit")
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(keytool.exitValue()).as(out).isZero();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keys.load(in, "changeit".toCharArray());
-        }
+        KeyStore keys = TestKeyStores.selfSigned(
+                dir.resolve("names.p12"),
+                "smtp",
+                "CN=cn-only.example.org",
+                "dns:*.mail.example.com,dns:smtp.example.com,ip:10.0.0.25");
         certificate = (X509Certificate) keys.getCertificate("smtp");
     }
 
