@@ -37,7 +37,6 @@ import org.junit.jupiter.api.Test;
 @SystemTest
 class NotificationsIT {
 
-    private static final Duration READY_WITHIN = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -72,7 +71,7 @@ class NotificationsIT {
 
     @Test
     void anOutageReachesTheWebhookAsFiringThenResolvedInAlertmanagersFormat() {
-        SimulatedCluster cluster = readyCluster(CLUSTER_INDEX);
+        SimulatedCluster cluster = system.observedReadyCluster(CLUSTER_INDEX);
         receiver(CATCH_ALL);
         receiver(HOOK);
         // Everything else goes to the catch-all: only this cluster's ClusterUnreachable may reach the hook, which the
@@ -225,23 +224,5 @@ class NotificationsIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The index-th cluster of the fleet, registered and Ready, with its metrics scraped at least once. */
-    private SimulatedCluster readyCluster(int index) {
-        system.registerFleet();
-        SimulatedCluster cluster = system.fleet().clusters().get(index);
-        await().atMost(READY_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            JsonPath health = system.as(DemoUser.VIEWER, Service.OBSERVABILITY)
-                    .queryParam("cluster", cluster.name())
-                    .get("/api/v1/health")
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .jsonPath();
-            assertThat(health.getString("clusters[0].phase")).isEqualTo("Ready");
-            assertThat(health.getBoolean("clusters[0].metricsFresh")).isTrue();
-        });
-        return cluster;
     }
 }

@@ -32,8 +32,6 @@ import org.junit.jupiter.api.Test;
 @SystemTest
 class ObservabilityScenarioIT {
 
-    private static final Duration READY_WITHIN = Duration.ofSeconds(90);
-
     private final SystemUnderTest system;
     private final List<AlertEvent> alerts = new CopyOnWriteArrayList<>();
     // The collector reads the topic from its start, and other scenarios (placement's cloud outage) fire alerts for the
@@ -74,7 +72,7 @@ class ObservabilityScenarioIT {
 
     @Test
     void anOutageFiresClusterUnreachableInhibitsNodeAlertsAndResolvesWhenTheClusterReturns() {
-        SimulatedCluster cluster = readyCluster(0);
+        SimulatedCluster cluster = system.observedReadyCluster(0);
 
         Instant down = Instant.now();
         cluster.down(Duration.ofSeconds(40));
@@ -123,7 +121,7 @@ class ObservabilityScenarioIT {
 
     @Test
     void aSilenceKeepsAnOutageQuiet() {
-        SimulatedCluster cluster = readyCluster(1);
+        SimulatedCluster cluster = system.observedReadyCluster(1);
         String silence = system.as(DemoUser.OPERATOR, Service.OBSERVABILITY)
                 .body(Map.of(
                         "matchers", List.of(Map.of("label", "cluster", "op", "=", "value", cluster.name())),
@@ -175,7 +173,7 @@ class ObservabilityScenarioIT {
 
     @Test
     void theAuditIndexFindsWhatInventoryRecorded() {
-        SimulatedCluster cluster = readyCluster(2);
+        SimulatedCluster cluster = system.observedReadyCluster(2);
 
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1))
@@ -266,24 +264,6 @@ class ObservabilityScenarioIT {
                 .statusCode(200)
                 .extract()
                 .jsonPath();
-    }
-
-    /** The index-th cluster of the fleet, registered and Ready, with its metrics scraped at least once. */
-    private SimulatedCluster readyCluster(int index) {
-        system.registerFleet();
-        SimulatedCluster cluster = system.fleet().clusters().get(index);
-        await().atMost(READY_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            JsonPath health = system.as(DemoUser.VIEWER, Service.OBSERVABILITY)
-                    .queryParam("cluster", cluster.name())
-                    .get("/api/v1/health")
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .jsonPath();
-            assertThat(health.getString("clusters[0].phase")).isEqualTo("Ready");
-            assertThat(health.getBoolean("clusters[0].metricsFresh")).isTrue();
-        });
-        return cluster;
     }
 
     private List<AlertEvent> events(String alertName, String cluster, AlertEvent.State state) {

@@ -229,6 +229,32 @@ public final class SystemUnderTest {
         return fleet;
     }
 
+    /**
+     * The index-th cluster of the fleet, registered and, as observability sees it, Ready with its metrics scraped at
+     * least once: where the observability scenarios start.
+     */
+    public io.meridian.fleetsim.SimulatedCluster observedReadyCluster(int index) {
+        registerFleet();
+        io.meridian.fleetsim.SimulatedCluster cluster = fleet().clusters().get(index);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    io.restassured.path.json.JsonPath health = as(DemoUser.VIEWER, Service.OBSERVABILITY)
+                            .queryParam("cluster", cluster.name())
+                            .get("/api/v1/health")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath();
+                    org.assertj.core.api.Assertions.assertThat(health.getString("clusters[0].phase"))
+                            .isEqualTo("Ready");
+                    org.assertj.core.api.Assertions.assertThat(health.getBoolean("clusters[0].metricsFresh"))
+                            .isTrue();
+                });
+        return cluster;
+    }
+
     public String kafkaBootstrapServers() {
         return stack.kafkaBootstrapServers();
     }
