@@ -102,6 +102,15 @@ public final class MockCluster implements AutoCloseable {
         server.forbidKinds(kinds);
     }
 
+    /**
+     * Answers every write of these kinds (e.g. {@code ConfigMap}) with 429 TooManyRequests, as API Priority and
+     * Fairness does under load, also after {@link #startAgain()}; reads and watches still work; empty lets writes
+     * through again.
+     */
+    public void throttleWrites(java.util.Collection<String> kinds) {
+        server.throttleWrites(kinds);
+    }
+
     /** Rewrites the status of every Deployment and StatefulSet every {@code every}, as heartbeats do; zero stops. */
     public void statusChurn(Duration every) {
         server.statusChurn(every);

@@ -41,6 +41,7 @@ final class ClusterDispatcher extends Dispatcher {
     private final ObjectWrites writes;
     private volatile Duration latency = Duration.ZERO;
     private volatile Set<ResourceKind> forbidden = Set.of();
+    private volatile Set<ResourceKind> throttled = Set.of();
     private final AtomicLong writeRequests = new AtomicLong();
 
     ClusterDispatcher() {
@@ -84,6 +85,18 @@ final class ClusterDispatcher extends Dispatcher {
     }
 
     /**
+     * Kinds whose writes API Priority and Fairness turns away: every create, update, patch, apply or delete of them is
+     * answered 429 TooManyRequests (with {@code Retry-After}); reads and watches still work.
+     */
+    void throttled(Set<ResourceKind> kinds) {
+        this.throttled = Set.copyOf(kinds);
+    }
+
+    Set<ResourceKind> throttled() {
+        return throttled;
+    }
+
+    /**
      * How many write requests (create, update, patch, apply, delete) clients sent: over HTTP, and the HPA's scale
      * writes; not the simulator's own (seeding, controllers, status churn, control API changes).
      */
@@ -96,9 +109,12 @@ final class ClusterDispatcher extends Dispatcher {
         if (WRITES.contains(request.getMethod())) {
             writeRequests.incrementAndGet();
         }
-        ResourceKind denied = forbiddenKindOf(request.getPath());
+        ResourceKind denied = kindOf(request.getPath(), forbidden);
         if (denied != null) {
             return forbiddenResponse(request.getMethod(), request.getPath(), denied);
+        }
+        if (WRITES.contains(request.getMethod()) && kindOf(request.getPath(), throttled) != null) {
+            return throttledResponse();
         }
         Queue<ServerResponse> fixed =
                 expectations.get(new SimpleRequest(HttpMethod.valueOf(request.getMethod()), request.getPath()));
@@ -111,9 +127,8 @@ final class ClusterDispatcher extends Dispatcher {
         return response;
     }
 
-    /** The forbidden kind a request path is about ({@code /apis/<group>/<version>[/namespaces/<ns>]/<plural>...}). */
-    private ResourceKind forbiddenKindOf(String path) {
-        Set<ResourceKind> kinds = forbidden;
+    /** The kind of {@code kinds} a request path is about ({@code /apis/<group>/<version>[/namespaces/<ns>]/<plural>...}). */
+    private static ResourceKind kindOf(String path, Set<ResourceKind> kinds) {
         if (kinds.isEmpty() || path == null) {
             return null;
         }
@@ -164,9 +179,27 @@ final class ClusterDispatcher extends Dispatcher {
         status.put("reason", "Forbidden");
         status.put("details", Map.of("group", kind.group(), "kind", kind.plural()));
         status.put("code", 403);
+        return statusResponse(403, status);
+    }
+
+    /** What API Priority and Fairness answers a request it rejects: 429 with a Retry-After of one second. */
+    private static MockResponse throttledResponse() {
+        Map<String, Object> status = new java.util.LinkedHashMap<>();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.put("metadata", Map.of());
+        status.put("status", "Failure");
+        status.put("message", "Too many requests, please try again later.");
+        status.put("reason", "TooManyRequests");
+        status.put("details", Map.of("retryAfterSeconds", 1));
+        status.put("code", 429);
+        return statusResponse(429, status).setHeader("Retry-After", "1");
+    }
+
+    private static MockResponse statusResponse(int code, Map<String, Object> status) {
         try {
             return new MockResponse()
-                    .setResponseCode(403)
+                    .setResponseCode(code)
                     .setHeader("Content-Type", "application/json")
                     .setBody(STATUS_JSON.writeValueAsString(status));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

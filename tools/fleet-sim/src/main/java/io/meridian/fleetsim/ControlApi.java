@@ -156,6 +156,7 @@ final class ControlApi {
             }
             case "POST latency" -> latency(exchange, cluster, query);
             case "POST forbidden-kinds" -> forbiddenKinds(exchange, cluster);
+            case "POST throttled-kinds" -> throttledKinds(exchange, cluster);
             case "POST drift" -> drift(exchange, cluster);
             case "POST scale" -> scale(exchange, cluster);
             case "POST hpa-scale" -> hpaScale(exchange, cluster);
@@ -279,17 +280,31 @@ final class ControlApi {
     }
 
     private void forbiddenKinds(HttpExchange exchange, SimulatedCluster cluster) throws IOException {
+        cluster.forbidKinds(kindNames(exchange));
+        json(exchange, 200, summary(cluster));
+    }
+
+    private void throttledKinds(HttpExchange exchange, SimulatedCluster cluster) throws IOException {
+        cluster.throttleWrites(kindNames(exchange));
+        json(exchange, 200, summary(cluster));
+    }
+
+    /** The body's {@code kinds}, each a kind the simulator knows. */
+    private List<String> kindNames(HttpExchange exchange) throws IOException {
         Object kinds = body(exchange).get("kinds");
         if (!(kinds instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
             throw FleetException.badRequest(
                     "kinds must be a list of kind names, e.g. {\"kinds\": [\"ClusterRole\"]} ([] allows all again)");
         }
-        try {
-            cluster.forbidKinds(list.stream().map(String.class::cast).toList());
-        } catch (IllegalArgumentException e) {
-            throw FleetException.badRequest(e.getMessage());
+        List<String> names = list.stream().map(String.class::cast).toList();
+        for (String name : names) {
+            try {
+                ResourceKind.of(name);
+            } catch (IllegalArgumentException e) {
+                throw FleetException.badRequest(e.getMessage());
+            }
         }
-        json(exchange, 200, summary(cluster));
+        return names;
     }
 
     private void drift(HttpExchange exchange, SimulatedCluster cluster) throws IOException {
@@ -485,6 +500,7 @@ final class ControlApi {
         m.put("objects", cluster.objectCount());
         m.put("latencyMs", cluster.latency().toMillis());
         m.put("forbiddenKinds", List.copyOf(cluster.forbiddenKinds()));
+        m.put("throttledKinds", List.copyOf(cluster.throttledKinds()));
         return m;
     }
 

@@ -194,6 +194,23 @@ public final class SimulatedCluster implements AutoCloseable {
                 .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
 
+    /**
+     * Answers its clients' writes of these kinds with 429 TooManyRequests, as API Priority and Fairness does under
+     * load; reads and watches still work. The set replaces the previous one, empty lets every write through again.
+     *
+     * @throws IllegalArgumentException naming an unknown kind
+     */
+    public void throttleWrites(java.util.Collection<String> kinds) {
+        dispatcher.throttled(kinds.stream().map(ResourceKind::of).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /** The kinds whose writes are throttled, by name. */
+    public java.util.SortedSet<String> throttledKinds() {
+        return dispatcher.throttled().stream()
+                .map(ResourceKind::kind)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
     /** The registration body of inventory's {@code POST /api/v1/clusters} for this cluster. */
     public Map<String, Object> registration() {
         Map<String, Object> body = new LinkedHashMap<>();

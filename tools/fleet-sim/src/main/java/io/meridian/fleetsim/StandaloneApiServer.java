@@ -28,6 +28,7 @@ public final class StandaloneApiServer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private Backend backend;
     private java.util.Set<ResourceKind> forbidden = java.util.Set.of();
+    private java.util.Set<ResourceKind> throttled = java.util.Set.of();
 
     /** The parts that live as long as one store: an empty start makes them anew. */
     private record Backend(ClusterDispatcher dispatcher, WorkloadControllers controllers, ApiServer api) {}
@@ -61,6 +62,7 @@ public final class StandaloneApiServer implements AutoCloseable {
     private Backend newBackend(int port) {
         ClusterDispatcher dispatcher = new ClusterDispatcher(clock);
         dispatcher.forbidden(forbidden);
+        dispatcher.throttled(throttled);
         WorkloadControllers controllers =
                 WorkloadControllers.attach(name, dispatcher, scheduler, clock, controllerDelay, name.hashCode());
         ApiServer api = ApiServer.start(dispatcher, ApiServer.version(Cloud.ONPREM), port);
@@ -136,6 +138,17 @@ public final class StandaloneApiServer implements AutoCloseable {
     public synchronized void forbidKinds(java.util.Collection<String> kinds) {
         forbidden = kinds.stream().map(ResourceKind::of).collect(java.util.stream.Collectors.toUnmodifiableSet());
         backend.dispatcher().forbidden(forbidden);
+    }
+
+    /**
+     * Answers clients' writes of these kinds with 429 TooManyRequests, as API Priority and Fairness does under load;
+     * reads and watches still work. The set replaces the previous one and outlives {@link #startEmpty()}.
+     *
+     * @throws IllegalArgumentException naming an unknown kind
+     */
+    public synchronized void throttleWrites(java.util.Collection<String> kinds) {
+        throttled = kinds.stream().map(ResourceKind::of).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        backend.dispatcher().throttled(throttled);
     }
 
     synchronized int openWatches() {

@@ -329,6 +329,55 @@ class ControlApiTest {
     }
 
     @Test
+    void throttledWritesAreTurnedAwayWith429WhileReadsStillAnswer() throws Exception {
+        String name = fleet.clusters().get(1).name();
+        SimulatedCluster cluster = fleet.cluster(name);
+        String configMaps = cluster.apiServerUrl() + "/api/v1/namespaces/default/configmaps";
+        String configMap = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                + "\"metadata\":{\"name\":\"throttled\",\"namespace\":\"default\"},\"data\":{\"a\":\"1\"}}";
+
+        Reply throttled = call("POST", "/clusters/" + name + "/throttled-kinds", "{\"kinds\":[\"ConfigMap\"]}");
+        assertThat(throttled.status()).isEqualTo(200);
+        assertThat(throttled.object()).containsEntry("throttledKinds", List.of("ConfigMap"));
+        try {
+            HttpResponse<String> write = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(configMaps))
+                            .POST(HttpRequest.BodyPublishers.ofString(configMap))
+                            .header("Content-Type", "application/json")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(write.statusCode()).isEqualTo(429);
+            assertThat(write.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(JSON.readValue(write.body(), Map.class))
+                    .containsEntry("kind", "Status")
+                    .containsEntry("reason", "TooManyRequests");
+            HttpResponse<String> read = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(configMaps)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(read.statusCode()).isEqualTo(200);
+            assertThat(cluster.client()
+                            .configMaps()
+                            .inNamespace("default")
+                            .withName("throttled")
+                            .get())
+                    .isNull();
+        } finally {
+            assertThat(call("POST", "/clusters/" + name + "/throttled-kinds", "{\"kinds\":[]}")
+                            .object())
+                    .containsEntry("throttledKinds", List.of());
+        }
+        HttpResponse<String> written = HTTP.send(
+                HttpRequest.newBuilder(URI.create(configMaps))
+                        .POST(HttpRequest.BodyPublishers.ofString(configMap))
+                        .header("Content-Type", "application/json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(written.statusCode()).isEqualTo(201);
+        assertThat(call("POST", "/clusters/" + name + "/throttled-kinds", "{\"kinds\":[\"Gizmo\"]}")
+                        .status())
+                .isEqualTo(400);
+    }
+
+    @Test
     void unknownClustersAndBadInputAreRefusedClearly() throws Exception {
         Reply unknown = call("POST", "/clusters/nope/down", null);
         assertThat(unknown.status()).isEqualTo(404);
