@@ -31,10 +31,17 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +63,21 @@ class BundleEngineComponentTest {
     private static final String OWNER = "fleet-test";
     // The test owner's own desired topic (%test profile): the topic a bundle comes on names its owner.
     static final String OWNER_TOPIC = "fleet.desired.fleet-test.v1";
+
+    // Another inventory replica, as the claims table names it.
+    private static final String OTHER_REPLICA = "inventory-1/another-replica";
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @jakarta.inject.Inject
+    io.meridian.inventory.connect.ClusterOwnership ownership;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String dbUser;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    String dbPassword;
 
     private static CloudEventCollector sync;
     private static CloudEventCollector deadLetters;
@@ -560,6 +582,113 @@ class BundleEngineComponentTest {
     }
 
     @Test
+    void whatARunWillCreateIsRecordedBeforeItWritesSoAnUnfinishedRunIsStillPruned() throws SQLException {
+        try (MockCluster cluster = registered("bundle-ahead")) {
+            // The API server takes the RoleBinding and turns the ConfigMap away (429): the run stops half-way, with
+            // one object created and nothing applied, as when inventory is killed between its writes and recording.
+            cluster.throttleWrites(List.of("ConfigMap"));
+            publish(bundle(
+                    "bundle-ahead",
+                    1,
+                    DriftPolicy.REPAIR,
+                    false,
+                    roleBinding("early", "payments"),
+                    configMap("late", "a")));
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> assertThat(cluster.client()
+                                    .rbac()
+                                    .roleBindings()
+                                    .inNamespace("payments")
+                                    .withName("early")
+                                    .get())
+                            .isNotNull());
+            // What a restarted replica would read: both objects, written ahead of the writes.
+            assertThat(managedKeys("bundle-ahead"))
+                    .containsExactlyInAnyOrder(
+                            "rbac.authorization.k8s.io/v1/RoleBinding/payments/early", "v1/ConfigMap/data/late");
+            assertThat(sync.all()).noneMatch(r -> isReport(r, "bundle-ahead"));
+
+            // The next generation drops the RoleBinding: it is pruned, though the run that created it never finished.
+            publish(bundle("bundle-ahead", 2, DriftPolicy.REPAIR, false, configMap("late", "a")));
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> given().header("Authorization", VIEWER)
+                            .get("/api/v1/clusters/bundle-ahead/sync")
+                            .then()
+                            .body("owners[0].generationWanted", equalTo(2)));
+            cluster.throttleWrites(List.of());
+            SyncReport second = awaitReport("bundle-ahead", 2);
+            assertThat(second.outcomes())
+                    .extracting(ObjectOutcome::kind, ObjectOutcome::outcome)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("ConfigMap", Outcome.Created),
+                            org.assertj.core.groups.Tuple.tuple("RoleBinding", Outcome.Deleted));
+            assertThat(cluster.client()
+                            .rbac()
+                            .roleBindings()
+                            .inNamespace("payments")
+                            .withName("early")
+                            .get())
+                    .isNull();
+            assertThat(managedKeys("bundle-ahead")).containsExactly("v1/ConfigMap/data/late");
+        }
+    }
+
+    @Test
+    void aReplicaWhosePartitionAnotherReplicaClaimedWritesNothingUntilItHoldsItAgain() throws SQLException {
+        try (MockCluster cluster = registered("bundle-fenced")) {
+            publish(bundle("bundle-fenced", 1, DriftPolicy.REPAIR, false, roleBinding("first", "payments")));
+            awaitReport("bundle-fenced", 1);
+            long writes = cluster.writeRequests();
+
+            // Kafka gave the cluster's partition to another replica, which claimed it; this one has not noticed.
+            int partition = ownership.claim("bundle-fenced").orElseThrow().partition();
+            assertThat(sql(
+                            "UPDATE inventory.cluster_partition_claim SET epoch = epoch + 1, holder = ?"
+                                    + " WHERE partition_no = " + partition,
+                            OTHER_REPLICA))
+                    .isEqualTo(1);
+            try {
+                publish(bundle(
+                        "bundle-fenced",
+                        2,
+                        DriftPolicy.REPAIR,
+                        false,
+                        roleBinding("first", "payments"),
+                        roleBinding("second", "payments")));
+                // The run is fenced before it writes: the bundle waits for a replica that holds the cluster.
+                Awaits.eventually(
+                        EVENTUALLY,
+                        () -> given().header("Authorization", VIEWER)
+                                .get("/api/v1/clusters/bundle-fenced/sync")
+                                .then()
+                                .body("owners[0].generationWanted", equalTo(2))
+                                .body("owners[0].state", equalTo("WaitingForCluster")));
+                assertThat(cluster.client()
+                                .rbac()
+                                .roleBindings()
+                                .inNamespace("payments")
+                                .withName("second")
+                                .get())
+                        .isNull();
+                assertThat(cluster.writeRequests()).isEqualTo(writes);
+                assertThat(managedKeys("bundle-fenced"))
+                        .containsExactly("rbac.authorization.k8s.io/v1/RoleBinding/payments/first");
+            } finally {
+                // That replica lets the partition go (Kafka revoked it): this one claims it again.
+                sql("UPDATE inventory.cluster_partition_claim SET holder = NULL WHERE holder = ?", OTHER_REPLICA);
+            }
+            SyncReport second = awaitReport("bundle-fenced", 2);
+            assertThat(second.outcomes())
+                    .extracting(ObjectOutcome::name, ObjectOutcome::outcome)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("first", Outcome.Unchanged),
+                            org.assertj.core.groups.Tuple.tuple("second", Outcome.Created));
+        }
+    }
+
+    @Test
     void serverDefaultsAndStatusChurnAreNeverDriftAndEachObjectIsWrittenOnce() {
         try (MockCluster cluster = registered("ssa-quiet")) {
             long before = cluster.writeRequests();
@@ -815,6 +944,31 @@ class BundleEngineComponentTest {
                 Map.of("name", policy + "-binding"),
                 "spec",
                 Map.of("policyName", policy, "validationActions", List.of("Deny")));
+    }
+
+    private int sql(String statement, String parameter) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+                PreparedStatement update = connection.prepareStatement(statement)) {
+            update.setString(1, parameter);
+            return update.executeUpdate();
+        }
+    }
+
+    /** The objects inventory's database says the test owner manages on the cluster. */
+    private List<String> managedKeys(String cluster) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT object_key FROM inventory.bundle_object WHERE owner = ? AND cluster = ?")) {
+            query.setString(1, OWNER);
+            query.setString(2, cluster);
+            List<String> keys = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(rows.getString(1));
+                }
+            }
+            return keys;
+        }
     }
 
     private static MockCluster registered(String name) {

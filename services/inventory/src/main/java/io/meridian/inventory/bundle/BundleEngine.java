@@ -14,6 +14,8 @@ import io.meridian.inventory.connect.Workers;
 import io.meridian.inventory.persistence.BundleStore;
 import io.meridian.inventory.persistence.BundleStore.AppliedObject;
 import io.meridian.inventory.persistence.GroupCommit;
+import io.meridian.inventory.persistence.PartitionClaims;
+import io.meridian.inventory.persistence.PartitionClaims.Claim;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -68,6 +70,7 @@ public class BundleEngine {
     // One per cluster: its queue of work and what the engine knows of the cluster as a whole.
     private final Map<String, ClusterWriter> writers = new ConcurrentHashMap<>();
     private final GroupCommit<BundleStore.Application> applications;
+    private final GroupCommit<BundleStore.Intent> intents;
     private final ExecutorService writePool = Workers.pool("bundle-write-");
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("bundle-retries").daemon().factory());
@@ -79,6 +82,7 @@ public class BundleEngine {
     private final Duration resyncInterval;
     private long resyncTicks;
     private final Counter stale;
+    private final Counter fenced;
     private final Timer applyTime;
 
     BundleEngine(
@@ -97,6 +101,11 @@ public class BundleEngine {
         this.driftWatch = new DriftWatch(this::onDrift, connections::observing);
         this.applications = new GroupCommit<>(
                 "bundle-status", 500, a -> a.report().key(), batch -> Await.on(() -> store.recordApplications(batch)));
+        this.intents = new GroupCommit<>(
+                "bundle-intents", 500, BundleStore.Intent::key, batch -> Await.on(() -> store.recordIntents(batch)));
+        this.fenced = Counter.builder("meridian.inventory.bundles.fenced")
+                .description("Runs and repairs refused because another replica claimed the cluster's partition")
+                .register(registry);
         this.stale = Counter.builder("meridian.inventory.bundles.stale")
                 .description("Bundles ignored because a newer generation was already declared")
                 .register(registry);
@@ -244,26 +253,27 @@ public class BundleEngine {
             return;
         }
         String cluster = state.cluster();
-        boolean owned = ownership.owns(cluster);
-        KubernetesClient client = owned ? connections.client(cluster).orElse(null) : null;
-        switch (BundlePlanner.plan(state, owned, client != null)) {
+        Optional<Claim> claim = ownership.claim(cluster);
+        KubernetesClient client =
+                claim.isPresent() ? connections.client(cluster).orElse(null) : null;
+        switch (BundlePlanner.plan(state, claim.isPresent(), client != null)) {
             case BundleStep.Skip skip -> {}
             case BundleStep.WaitForCluster wait -> {
                 // run again when the cluster connects (onConnected)
                 bundles.computeIfPresent(key, (k, s) -> s.waitingForCluster());
             }
-            case BundleStep.Run work -> run(key, state, client, work);
+            case BundleStep.Run work -> run(key, state, client, work, claim.get());
         }
     }
 
-    private void run(String key, BundleState state, KubernetesClient client, BundleStep.Run work) {
+    private void run(String key, BundleState state, KubernetesClient client, BundleStep.Run work, Claim claim) {
         String owner = state.owner();
         String cluster = state.cluster();
         long started = clock.millis();
         ClusterWriter writer = writers.get(cluster);
         BundleApplier applier = writer.applier(client);
         try {
-            List<AppliedObject> previous = previousOf(key, state, writer);
+            List<AppliedObject> previous = writeAhead(key, state, writer, work, claim);
             BundleApplier.Result result = switch (work) {
                 case BundleStep.RemoveAll removeAll -> {
                     bundles.computeIfPresent(key, (k, s) -> s.withDesired(Map.of()));
@@ -283,8 +293,8 @@ public class BundleEngine {
             switch (settle) {
                 case BundleStep.Report report -> {
                     bundles.computeIfPresent(key, (k, s) -> s.ran(settle));
-                    applications.commit(
-                            new BundleStore.Application(report.report(), report.driftPolicy(), report.nowApplied()));
+                    applications.commit(new BundleStore.Application(
+                            report.report(), report.driftPolicy(), report.nowApplied(), claim));
                     LOG.infof(
                             "cluster %s, owner %s: generation %d applied in %d ms (%s)",
                             cluster, owner, state.generation(), duration, summary(result.outcomes()));
@@ -292,6 +302,10 @@ public class BundleEngine {
                 case BundleStep.Unchanged unchanged -> {}
             }
             bundles.computeIfPresent(key, (k, s) -> s.settled(settle));
+        } catch (PartitionClaims.Fenced e) {
+            fencedOut(cluster, claim, e);
+            // run again when the cluster connects here again (onConnected), if it ever does
+            bundles.computeIfPresent(key, (k, s) -> s.waitingForCluster());
         } catch (BundleApplier.ClusterUnavailable | IllegalStateException e) {
             Instant now = clock.instant();
             BundleStep.RetryAt retry = BundlePlanner.retry(state, now);
@@ -310,6 +324,53 @@ public class BundleEngine {
             }
             retries.schedule(
                     () -> schedule(key), Duration.between(now, retry.at()).toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Records, before any write, what this run may create beyond what the key already manages, fenced by the claim:
+     * a kill between the writes and their recording then leaves nothing unprunable, and a replica that lost the
+     * cluster's partition writes nothing. Answers the managed set including those objects, which the in-memory
+     * state keeps too (a run that fails half-way must still prune what it created, should the bundle drop it).
+     */
+    private List<AppliedObject> writeAhead(
+            String key, BundleState state, ClusterWriter writer, BundleStep.Run work, Claim claim) {
+        List<AppliedObject> previous = previousOf(key, state, writer);
+        List<AppliedObject> added = new ArrayList<>();
+        if (work instanceof BundleStep.Apply apply) {
+            Set<String> known = new java.util.HashSet<>();
+            previous.forEach(p -> known.add(p.key()));
+            for (DesiredObject object : apply.objects()) {
+                if (!known.contains(object.key())) {
+                    added.add(new AppliedObject(
+                            object.key(),
+                            object.ref().apiVersion(),
+                            object.ref().kind(),
+                            object.ref().namespace(),
+                            object.ref().name(),
+                            object.contentHash()));
+                }
+            }
+        }
+        intents.commit(new BundleStore.Intent(state.owner(), state.cluster(), added, claim));
+        if (added.isEmpty()) {
+            return previous;
+        }
+        List<AppliedObject> managed = new ArrayList<>(previous);
+        managed.addAll(added);
+        List<AppliedObject> result = List.copyOf(managed);
+        bundles.computeIfPresent(key, (k, s) -> s.withApplied(result));
+        return result;
+    }
+
+    /** Another replica claimed the cluster's partition: this one stops writing there and lets the cluster go. */
+    private void fencedOut(String cluster, Claim claim, PartitionClaims.Fenced e) {
+        fenced.increment();
+        if (ownership.fenced(List.of(claim))) {
+            LOG.warnf(
+                    "cluster %s: %s; this replica stops writing to the clusters of partition %d",
+                    cluster, e.getMessage(), claim.partition());
+            connections.reconcileAllAsync();
         }
     }
 
@@ -372,27 +433,33 @@ public class BundleEngine {
 
     private void repair(String cluster, String owner, DesiredObject desired, boolean deleted, String changedBy) {
         Optional<KubernetesClient> client = connections.client(cluster);
+        Optional<Claim> claim = ownership.claim(cluster);
         DriftEvent.Change change = deleted ? DriftEvent.Change.Deleted : DriftEvent.Change.Modified;
-        switch (BundlePlanner.drift(
-                bundles.get(keyOf(owner, cluster)), desired, ownership.owns(cluster), client.isPresent())) {
-            case BundleStep.Skip skip -> {}
-            case BundleStep.ReportDrift report -> {
-                BundleApplier applier = writers.get(cluster).applier(client.get());
-                if (detected(applier, cluster, owner, report.object(), change, changedBy)) {
-                    LOG.infof(
-                            "cluster %s: %s %s %s drifted; driftPolicy is report, leaving it",
-                            cluster,
-                            change,
-                            report.object().ref().kind(),
-                            report.object().ref().name());
+        try {
+            switch (BundlePlanner.drift(
+                    bundles.get(keyOf(owner, cluster)), desired, claim.isPresent(), client.isPresent())) {
+                case BundleStep.Skip skip -> {}
+                case BundleStep.ReportDrift report -> {
+                    BundleApplier applier = writers.get(cluster).applier(client.get());
+                    if (detected(applier, cluster, owner, report.object(), change, changedBy, claim.get())) {
+                        LOG.infof(
+                                "cluster %s: %s %s %s drifted; driftPolicy is report, leaving it",
+                                cluster,
+                                change,
+                                report.object().ref().kind(),
+                                report.object().ref().name());
+                    }
+                }
+                case BundleStep.RepairDrift repair -> {
+                    BundleApplier applier = writers.get(cluster).applier(client.get());
+                    // Recorded (and the claim checked) before the repair writes.
+                    if (detected(applier, cluster, owner, repair.object(), change, changedBy, claim.get())) {
+                        putBack(applier, cluster, owner, repair, change, changedBy, claim.get());
+                    }
                 }
             }
-            case BundleStep.RepairDrift repair -> {
-                BundleApplier applier = writers.get(cluster).applier(client.get());
-                if (detected(applier, cluster, owner, repair.object(), change, changedBy)) {
-                    putBack(applier, cluster, owner, repair, change, changedBy);
-                }
-            }
+        } catch (PartitionClaims.Fenced e) {
+            fencedOut(cluster, claim.get(), e);
         }
     }
 
@@ -403,13 +470,14 @@ public class BundleEngine {
             String owner,
             DesiredObject desired,
             DriftEvent.Change change,
-            String changedBy) {
+            String changedBy,
+            Claim claim) {
         if (change == DriftEvent.Change.Modified && applier.isSatisfied(owner, desired)) {
             return false;
         }
         ObjectRef ref = desired.ref();
-        Await.on(() ->
-                store.recordDrift(new DriftEvent(owner, cluster, ref, change, changedBy, clock.instant(), false)));
+        Await.on(() -> store.recordDrift(
+                new DriftEvent(owner, cluster, ref, change, changedBy, clock.instant(), false), claim));
         return true;
     }
 
@@ -419,7 +487,8 @@ public class BundleEngine {
             String owner,
             BundleStep.RepairDrift repair,
             DriftEvent.Change change,
-            String changedBy) {
+            String changedBy,
+            Claim claim) {
         ObjectRef ref = repair.object().ref();
         ObjectOutcome outcome = applier.applyOne(owner, repair.adopt(), repair.object(), repair.appliedHash());
         switch (outcome.outcome()) {
@@ -432,7 +501,7 @@ public class BundleEngine {
             }
             case Created, Patched, Unchanged, Deleted -> {
                 Await.on(() -> store.recordDrift(
-                        new DriftEvent(owner, cluster, ref, change, changedBy, clock.instant(), true)));
+                        new DriftEvent(owner, cluster, ref, change, changedBy, clock.instant(), true), claim));
                 LOG.infof("cluster %s: repaired %s %s (%s)", cluster, ref.kind(), ref.name(), change);
             }
         }
@@ -497,6 +566,7 @@ public class BundleEngine {
         retries.shutdownNow();
         writePool.shutdownNow();
         applications.close();
+        intents.close();
         writers.values().forEach(ClusterWriter::stop);
         driftWatch.stopAll();
     }

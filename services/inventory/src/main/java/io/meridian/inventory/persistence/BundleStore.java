@@ -22,7 +22,10 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * What the bundle engine remembers per owner and cluster. Each application is one transaction: the
- * status row, the set of objects inventory wrote, the {@code fleet.sync.v1} report and the audit record.
+ * status row, the set of objects inventory wrote, the {@code fleet.sync.v1} report and the audit record. The set is
+ * written ahead: before a run writes to a cluster, the objects it may create are added ({@link #recordIntents}), so a
+ * kill between the writes and their recording leaves nothing that no later bundle can prune. Every record of a
+ * cluster write is fenced by the partition claim it was made under ({@link PartitionClaims#check}).
  */
 @ApplicationScoped
 public class BundleStore {
@@ -49,9 +52,11 @@ public class BundleStore {
     private final Outbox outbox;
     private final AuditTrail audit;
     private final Clock clock;
+    private final PartitionClaims claims;
 
-    BundleStore(Mutiny.SessionFactory sessions, Outbox outbox, AuditTrail audit, Clock clock) {
+    BundleStore(Mutiny.SessionFactory sessions, Outbox outbox, AuditTrail audit, Clock clock, PartitionClaims claims) {
         this.sessions = sessions;
+        this.claims = claims;
         this.outbox = outbox;
         this.audit = audit;
         this.clock = clock;
@@ -90,8 +95,39 @@ public class BundleStore {
                 });
     }
 
-    /** One application of a bundle to record: its report and the objects now managed for its owner. */
-    public record Application(SyncReport report, String driftPolicy, List<AppliedObject> nowApplied) {}
+    /**
+     * One application of a bundle to record: its report and the objects now managed for its owner, made under
+     * {@code claim}.
+     */
+    public record Application(
+            SyncReport report, String driftPolicy, List<AppliedObject> nowApplied, PartitionClaims.Claim claim) {}
+
+    /**
+     * What a run is about to write, recorded before it writes: the objects it may create (added to what the owner
+     * manages there; none is removed), under {@code claim}. An intent with no objects only checks the claim.
+     */
+    public record Intent(String owner, String cluster, List<AppliedObject> objects, PartitionClaims.Claim claim) {
+        public String key() {
+            return owner + "/" + cluster;
+        }
+    }
+
+    /**
+     * Records many runs' intents in one transaction (a group commit); fails with {@link PartitionClaims.Fenced} when
+     * any claim is no longer this replica's (the group commit then retries them one by one).
+     */
+    public Uni<Void> recordIntents(List<Intent> intents) {
+        List<Row> rows = new ArrayList<>();
+        intents.forEach(i -> i.objects().forEach(o -> rows.add(new Row(i.owner(), i.cluster(), o))));
+        return sessions.withTransaction(session -> {
+            Uni<Void> chain =
+                    claims.check(session, intents.stream().map(Intent::claim).toList());
+            for (List<Row> chunk : chunks(rows)) {
+                chain = chain.chain(() -> insertRows(session, chunk, true));
+            }
+            return chain;
+        });
+    }
 
     /**
      * Records many applications in one transaction (a group commit): per key its status, the objects now managed,
@@ -118,7 +154,9 @@ public class BundleStore {
                         details(report, counts)));
             }
         }
-        return sessions.withTransaction(session -> upsertStatuses(session, applications, now)
+        return sessions.withTransaction(session -> claims.check(
+                        session, applications.stream().map(Application::claim).toList())
+                .chain(() -> upsertStatuses(session, applications, now))
                 .chain(() -> deleteObjects(session, applications))
                 .chain(() -> insertObjects(session, applications))
                 .chain(() -> outbox.appendAll(session, messages))
@@ -142,39 +180,44 @@ public class BundleStore {
                 .replaceWithVoid();
     }
 
-    /** Records drift on the sync topic and in the status, in one transaction. */
-    public Uni<Void> recordDrift(DriftEvent drift) {
+    /** Records drift on the sync topic and in the status, in one transaction, as long as {@code claim} holds. */
+    public Uni<Void> recordDrift(DriftEvent drift, PartitionClaims.Claim claim) {
         String summary = drift.change() + " " + drift.object().kind() + " "
                 + (drift.object().namespace() == null ? "" : drift.object().namespace() + "/")
                 + drift.object().name()
                 + (drift.changedBy() == null ? "" : " by " + drift.changedBy())
                 + (drift.repaired() ? ", repaired" : ", reported");
         EventType type = drift.repaired() ? EventType.SYNC_DRIFT_REPAIRED : EventType.SYNC_DRIFT_DETECTED;
-        return sessions.withTransaction(session -> session.createNativeQuery(
-                                "UPDATE bundle_sync SET last_drift = :drift, last_drift_at = :at, updated_at = :at"
-                                        + " WHERE owner = :owner AND cluster = :cluster")
-                        .setParameter("drift", summary)
-                        .setParameter("at", drift.detectedAt().atOffset(ZoneOffset.UTC))
-                        .setParameter("owner", drift.owner())
-                        .setParameter("cluster", drift.clusterId())
-                        .executeUpdate()
-                        .chain(() -> outbox.append(session, type, drift.key(), drift.clusterId(), drift))
-                        .chain(() -> audit.recordAs(
-                                session,
-                                new AuditRecord.Actor(
-                                        drift.changedBy() == null
-                                                ? AuditRecord.ActorType.service
-                                                : AuditRecord.ActorType.user,
-                                        drift.changedBy() == null ? "unknown (out of band)" : drift.changedBy()),
-                                drift.repaired() ? "cluster.drift.repaired" : "cluster.drift.detected",
-                                new AuditRecord.Target(
-                                        drift.object().kind(), drift.object().key(), drift.clusterId()),
-                                AuditRecord.Outcome.success,
-                                Map.of(
-                                        "owner",
-                                        drift.owner(),
-                                        "change",
-                                        drift.change().name()))))
+        return sessions.withTransaction(session -> claims.check(session, List.of(claim))
+                        .chain(() -> session.createNativeQuery(
+                                        "UPDATE bundle_sync SET last_drift = :drift, last_drift_at = :at, updated_at = :at"
+                                                + " WHERE owner = :owner AND cluster = :cluster")
+                                .setParameter("drift", summary)
+                                .setParameter("at", drift.detectedAt().atOffset(ZoneOffset.UTC))
+                                .setParameter("owner", drift.owner())
+                                .setParameter("cluster", drift.clusterId())
+                                .executeUpdate()
+                                .chain(() -> outbox.append(session, type, drift.key(), drift.clusterId(), drift))
+                                .chain(() -> audit.recordAs(
+                                        session,
+                                        new AuditRecord.Actor(
+                                                drift.changedBy() == null
+                                                        ? AuditRecord.ActorType.service
+                                                        : AuditRecord.ActorType.user,
+                                                drift.changedBy() == null
+                                                        ? "unknown (out of band)"
+                                                        : drift.changedBy()),
+                                        drift.repaired() ? "cluster.drift.repaired" : "cluster.drift.detected",
+                                        new AuditRecord.Target(
+                                                drift.object().kind(),
+                                                drift.object().key(),
+                                                drift.clusterId()),
+                                        AuditRecord.Outcome.success,
+                                        Map.of(
+                                                "owner",
+                                                drift.owner(),
+                                                "change",
+                                                drift.change().name())))))
                 .replaceWithVoid();
     }
 
@@ -289,18 +332,20 @@ public class BundleStore {
                 .forEach(o -> rows.add(new Row(a.report().owner(), a.report().clusterId(), o))));
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (List<Row> chunk : chunks(rows)) {
-            chain = chain.chain(() -> insertRows(session, chunk));
+            chain = chain.chain(() -> insertRows(session, chunk, false));
         }
         return chain;
     }
 
     private record Row(String owner, String cluster, AppliedObject object) {}
 
-    private static Uni<Void> insertRows(Mutiny.Session session, List<Row> rows) {
+    /** {@code keep}: an object already recorded keeps its row (an intent never changes what was applied). */
+    private static Uni<Void> insertRows(Mutiny.Session session, List<Row> rows, boolean keep) {
         String sql = "INSERT INTO bundle_object (owner, cluster, object_key, api_version, kind, namespace, name,"
                 + " content_hash) VALUES "
                 + MultiRowValues.of(
-                        "(:owner#, :cluster#, :key#, :apiVersion#, :kind#, :namespace#, :name#, :hash#)", rows.size());
+                        "(:owner#, :cluster#, :key#, :apiVersion#, :kind#, :namespace#, :name#, :hash#)", rows.size())
+                + (keep ? " ON CONFLICT (owner, cluster, object_key) DO NOTHING" : "");
         var query = session.createNativeQuery(sql);
         for (int i = 0; i < rows.size(); i++) {
             AppliedObject o = rows.get(i).object();
