@@ -1,9 +1,11 @@
 package io.meridian.inventory.connect;
 
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -25,15 +27,30 @@ import java.util.function.Function;
  * the request keeps the host name (Host header, TLS server name and certificate check), only the socket goes to the
  * judged address ({@link RequestOptions#setServer}), so Vert.x never resolves the name. A request for another host,
  * or one that names no host and port, fails without connecting.
+ *
+ * <p>Every request and WebSocket is opened on one event-loop context of its own: fabric8 attaches its body handler
+ * in a callback of the request's future, and Vert.x runs that callback on the context the request was opened from.
+ * Opened from a plain thread, each request would get a new context on another event loop than its pooled connection,
+ * and a short response could end before the handler is attached ({@code IllegalStateException: Response already
+ * ended}, a list that fails at random). On the connection's own context the callback runs in line, before the body.
  */
 final class PinnedHttpClient implements HttpClient {
 
     private final HttpClient delegate;
     private final PinnedEndpoint endpoint;
+    private final Context context;
 
-    PinnedHttpClient(HttpClient delegate, PinnedEndpoint endpoint) {
+    PinnedHttpClient(HttpClient delegate, PinnedEndpoint endpoint, Context context) {
         this.delegate = delegate;
         this.endpoint = endpoint;
+        this.context = context;
+    }
+
+    /** Opens on the client's own context: connections, futures and response events all stay on its event loop. */
+    private <T extends RequestOptions, R> Future<R> onContext(T options, Function<T, Future<R>> open) {
+        Promise<R> opened = ((io.vertx.core.impl.ContextInternal) context).promise();
+        context.runOnContext(v -> pinned(options).compose(open).onComplete(opened));
+        return opened.future();
     }
 
     /** Points {@code options} at the pinned address; a failed future says why it may not be sent. */
@@ -57,7 +74,7 @@ final class PinnedHttpClient implements HttpClient {
 
     @Override
     public Future<HttpClientRequest> request(RequestOptions options) {
-        return pinned(options).compose(delegate::request);
+        return onContext(options, delegate::request);
     }
 
     @Override
@@ -115,7 +132,7 @@ final class PinnedHttpClient implements HttpClient {
 
     @Override
     public Future<WebSocket> webSocket(WebSocketConnectOptions options) {
-        return pinned(options).compose(delegate::webSocket);
+        return onContext(options, delegate::webSocket);
     }
 
     @Override

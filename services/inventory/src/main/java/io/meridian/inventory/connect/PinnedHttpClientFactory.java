@@ -51,7 +51,7 @@ final class PinnedHttpClientFactory implements HttpClient.Factory {
             }
             return result instanceof io.vertx.core.http.HttpClient http
                             && method.getName().equals("createHttpClient")
-                    ? new PinnedHttpClient(http, endpoint)
+                    ? new PinnedHttpClient(http, endpoint, ((VertxInternal) shared).createEventLoopContext())
                     : result;
         });
     }

@@ -109,7 +109,10 @@ class PinnedClusterClientTest {
     void aRequestForAnotherHostIsNotSent() throws Exception {
         String url = "http://api.pinned.test:" + apiServer.getAddress().getPort();
         PinnedEndpoint endpoint = PinnedEndpoint.resolve(url, u -> ANY.check(u, dns("127.0.0.1")));
-        var http = new PinnedHttpClient(vertx.createHttpClient(), endpoint);
+        var http = new PinnedHttpClient(
+                vertx.createHttpClient(),
+                endpoint,
+                ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext());
 
         var elsewhere = http.request(new RequestOptions()
                         .setMethod(HttpMethod.GET)
