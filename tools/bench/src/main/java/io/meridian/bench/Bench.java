@@ -378,12 +378,12 @@ public final class Bench {
             SimulatedCluster cluster = clusters.get(random.nextInt(clusters.size()));
             var bindings = cluster.client().rbac().roleBindings().inNamespace("default");
             long t = System.nanoTime();
-            bindings.withName("bench-0").edit(rb -> {
+            bindings.withName(BENCH_OWNER + "-0").edit(rb -> {
                 rb.getSubjects().getFirst().setName("mallory-" + UUID.randomUUID());
                 return rb;
             });
             while (seconds(t) < 30) {
-                var live = bindings.withName("bench-0").get();
+                var live = bindings.withName(BENCH_OWNER + "-0").get();
                 if (live != null && live.getSubjects().getFirst().getName().startsWith("oidc:")) {
                     break;
                 }
