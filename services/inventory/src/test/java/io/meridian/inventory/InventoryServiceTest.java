@@ -24,6 +24,6 @@ class InventoryServiceTest extends ServiceBaselineTest {
 
     @Override
     protected String schemaVersion() {
-        return "12";
+        return "13";
     }
 }
