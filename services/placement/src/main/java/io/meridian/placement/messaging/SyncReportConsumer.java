@@ -41,8 +41,8 @@ public class SyncReportConsumer {
     }
 
     /** A deregistered cluster's last report goes with it. */
-    void forget(@jakarta.enterprise.event.Observes io.meridian.placement.reconcile.ClustersForgotten gone) {
-        lastSeen.keySet().removeAll(gone.clusterIds());
+    void forget(@jakarta.enterprise.event.Observes io.meridian.placement.reconcile.ClustersHeld held) {
+        lastSeen.keySet().retainAll(held.clusterIds());
     }
 
     @Incoming("sync")

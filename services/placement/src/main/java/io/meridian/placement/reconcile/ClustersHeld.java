@@ -3,13 +3,15 @@ package io.meridian.placement.reconcile;
 import java.util.Set;
 
 /**
- * Clusters the fleet view forgot (deregistered longer than the TTL): whatever a bean remembers per cluster goes too.
+ * The clusters the fleet view holds anything of, announced at every housekeeping run once the view caught up: whatever
+ * a bean remembers per cluster keeps only these. Announced every run, not only when a cluster is forgotten, so a
+ * reconcile that was in flight when a cluster went (and put it back in a memory) is cleaned up by the next run.
  *
- * @param clusterIds the forgotten clusters
+ * @param clusterIds the clusters held, registered or recently deregistered
  */
-public record ClustersForgotten(Set<String> clusterIds) {
+public record ClustersHeld(Set<String> clusterIds) {
 
-    public ClustersForgotten {
+    public ClustersHeld {
         clusterIds = Set.copyOf(clusterIds);
     }
 }

@@ -12,8 +12,8 @@ import org.jboss.logging.Logger;
  * Keeps the in-memory {@link FleetViewCache} from growing forever: what the streams said of a cluster that is not
  * registered (it left the fleet, and its objects or rates came after its deregistration) is forgotten once it stayed
  * so for {@code meridian.placement.unregistered-cluster-ttl}. Only once the view caught up: while the streams are
- * read after a start, a cluster's objects may precede its registration. The other per-cluster memories hear of it
- * ({@link ClustersForgotten}).
+ * read after a start, a cluster's objects may precede its registration. The other per-cluster memories hear which
+ * clusters remain at every run ({@link ClustersHeld}).
  */
 @ApplicationScoped
 public class FleetViewHousekeeping {
@@ -24,19 +24,19 @@ public class FleetViewHousekeeping {
     private final FleetViewCatchUp catchUp;
     private final PlacementConfig config;
     private final Clock clock;
-    private final Event<ClustersForgotten> forgotten;
+    private final Event<ClustersHeld> held;
 
     FleetViewHousekeeping(
             FleetViewCache fleet,
             FleetViewCatchUp catchUp,
             PlacementConfig config,
             Clock clock,
-            Event<ClustersForgotten> forgotten) {
+            Event<ClustersHeld> held) {
         this.fleet = fleet;
         this.catchUp = catchUp;
         this.config = config;
         this.clock = clock;
-        this.forgotten = forgotten;
+        this.held = held;
     }
 
     @Scheduled(
@@ -49,7 +49,7 @@ public class FleetViewHousekeeping {
         Set<String> gone = fleet.forgetUnregistered(clock.instant().minus(config.unregisteredClusterTtl()));
         if (!gone.isEmpty()) {
             LOG.infof("fleet view: forgot %d clusters that are not registered: %s", gone.size(), gone);
-            forgotten.fire(new ClustersForgotten(gone));
         }
+        held.fire(new ClustersHeld(fleet.heldClusterIds()));
     }
 }

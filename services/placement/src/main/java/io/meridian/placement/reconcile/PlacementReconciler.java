@@ -297,8 +297,8 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
     }
 
     /** A deregistered cluster's render memory goes with it. */
-    void forget(@jakarta.enterprise.event.Observes ClustersForgotten gone) {
-        renderedWith.keySet().removeAll(gone.clusterIds());
+    void forget(@jakarta.enterprise.event.Observes ClustersHeld held) {
+        renderedWith.keySet().retainAll(held.clusterIds());
     }
 
     /** Reconciles one workload now, on the calling thread; for the workers (and tests). */

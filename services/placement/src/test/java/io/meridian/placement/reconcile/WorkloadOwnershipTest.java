@@ -65,7 +65,7 @@ class WorkloadOwnershipTest {
     }
 
     /** A fleet view that read its (empty) streams to the end. */
-    private static FleetViewCatchUp caughtUp() {
+    static FleetViewCatchUp caughtUp() {
         FleetViewCatchUp catchUp = new FleetViewCatchUp();
         var consumer = new org.apache.kafka.clients.consumer.MockConsumer<String, byte[]>("earliest");
         var partitions = java.util.stream.Stream.of(
