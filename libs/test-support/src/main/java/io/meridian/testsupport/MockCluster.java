@@ -111,6 +111,11 @@ public final class MockCluster implements AutoCloseable {
         server.throttleWrites(kinds);
     }
 
+    /** Delays every API response but watch streams by {@code latency} (zero: none), as a busy API server does. */
+    public void latency(Duration latency) {
+        server.latency(latency);
+    }
+
     /** Rewrites the status of every Deployment and StatefulSet every {@code every}, as heartbeats do; zero stops. */
     public void statusChurn(Duration every) {
         server.statusChurn(every);

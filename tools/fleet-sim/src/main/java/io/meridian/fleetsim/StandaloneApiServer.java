@@ -151,6 +151,11 @@ public final class StandaloneApiServer implements AutoCloseable {
         backend.dispatcher().throttled(throttled);
     }
 
+    /** Delays every API response but watch streams by {@code latency}, as a busy or distant API server does. */
+    public synchronized void latency(Duration latency) {
+        backend.dispatcher().latency(latency);
+    }
+
     synchronized int openWatches() {
         return backend.dispatcher().crud().openWatches();
     }
