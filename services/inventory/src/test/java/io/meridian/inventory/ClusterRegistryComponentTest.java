@@ -859,6 +859,43 @@ class ClusterRegistryComponentTest {
         return cluster;
     }
 
+    @Test
+    void aClusterWhoseWatchesDeliverIsNotUnreachableBecauseItsProbesAreSlow() {
+        try (MockCluster cluster = MockCluster.start("slow-probes-1")) {
+            cluster.client()
+                    .nodes()
+                    .resource(ClusterObjects.awsNode("slow-node", "us-east-1", "us-east-1a", "m6i.xlarge"))
+                    .create();
+            cluster.client()
+                    .apps()
+                    .deployments()
+                    .resource(ClusterObjects.deployment("default", "web", "nginx:1.27", 1))
+                    .create();
+            given().header("Authorization", OPERATOR)
+                    .contentType(ContentType.JSON)
+                    .body(registration("slow-probes-1", "aws", "us-east-1", Map.of("kubeconfig", cluster.kubeconfig())))
+                    .post("/api/v1/clusters")
+                    .then()
+                    .statusCode(201);
+            awaitPhase("slow-probes-1", "Ready", EVENTUALLY);
+
+            // A busy API server: every answer later than the 1 s probe timeout, while its watches keep delivering.
+            cluster.statusChurn(Duration.ofMillis(300));
+            cluster.latency(Duration.ofMillis(1500));
+            org.awaitility.Awaitility.await()
+                    .during(Duration.ofSeconds(8))
+                    .atMost(Duration.ofSeconds(12))
+                    .untilAsserted(() -> given().header("Authorization", VIEWER)
+                            .get("/api/v1/clusters/slow-probes-1")
+                            .then()
+                            .body("status.phase", equalTo("Ready")));
+
+            // Silent and slow is an outage, as before.
+            cluster.statusChurn(Duration.ZERO);
+            awaitPhase("slow-probes-1", "Unreachable", Duration.ofSeconds(15));
+        }
+    }
+
     private static void awaitPhase(String name, String phase, Duration timeout) {
         Awaits.eventually(
                 timeout,

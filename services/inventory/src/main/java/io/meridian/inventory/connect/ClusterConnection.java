@@ -50,6 +50,8 @@ final class ClusterConnection {
 
     private static final Logger LOG = Logger.getLogger(ClusterConnection.class);
     private static final Duration RETRY_SOON = Duration.ofSeconds(2);
+    // When the cluster's watches last delivered an object (clock millis): a cluster streaming objects is reachable.
+    private volatile long lastHeardAt;
     private static final java.util.concurrent.ExecutorService PROBES = Workers.pool("probe-");
 
     private final ClusterSpec spec;
@@ -199,6 +201,17 @@ final class ClusterConnection {
                     }
                     Duration interval = connected ? timing.probeInterval() : timing.reconnectProbeInterval();
                     pause(interval.minusMillis(clock.millis() - started));
+                    continue;
+                }
+                if (connected
+                        && clock.millis() - lastHeardAt < timing.probeInterval().toMillis()) {
+                    // Objects keep arriving through its watches, only the probe was slow (a busy API server, or this
+                    // replica busy reading a fleet in): not an outage. Counted as one, it would relist every kind
+                    // and add to the very load that slowed the probe.
+                    LOG.debugf(
+                            "cluster %s: probe failed (%s) but its watches deliver; not counted",
+                            spec.name(), lastProbeError);
+                    pause(timing.probeInterval().minusMillis(clock.millis() - started));
                     continue;
                 }
                 failures++;
@@ -474,11 +487,13 @@ final class ClusterConnection {
 
         @Override
         public void onAdd(HasMetadata object) {
+            lastHeardAt = clock.millis();
             publish(object);
         }
 
         @Override
         public void onUpdate(HasMetadata previous, HasMetadata object) {
+            lastHeardAt = clock.millis();
             if (previous.getMetadata().getResourceVersion() != null
                     && previous.getMetadata()
                             .getResourceVersion()
@@ -490,6 +505,7 @@ final class ClusterConnection {
 
         @Override
         public void onDelete(HasMetadata object, boolean finalStateUnknown) {
+            lastHeardAt = clock.millis();
             if (stopped.get()) {
                 return;
             }
