@@ -153,6 +153,12 @@ public final class Bench {
             Set<String> resynced = ConcurrentHashMap.newKeySet();
             Thread markers = watchResyncMarkers(stack.kafka(), resynced);
             long start = System.nanoTime();
+            // CPU of inventory and of this JVM (the simulated API servers and the bench's own clients), read at the
+            // start and when every cluster's objects are published: the figure is Meridian's, the simulator's apart.
+            double inventoryCpuStart = CpuTime.ofProcess(inventory.pid());
+            double simulatorCpuStart = CpuTime.ofThisJvm();
+            double inventoryCpuIngest = Double.NaN;
+            double simulatorCpuIngest = Double.NaN;
             try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
                 List<Future<Integer>> posts = new ArrayList<>();
                 for (Map<String, Object> body : fleet.registrations()) {
@@ -176,6 +182,8 @@ public final class Bench {
                 }
                 if (published < 0 && resynced.size() >= clusters) {
                     published = seconds(start);
+                    inventoryCpuIngest = CpuTime.ofProcess(inventory.pid()) - inventoryCpuStart;
+                    simulatorCpuIngest = CpuTime.ofThisJvm() - simulatorCpuStart;
                     System.out.printf("every cluster's objects published after %.1f s%n", published);
                 }
                 Thread.sleep(200);
@@ -188,7 +196,15 @@ public final class Bench {
                             "all objects published",
                             published < 0
                                     ? "not within 600 s"
-                                    : String.format("%.1f s (%.0f objects/s)", published, totalObjects / published));
+                                    : String.format("%.1f s (%.0f objects/s)", published, totalObjects / published))
+                    .row(
+                            "  CPU until published: inventory",
+                            String.format(
+                                    "%.0f CPU-s (%.2f ms per object)",
+                                    inventoryCpuIngest, 1000 * inventoryCpuIngest / totalObjects))
+                    .row(
+                            "  CPU until published: simulator and bench (this JVM)",
+                            String.format("%.0f CPU-s", simulatorCpuIngest));
 
             // Search: wait for the index to hold the fleet (inventory watches most of the simulator's kinds, not
             // all, so until the count stops growing), then a mix of real questions.
@@ -228,10 +244,18 @@ public final class Bench {
             }
             registration.latency("fleet search (300 mixed queries)", search);
             registration.row("inventory RSS after registration", inventory.rssMiB() + " MiB");
+            registration.row("inventory live heap after GC", LiveHeap.mib(LiveHeap.bytes(inventory.pid())));
             registration.print();
 
             bundles(stack, fleet, inventory);
-            new KafkaBaseline(stack.kafka(), totalObjects).run();
+            double produced = new KafkaBaseline(stack.kafka(), totalObjects).run();
+            if (published > 0) {
+                new Table("ingest against raw Kafka")
+                        .row(
+                                "observed objects/s / raw produce records/s (goal >= 25 %)",
+                                String.format("%.1f %%", 100 * (totalObjects / published) / produced))
+                        .print();
+            }
         } finally {
             if (!options.containsKey("keep-stack")) {
                 stack.down();

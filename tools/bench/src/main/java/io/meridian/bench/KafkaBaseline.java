@@ -34,7 +34,8 @@ final class KafkaBaseline {
         this.records = records;
     }
 
-    void run() throws Exception {
+    /** Runs both and prints them; answers the produce rate (records/s). */
+    double run() throws Exception {
         String topic = "bench.baseline." + UUID.randomUUID();
         Properties admin = new Properties();
         admin.putAll(connection);
@@ -82,6 +83,7 @@ final class KafkaBaseline {
                                 "%.1f s, %.0f records/s (%d read)",
                                 consumed, (seen - PARTITIONS) / consumed, seen - PARTITIONS))
                 .print();
+        return records / produced;
     }
 
     /**
