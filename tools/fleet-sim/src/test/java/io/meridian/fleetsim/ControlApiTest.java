@@ -340,12 +340,7 @@ class ControlApiTest {
         assertThat(throttled.status()).isEqualTo(200);
         assertThat(throttled.object()).containsEntry("throttledKinds", List.of("ConfigMap"));
         try {
-            HttpResponse<String> write = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(configMaps))
-                            .POST(HttpRequest.BodyPublishers.ofString(configMap))
-                            .header("Content-Type", "application/json")
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> write = post(configMaps, configMap);
             assertThat(write.statusCode()).isEqualTo(429);
             assertThat(write.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(JSON.readValue(write.body(), Map.class))
@@ -365,16 +360,21 @@ class ControlApiTest {
                             .object())
                     .containsEntry("throttledKinds", List.of());
         }
-        HttpResponse<String> written = HTTP.send(
-                HttpRequest.newBuilder(URI.create(configMaps))
-                        .POST(HttpRequest.BodyPublishers.ofString(configMap))
-                        .header("Content-Type", "application/json")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> written = post(configMaps, configMap);
         assertThat(written.statusCode()).isEqualTo(201);
         assertThat(call("POST", "/clusters/" + name + "/throttled-kinds", "{\"kinds\":[\"Gizmo\"]}")
                         .status())
                 .isEqualTo(400);
+    }
+
+    /** A client's POST of {@code json} straight to a simulated API server. */
+    private static HttpResponse<String> post(String url, String json) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .header("Content-Type", "application/json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -127,13 +127,7 @@ final class BundleApplier {
             if (outcome.outcome() == Outcome.Created
                     || outcome.outcome() == Outcome.Patched
                     || outcome.outcome() == Outcome.Unchanged) {
-                applied.add(new AppliedObject(
-                        object.key(),
-                        object.ref().apiVersion(),
-                        object.ref().kind(),
-                        object.ref().namespace(),
-                        object.ref().name(),
-                        object.contentHash()));
+                applied.add(object.applied());
             }
         }
         for (AppliedObject stale : previous) {

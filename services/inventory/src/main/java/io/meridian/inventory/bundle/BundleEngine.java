@@ -342,13 +342,7 @@ public class BundleEngine {
             previous.forEach(p -> known.add(p.key()));
             for (DesiredObject object : apply.objects()) {
                 if (!known.contains(object.key())) {
-                    added.add(new AppliedObject(
-                            object.key(),
-                            object.ref().apiVersion(),
-                            object.ref().kind(),
-                            object.ref().namespace(),
-                            object.ref().name(),
-                            object.contentHash()));
+                    added.add(object.applied());
                 }
             }
         }

@@ -93,6 +93,12 @@ public record DesiredObject(ObjectRef ref, Map<String, Object> manifest, String 
                 + ref.name();
     }
 
+    /** How the bundle engine remembers this object once written (or about to be): enough to prune it later. */
+    io.meridian.inventory.persistence.BundleStore.AppliedObject applied() {
+        return new io.meridian.inventory.persistence.BundleStore.AppliedObject(
+                key(), ref.apiVersion(), ref.kind(), ref.namespace(), ref.name(), contentHash);
+    }
+
     public static String key(String apiVersion, String kind, String namespace, String name) {
         return apiVersion + "/" + kind + "/" + (namespace == null ? "" : namespace) + "/" + name;
     }
