@@ -10,3 +10,12 @@ CREATE TABLE cluster_partition_claim (
     holder       TEXT,
     claimed_at   TIMESTAMPTZ NOT NULL
 );
+
+-- Each replica's last sign of life (database time), written with every claim and every few seconds: a partition
+-- whose holder stopped writing here (killed, or paused past replica-dead-after) may be claimed by the replica Kafka
+-- assigned it to, without waiting for a release that will never come. A live holder is never taken over except by
+-- an assignment.
+CREATE TABLE inventory_replica (
+    holder  TEXT        PRIMARY KEY,
+    seen_at TIMESTAMPTZ NOT NULL
+);

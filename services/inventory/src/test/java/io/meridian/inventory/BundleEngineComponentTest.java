@@ -636,14 +636,19 @@ class BundleEngineComponentTest {
     }
 
     @Test
-    void aReplicaWhosePartitionAnotherReplicaClaimedWritesNothingUntilItHoldsItAgain() throws SQLException {
+    void aReplicaWhosePartitionAnotherReplicaClaimedWritesNothingWhileThatReplicaLives() throws SQLException {
         try (MockCluster cluster = registered("bundle-fenced")) {
             publish(bundle("bundle-fenced", 1, DriftPolicy.REPAIR, false, roleBinding("first", "payments")));
             awaitReport("bundle-fenced", 1);
             long writes = cluster.writeRequests();
 
-            // Kafka gave the cluster's partition to another replica, which claimed it; this one has not noticed.
+            // Kafka gave the cluster's partition to another replica, which claimed it (and lives); this one has not
+            // noticed.
             int partition = ownership.claim("bundle-fenced").orElseThrow().partition();
+            sql(
+                    "INSERT INTO inventory.inventory_replica (holder, seen_at) VALUES (?, clock_timestamp()"
+                            + " + interval '10 minutes')",
+                    OTHER_REPLICA);
             assertThat(sql(
                             "UPDATE inventory.cluster_partition_claim SET epoch = epoch + 1, holder = ?"
                                     + " WHERE partition_no = " + partition,
@@ -675,9 +680,14 @@ class BundleEngineComponentTest {
                 assertThat(cluster.writeRequests()).isEqualTo(writes);
                 assertThat(managedKeys("bundle-fenced"))
                         .containsExactly("rbac.authorization.k8s.io/v1/RoleBinding/payments/first");
+                // Claims are retried every 5 s: none takes the partition back from a replica that lives.
+                org.awaitility.Awaitility.await()
+                        .during(Duration.ofSeconds(7))
+                        .atMost(Duration.ofSeconds(10))
+                        .untilAsserted(() -> assertThat(holderOf(partition)).isEqualTo(OTHER_REPLICA));
             } finally {
-                // That replica lets the partition go (Kafka revoked it): this one claims it again.
-                sql("UPDATE inventory.cluster_partition_claim SET holder = NULL WHERE holder = ?", OTHER_REPLICA);
+                // That replica stops (killed: it releases nothing): this one claims the partition again.
+                sql("DELETE FROM inventory.inventory_replica WHERE holder = ?", OTHER_REPLICA);
             }
             SyncReport second = awaitReport("bundle-fenced", 2);
             assertThat(second.outcomes())
@@ -951,6 +961,17 @@ class BundleEngineComponentTest {
                 PreparedStatement update = connection.prepareStatement(statement)) {
             update.setString(1, parameter);
             return update.executeUpdate();
+        }
+    }
+
+    private String holderOf(int partition) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT holder FROM inventory.cluster_partition_claim WHERE partition_no = ?")) {
+            query.setInt(1, partition);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
         }
     }
 

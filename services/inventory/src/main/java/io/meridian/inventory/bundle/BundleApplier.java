@@ -81,12 +81,17 @@ final class BundleApplier {
         this.writes = new Semaphore(concurrentWrites);
     }
 
+    /**
+     * Applies the owner's objects and prunes those that left the bundle; {@code beforeDeleting} runs before the first
+     * deletion and may refuse it by throwing (the engine checks there that the cluster is still this replica's).
+     */
     Result apply(
             String owner,
             boolean adopt,
             List<DesiredObject> desired,
             List<DesiredObject.Invalid> invalid,
-            List<AppliedObject> previous) {
+            List<AppliedObject> previous,
+            Runnable beforeDeleting) {
         List<ObjectOutcome> outcomes = new ArrayList<>();
         List<AppliedObject> applied = new ArrayList<>();
         invalid.forEach(i -> outcomes.add(outcome(
@@ -130,6 +135,9 @@ final class BundleApplier {
                 applied.add(object.applied());
             }
         }
+        if (previous.stream().anyMatch(p -> !wanted.contains(p.key()))) {
+            beforeDeleting.run();
+        }
         for (AppliedObject stale : previous) {
             if (wanted.contains(stale.key())) {
                 // still wanted but failed this time: keep remembering it so it can be pruned later
@@ -149,8 +157,11 @@ final class BundleApplier {
         return new Result(outcomes, applied);
     }
 
-    /** Deletes everything the owner has on the cluster (a tombstone). */
-    Result deleteAll(String owner, List<AppliedObject> previous) {
+    /** Deletes everything the owner has on the cluster (a tombstone); {@code beforeDeleting} may still refuse. */
+    Result deleteAll(String owner, List<AppliedObject> previous, Runnable beforeDeleting) {
+        if (!previous.isEmpty()) {
+            beforeDeleting.run();
+        }
         List<ObjectOutcome> outcomes = new ArrayList<>();
         List<AppliedObject> remaining = new ArrayList<>();
         for (AppliedObject object : previous) {

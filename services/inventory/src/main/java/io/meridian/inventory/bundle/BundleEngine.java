@@ -77,6 +77,7 @@ public class BundleEngine {
     private final ClusterConnections connections;
     private final ClusterOwnership ownership;
     private final BundleStore store;
+    private final PartitionClaims claims;
     private final DriftWatch driftWatch;
     private final Clock clock;
     private final Duration resyncInterval;
@@ -89,6 +90,7 @@ public class BundleEngine {
             ClusterConnections connections,
             ClusterOwnership ownership,
             BundleStore store,
+            PartitionClaims claims,
             Clock clock,
             MeterRegistry registry,
             @ConfigProperty(name = "meridian.inventory.bundles.resync-interval", defaultValue = "60s")
@@ -97,6 +99,7 @@ public class BundleEngine {
         this.resyncInterval = resyncInterval;
         this.ownership = ownership;
         this.store = store;
+        this.claims = claims;
         this.clock = clock;
         this.driftWatch = new DriftWatch(this::onDrift, connections::observing);
         this.applications = new GroupCommit<>(
@@ -117,6 +120,12 @@ public class BundleEngine {
     }
 
     void start(@Observes StartupEvent event) {
+        // A claim made after the assignment (the database was away) lets the bundles of clusters already watched run.
+        ownership.onClaimed(() -> bundles.forEach((key, state) -> {
+            if (state.phase() == BundlePhase.WaitingForCluster) {
+                schedule(key);
+            }
+        }));
         connections.onConnected(cluster -> {
             // Another replica may have written to the cluster meanwhile: what we knew of it is read again.
             ClusterWriter known = writers.get(cluster);
@@ -277,13 +286,14 @@ public class BundleEngine {
             BundleApplier.Result result = switch (work) {
                 case BundleStep.RemoveAll removeAll -> {
                     bundles.computeIfPresent(key, (k, s) -> s.withDesired(Map.of()));
-                    yield applier.deleteAll(owner, previous);
+                    yield applier.deleteAll(owner, previous, () -> checkClaim(claim));
                 }
                 case BundleStep.Apply apply -> {
                     // Known before writing, so the watch sees our own writes as wanted, not as drift.
                     bundles.computeIfPresent(key, (k, s) -> s.withDesired(apply.byKey()));
                     driftWatch.watch(cluster, client, kindsOf(cluster));
-                    yield applier.apply(owner, apply.adopt(), apply.objects(), apply.invalid(), previous);
+                    yield applier.apply(
+                            owner, apply.adopt(), apply.objects(), apply.invalid(), previous, () -> checkClaim(claim));
                 }
             };
             long duration = clock.millis() - started;
@@ -303,9 +313,12 @@ public class BundleEngine {
             }
             bundles.computeIfPresent(key, (k, s) -> s.settled(settle));
         } catch (PartitionClaims.Fenced e) {
-            fencedOut(cluster, claim, e);
-            // run again when the cluster connects here again (onConnected), if it ever does
             bundles.computeIfPresent(key, (k, s) -> s.waitingForCluster());
+            if (!fencedOut(cluster, claim, e)) {
+                // Fenced with an older claim of this replica's, which holds a newer one by now: run again soon.
+                retries.schedule(() -> schedule(key), REPAIR_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            // else run again when the cluster connects here again (onConnected), if it ever does
         } catch (BundleApplier.ClusterUnavailable | IllegalStateException e) {
             Instant now = clock.instant();
             BundleStep.RetryAt retry = BundlePlanner.retry(state, now);
@@ -330,8 +343,10 @@ public class BundleEngine {
     /**
      * Records, before any write, what this run may create beyond what the key already manages, fenced by the claim:
      * a kill between the writes and their recording then leaves nothing unprunable, and a replica that lost the
-     * cluster's partition writes nothing. Answers the managed set including those objects, which the in-memory
-     * state keeps too (a run that fails half-way must still prune what it created, should the bundle drop it).
+     * cluster's partition creates nothing. Answers the managed set including those objects, which the in-memory
+     * state keeps too (a run that fails half-way must still prune what it created, should the bundle drop it). A run
+     * that creates nothing records nothing here: it changes objects the owner already has (its application record is
+     * fenced), and deletes only after {@link #checkClaim}.
      */
     private List<AppliedObject> writeAhead(
             String key, BundleState state, ClusterWriter writer, BundleStep.Run work, Claim claim) {
@@ -346,10 +361,10 @@ public class BundleEngine {
                 }
             }
         }
-        intents.commit(new BundleStore.Intent(state.owner(), state.cluster(), added, claim));
         if (added.isEmpty()) {
             return previous;
         }
+        intents.commit(new BundleStore.Intent(state.owner(), state.cluster(), added, claim));
         List<AppliedObject> managed = new ArrayList<>(previous);
         managed.addAll(added);
         List<AppliedObject> result = List.copyOf(managed);
@@ -357,15 +372,25 @@ public class BundleEngine {
         return result;
     }
 
-    /** Another replica claimed the cluster's partition: this one stops writing there and lets the cluster go. */
-    private void fencedOut(String cluster, Claim claim, PartitionClaims.Fenced e) {
+    /** Right before a run deletes objects on a cluster: still this replica's to write to? Throws Fenced if not. */
+    private void checkClaim(Claim claim) {
+        Await.on(() -> claims.checkNow(claim));
+    }
+
+    /**
+     * Another replica claimed the cluster's partition: this one stops writing there and lets the cluster go. Whether
+     * that claim was the one this replica held (false: it already holds a newer one).
+     */
+    private boolean fencedOut(String cluster, Claim claim, PartitionClaims.Fenced e) {
         fenced.increment();
         if (ownership.fenced(List.of(claim))) {
             LOG.warnf(
                     "cluster %s: %s; this replica stops writing to the clusters of partition %d",
                     cluster, e.getMessage(), claim.partition());
             connections.reconcileAllAsync();
+            return true;
         }
+        return false;
     }
 
     /** What the key manages on the cluster: known here, read with the cluster when it connected, or read now. */

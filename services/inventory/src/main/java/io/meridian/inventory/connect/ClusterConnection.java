@@ -206,8 +206,9 @@ final class ClusterConnection {
                 if (connected
                         && clock.millis() - lastHeardAt < timing.probeInterval().toMillis()) {
                     // Objects keep arriving through its watches, only the probe was slow (a busy API server, or this
-                    // replica busy reading a fleet in): not an outage. Counted as one, it would relist every kind
-                    // and add to the very load that slowed the probe.
+                    // replica busy reading a fleet in): not an outage. Counted as one, it would relist every kind and
+                    // add to the very load that slowed the probe. Objects are stamped as they are handled, so a server
+                    // that died is noticed once what it had already sent is handled (a backlog of seconds, bounded).
                     LOG.debugf(
                             "cluster %s: probe failed (%s) but its watches deliver; not counted",
                             spec.name(), lastProbeError);
@@ -493,13 +494,13 @@ final class ClusterConnection {
 
         @Override
         public void onUpdate(HasMetadata previous, HasMetadata object) {
-            lastHeardAt = clock.millis();
             if (previous.getMetadata().getResourceVersion() != null
                     && previous.getMetadata()
                             .getResourceVersion()
                             .equals(object.getMetadata().getResourceVersion())) {
                 return;
             }
+            lastHeardAt = clock.millis();
             publish(object);
         }
 

@@ -5,32 +5,45 @@ import io.meridian.inventory.persistence.PartitionClaims.Claim;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
- * Which clusters this replica connects and writes to: those whose {@code fleet.clusters.v1} partition the Kafka
- * consumer group assigned to it, and whose claim ({@link io.meridian.inventory.persistence.PartitionClaims}) it holds.
- * A rebalance moves clusters between replicas without a coordinator of our own, and the partitioner guarantees every
- * replica computes the same partition for a cluster; the claim's epoch fences the writes of a replica that lost a
- * partition without noticing.
+ * Which clusters this replica watches and writes to: it watches those whose {@code fleet.clusters.v1} partition the
+ * Kafka consumer group assigned to it, unless another replica's claim fenced it out there; it writes to them only once
+ * it holds the partition's claim ({@link io.meridian.inventory.persistence.PartitionClaims}). A rebalance moves clusters
+ * between replicas without a coordinator of our own, and the partitioner guarantees every replica computes the same
+ * partition for a cluster; the claim's epoch fences the writes of a replica that lost a partition without noticing.
  */
 @ApplicationScoped
 public class ClusterOwnership {
 
-    // The epoch of this replica's claim on each assigned partition; UNCLAIMED while the claim failed or another
-    // replica's claim fenced this one out.
-    private static final long UNCLAIMED = 0;
-
+    // Per assigned partition, the epoch of this replica's claim, or one of these: PENDING while the claim could not be
+    // made yet (database away: the clusters are watched, not written to); FENCED once another replica's claim took it
+    // over (neither watched nor written to, until this replica holds the claim again).
+    private static final long PENDING = 0;
+    private static final long FENCED = -1;
     private final Map<Integer, Long> partitions = new ConcurrentHashMap<>();
+    private final List<Runnable> claimListeners = new CopyOnWriteArrayList<>();
     private volatile int partitionCount;
 
     void assigned(int topicPartitionCount, Set<Integer> assigned) {
         partitionCount = topicPartitionCount;
-        assigned.forEach(p -> partitions.putIfAbsent(p, UNCLAIMED));
+        assigned.forEach(p -> partitions.putIfAbsent(p, PENDING));
+    }
+
+    /** Runs {@code listener} whenever claims were made after the assignment (clusters already watched may now be written). */
+    public void onClaimed(Runnable listener) {
+        claimListeners.add(listener);
+    }
+
+    void claimsMade() {
+        claimListeners.forEach(Runnable::run);
     }
 
     /** The claim on an assigned partition succeeded. */
@@ -51,16 +64,18 @@ public class ClusterOwnership {
     public boolean fenced(Collection<Claim> lost) {
         boolean changed = false;
         for (Claim claim : lost) {
-            changed |= partitions.replace(claim.partition(), claim.epoch(), UNCLAIMED);
+            changed |= partitions.replace(claim.partition(), claim.epoch(), FENCED);
         }
         return changed;
     }
 
+    /** Whether this replica watches the cluster: its partition is assigned here and no other replica fenced it out. */
     public boolean owns(String clusterId) {
-        return claim(clusterId).isPresent();
+        Long epoch = stateOf(clusterId);
+        return epoch != null && epoch != FENCED;
     }
 
-    /** This replica's claim on the cluster's partition, when it owns the cluster. */
+    /** This replica's claim on the cluster's partition, when it may write to the cluster. */
     public Optional<Claim> claim(String clusterId) {
         int count = partitionCount;
         if (count <= 0) {
@@ -68,7 +83,14 @@ public class ClusterOwnership {
         }
         int partition = ClusterKeyPartitioner.partitionFor(clusterId.getBytes(StandardCharsets.UTF_8), count);
         Long epoch = partitions.get(partition);
-        return epoch == null || epoch == UNCLAIMED ? Optional.empty() : Optional.of(new Claim(partition, epoch));
+        return epoch == null || epoch <= PENDING ? Optional.empty() : Optional.of(new Claim(partition, epoch));
+    }
+
+    private Long stateOf(String clusterId) {
+        int count = partitionCount;
+        return count <= 0
+                ? null
+                : partitions.get(ClusterKeyPartitioner.partitionFor(clusterId.getBytes(StandardCharsets.UTF_8), count));
     }
 
     /** The partitions Kafka assigned here. */
@@ -76,10 +98,10 @@ public class ClusterOwnership {
         return Set.copyOf(partitions.keySet());
     }
 
-    /** The assigned partitions this replica holds no claim on. */
+    /** The assigned partitions this replica holds no claim on (pending or fenced). */
     Set<Integer> unclaimed() {
         return partitions.entrySet().stream()
-                .filter(e -> e.getValue() == UNCLAIMED)
+                .filter(e -> e.getValue() <= PENDING)
                 .map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
     }

@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -20,8 +19,10 @@ import org.jboss.logging.Logger;
  * Turns partition assignments of the {@code cluster-events} channel into cluster ownership: an assigned partition is
  * claimed in the database (its epoch goes up, fencing out whoever wrote for it before), a revoked one released. The
  * callbacks run on the consumer's polling thread, before it polls again, so a claim is in place before the replica
- * acts on the partition, and a release before another replica is assigned it. Synchronized: a claim retried in the
- * background and a revocation never interleave.
+ * writes for the partition, and a release before another replica is assigned it. Only an assignment takes a claim
+ * from a live replica; a claim retried later (the database was away) or after being fenced out waits until the
+ * holder released it or stopped showing signs of life, so two replicas never take a partition from each other in
+ * turn. Synchronized: a retry and a revocation never interleave.
  */
 @ApplicationScoped
 @Identifier("cluster-ownership")
@@ -32,9 +33,8 @@ public class ClusterOwnershipListener implements KafkaConsumerRebalanceListener 
     private final ClusterOwnership ownership;
     private final ClusterConnections connections;
     private final PartitionClaims claims;
-    // Assigned partitions whose claim at assignment failed (database away): claimed whoever holds them, once it is
-    // back. Any other unclaimed partition was fenced out and is claimed only when its holder releases it.
-    private final Set<Integer> claimPending = new HashSet<>();
+    // Revoked partitions whose release failed (database away): released at the next retry.
+    private final Set<Integer> releasePending = new HashSet<>();
 
     ClusterOwnershipListener(ClusterOwnership ownership, ClusterConnections connections, PartitionClaims claims) {
         this.ownership = ownership;
@@ -52,8 +52,15 @@ public class ClusterOwnershipListener implements KafkaConsumerRebalanceListener 
         Set<Integer> partitions =
                 assigned.stream().map(TopicPartition::partition).collect(Collectors.toSet());
         ownership.assigned(count, partitions);
-        claimPending.addAll(partitions);
-        claimPending();
+        releasePending.removeAll(partitions);
+        try {
+            Await.on(() -> claims.claim(partitions)).forEach(ownership::claimed);
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "could not claim partitions %s (%s): their clusters are watched, and written to once the claim"
+                            + " is made",
+                    partitions, e.getMessage());
+        }
         LOG.infof("this replica now owns partitions %s of %s", ownership.partitions(), topic);
         connections.reconcileAllAsync();
     }
@@ -66,13 +73,8 @@ public class ClusterOwnershipListener implements KafkaConsumerRebalanceListener 
         Set<Integer> partitions =
                 revoked.stream().map(TopicPartition::partition).collect(Collectors.toSet());
         ownership.revoked(partitions);
-        claimPending.removeAll(partitions);
-        try {
-            Await.on(() -> claims.release(partitions));
-        } catch (RuntimeException e) {
-            // The next owner claims them anyway (its claim takes a partition over whoever holds it).
-            LOG.warnf("could not release partitions %s: %s", partitions, e.getMessage());
-        }
+        releasePending.addAll(partitions);
+        release();
         LOG.infof("partitions %s revoked; this replica keeps %s", partitions, ownership.partitions());
         connections.reconcileAllAsync();
     }
@@ -83,55 +85,48 @@ public class ClusterOwnershipListener implements KafkaConsumerRebalanceListener 
     }
 
     /**
-     * Claims what is assigned here and not claimed: partitions whose claim failed at assignment, whoever holds them;
-     * partitions another replica's claim fenced out, once that replica released them (when Kafka takes them from it).
+     * Shows this replica is alive, releases what it could not release before, and claims the assigned partitions it
+     * holds no claim on, where nobody else holds them or their holder stopped showing signs of life. One statement
+     * each, so a database that does not answer holds the polling thread up for one timeout at most.
      */
     @Scheduled(every = "${meridian.inventory.connections.claim-retry-interval:5s}", delayed = "5s")
     synchronized void reclaim() {
+        try {
+            Await.on(claims::heartbeat);
+        } catch (RuntimeException e) {
+            LOG.debugf("could not record this replica's heartbeat: %s", e.getMessage());
+            return;
+        }
+        release();
         Set<Integer> unclaimed = ownership.unclaimed();
-        claimPending.retainAll(unclaimed);
         if (unclaimed.isEmpty()) {
             return;
         }
-        boolean any = claimPending();
-        for (int partition : unclaimed) {
-            if (claimPending.contains(partition)) {
-                continue;
+        try {
+            Map<Integer, Long> epochs = Await.on(() -> claims.claimIfFree(unclaimed));
+            if (!epochs.isEmpty()) {
+                epochs.forEach(ownership::claimed);
+                LOG.infof(
+                        "claimed partitions %s of fleet.clusters.v1 (released or left by their holder)",
+                        epochs.keySet());
+                connections.reconcileAllAsync();
+                ownership.claimsMade();
             }
-            try {
-                OptionalLong epoch = Await.on(() -> claims.claimIfFree(partition));
-                if (epoch.isPresent()) {
-                    ownership.claimed(partition, epoch.getAsLong());
-                    LOG.infof(
-                            "partition %d was released by the replica that fenced this one out; claimed again",
-                            partition);
-                    any = true;
-                }
-            } catch (RuntimeException e) {
-                LOG.warnf("could not claim partition %d: %s", partition, e.getMessage());
-            }
-        }
-        if (any) {
-            connections.reconcileAllAsync();
+        } catch (RuntimeException e) {
+            LOG.warnf("could not claim partitions %s: %s", unclaimed, e.getMessage());
         }
     }
 
-    /** Claims the partitions waiting for their assignment's claim; whether any was claimed. */
-    private boolean claimPending() {
-        if (claimPending.isEmpty()) {
-            return false;
+    private void release() {
+        if (releasePending.isEmpty()) {
+            return;
         }
-        Set<Integer> pending = Set.copyOf(claimPending);
+        Set<Integer> partitions = Set.copyOf(releasePending);
         try {
-            Map<Integer, Long> epochs = Await.on(() -> claims.claim(pending));
-            epochs.forEach(ownership::claimed);
-            claimPending.removeAll(epochs.keySet());
-            return !epochs.isEmpty();
+            Await.on(() -> claims.release(partitions));
+            releasePending.removeAll(partitions);
         } catch (RuntimeException e) {
-            LOG.warnf(
-                    "could not claim partitions %s (%s): their clusters wait until the database answers",
-                    pending, e.getMessage());
-            return false;
+            LOG.warnf("could not release partitions %s (%s); retrying", partitions, e.getMessage());
         }
     }
 }

@@ -3,6 +3,7 @@ package io.meridian.inventory.persistence;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,15 +36,19 @@ public class PartitionClaims {
     private final Mutiny.SessionFactory sessions;
     private final Clock clock;
     private final String holder;
+    private final Duration deadAfter;
 
     PartitionClaims(
             Mutiny.SessionFactory sessions,
             Clock clock,
             @ConfigProperty(name = "quarkus.uuid") String instance,
-            @ConfigProperty(name = "HOSTNAME", defaultValue = "inventory") String host) {
+            @ConfigProperty(name = "HOSTNAME", defaultValue = "inventory") String host,
+            @ConfigProperty(name = "meridian.inventory.connections.replica-dead-after", defaultValue = "30s")
+                    Duration deadAfter) {
         this.sessions = sessions;
         this.clock = clock;
         this.holder = host + "/" + instance;
+        this.deadAfter = deadAfter;
     }
 
     /** This replica's name in the table: the host and an id unique to this process. */
@@ -53,10 +58,23 @@ public class PartitionClaims {
 
     /** Takes the partitions over, whoever held them: Kafka has just assigned them to this replica. */
     public Uni<Map<Integer, Long>> claim(Collection<Integer> partitions) {
+        return claimAll(partitions, false);
+    }
+
+    /**
+     * Claims those of the partitions that nobody holds (their holder released them), that a replica holds which has
+     * shown no sign of life for {@code replica-dead-after} (killed, or paused long past losing them), or that this
+     * replica holds itself; never one a live replica holds. The epochs of those claimed.
+     */
+    public Uni<Map<Integer, Long>> claimIfFree(Collection<Integer> partitions) {
+        return claimAll(partitions, true);
+    }
+
+    private Uni<Map<Integer, Long>> claimAll(Collection<Integer> partitions, boolean onlyIfFree) {
         return sessions.withTransaction(session -> {
-            Uni<Map<Integer, Long>> chain = Uni.createFrom().item(new HashMap<>());
+            Uni<Map<Integer, Long>> chain = heartbeat(session).replaceWith(new HashMap<>());
             for (int partition : new TreeSet<>(partitions)) {
-                chain = chain.chain(epochs -> claimOne(session, partition, false)
+                chain = chain.chain(epochs -> claimOne(session, partition, onlyIfFree)
                         .map(epoch -> {
                             epoch.ifPresent(e -> epochs.put(partition, e));
                             return epochs;
@@ -66,26 +84,43 @@ public class PartitionClaims {
         });
     }
 
-    /** Claims a partition only if nobody holds it (its holder released it): the epoch, or empty when it is held. */
-    public Uni<OptionalLong> claimIfFree(int partition) {
-        return sessions.withTransaction(session -> claimOne(session, partition, true));
+    /** Says this replica is alive (database time, so that no two replicas' clocks are compared). */
+    public Uni<Void> heartbeat() {
+        return sessions.withTransaction(this::heartbeat);
+    }
+
+    private Uni<Void> heartbeat(Mutiny.Session session) {
+        return session.createNativeQuery("INSERT INTO inventory_replica (holder, seen_at) VALUES (:holder,"
+                        + " clock_timestamp()) ON CONFLICT (holder) DO UPDATE SET seen_at = EXCLUDED.seen_at")
+                .setParameter("holder", holder)
+                .executeUpdate()
+                .replaceWithVoid();
     }
 
     // The epoch only ever goes up, also across a release, so an old claim of this very replica never becomes valid
     // again when it claims the partition anew.
     private Uni<OptionalLong> claimOne(Mutiny.Session session, int partition, boolean onlyIfFree) {
-        return session.createNativeQuery(
+        var query = session.createNativeQuery(
                         "INSERT INTO cluster_partition_claim (partition_no, epoch, holder, claimed_at)"
                                 + " VALUES (:partition, 1, :holder, :now) ON CONFLICT (partition_no) DO UPDATE"
                                 + " SET epoch = cluster_partition_claim.epoch + 1, holder = EXCLUDED.holder,"
                                 + " claimed_at = EXCLUDED.claimed_at"
-                                + (onlyIfFree ? " WHERE cluster_partition_claim.holder IS NULL" : "")
+                                + (onlyIfFree
+                                        ? " WHERE cluster_partition_claim.holder IS NULL"
+                                                + " OR cluster_partition_claim.holder = EXCLUDED.holder"
+                                                + " OR NOT EXISTS (SELECT 1 FROM inventory_replica r"
+                                                + " WHERE r.holder = cluster_partition_claim.holder"
+                                                + " AND r.seen_at > clock_timestamp() - make_interval(secs => :dead))"
+                                        : "")
                                 + " RETURNING epoch",
                         Long.class)
                 .setParameter("partition", partition)
                 .setParameter("holder", holder)
-                .setParameter("now", OffsetDateTime.now(clock))
-                .getResultList()
+                .setParameter("now", OffsetDateTime.now(clock));
+        if (onlyIfFree) {
+            query.setParameter("dead", (double) deadAfter.toMillis() / 1000);
+        }
+        return query.getResultList()
                 .map(rows -> rows.isEmpty() ? OptionalLong.empty() : OptionalLong.of(rows.getFirst()));
     }
 
@@ -109,6 +144,11 @@ public class PartitionClaims {
                 .replaceWithVoid();
     }
 
+    /** {@link #check} in a transaction of its own: right before a run deletes objects (prunes) on a cluster. */
+    public Uni<Void> checkNow(Claim claim) {
+        return sessions.withTransaction(session -> check(session, List.of(claim)));
+    }
+
     /**
      * Fails with {@link Fenced} unless every claim is still this replica's at its epoch; holds the claims (FOR SHARE)
      * until the caller's transaction ends, so a takeover waits for the write being recorded, and no write recorded
@@ -123,7 +163,7 @@ public class PartitionClaims {
         List<Integer> partitions = List.copyOf(wanted.keySet());
         var query = session.createNativeQuery(
                 "SELECT partition_no, epoch, holder FROM cluster_partition_claim WHERE partition_no IN ("
-                        + placeholders(partitions.size()) + ") FOR SHARE",
+                        + placeholders(partitions.size()) + ") ORDER BY partition_no FOR SHARE",
                 Object[].class);
         for (int i = 0; i < partitions.size(); i++) {
             query.setParameter("p" + i, partitions.get(i));
