@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,10 @@ class BundleEngineComponentTest {
     @ConfigProperty(name = "quarkus.datasource.password")
     String dbPassword;
 
+    // Clusters this class registered: deregistered after each test, so that inventory does not keep probing their
+    // closed ports and connect to whichever later test's API server is given the same port.
+    private static final List<String> REGISTERED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private static CloudEventCollector sync;
     private static CloudEventCollector deadLetters;
     private static CloudEventCollector resources;
@@ -95,6 +100,17 @@ class BundleEngineComponentTest {
                 Topic.DESIRED_POLICY.deadLetterTopicName());
         resources = CloudEventCollector.collect(servers, Topic.RESOURCES.topicName());
         producer = new EventProducer(servers, "/meridian/" + OWNER);
+    }
+
+    @AfterEach
+    void deregister() {
+        for (String name : REGISTERED) {
+            given().header("Authorization", OPERATOR)
+                    .delete("/api/v1/clusters/" + name)
+                    .then()
+                    .statusCode(org.hamcrest.Matchers.anyOf(equalTo(204), equalTo(404)));
+        }
+        REGISTERED.clear();
     }
 
     @AfterAll
@@ -117,12 +133,7 @@ class BundleEngineComponentTest {
                     clusterRole("reader")));
             SyncReport first = awaitReport("bundle-basic", 3);
             assertThat(first.outcomes()).extracting(ObjectOutcome::outcome).containsOnly(Outcome.Created);
-            RoleBinding created = cluster.client()
-                    .rbac()
-                    .roleBindings()
-                    .inNamespace("payments")
-                    .withName("team-a")
-                    .get();
+            RoleBinding created = paymentsBinding(cluster, "team-a");
             assertThat(created.getMetadata().getLabels())
                     .containsEntry("app.kubernetes.io/managed-by", "meridian")
                     .containsEntry("meridian.io/owner", OWNER);
@@ -138,13 +149,7 @@ class BundleEngineComponentTest {
                             org.assertj.core.groups.Tuple.tuple("ClusterRole", Outcome.Deleted));
             assertThat(cluster.client().rbac().clusterRoles().withName("reader").get())
                     .isNull();
-            assertThat(cluster.client()
-                            .rbac()
-                            .roleBindings()
-                            .inNamespace("payments")
-                            .withName("stale")
-                            .get())
-                    .isNull();
+            assertThat(paymentsBinding(cluster, "stale")).isNull();
             assertThat(sync.all())
                     .noneMatch(r -> isReport(r, "bundle-basic") && report(r).generationWanted() == 2);
 
@@ -160,13 +165,7 @@ class BundleEngineComponentTest {
             tombstone("bundle-basic");
             Awaits.eventually(
                     EVENTUALLY,
-                    () -> assertThat(cluster.client()
-                                    .rbac()
-                                    .roleBindings()
-                                    .inNamespace("payments")
-                                    .withName("team-a")
-                                    .get())
-                            .isNull());
+                    () -> assertThat(paymentsBinding(cluster, "team-a")).isNull());
         }
     }
 
@@ -401,13 +400,7 @@ class BundleEngineComponentTest {
             awaitReport("bundle-poison", 1);
             Received dead = deadLetters.awaitFirst(r -> (OWNER + "/bundle-poison").equals(r.key()), EVENTUALLY);
             assertThat(dead.header("dead-letter-reason")).contains("ce_specversion");
-            assertThat(cluster.client()
-                            .rbac()
-                            .roleBindings()
-                            .inNamespace("payments")
-                            .withName("after")
-                            .get())
-                    .isNotNull();
+            assertThat(paymentsBinding(cluster, "after")).isNotNull();
         }
     }
 
@@ -534,13 +527,7 @@ class BundleEngineComponentTest {
                             && r.key().equals("identity/bundle-forged")
                             && report(r).generationApplied() == 2,
                     EVENTUALLY);
-            assertThat(cluster.client()
-                            .rbac()
-                            .roleBindings()
-                            .inNamespace("payments")
-                            .withName("second")
-                            .get())
-                    .isNotNull();
+            assertThat(paymentsBinding(cluster, "second")).isNotNull();
             assertThat(cluster.client()
                             .configMaps()
                             .inNamespace("data")
@@ -571,13 +558,7 @@ class BundleEngineComponentTest {
                             .body("owners[0].state", equalTo("WaitingForCluster")));
             cluster.startAgain();
             awaitReport("bundle-down", 1);
-            assertThat(cluster.client()
-                            .rbac()
-                            .roleBindings()
-                            .inNamespace("payments")
-                            .withName("later")
-                            .get())
-                    .isNotNull();
+            assertThat(paymentsBinding(cluster, "later")).isNotNull();
         }
     }
 
@@ -596,13 +577,7 @@ class BundleEngineComponentTest {
                     configMap("late", "a")));
             Awaits.eventually(
                     EVENTUALLY,
-                    () -> assertThat(cluster.client()
-                                    .rbac()
-                                    .roleBindings()
-                                    .inNamespace("payments")
-                                    .withName("early")
-                                    .get())
-                            .isNotNull());
+                    () -> assertThat(paymentsBinding(cluster, "early")).isNotNull());
             // What a restarted replica would read: both objects, written ahead of the writes.
             assertThat(managedKeys("bundle-ahead"))
                     .containsExactlyInAnyOrder(
@@ -624,13 +599,7 @@ class BundleEngineComponentTest {
                     .containsExactlyInAnyOrder(
                             org.assertj.core.groups.Tuple.tuple("ConfigMap", Outcome.Created),
                             org.assertj.core.groups.Tuple.tuple("RoleBinding", Outcome.Deleted));
-            assertThat(cluster.client()
-                            .rbac()
-                            .roleBindings()
-                            .inNamespace("payments")
-                            .withName("early")
-                            .get())
-                    .isNull();
+            assertThat(paymentsBinding(cluster, "early")).isNull();
             assertThat(managedKeys("bundle-ahead")).containsExactly("v1/ConfigMap/data/late");
         }
     }
@@ -670,13 +639,7 @@ class BundleEngineComponentTest {
                                 .then()
                                 .body("owners[0].generationWanted", equalTo(2))
                                 .body("owners[0].state", equalTo("WaitingForCluster")));
-                assertThat(cluster.client()
-                                .rbac()
-                                .roleBindings()
-                                .inNamespace("payments")
-                                .withName("second")
-                                .get())
-                        .isNull();
+                assertThat(paymentsBinding(cluster, "second")).isNull();
                 assertThat(cluster.writeRequests()).isEqualTo(writes);
                 assertThat(managedKeys("bundle-fenced"))
                         .containsExactly("rbac.authorization.k8s.io/v1/RoleBinding/payments/first");
@@ -956,6 +919,16 @@ class BundleEngineComponentTest {
                 Map.of("policyName", policy, "validationActions", List.of("Deny")));
     }
 
+    /** The RoleBinding of that name in the cluster's {@code payments} namespace, or null. */
+    private static RoleBinding paymentsBinding(MockCluster cluster, String name) {
+        return cluster.client()
+                .rbac()
+                .roleBindings()
+                .inNamespace("payments")
+                .withName(name)
+                .get();
+    }
+
     private int sql(String statement, String parameter) throws SQLException {
         try (Connection connection = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
                 PreparedStatement update = connection.prepareStatement(statement)) {
@@ -1012,6 +985,7 @@ class BundleEngineComponentTest {
                 .post("/api/v1/clusters")
                 .then()
                 .statusCode(201);
+        REGISTERED.add(name);
         awaitPhase(name, "Ready");
         return cluster;
     }

@@ -240,13 +240,7 @@ class ClusterRegistryComponentTest {
                     .deployments()
                     .resource(ClusterObjects.deployment("checkout", "cart", "redis:7", 1))
                     .create();
-            given().header("Authorization", OPERATOR)
-                    .contentType(ContentType.JSON)
-                    .body(registration("gcp-edge-1", "gcp", "europe-west1", Map.of("kubeconfig", cluster.kubeconfig())))
-                    .post("/api/v1/clusters")
-                    .then()
-                    .statusCode(201);
-            awaitPhase("gcp-edge-1", "Ready", EVENTUALLY);
+            registerReady("gcp-edge-1", "gcp", "europe-west1", cluster);
             events.awaitFirst(r -> r.key().equals("gcp-edge-1/apps/Deployment/checkout/cart"), EVENTUALLY);
 
             long down = System.nanoTime();
@@ -871,13 +865,7 @@ class ClusterRegistryComponentTest {
                     .deployments()
                     .resource(ClusterObjects.deployment("default", "web", "nginx:1.27", 1))
                     .create();
-            given().header("Authorization", OPERATOR)
-                    .contentType(ContentType.JSON)
-                    .body(registration("slow-probes-1", "aws", "us-east-1", Map.of("kubeconfig", cluster.kubeconfig())))
-                    .post("/api/v1/clusters")
-                    .then()
-                    .statusCode(201);
-            awaitPhase("slow-probes-1", "Ready", EVENTUALLY);
+            registerReady("slow-probes-1", "aws", "us-east-1", cluster);
 
             // A busy API server: every answer later than the 1 s probe timeout, while its watches keep delivering.
             cluster.statusChurn(Duration.ofMillis(300));
@@ -894,6 +882,17 @@ class ClusterRegistryComponentTest {
             cluster.statusChurn(Duration.ZERO);
             awaitPhase("slow-probes-1", "Unreachable", Duration.ofSeconds(15));
         }
+    }
+
+    /** Registers the mock cluster as an operator would and waits until inventory has it Ready. */
+    private static void registerReady(String name, String cloud, String region, MockCluster cluster) {
+        given().header("Authorization", OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(registration(name, cloud, region, Map.of("kubeconfig", cluster.kubeconfig())))
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(201);
+        awaitPhase(name, "Ready", EVENTUALLY);
     }
 
     private static void awaitPhase(String name, String phase, Duration timeout) {
