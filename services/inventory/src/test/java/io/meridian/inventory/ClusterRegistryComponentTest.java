@@ -868,7 +868,7 @@ class ClusterRegistryComponentTest {
             registerReady("slow-probes-1", "aws", "us-east-1", cluster);
 
             // A busy API server: every answer later than the 1 s probe timeout, while its watches keep delivering.
-            cluster.statusChurn(Duration.ofMillis(300));
+            cluster.statusChurn(Duration.ofMillis(200));
             cluster.latency(Duration.ofMillis(1500));
             org.awaitility.Awaitility.await()
                     .during(Duration.ofSeconds(8))

@@ -204,11 +204,16 @@ final class ClusterConnection {
                     continue;
                 }
                 if (connected
-                        && clock.millis() - lastHeardAt < timing.probeInterval().toMillis()) {
+                        && clock.millis() - lastHeardAt
+                                < timing.probeInterval()
+                                        .plus(timing.probeTimeout())
+                                        .toMillis()) {
                     // Objects keep arriving through its watches, only the probe was slow (a busy API server, or this
                     // replica busy reading a fleet in): not an outage. Counted as one, it would relist every kind and
-                    // add to the very load that slowed the probe. Objects are stamped as they are handled, so a server
-                    // that died is noticed once what it had already sent is handled (a backlog of seconds, bounded).
+                    // add to the very load that slowed the probe. "Keep arriving": within one probe interval and
+                    // timeout,
+                    // so that a server that dies is still Unreachable within 15 s (5 + 3 s, then two counted probes).
+                    // Objects are stamped as they are handled: a backlog of what a dead server had sent delays this.
                     LOG.debugf(
                             "cluster %s: probe failed (%s) but its watches deliver; not counted",
                             spec.name(), lastProbeError);
