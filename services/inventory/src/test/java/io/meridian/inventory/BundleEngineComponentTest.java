@@ -550,12 +550,7 @@ class BundleEngineComponentTest {
             cluster.stop();
             awaitPhase("bundle-down", "Unreachable");
             publish(bundle("bundle-down", 1, DriftPolicy.REPAIR, false, roleBinding("later", "payments")));
-            Awaits.eventually(
-                    EVENTUALLY,
-                    () -> given().header("Authorization", VIEWER)
-                            .get("/api/v1/clusters/bundle-down/sync")
-                            .then()
-                            .body("owners[0].state", equalTo("WaitingForCluster")));
+            awaitSync("bundle-down", "state", "WaitingForCluster");
             cluster.startAgain();
             awaitReport("bundle-down", 1);
             assertThat(paymentsBinding(cluster, "later")).isNotNull();
@@ -586,12 +581,7 @@ class BundleEngineComponentTest {
 
             // The next generation drops the RoleBinding: it is pruned, though the run that created it never finished.
             publish(bundle("bundle-ahead", 2, DriftPolicy.REPAIR, false, configMap("late", "a")));
-            Awaits.eventually(
-                    EVENTUALLY,
-                    () -> given().header("Authorization", VIEWER)
-                            .get("/api/v1/clusters/bundle-ahead/sync")
-                            .then()
-                            .body("owners[0].generationWanted", equalTo(2)));
+            awaitSync("bundle-ahead", "generationWanted", 2);
             cluster.throttleWrites(List.of());
             SyncReport second = awaitReport("bundle-ahead", 2);
             assertThat(second.outcomes())
@@ -917,6 +907,16 @@ class BundleEngineComponentTest {
                 Map.of("name", policy + "-binding"),
                 "spec",
                 Map.of("policyName", policy, "validationActions", List.of("Deny")));
+    }
+
+    /** Waits until the sync API shows {@code value} in the cluster's first owner's {@code field}. */
+    private static void awaitSync(String cluster, String field, Object value) {
+        Awaits.eventually(
+                EVENTUALLY,
+                () -> given().header("Authorization", VIEWER)
+                        .get("/api/v1/clusters/" + cluster + "/sync")
+                        .then()
+                        .body("owners[0]." + field, equalTo(value)));
     }
 
     /** The RoleBinding of that name in the cluster's {@code payments} namespace, or null. */
