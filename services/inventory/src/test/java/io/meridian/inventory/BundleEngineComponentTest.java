@@ -2,6 +2,8 @@ package io.meridian.inventory;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -15,6 +17,7 @@ import io.meridian.contracts.sync.DriftEvent;
 import io.meridian.contracts.sync.ObjectOutcome;
 import io.meridian.contracts.sync.ObjectOutcome.Outcome;
 import io.meridian.contracts.sync.SyncReport;
+import io.meridian.inventory.persistence.PartitionClaims;
 import io.meridian.testsupport.Awaits;
 import io.meridian.testsupport.CloudEventCollector;
 import io.meridian.testsupport.CloudEventCollector.Received;
@@ -73,6 +76,12 @@ class BundleEngineComponentTest {
 
     @jakarta.inject.Inject
     io.meridian.inventory.connect.ClusterOwnership ownership;
+
+    @jakarta.inject.Inject
+    PartitionClaims partitionClaims;
+
+    @jakarta.inject.Inject
+    org.hibernate.reactive.mutiny.Mutiny.SessionFactory sessions;
 
     @ConfigProperty(name = "quarkus.datasource.username")
     String dbUser;
@@ -649,6 +658,28 @@ class BundleEngineComponentTest {
                             org.assertj.core.groups.Tuple.tuple("first", Outcome.Unchanged),
                             org.assertj.core.groups.Tuple.tuple("second", Outcome.Created));
         }
+    }
+
+    @Test
+    void writesRecordedUnderAnEarlierClaimOfTheSamePartitionFenceTheWholeBatch() {
+        try (MockCluster cluster = registered("bundle-epochs")) {
+            publish(bundle("bundle-epochs", 1, DriftPolicy.REPAIR, false, roleBinding("first", "payments")));
+            awaitReport("bundle-epochs", 1);
+            // A batch recorded across a reassignment holds writes made under the old and the new epoch of one
+            // partition: each claim is checked, whatever the order.
+            PartitionClaims.Claim now = ownership.claim("bundle-epochs").orElseThrow();
+            PartitionClaims.Claim earlier = new PartitionClaims.Claim(now.partition(), now.epoch() - 1);
+            assertThatCode(() -> checkClaims(List.of(now))).doesNotThrowAnyException();
+            assertThatThrownBy(() -> checkClaims(List.of(earlier, now)))
+                    .isInstanceOf(PartitionClaims.Fenced.class)
+                    .hasMessageContaining("epoch " + earlier.epoch() + " here");
+            assertThatThrownBy(() -> checkClaims(List.of(now, earlier))).isInstanceOf(PartitionClaims.Fenced.class);
+        }
+    }
+
+    private void checkClaims(List<PartitionClaims.Claim> batch) throws Throwable {
+        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(
+                () -> sessions.withTransaction(session -> partitionClaims.check(session, batch)));
     }
 
     @Test

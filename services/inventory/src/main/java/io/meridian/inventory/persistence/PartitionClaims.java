@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -155,12 +156,16 @@ public class PartitionClaims {
      * after a takeover passes.
      */
     public Uni<Void> check(Mutiny.Session session, Collection<Claim> claims) {
-        Map<Integer, Long> wanted = new HashMap<>();
-        claims.forEach(c -> wanted.put(c.partition(), c.epoch()));
+        // Every claim is checked, not one per partition: a batch recorded across a reassignment can hold writes made
+        // under an old and a new epoch of the same partition, and the old one must fence the batch.
+        var wanted =
+                new TreeSet<Claim>(Comparator.comparingInt(Claim::partition).thenComparingLong(Claim::epoch));
+        wanted.addAll(claims);
         if (wanted.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Integer> partitions = List.copyOf(wanted.keySet());
+        List<Integer> partitions =
+                wanted.stream().map(Claim::partition).distinct().toList();
         var query = session.createNativeQuery(
                 "SELECT partition_no, epoch, holder FROM cluster_partition_claim WHERE partition_no IN ("
                         + placeholders(partitions.size()) + ") ORDER BY partition_no FOR SHARE",
@@ -172,12 +177,14 @@ public class PartitionClaims {
             Map<Integer, String> held = new HashMap<>();
             rows.forEach(r -> held.put(((Number) r[0]).intValue(), r[2] + "@" + ((Number) r[1]).longValue()));
             Map<Integer, String> lost = new TreeMap<>();
-            wanted.forEach((partition, epoch) -> {
-                String now = held.get(partition);
-                if (!(holder + "@" + epoch).equals(now)) {
-                    lost.put(partition, "epoch " + epoch + " here, " + (now == null ? "no claim" : now) + " now");
+            for (Claim claim : wanted) {
+                String now = held.get(claim.partition());
+                if (!(holder + "@" + claim.epoch()).equals(now)) {
+                    lost.putIfAbsent(
+                            claim.partition(),
+                            "epoch " + claim.epoch() + " here, " + (now == null ? "no claim" : now) + " now");
                 }
-            });
+            }
             if (!lost.isEmpty()) {
                 throw new Fenced(lost);
             }
