@@ -1,30 +1,73 @@
 package io.meridian.fleetsim;
 
 import io.fabric8.kubernetes.client.VersionInfo;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.vertx.ServerWebSocketHandler;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
-/** The HTTP side of one simulated Kubernetes API server, on a fixed loopback port it keeps across outages. */
+/**
+ * The HTTP side of one simulated Kubernetes API server, on a fixed loopback port it keeps across outages.
+ *
+ * <p>A real API server serves every request on a goroutine of its own: a client's {@code /version} probe is answered
+ * while a list of thousands of objects is being encoded for another. fabric8's {@code MockWebServer} answers each
+ * server's requests one after another on one Vert.x event loop, so a probe queued behind a few large lists times out
+ * and the cluster looks unreachable when it is only busy. This server reads requests on Vert.x event loops shared by
+ * every simulated API server in the process and answers each one on a thread of its own (goroutine-like; the
+ * operating system shares the cores between them), then writes the response back on the connection's event loop.
+ * WebSocket upgrades (watches, exec) are set up on the event loop and handed to fabric8's own handler, as before.
+ */
 final class ApiServer {
 
     static final String HOST = "127.0.0.1";
 
-    private final ClusterDispatcher dispatcher;
-    private final VersionInfo version;
-    private int port;
-    private KubernetesMockServer server;
+    private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
+    private static final List<String> WEBSOCKET_SUB_PROTOCOLS =
+            List.of("v1.channel.k8s.io", "v2.channel.k8s.io", "v3.channel.k8s.io", "v4.channel.k8s.io");
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    // One request, one thread, as a goroutine per request; idle threads end after a minute.
+    private static final ExecutorService REQUESTS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "fleet-sim-api-" + THREADS.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    private ApiServer(ClusterDispatcher dispatcher, VersionInfo version) {
+    // The event loops every simulated API server of this process shares; closed when the last server stops.
+    private static Vertx vertx;
+    private static int serving;
+
+    private final ClusterDispatcher dispatcher;
+    private int port;
+    private HttpServer server;
+
+    private ApiServer(ClusterDispatcher dispatcher) {
         this.dispatcher = dispatcher;
-        this.version = version;
     }
 
     /** Starts an API server on a free port (or {@code port} when not 0) in front of {@code dispatcher}. */
     static ApiServer start(ClusterDispatcher dispatcher, VersionInfo version, int port) {
-        ApiServer api = new ApiServer(dispatcher, version);
+        dispatcher.version(version);
+        ApiServer api = new ApiServer(dispatcher);
         api.listen(port);
         return api;
     }
@@ -43,16 +86,106 @@ final class ApiServer {
     }
 
     private void listen(int wanted) {
-        dispatcher.expectations().clear();
-        KubernetesMockServer next = new KubernetesMockServer(
-                new Context(), new MockWebServer(), dispatcher.expectations(), dispatcher, false, version);
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(HOST)
+                .setPort(wanted)
+                .setWebSocketSubProtocols(WEBSOCKET_SUB_PROTOCOLS)
+                .setHandle100ContinueAutomatically(true);
+        HttpServer next = eventLoops().createHttpServer(options).requestHandler(this::receive);
         try {
-            next.init(InetAddress.getByName(HOST), wanted);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
+            await(next.listen());
+        } catch (RuntimeException e) {
+            released();
+            throw new IllegalStateException("the simulated API server could not listen on " + HOST + ":" + wanted, e);
         }
         server = next;
-        port = next.getPort();
+        port = next.actualPort();
+    }
+
+    private void receive(HttpServerRequest request) {
+        Context context = Vertx.currentContext();
+        request.resume();
+        // A request without a body may already have been read to its end: asking for its body then fails.
+        Future<Buffer> body = hasBody(request) ? request.body() : Future.succeededFuture();
+        body.onComplete(read -> {
+            if (read.failed()) {
+                fail(request, read.cause());
+                return;
+            }
+            RecordedRequest recorded = new RecordedRequest(
+                    request.version().alpnName().toUpperCase(Locale.ROOT),
+                    HttpMethod.fromVertx(request.method()),
+                    request.uri(),
+                    Headers.builder().addAll(request.headers()).build(),
+                    new io.fabric8.mockwebserver.http.Buffer(
+                            read.result() == null ? null : read.result().getBytes()));
+            if (isUpgrade(request)) {
+                // A WebSocket (a watch, exec) must be accepted before the request is read to its end, so it is set up
+                // here on the event loop: setting one up is cheap, what it carries later is sent from other threads.
+                respond(context, request, recorded, dispatcher.dispatch(recorded));
+                return;
+            }
+            REQUESTS.execute(() -> {
+                MockResponse response;
+                try {
+                    response = dispatcher.dispatch(recorded);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, e, () -> "the simulator failed to answer " + recorded.getRequestLine());
+                    context.runOnContext(v -> fail(request, e));
+                    return;
+                }
+                context.runOnContext(v -> respond(context, request, recorded, response));
+            });
+        });
+    }
+
+    private static void respond(
+            Context context, HttpServerRequest request, RecordedRequest recorded, MockResponse response) {
+        if (response.getWebSocketListener() != null) {
+            request.toWebSocket()
+                    .onSuccess(new ServerWebSocketHandler(recorded, response))
+                    .onFailure(e -> fail(request, e));
+            return;
+        }
+        HttpServerResponse out = request.response().setStatusCode(response.code());
+        response.getHeaders()
+                .toMultimap()
+                .forEach((name, values) -> out.headers().add(name, values));
+        if (response.getBody() == null || response.getBody().size() == 0) {
+            out.end();
+            return;
+        }
+        Buffer body = Buffer.buffer(response.getBody().getBytes());
+        out.putHeader("Content-Length", String.valueOf(body.length()));
+        if (response.getBodyDelay() != null && response.getBodyDelay().toMillis() > 0) {
+            // Latency without holding a thread.
+            context.owner().setTimer(response.getBodyDelay().toMillis(), id -> out.end(body));
+        } else {
+            out.end(body);
+        }
+    }
+
+    private static void fail(HttpServerRequest request, Throwable cause) {
+        if (!request.response().headWritten() && !request.response().closed()) {
+            request.response().setStatusCode(500).end(String.valueOf(cause.getMessage()));
+        }
+    }
+
+    private static boolean isUpgrade(HttpServerRequest request) {
+        return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+    }
+
+    // As fabric8's mock server: a request has a body when it declares a length or a type.
+    private static boolean hasBody(HttpServerRequest request) {
+        String length = request.headers().get("Content-Length");
+        if (length != null && !length.isBlank()) {
+            try {
+                return Long.parseLong(length.trim()) > 0;
+            } catch (NumberFormatException e) {
+                return true;
+            }
+        }
+        return request.headers().contains("Content-Type");
     }
 
     synchronized boolean isUp() {
@@ -62,8 +195,12 @@ final class ApiServer {
     /** Stops answering: connections are refused, open watches break, as in a control-plane outage. */
     synchronized void stop() {
         if (server != null) {
-            server.destroy();
-            server = null;
+            try {
+                await(server.close());
+            } finally {
+                server = null;
+                released();
+            }
         }
     }
 
@@ -81,5 +218,36 @@ final class ApiServer {
     /** The API server URL as a kubeconfig names it, without a trailing slash. */
     String url() {
         return "http://" + HOST + ":" + port;
+    }
+
+    private static synchronized Vertx eventLoops() {
+        if (vertx == null) {
+            vertx = Vertx.vertx(new VertxOptions()
+                    .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
+                    .setWorkerPoolSize(1)
+                    .setInternalBlockingPoolSize(1));
+        }
+        serving++;
+        return vertx;
+    }
+
+    private static synchronized void released() {
+        serving--;
+        if (serving == 0 && vertx != null) {
+            Vertx last = vertx;
+            vertx = null;
+            await(last.close());
+        }
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the simulated API server", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the simulated API server did not answer in " + STOP_TIMEOUT, e);
+        }
     }
 }

@@ -1,23 +1,16 @@
 package io.meridian.fleetsim;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.internal.MockDispatcher;
-import io.fabric8.mockwebserver.internal.SimpleRequest;
 import java.lang.reflect.Field;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 
 /**
@@ -35,8 +28,10 @@ final class ClusterDispatcher extends Dispatcher {
     private static final com.fasterxml.jackson.databind.ObjectMapper STATUS_JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
-    private final Map<ServerRequest, Queue<ServerResponse>> expectations = new ConcurrentHashMap<>();
-    private final MockDispatcher fixedAnswers = new MockDispatcher(expectations);
+    // The root paths fabric8's mock server answered; the simulator has always listed these two.
+    private static final String ROOT_PATHS = "{\"paths\":[\"/api\",\"/apis/extensions\"]}";
+
+    private volatile String version = "{}";
     private final IdentityKeepingCrud crud = new IdentityKeepingCrud();
     private final ObjectWrites writes;
     private volatile Duration latency = Duration.ZERO;
@@ -50,14 +45,18 @@ final class ClusterDispatcher extends Dispatcher {
 
     /** A dispatcher whose writes stamp creation and managedFields times from {@code clock}. */
     ClusterDispatcher(Clock clock) {
-        this.writes = new ObjectWrites(crud, storeWriteLock(crud), clock);
+        this.writes = new ObjectWrites(crud, storeLock(crud).writeLock(), clock);
         // The store's own writes (spec.replicas through the scale subresource) take the same path as a client's.
         crud.writeObjectsThrough(writes::handle);
     }
 
-    /** The expectation map a {@code KubernetesMockServer} fills on start; emptied before each restart. */
-    Map<ServerRequest, Queue<ServerResponse>> expectations() {
-        return expectations;
+    /** What {@code GET /version} answers. */
+    void version(io.fabric8.kubernetes.client.VersionInfo info) {
+        try {
+            this.version = STATUS_JSON.writeValueAsString(info);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     IdentityKeepingCrud crud() {
@@ -116,9 +115,11 @@ final class ClusterDispatcher extends Dispatcher {
         if (WRITES.contains(request.getMethod()) && kindOf(request.getPath(), throttled) != null) {
             return throttledResponse();
         }
-        Queue<ServerResponse> fixed =
-                expectations.get(new SimpleRequest(HttpMethod.valueOf(request.getMethod()), request.getPath()));
-        MockResponse response = fixed != null && !fixed.isEmpty() ? fixedAnswers.dispatch(request) : answer(request);
+        MockResponse response = switch (request.getMethod() + " " + request.getPath()) {
+            case "GET /version" -> json(200, version);
+            case "GET /" -> json(200, ROOT_PATHS);
+            default -> answer(request);
+        };
         Duration delay = latency;
         // The mock server delays the body on a Vert.x timer: latency without holding a thread.
         if (!delay.isZero() && response.getWebSocketListener() == null) {
@@ -198,13 +199,17 @@ final class ClusterDispatcher extends Dispatcher {
 
     private static MockResponse statusResponse(int code, Map<String, Object> status) {
         try {
-            return new MockResponse()
-                    .setResponseCode(code)
-                    .setHeader("Content-Type", "application/json")
-                    .setBody(STATUS_JSON.writeValueAsString(status));
+            return json(code, STATUS_JSON.writeValueAsString(status));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static MockResponse json(int code, String body) {
+        return new MockResponse()
+                .setResponseCode(code)
+                .setHeader("Content-Type", "application/json")
+                .setBody(body);
     }
 
     /** Answers a request in-process, bypassing HTTP (seeding, the control API, metrics): works while "down". */
@@ -230,11 +235,11 @@ final class ClusterDispatcher extends Dispatcher {
      * initial listing of a new watch) exactly as the store's writes do, or a GET could miss an object mid-update.
      * fabric8 keeps it private, hence reflection; checked once per cluster, so an upgrade that renames it fails fast.
      */
-    private static Lock storeWriteLock(KubernetesCrudDispatcher crud) {
+    static ReadWriteLock storeLock(KubernetesCrudDispatcher crud) {
         try {
             Field field = KubernetesCrudDispatcher.class.getDeclaredField("lock");
             field.setAccessible(true);
-            return ((ReadWriteLock) field.get(crud)).writeLock();
+            return (ReadWriteLock) field.get(crud);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException(
                     "fabric8's KubernetesCrudDispatcher no longer has the ReadWriteLock 'lock' the simulator shares",
