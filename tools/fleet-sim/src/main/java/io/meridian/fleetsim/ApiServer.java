@@ -105,6 +105,14 @@ final class ApiServer {
     private void receive(HttpServerRequest request) {
         Context context = Vertx.currentContext();
         request.resume();
+        if (mayBecomeWebSocket(request)) {
+            // A WebSocket (a watch, exec) must be accepted before the request is read to its end, so it is set up here
+            // on the event loop, body unread: setting one up is cheap, what it carries later is sent from other
+            // threads.
+            RecordedRequest recorded = recorded(request, null);
+            respond(context, request, recorded, dispatcher.dispatch(recorded));
+            return;
+        }
         // A request without a body may already have been read to its end: asking for its body then fails.
         Future<Buffer> body = hasBody(request) ? request.body() : Future.succeededFuture();
         body.onComplete(read -> {
@@ -112,19 +120,7 @@ final class ApiServer {
                 fail(request, read.cause());
                 return;
             }
-            RecordedRequest recorded = new RecordedRequest(
-                    request.version().alpnName().toUpperCase(Locale.ROOT),
-                    HttpMethod.fromVertx(request.method()),
-                    request.uri(),
-                    Headers.builder().addAll(request.headers()).build(),
-                    new io.fabric8.mockwebserver.http.Buffer(
-                            read.result() == null ? null : read.result().getBytes()));
-            if (isUpgrade(request)) {
-                // A WebSocket (a watch, exec) must be accepted before the request is read to its end, so it is set up
-                // here on the event loop: setting one up is cheap, what it carries later is sent from other threads.
-                respond(context, request, recorded, dispatcher.dispatch(recorded));
-                return;
-            }
+            RecordedRequest recorded = recorded(request, read.result());
             REQUESTS.execute(() -> {
                 MockResponse response;
                 try {
@@ -139,12 +135,25 @@ final class ApiServer {
         });
     }
 
+    private static RecordedRequest recorded(HttpServerRequest request, Buffer body) {
+        return new RecordedRequest(
+                request.version().alpnName().toUpperCase(Locale.ROOT),
+                HttpMethod.fromVertx(request.method()),
+                request.uri(),
+                Headers.builder().addAll(request.headers()).build(),
+                new io.fabric8.mockwebserver.http.Buffer(body == null ? null : body.getBytes()));
+    }
+
     private static void respond(
             Context context, HttpServerRequest request, RecordedRequest recorded, MockResponse response) {
         if (response.getWebSocketListener() != null) {
-            request.toWebSocket()
-                    .onSuccess(new ServerWebSocketHandler(recorded, response))
-                    .onFailure(e -> fail(request, e));
+            try {
+                request.toWebSocket()
+                        .onSuccess(new ServerWebSocketHandler(recorded, response))
+                        .onFailure(e -> fail(request, e));
+            } catch (IllegalStateException e) {
+                fail(request, e);
+            }
             return;
         }
         HttpServerResponse out = request.response().setStatusCode(response.code());
@@ -171,8 +180,12 @@ final class ApiServer {
         }
     }
 
-    private static boolean isUpgrade(HttpServerRequest request) {
-        return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+    // A request the store may answer with a WebSocket: an upgrade, or a watch (which fabric8's store answers with a
+    // WebSocket whatever the client asked for, and which then fails as it did in fabric8's own server).
+    private static boolean mayBecomeWebSocket(HttpServerRequest request) {
+        String query = request.query();
+        return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
+                || (query != null && (query.contains("watch=true") || query.contains("watch=1")));
     }
 
     // As fabric8's mock server: a request has a body when it declares a length or a type.
