@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -136,6 +137,47 @@ public final class LocalStack {
      */
     public void start() {
         run("stack", "reset");
+        run("stack", "up");
+    }
+
+    /**
+     * Stops one component and starts it again with its data ({@code stack up}) after {@code downFor}: {@code kafka}
+     * crashes (SIGKILL: a single combined KRaft node's controlled shutdown can take a minute and more), {@code postgres}
+     * is shut down fast (SIGINT: every session ends at once).
+     */
+    public void restart(String component, Duration downFor) {
+        String signal = switch (component) {
+            case "kafka" -> "KILL";
+            case "postgres" -> "INT";
+            default -> throw new IllegalArgumentException("only kafka and postgres are restarted, not " + component);
+        };
+        Path pidFile = home.resolve("run").resolve(component + ".pid");
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException(component + " is not running (no pid in " + pidFile + ")", e);
+        }
+        ProcessHandle process = ProcessHandle.of(pid)
+                .orElseThrow(() -> new IllegalStateException(component + " (pid " + pid + ") is not running"));
+        try {
+            int rc = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
+            if (rc != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " failed with " + rc);
+            }
+            process.onExit().get(60, TimeUnit.SECONDS);
+            Thread.sleep(downFor.toMillis());
+        } catch (IOException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot stop " + component, e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(component + " did not stop within 60 s of SIG" + signal, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
         run("stack", "up");
     }
 

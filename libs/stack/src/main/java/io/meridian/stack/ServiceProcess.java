@@ -35,6 +35,10 @@ public final class ServiceProcess implements AutoCloseable {
      * {@link ServiceLaunch#log()}, and returns at once: see {@link #isReady()} and {@link #awaitReady(Duration)}.
      */
     public static ServiceProcess start(ServiceLaunch launch) {
+        return start(launch, false);
+    }
+
+    private static ServiceProcess start(ServiceLaunch launch, boolean appendToLog) {
         Path jar = launch.jar();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build the services first (./mvnw install -DskipTests"
@@ -46,7 +50,11 @@ public final class ServiceProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(launch.repo().toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(launch.log().toFile());
+                    .redirectOutput(
+                            appendToLog
+                                    ? ProcessBuilder.Redirect.appendTo(
+                                            launch.log().toFile())
+                                    : ProcessBuilder.Redirect.to(launch.log().toFile()));
             builder.environment().putAll(launch.environment());
             return new ServiceProcess(launch, builder.start());
         } catch (IOException e) {
@@ -175,6 +183,23 @@ public final class ServiceProcess implements AutoCloseable {
     /** The same service started again, with the same launch, on other ports. */
     public ServiceProcess restartedOn(int port, int managementPort) {
         return start(launch.withPorts(port, managementPort));
+    }
+
+    /**
+     * The same service started again with the same launch and ports, its output appended to the same log: what a
+     * supervisor does after a crash.
+     */
+    public ServiceProcess restarted() {
+        return start(launch, true);
+    }
+
+    /** Kills the process at once (SIGKILL): no shutdown hook runs, nothing is flushed or released. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Stops the service gracefully (SIGTERM to its pid), then forcibly once the grace period has passed. */
