@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -65,6 +66,9 @@ public final class SystemUnderTest {
     private final Path repo;
     private final LocalStack stack;
     private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
+    private final Map<Service, ServiceLaunch> launches = new EnumMap<>(Service.class);
+    // Second replicas, while a scenario runs them (see startSecondReplicas).
+    private final Map<Service, ServiceProcess> secondReplicas = new EnumMap<>(Service.class);
     private final Map<DemoUser, Token> tokens = new EnumMap<>(DemoUser.class);
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -155,18 +159,18 @@ public final class SystemUnderTest {
             }
             List<String> jvmOptions =
                     List.of(service == Service.INVENTORY ? "-Xmx384m" : "-Xmx256m", "-XX:+UseSerialGC");
-            services.put(
-                    service,
-                    ServiceProcess.start(new ServiceLaunch(
-                            repo,
-                            service.serviceName(),
-                            FreePorts.next(),
-                            // The management interface (health, metrics, OpenAPI) has a port of its own.
-                            FreePorts.next(),
-                            jvmOptions,
-                            properties,
-                            environment,
-                            stack.logs())));
+            ServiceLaunch launch = new ServiceLaunch(
+                    repo,
+                    service.serviceName(),
+                    FreePorts.next(),
+                    // The management interface (health, metrics, OpenAPI) has a port of its own.
+                    FreePorts.next(),
+                    jvmOptions,
+                    properties,
+                    environment,
+                    stack.logs());
+            launches.put(service, launch);
+            services.put(service, ServiceProcess.start(launch));
         }
         // The fleet seeds its clusters while the services boot.
         long tFleet = System.nanoTime();
@@ -180,6 +184,10 @@ public final class SystemUnderTest {
     }
 
     private void awaitServicesReady() {
+        awaitReady(services);
+    }
+
+    private static void awaitReady(Map<Service, ServiceProcess> services) {
         Instant deadline = Instant.now().plus(SERVICE_START_TIMEOUT);
         List<Service> pending = new ArrayList<>(services.keySet());
         while (!pending.isEmpty()) {
@@ -212,7 +220,8 @@ public final class SystemUnderTest {
         if (fleet != null) {
             fleet.close();
         }
-        services.values().parallelStream().forEach(service -> service.stop(SERVICE_STOP_GRACE));
+        Stream.concat(services.values().stream(), secondReplicas.values().stream()).toList().parallelStream()
+                .forEach(service -> service.stop(SERVICE_STOP_GRACE));
         try {
             stack.stop();
         } catch (RuntimeException e) {
@@ -220,8 +229,63 @@ public final class SystemUnderTest {
         }
     }
 
-    public ServiceProcess service(Service service) {
+    public synchronized ServiceProcess service(Service service) {
         return services.get(service);
+    }
+
+    /**
+     * Starts a second replica of every service, with the same configuration (so the same consumer groups and
+     * database schemas) on ports of its own, its log under {@code logs/replica-2/}; returns once all are ready.
+     */
+    public synchronized void startSecondReplicas() {
+        for (Service service : Service.values()) {
+            ServiceLaunch first = launches.get(service);
+            secondReplicas.put(
+                    service,
+                    ServiceProcess.start(new ServiceLaunch(
+                            repo,
+                            first.service(),
+                            FreePorts.next(),
+                            FreePorts.next(),
+                            first.jvmOptions(),
+                            first.properties(),
+                            first.environment(),
+                            stack.logs().resolve("replica-2"))));
+        }
+        awaitReady(secondReplicas);
+    }
+
+    /** Stops the second replicas gracefully: the first ones carry on alone. */
+    public synchronized void stopSecondReplicas() {
+        secondReplicas.values().parallelStream().forEach(replica -> replica.stop(SERVICE_STOP_GRACE));
+        secondReplicas.clear();
+    }
+
+    /**
+     * Kills a replica of a service with SIGKILL (replica 1 is the first, 2 the second) and starts it again at once
+     * on the same ports, as a supervisor would; does not wait until it is ready (see {@link #awaitAllReady()}).
+     */
+    public synchronized ServiceProcess killAndRestart(Service service, int replica) {
+        Map<Service, ServiceProcess> replicas = replica == 1 ? services : secondReplicas;
+        ServiceProcess killed = replicas.get(service);
+        if (killed == null) {
+            throw new IllegalArgumentException("no replica " + replica + " of " + service.serviceName());
+        }
+        killed.kill();
+        ServiceProcess restarted = killed.restarted();
+        replicas.put(service, restarted);
+        return restarted;
+    }
+
+    /** Waits until every replica of every service answers its readiness check again. */
+    public synchronized void awaitAllReady() {
+        awaitReady(services);
+        awaitReady(secondReplicas);
+    }
+
+    /** Restarts Kafka or PostgreSQL of the local stack, down for {@code downFor}: see {@link LocalStack#restart}. */
+    public void restartStack(String component, Duration downFor) {
+        stack.restart(component, downFor);
     }
 
     /** The simulated fleet: its clusters, their registrations, and fault injection. */
@@ -304,6 +368,29 @@ public final class SystemUnderTest {
     /** A request to a service with the user's real Keycloak access token. */
     public RequestSpecification as(DemoUser user, Service service) {
         return anonymous(service).header("Authorization", "Bearer " + token(user));
+    }
+
+    /**
+     * A request to one replica of a service (1 the first, 2 the second while {@link #startSecondReplicas()} runs it,
+     * else the first) with the user's real Keycloak access token.
+     */
+    public RequestSpecification as(DemoUser user, Service service, int replica) {
+        ServiceProcess process;
+        synchronized (this) {
+            process = replica == 2 && secondReplicas.containsKey(service)
+                    ? secondReplicas.get(service)
+                    : services.get(service);
+        }
+        return RestAssured.given()
+                // A replica that waits on a database or broker away answers late or never: the caller gives up.
+                .config(io.restassured.config.RestAssuredConfig.config()
+                        .httpClient(io.restassured.config.HttpClientConfig.httpClientConfig()
+                                .setParam("http.connection.timeout", 5_000)
+                                .setParam("http.socket.timeout", 15_000)))
+                .baseUri(process.baseUrl())
+                .accept(ContentType.JSON)
+                .contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + token(user));
     }
 
     /** A request to a service without a token. */

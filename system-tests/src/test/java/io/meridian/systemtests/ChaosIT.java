@@ -1,0 +1,534 @@
+package io.meridian.systemtests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.meridian.contracts.Topic;
+import io.meridian.contracts.kafka.CloudEventHeaders;
+import io.meridian.contracts.kafka.DeadLetterHeaders;
+import io.meridian.contracts.kafka.KafkaPrincipal;
+import io.meridian.fleetsim.SimulatedCluster;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Continuous traffic through repeated faults, with an exact account of what arrived (the shape of Strimzi's
+ * rolling-restart clients and of Jepsen's lost-write check). Two replicas of every service run against the simulated
+ * fleet while a storm of access changes goes on (grants created, approved and revoked, bindings deleted by hand,
+ * clusters flapping, 500 ms latency on some clusters), and meanwhile a replica is killed with SIGKILL and restarted
+ * every 30 s, the Kafka broker and PostgreSQL are each restarted once, and a tenth of the clusters go down and come
+ * back. After the last fault the clusters themselves (not Meridian's answers) must show exactly the bindings of the
+ * active grants, every acknowledged change must have survived, and no record may have been dead-lettered.
+ *
+ * <p>The storm lasts {@code meridian.chaos.seconds} (120 in CI; longer by the property).
+ */
+@SystemTest
+class ChaosIT {
+
+    private static final Duration STORM = Duration.ofSeconds(Long.getLong("meridian.chaos.seconds", 120));
+    private static final Duration CONVERGED_WITHIN = Duration.ofSeconds(60);
+    private static final Duration KILL_EVERY = Duration.ofSeconds(30);
+    private static final Duration STEP = Duration.ofMillis(700);
+    private static final String NAMESPACE = "default";
+    private static final String REASON = "chaos storm";
+    private static final String[] CLOUDS = {"aws", "azure", "gcp", "onprem"};
+
+    private final SystemUnderTest system;
+    private final Random random = new Random(20261206);
+
+    // What Meridian acknowledged: a change it answered with success must survive every fault.
+    private final Set<String> acknowledgedActive = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> cloudOf = new ConcurrentHashMap<>();
+    private final Set<String> acknowledgedRevoked = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> changes = new TreeMap<>();
+    private final List<String> faults = new CopyOnWriteArrayList<>();
+    private final AtomicInteger unanswered = new AtomicInteger();
+    private final AtomicReference<RuntimeException> faultFailure = new AtomicReference<>();
+    private volatile Instant stormStarted = Instant.now();
+
+    ChaosIT(SystemUnderTest system) {
+        this.system = system;
+    }
+
+    @Test
+    void aStormOfAccessChangesThroughRepeatedFaultsLosesNothing() throws Exception {
+        system.registerFleet();
+        system.startSecondReplicas();
+        List<SimulatedCluster> slow = system.fleet().clusters().subList(0, 2);
+        try {
+            slow.forEach(c -> c.latency(Duration.ofMillis(500)));
+            Instant stormStart = Instant.now();
+            stormStarted = stormStart;
+            AtomicReference<Instant> lastFault = new AtomicReference<>(stormStart);
+            ScheduledExecutorService storm =
+                    Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "chaos-storm"));
+            // Two threads: a kill keeps its time while the broker or the database is being restarted.
+            ScheduledExecutorService injector = Executors.newScheduledThreadPool(2, r -> new Thread(r, "chaos-faults"));
+            try {
+                storm.scheduleWithFixedDelay(this::stormStep, 0, STEP.toMillis(), TimeUnit.MILLISECONDS);
+                scheduleFaults(injector, lastFault);
+                // Delayed tasks still run after shutdown: this waits for the last fault and the end of the storm.
+                injector.shutdown();
+                assertThat(injector.awaitTermination(STORM.toSeconds() + 300, TimeUnit.SECONDS))
+                        .as("the faults were injected")
+                        .isTrue();
+            } finally {
+                storm.shutdownNow();
+                injector.shutdownNow();
+                storm.awaitTermination(60, TimeUnit.SECONDS);
+            }
+            if (faultFailure.get() != null) {
+                throw new AssertionError("a fault could not be injected", faultFailure.get());
+            }
+            slow.forEach(c -> c.latency(Duration.ZERO));
+            system.fleet().clusters().stream().filter(c -> !c.isUp()).forEach(SimulatedCluster::up);
+            system.awaitAllReady();
+            lastFault.set(Instant.now());
+
+            Set<String> checked = checkedClusters();
+            List<String> lost = new ArrayList<>();
+            Instant converged = awaitConvergence(checked, lost);
+            List<String> deadLetters = deadLettersSince(stormStart);
+            int duplicates = duplicateAccessEventsSince(stormStart);
+            printTable(stormStart, lastFault.get(), converged, lost, deadLetters, duplicates, checked.size());
+
+            assertThat(lost).as("changes lost or not converged on the clusters").isEmpty();
+            assertThat(deadLetters).as("records dead-lettered during the storm").isEmpty();
+            assertThat(changes.getOrDefault("grant approved", 0))
+                    .as("the storm changed something")
+                    .isPositive();
+        } finally {
+            slow.forEach(c -> c.latency(Duration.ZERO));
+            system.stopSecondReplicas();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // the storm
+
+    private void stormStep() {
+        int dice = random.nextInt(10);
+        try {
+            if (dice < 4) {
+                createGrant();
+            } else if (dice < 6) {
+                revokeGrant();
+            } else if (dice < 9) {
+                deleteBindingByHand();
+            } else {
+                flapCluster();
+            }
+        } catch (RuntimeException e) {
+            // A killed replica, a broker or database away: the caller sees an error and nothing is acknowledged.
+            unanswered.incrementAndGet();
+        }
+    }
+
+    private void createGrant() {
+        String cloud = CLOUDS[random.nextInt(CLOUDS.length)];
+        Map<String, Object> grant = Map.of(
+                "subject", Map.of("kind", "group", "name", "payments"),
+                "role", "view",
+                "scope", Map.of("cloud", cloud),
+                "namespaces", List.of(NAMESPACE),
+                "reason", REASON + " " + changes.getOrDefault("grant requested", 0));
+        count("grant requested");
+        Response created = system.as(DemoUser.ADMIN, Service.IDENTITY, anyReplica())
+                .body(grant)
+                .post("/api/v1/grants");
+        if (created.statusCode() != 201) {
+            unanswered.incrementAndGet();
+            return;
+        }
+        String id = created.path("id");
+        cloudOf.put(id, cloud);
+        if ("Active".equals(created.path("state"))) {
+            acknowledgedActive.add(id);
+            count("grant approved");
+            return;
+        }
+        Response approved =
+                system.as(DemoUser.ADMIN2, Service.IDENTITY, anyReplica()).post("/api/v1/grants/{id}/approve", id);
+        if (approved.statusCode() == 200 && "Active".equals(approved.path("state"))) {
+            acknowledgedActive.add(id);
+            count("grant approved");
+        } else {
+            unanswered.incrementAndGet();
+        }
+    }
+
+    private void revokeGrant() {
+        List<String> active = new ArrayList<>(new TreeSet<>(acknowledgedActive));
+        active.removeAll(acknowledgedRevoked);
+        if (active.isEmpty()) {
+            return;
+        }
+        String id = active.get(random.nextInt(active.size()));
+        count("grant revoked");
+        Response revoked =
+                system.as(DemoUser.OPERATOR, Service.IDENTITY, anyReplica()).delete("/api/v1/grants/{id}", id);
+        if (revoked.statusCode() == 204) {
+            acknowledgedRevoked.add(id);
+        } else {
+            unanswered.incrementAndGet();
+        }
+    }
+
+    private void deleteBindingByHand() {
+        List<String> active = new ArrayList<>(new TreeSet<>(acknowledgedActive));
+        active.removeAll(acknowledgedRevoked);
+        if (active.isEmpty()) {
+            return;
+        }
+        String id = active.get(random.nextInt(active.size()));
+        String binding = "meridian-grant-" + id;
+        List<SimulatedCluster> inScope = system.fleet().clusters().stream()
+                .filter(c -> cloudOf.get(id).equals(c.cloud().wireName()))
+                .toList();
+        if (inScope.isEmpty()) {
+            return;
+        }
+        SimulatedCluster cluster = pick(inScope);
+        if (cluster.isUp()
+                && !cluster.client()
+                        .rbac()
+                        .roleBindings()
+                        .inNamespace(NAMESPACE)
+                        .withName(binding)
+                        .delete()
+                        .isEmpty()) {
+            count("binding deleted by hand");
+        }
+    }
+
+    private void flapCluster() {
+        SimulatedCluster cluster = pick(system.fleet().clusters());
+        if (cluster.isUp()) {
+            cluster.down(Duration.ofSeconds(5));
+            count("cluster flapped for 5 s");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // the faults
+
+    /**
+     * A replica killed every 30 s from 15 s on; the broker restarted at 30 % of the storm, a tenth of the clusters
+     * down at 50 %, PostgreSQL restarted at 70 %; the last task marks the end of the storm.
+     */
+    private void scheduleFaults(ScheduledExecutorService injector, AtomicReference<Instant> lastFault) {
+        Random faultDice = new Random(7);
+        for (long at = KILL_EVERY.toMillis() / 2; at < STORM.toMillis(); at += KILL_EVERY.toMillis()) {
+            Service service = Service.values()[faultDice.nextInt(Service.values().length)];
+            int replica = 1 + faultDice.nextInt(2);
+            injector.schedule(
+                    () -> fault(
+                            lastFault,
+                            "kill -9 " + service.serviceName() + " replica " + replica + ", restarted",
+                            () -> system.killAndRestart(service, replica)),
+                    at,
+                    TimeUnit.MILLISECONDS);
+        }
+        injector.schedule(
+                () -> fault(
+                        lastFault,
+                        "Kafka broker killed (-9), restarted after 5 s",
+                        () -> system.restartStack("kafka", Duration.ofSeconds(5))),
+                STORM.toMillis() * 3 / 10,
+                TimeUnit.MILLISECONDS);
+        injector.schedule(
+                () -> {
+                    List<SimulatedCluster> clusters =
+                            new ArrayList<>(system.fleet().clusters());
+                    Collections.shuffle(clusters, faultDice);
+                    List<SimulatedCluster> down = clusters.subList(0, Math.max(1, clusters.size() / 10));
+                    fault(
+                            lastFault,
+                            "a tenth of the clusters down for 20 s: "
+                                    + down.stream().map(SimulatedCluster::name).toList(),
+                            () -> down.forEach(c -> c.down(Duration.ofSeconds(20))));
+                },
+                STORM.toMillis() / 2,
+                TimeUnit.MILLISECONDS);
+        injector.schedule(
+                () -> fault(
+                        lastFault,
+                        "PostgreSQL stopped for 5 s and restarted",
+                        () -> system.restartStack("postgres", Duration.ofSeconds(5))),
+                STORM.toMillis() * 7 / 10,
+                TimeUnit.MILLISECONDS);
+        injector.schedule(() -> {}, STORM.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void fault(AtomicReference<Instant> lastFault, String what, Runnable inject) {
+        try {
+            inject.run();
+            faults.add(Duration.between(stormStarted, Instant.now()).toSeconds() + " s: " + what);
+            lastFault.set(Instant.now());
+        } catch (RuntimeException e) {
+            faultFailure.compareAndSet(null, e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // ground truth
+
+    /** Registered clusters that are up and answer every kind: where the bindings can be checked. */
+    private Set<String> checkedClusters() {
+        Set<String> registered = new HashSet<>();
+        JsonPath page = system.as(DemoUser.VIEWER, Service.INVENTORY)
+                .queryParam("limit", 500)
+                .get("/api/v1/clusters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        registered.addAll(page.getList("items.name", String.class));
+        Set<String> checked = new TreeSet<>();
+        for (SimulatedCluster cluster : system.fleet().clusters()) {
+            if (registered.contains(cluster.name())
+                    && cluster.isUp()
+                    && cluster.forbiddenKinds().isEmpty()) {
+                checked.add(cluster.name());
+            }
+        }
+        return checked;
+    }
+
+    private Instant awaitConvergence(Set<String> checked, List<String> lost) {
+        AtomicReference<List<String>> last = new AtomicReference<>(List.of());
+        try {
+            await().atMost(CONVERGED_WITHIN).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                last.set(problems(checked));
+                return last.get().isEmpty();
+            });
+        } catch (ConditionTimeoutException e) {
+            lost.addAll(last.get());
+        }
+        return Instant.now();
+    }
+
+    private List<String> problems(Set<String> checked) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Grant> grants = new HashMap<>();
+        try {
+            allGrants().forEach(g -> grants.put(g.id(), g));
+        } catch (RuntimeException | AssertionError e) {
+            return List.of("identity does not list its grants: " + e.getMessage());
+        }
+        for (String id : acknowledgedActive) {
+            Grant grant = grants.get(id);
+            String wanted = acknowledgedRevoked.contains(id) ? "Revoked" : "Active";
+            String state = grant == null ? "missing" : grant.state();
+            if (!wanted.equals(state)) {
+                problems.add("grant " + id + " was acknowledged " + wanted + " but is " + state);
+            }
+        }
+        for (SimulatedCluster cluster : system.fleet().clusters()) {
+            if (!checked.contains(cluster.name())) {
+                continue;
+            }
+            String cloud = cluster.cloud().wireName();
+            Set<String> present = new TreeSet<>();
+            for (RoleBinding binding : cluster.client()
+                    .rbac()
+                    .roleBindings()
+                    .inNamespace(NAMESPACE)
+                    .list()
+                    .getItems()) {
+                String name = binding.getMetadata().getName();
+                if (name.startsWith("meridian-grant-")) {
+                    present.add(name.substring("meridian-grant-".length()));
+                }
+            }
+            for (Grant grant : grants.values()) {
+                boolean active = "Active".equals(grant.state());
+                if (grant.chaos() && active && cloud.equals(grant.cloud()) && !present.contains(grant.id())) {
+                    problems.add("active grant " + grant.id() + " has no binding on " + cluster.name());
+                } else if (grant.chaos() && active && !cloud.equals(grant.cloud()) && present.contains(grant.id())) {
+                    problems.add("grant " + grant.id() + " of " + grant.cloud() + " has a binding on " + cluster.name()
+                            + " (" + cloud + ")");
+                } else if (!active && present.contains(grant.id())) {
+                    problems.add(grant.state() + " grant " + grant.id() + " still has a binding on " + cluster.name());
+                }
+            }
+            for (String id : present) {
+                if (!grants.containsKey(id)) {
+                    problems.add("binding meridian-grant-" + id + " on " + cluster.name() + " belongs to no grant");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** A grant as identity lists it; {@code chaos} when this storm made it (scoped to one cloud, namespace default). */
+    private record Grant(String id, String state, String cloud, boolean chaos) {}
+
+    @SuppressWarnings("unchecked")
+    private List<Grant> allGrants() {
+        List<Grant> grants = new ArrayList<>();
+        String cursor = null;
+        do {
+            var request = system.as(DemoUser.VIEWER, Service.IDENTITY).queryParam("limit", 200);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            JsonPath page = request.get("/api/v1/grants")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            for (Map<String, Object> item : page.<Map<String, Object>>getList("items")) {
+                Map<String, Object> scope = (Map<String, Object>) item.getOrDefault("scope", Map.of());
+                String reason = (String) item.get("reason");
+                grants.add(new Grant(
+                        (String) item.get("id"),
+                        (String) item.get("state"),
+                        (String) scope.get("cloud"),
+                        reason != null && reason.startsWith(REASON)));
+            }
+            cursor = page.getString("nextCursor");
+        } while (cursor != null);
+        return grants;
+    }
+
+    /** Every record on a dead-letter topic since the storm began, with its reason. */
+    private List<String> deadLettersSince(Instant since) throws Exception {
+        List<String> found = new ArrayList<>();
+        Set<String> topics;
+        try (Admin admin = Admin.create(system.kafkaClientProperties(KafkaPrincipal.ADMIN))) {
+            topics = new TreeSet<>(admin.listTopics().names().get());
+        }
+        topics.removeIf(t -> !t.endsWith(Topic.DEAD_LETTER_SUFFIX));
+        for (ConsumerRecord<String, byte[]> record : readSince(topics, since)) {
+            Header reason = record.headers().lastHeader(DeadLetterHeaders.REASON);
+            found.add(record.topic() + " " + record.key() + ": "
+                    + (reason == null ? "(no reason)" : new String(reason.value(), StandardCharsets.UTF_8)));
+        }
+        return found;
+    }
+
+    /** Access events delivered more than once (the same CloudEvent id): allowed by at-least-once, counted. */
+    private int duplicateAccessEventsSince(Instant since) {
+        Set<String> ids = new HashSet<>();
+        int duplicates = 0;
+        for (ConsumerRecord<String, byte[]> record : readSince(Set.of(Topic.ACCESS.topicName()), since)) {
+            Header id = record.headers().lastHeader(CloudEventHeaders.ID);
+            if (id != null && !ids.add(new String(id.value(), StandardCharsets.UTF_8))) {
+                duplicates++;
+            }
+        }
+        return duplicates;
+    }
+
+    private List<ConsumerRecord<String, byte[]>> readSince(Set<String> topics, Instant since) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        if (topics.isEmpty()) {
+            return records;
+        }
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(system.kafkaConsumerProperties("chaos"))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> timestamps = new LinkedHashMap<>();
+            partitions.forEach(p -> timestamps.put(p, since.toEpochMilli()));
+            consumer.offsetsForTimes(timestamps).forEach((partition, offset) -> {
+                if (offset == null) {
+                    consumer.seek(partition, ends.get(partition));
+                } else {
+                    consumer.seek(partition, offset.offset());
+                }
+            });
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
+                    && Instant.now().isBefore(deadline)) {
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private void printTable(
+            Instant stormStart,
+            Instant lastFault,
+            Instant converged,
+            List<String> lost,
+            List<String> deadLetters,
+            int duplicates,
+            int clustersChecked) {
+        StringBuilder table = new StringBuilder("\n----- chaos: " + STORM.toSeconds() + " s storm, two replicas of "
+                + "each service, " + clustersChecked + " clusters checked\n");
+        table.append("| changes made | count |\n|---|---|\n");
+        changes.forEach((what, count) ->
+                table.append("| ").append(what).append(" | ").append(count).append(" |\n"));
+        table.append("| requests not answered with success (faults) | ")
+                .append(unanswered.get())
+                .append(" |\n");
+        table.append("\n| faults injected (in order) |\n|---|\n");
+        faults.forEach(f -> table.append("| ").append(f).append(" |\n"));
+        table.append("\n| outcome | |\n|---|---|\n");
+        table.append("| storm + faults | ")
+                .append(Duration.between(stormStart, lastFault).toSeconds())
+                .append(" s |\n");
+        table.append("| converged after the last fault | ")
+                .append(Duration.between(lastFault, converged).toMillis() / 1000.0)
+                .append(" s |\n");
+        table.append("| lost (acknowledged changes missing, bindings wrong) | ")
+                .append(lost.size())
+                .append(" |\n");
+        table.append("| dead letters | ").append(deadLetters.size()).append(" |\n");
+        table.append("| duplicate deliveries seen on fleet.access.v1 (allowed) | ")
+                .append(duplicates)
+                .append(" |\n");
+        lost.forEach(l -> table.append("lost: ").append(l).append('\n'));
+        deadLetters.forEach(d -> table.append("dead letter: ").append(d).append('\n'));
+        System.out.println(table);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    // Requests go to either replica, as behind a Kubernetes Service: one that was killed fails that request only.
+    private int anyReplica() {
+        return 1 + random.nextInt(2);
+    }
+
+    private synchronized void count(String what) {
+        changes.merge(what, 1, Integer::sum);
+    }
+
+    private <T> T pick(List<T> items) {
+        return items.get(random.nextInt(items.size()));
+    }
+}
