@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -50,6 +51,8 @@ final class ClusterConnection {
 
     private static final Logger LOG = Logger.getLogger(ClusterConnection.class);
     private static final Duration RETRY_SOON = Duration.ofSeconds(2);
+    // How long probe timeouts are forgiven while this replica is too busy to hear the answers.
+    private static final Duration BUSY_SILENCE_FORGIVEN = Duration.ofSeconds(30);
     // When the cluster's watches last delivered an object (clock millis): a cluster streaming objects is reachable.
     private volatile long lastHeardAt;
     private static final java.util.concurrent.ExecutorService PROBES = Workers.pool("probe-");
@@ -64,6 +67,8 @@ final class ClusterConnection {
     private final ObservedResourceMapper mapper;
     private final Consumer<ObservedStatus> statusSink;
     private final Consumer<String> connectedListener;
+    // Whether this replica's client event loops ran late within a window: then a probe's silence is ours.
+    private final Predicate<Duration> replicaBusyWithin;
     private final Clock clock;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicBoolean nodesChanged = new AtomicBoolean();
@@ -83,6 +88,9 @@ final class ClusterConnection {
     private long connectedAt;
     private String kubernetesVersion;
     private String lastProbeError;
+    // When the current run of forgiven probe timeouts began (clock millis), 0 when none.
+    private long busySilenceSince;
+    private boolean lastProbeTimedOut;
     private Thread supervisor;
 
     ClusterConnection(
@@ -96,8 +104,10 @@ final class ClusterConnection {
             ObservedResourceMapper mapper,
             Consumer<ObservedStatus> statusSink,
             Consumer<String> connectedListener,
+            Predicate<Duration> replicaBusyWithin,
             Clock clock) {
         this.spec = spec;
+        this.replicaBusyWithin = replicaBusyWithin;
         this.mapper = mapper;
         this.connector = connector;
         this.endpoint = endpoint;
@@ -182,6 +192,7 @@ final class ClusterConnection {
                 boolean reachable = probe();
                 if (reachable) {
                     failures = 0;
+                    busySilenceSince = 0;
                     if (!connected) {
                         if (clock.millis() >= relistNotBefore) {
                             connect();
@@ -220,6 +231,24 @@ final class ClusterConnection {
                     pause(timing.probeInterval().minusMillis(clock.millis() - started));
                     continue;
                 }
+                Duration probeWindow = timing.probeInterval().plus(timing.probeTimeout());
+                if (connected && lastProbeTimedOut && replicaBusyWithin.test(probeWindow)) {
+                    if (busySilenceSince == 0) {
+                        busySilenceSince = clock.millis();
+                    }
+                    if (clock.millis() - busySilenceSince < BUSY_SILENCE_FORGIVEN.toMillis()) {
+                        // The answer may well have arrived and waited behind this replica's own backlog on an event
+                        // loop that ran a second or more late: not the cluster's silence. Counted, it would relist
+                        // every kind and add to that backlog. Forgiven for a bounded time only, so that a cluster
+                        // that really went silent while this replica was overloaded is still found out.
+                        LOG.debugf(
+                                "cluster %s: probe got no answer while this replica's event loops ran late; not"
+                                        + " counted",
+                                spec.name());
+                        pause(timing.probeInterval().minusMillis(clock.millis() - started));
+                        continue;
+                    }
+                }
                 failures++;
                 if (failures < timing.failuresBeforeUnreachable()) {
                     pause(RETRY_SOON);
@@ -257,14 +286,16 @@ final class ClusterConnection {
                     () -> client.getKubernetesVersion().getGitVersion(), PROBES);
             kubernetesVersion = version.get(timing.probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             lastProbeError = null;
+            lastProbeTimedOut = false;
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            lastProbeError = cause instanceof java.util.concurrent.TimeoutException
-                            || e instanceof java.util.concurrent.TimeoutException
+            lastProbeTimedOut = cause instanceof java.util.concurrent.TimeoutException
+                    || e instanceof java.util.concurrent.TimeoutException;
+            lastProbeError = lastProbeTimedOut
                     ? "no answer within " + timing.probeTimeout().toMillis() + " ms"
                     : String.valueOf(cause.getMessage());
             return false;

@@ -245,6 +245,7 @@ public class ClusterConnections {
                 mapper,
                 status -> recordStatus(name, status),
                 connected -> connectedListeners.forEach(l -> l.accept(connected)),
+                network::busyWithin,
                 clock);
         network.pin(name, endpoint);
         running.put(name, connection);

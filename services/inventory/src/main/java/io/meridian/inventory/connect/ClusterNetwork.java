@@ -8,6 +8,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +27,12 @@ import java.util.concurrent.TimeUnit;
 @Singleton
 public class ClusterNetwork {
 
+    // A loop a third of a probe timeout late cannot be trusted to hear a probe's answer in time.
+    private static final Duration BUSY_LAG = Duration.ofSeconds(1);
+
     private final Map<String, PinnedEndpoint> pinned = new ConcurrentHashMap<>();
     private final Vertx vertx;
+    private final EventLoopLag lag;
 
     ClusterNetwork() {
         // Vert.x's own defaults (2 event loops per core, 20 workers made on demand), as the shared instance had: the
@@ -38,6 +44,12 @@ public class ClusterNetwork {
                 .findTransport(new PinningTransport(JDKTransport.INSTANCE, this::addressFor))
                 .init()
                 .vertx();
+        this.lag = new EventLoopLag(vertx, BUSY_LAG, Clock.systemUTC());
+    }
+
+    /** Whether the cluster clients' event loops ran late within {@code window}: this replica, not a cluster, was slow. */
+    boolean busyWithin(Duration window) {
+        return lag.busyWithin(window);
     }
 
     /** The Vert.x that cluster clients run on. */
@@ -79,6 +91,7 @@ public class ClusterNetwork {
 
     @PreDestroy
     void close() throws Exception {
+        lag.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

@@ -77,6 +77,34 @@ class ClusterConnectionTest {
     }
 
     @Test
+    void probesUnansweredWhileThisReplicaRunsLateAreNotCountedAgainstTheCluster() {
+        try (MockCluster cluster = MockCluster.start("busy-replica-1")) {
+            cluster.client().namespaces().resource(namespace("shop")).create();
+            Recorded recorded = new Recorded();
+            java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
+            ClusterConnection connection = connection(cluster, List.of(NAMESPACE), recorded, window -> busy.get());
+            connection.start();
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> recorded.phase() == ClusterPhase.Ready);
+                int relists = recorded.completed.size();
+                // Every answer now comes after the 500 ms probe timeout, and no object changes meanwhile.
+                cluster.latency(Duration.ofSeconds(1));
+                // This replica's event loops run late: the silence may be its own, so it is not counted (counted, two
+                // failed probes a second apart would make the cluster Unreachable and relist it within 4 s).
+                await().during(Duration.ofSeconds(6))
+                        .atMost(Duration.ofSeconds(8))
+                        .until(() -> recorded.phase() == ClusterPhase.Ready && recorded.completed.size() == relists);
+                // Once it keeps up again, the same silence is the cluster's.
+                busy.set(false);
+                await().atMost(Duration.ofSeconds(10)).until(() -> recorded.phase() == ClusterPhase.Unreachable);
+            } finally {
+                cluster.latency(Duration.ZERO);
+                connection.stop(true);
+            }
+        }
+    }
+
+    @Test
     void aKindThatCannotBeListedIsNamedNotResyncedInTheCompletedMarker() {
         try (MockCluster cluster = MockCluster.start("rbac-denied-1")) {
             cluster.client().namespaces().resource(namespace("shop")).create();
@@ -108,6 +136,14 @@ class ClusterConnectionTest {
     }
 
     private static ClusterConnection connection(MockCluster cluster, List<WatchedKind> kinds, Recorded recorded) {
+        return connection(cluster, kinds, recorded, window -> false);
+    }
+
+    private static ClusterConnection connection(
+            MockCluster cluster,
+            List<WatchedKind> kinds,
+            Recorded recorded,
+            java.util.function.Predicate<Duration> replicaBusyWithin) {
         String url = cluster.url();
         PinnedEndpoint endpoint = PinnedEndpoint.resolve(
                 url,
@@ -124,6 +160,7 @@ class ClusterConnectionTest {
                 new ObservedResourceMapper(),
                 recorded.statuses::add,
                 name -> {},
+                replicaBusyWithin,
                 Clock.systemUTC());
     }
 
