@@ -31,9 +31,9 @@ import java.util.logging.Logger;
  * <p>A real API server serves every request on a goroutine of its own: a client's {@code /version} probe is answered
  * while a list of thousands of objects is being encoded for another. fabric8's {@code MockWebServer} answers each
  * server's requests one after another on one Vert.x event loop, so a probe queued behind a few large lists times out
- * and the cluster looks unreachable when it is only busy. This server reads requests on Vert.x event loops shared by
- * every simulated API server in the process and answers each one on a thread of its own (goroutine-like; the
- * operating system shares the cores between them), then writes the response back on the connection's event loop.
+ * and the cluster looks unreachable when it is only busy. This server still reads and writes HTTP on one Vert.x event
+ * loop of its own, but answers each request on a thread of its own (goroutine-like; the operating system shares the
+ * cores between them), then writes the response back on the loop.
  * WebSocket upgrades (watches, exec) are set up on the event loop and handed to fabric8's own handler, as before.
  */
 final class ApiServer {
@@ -52,12 +52,9 @@ final class ApiServer {
         return thread;
     });
 
-    // The event loops every simulated API server of this process shares; closed when the last server stops.
-    private static Vertx vertx;
-    private static int serving;
-
     private final ClusterDispatcher dispatcher;
     private int port;
+    private Vertx vertx;
     private HttpServer server;
 
     private ApiServer(ClusterDispatcher dispatcher) {
@@ -91,13 +88,18 @@ final class ApiServer {
                 .setPort(wanted)
                 .setWebSocketSubProtocols(WEBSOCKET_SUB_PROTOCOLS)
                 .setHandle100ContinueAutomatically(true);
-        HttpServer next = eventLoops().createHttpServer(options).requestHandler(this::receive);
+        // One event loop of its own, as each MockWebServer had: what holds it up (a watch's replay of every object)
+        // holds up this cluster only.
+        Vertx loop = Vertx.vertx(
+                new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+        HttpServer next = loop.createHttpServer(options).requestHandler(this::receive);
         try {
             await(next.listen());
         } catch (RuntimeException e) {
-            released();
+            await(loop.close());
             throw new IllegalStateException("the simulated API server could not listen on " + HOST + ":" + wanted, e);
         }
+        vertx = loop;
         server = next;
         port = next.actualPort();
     }
@@ -110,7 +112,11 @@ final class ApiServer {
             // on the event loop, body unread: setting one up is cheap, what it carries later is sent from other
             // threads.
             RecordedRequest recorded = recorded(request, null);
-            respond(context, request, recorded, dispatcher.dispatch(recorded));
+            try {
+                respond(context, request, recorded, dispatcher.dispatch(recorded));
+            } catch (Throwable e) {
+                failed(request, recorded, e);
+            }
             return;
         }
         // A request without a body may already have been read to its end: asking for its body then fails.
@@ -125,14 +131,18 @@ final class ApiServer {
                 MockResponse response;
                 try {
                     response = dispatcher.dispatch(recorded);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, e, () -> "the simulator failed to answer " + recorded.getRequestLine());
-                    context.runOnContext(v -> fail(request, e));
+                } catch (Throwable e) {
+                    context.runOnContext(v -> failed(request, recorded, e));
                     return;
                 }
                 context.runOnContext(v -> respond(context, request, recorded, response));
             });
         });
+    }
+
+    private static void failed(HttpServerRequest request, RecordedRequest recorded, Throwable e) {
+        LOG.log(Level.WARNING, e, () -> "the simulator failed to answer " + recorded.getRequestLine());
+        fail(request, e);
     }
 
     private static RecordedRequest recorded(HttpServerRequest request, Buffer body) {
@@ -212,7 +222,8 @@ final class ApiServer {
                 await(server.close());
             } finally {
                 server = null;
-                released();
+                await(vertx.close());
+                vertx = null;
             }
         }
     }
@@ -231,26 +242,6 @@ final class ApiServer {
     /** The API server URL as a kubeconfig names it, without a trailing slash. */
     String url() {
         return "http://" + HOST + ":" + port;
-    }
-
-    private static synchronized Vertx eventLoops() {
-        if (vertx == null) {
-            vertx = Vertx.vertx(new VertxOptions()
-                    .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
-                    .setWorkerPoolSize(1)
-                    .setInternalBlockingPoolSize(1));
-        }
-        serving++;
-        return vertx;
-    }
-
-    private static synchronized void released() {
-        serving--;
-        if (serving == 0 && vertx != null) {
-            Vertx last = vertx;
-            vertx = null;
-            await(last.close());
-        }
     }
 
     private static <T> T await(Future<T> future) {

@@ -115,7 +115,9 @@ final class ClusterDispatcher extends Dispatcher {
         if (WRITES.contains(request.getMethod()) && kindOf(request.getPath(), throttled) != null) {
             return throttledResponse();
         }
-        MockResponse response = switch (request.getMethod() + " " + request.getPath()) {
+        String path = request.getPath() == null ? "" : request.getPath();
+        int query = path.indexOf('?');
+        MockResponse response = switch (request.getMethod() + " " + (query < 0 ? path : path.substring(0, query))) {
             case "GET /version" -> json(200, version);
             case "GET /" -> json(200, ROOT_PATHS);
             default -> answer(request);
