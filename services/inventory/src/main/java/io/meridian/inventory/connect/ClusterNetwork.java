@@ -8,7 +8,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.net.ConnectException;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +43,7 @@ public class ClusterNetwork {
                 .findTransport(new PinningTransport(JDKTransport.INSTANCE, this::addressFor))
                 .init()
                 .vertx();
-        this.lag = new EventLoopLag(vertx, BUSY_LAG, Clock.systemUTC());
+        this.lag = new EventLoopLag(vertx, BUSY_LAG, System::nanoTime);
     }
 
     /** Whether the cluster clients' event loops ran late within {@code window}: this replica, not a cluster, was slow. */
