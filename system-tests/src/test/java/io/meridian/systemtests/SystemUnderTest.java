@@ -277,10 +277,27 @@ public final class SystemUnderTest {
         return restarted;
     }
 
-    /** Waits until every replica of every service answers its readiness check again. */
-    public synchronized void awaitAllReady() {
-        awaitReady(services);
-        awaitReady(secondReplicas);
+    /**
+     * Starts again, on the same ports, every replica whose process has ended (one restarted while PostgreSQL was down
+     * exits in its start-up migration), as a supervisor would; returns what it restarted.
+     */
+    public synchronized List<String> restartExited() {
+        List<String> restarted = new ArrayList<>();
+        for (Map<Service, ServiceProcess> replicas : List.of(services, secondReplicas)) {
+            for (Map.Entry<Service, ServiceProcess> replica : replicas.entrySet()) {
+                if (!replica.getValue().isAlive()) {
+                    restarted.add(replica.getValue().toString());
+                    replica.setValue(replica.getValue().restarted());
+                }
+            }
+        }
+        return restarted;
+    }
+
+    /** Whether every replica of every service answers its readiness check. */
+    public synchronized boolean allReady() {
+        return Stream.concat(services.values().stream(), secondReplicas.values().stream())
+                .allMatch(ServiceProcess::isReady);
     }
 
     /** Restarts Kafka or PostgreSQL of the local stack, down for {@code downFor}: see {@link LocalStack#restart}. */
@@ -457,7 +474,8 @@ public final class SystemUnderTest {
 
     /** Prints the last lines of every service's log, to explain a failed scenario. */
     public void printLogTails() {
-        for (ServiceProcess service : services.values()) {
+        for (ServiceProcess service : Stream.concat(services.values().stream(), secondReplicas.values().stream())
+                .toList()) {
             System.out.println("----- last lines of " + service.log() + (service.isAlive() ? "" : " (exited)"));
             System.out.println(service.logTail(30));
         }
