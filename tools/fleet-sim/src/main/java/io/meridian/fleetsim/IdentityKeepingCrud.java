@@ -30,6 +30,9 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
     private static final ThreadLocal<Identity> PENDING = new ThreadLocal<>();
 
     private final AtomicLong resourceVersion = new AtomicLong();
+    // The resourceVersion of the latest deletion: the store cannot replay a DELETED event to a watch that starts from
+    // before it, so such a watch is answered 410 Gone and the client lists again.
+    private final AtomicLong lastDeletion = new AtomicLong();
     private final AtomicLong lists = new AtomicLong();
     private final WatchExpiry watches = new WatchExpiry();
     private volatile Consumer<WorkloadChange> workloads;
@@ -118,6 +121,10 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
         }
         Consumer<WorkloadChange> listener = workloads;
         WorkloadChange change = listener == null ? null : workloadChange(path, oldAttributes, resource, newState);
+        if (newState == null && oldAttributes != null) {
+            // A deletion is a write: it gets a resourceVersion of its own (the store's write lock is held here).
+            lastDeletion.set(requestResourceVersion());
+        }
         super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
         if (change != null) {
             listener.accept(change);
@@ -126,7 +133,7 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse handleWatch(String path) {
-        return watches.watch(path, resourceVersion.get(), () -> super.handleWatch(path));
+        return watches.watch(path, resourceVersion.get(), lastDeletion.get(), () -> super.handleWatch(path));
     }
 
     @Override

@@ -43,19 +43,26 @@ final class WatchExpiry {
     }
 
     /**
-     * Answers a watch request: 410 Gone inside an expiry window when it asks for a compacted resourceVersion,
-     * otherwise the store's own watch, wrapped so that it can be expired later.
+     * Answers a watch request: 410 Gone inside an expiry window when it asks for a compacted resourceVersion, or when
+     * it asks for one older than the latest deletion (the store replays what exists, not what was deleted, so such a
+     * watch would never tell the client of that deletion: a real server answers 410 once its watch cache no longer
+     * holds the version, and the client lists again); otherwise the store's own watch, wrapped so that it can be
+     * expired later.
      *
      * @param current the store's resourceVersion now
+     * @param lastDeletion the resourceVersion of the latest deletion, 0 when none
      */
-    MockResponse watch(String path, long current, Supplier<MockResponse> watch) {
+    MockResponse watch(String path, long current, long lastDeletion, Supplier<MockResponse> watch) {
         long requested = requestedResourceVersion(path);
         Compaction c = compaction;
-        if (c != null && c.refuses(requested)) {
+        long oldest = c != null && c.refuses(requested)
+                ? c.oldest()
+                : requested > 0 && requested < lastDeletion ? lastDeletion : 0;
+        if (oldest > 0) {
             return new MockResponse()
                     .setResponseCode(410)
                     .setHeader("Content-Type", "application/json")
-                    .setBody(toJson(expiredStatus(requested, c.oldest())));
+                    .setBody(toJson(expiredStatus(requested, oldest)));
         }
         MockResponse response = watch.get();
         WebSocketListener inner = response.getWebSocketListener();

@@ -86,6 +86,37 @@ class WatchExpiryTest {
     }
 
     @Test
+    void aWatchFromBeforeADeletionIsGoneSoTheClientNeverMissesIt() {
+        try (StandaloneApiServer server = StandaloneApiServer.start("deleted-while-away");
+                KubernetesClient client = client(server)) {
+            namespace(client, "w");
+            configMap(client, "w", "a");
+            configMap(client, "w", "b");
+            String before =
+                    client.configMaps().inNamespace("w").list().getMetadata().getResourceVersion();
+            // Deleted while the client had no watch: replaying what exists would never tell it.
+            client.configMaps().inNamespace("w").withName("a").delete();
+            assertThatThrownBy(() -> client.configMaps()
+                            .inNamespace("w")
+                            .withResourceVersion(before)
+                            .watch(closing(new CompletableFuture<>())))
+                    .isInstanceOfSatisfying(
+                            KubernetesClientException.class,
+                            e -> assertThat(e.getCode()).isEqualTo(410));
+
+            // From a list taken after the deletion, the watch starts.
+            String after =
+                    client.configMaps().inNamespace("w").list().getMetadata().getResourceVersion();
+            try (Watch watch = client.configMaps()
+                    .inNamespace("w")
+                    .withResourceVersion(after)
+                    .watch(closing(new CompletableFuture<>()))) {
+                await().atMost(EVENTUALLY).until(() -> server.openWatches() == 1);
+            }
+        }
+    }
+
+    @Test
     void aWatchFromAnOldResourceVersionIsGoneUntilTheClientRelists() throws Exception {
         try (StandaloneApiServer server = StandaloneApiServer.start("expiry-gone");
                 KubernetesClient client = client(server)) {
