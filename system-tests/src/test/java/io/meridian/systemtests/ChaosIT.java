@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.meridian.contracts.EventJson;
 import io.meridian.contracts.Topic;
+import io.meridian.contracts.audit.AuditRecord;
 import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.kafka.DeadLetterHeaders;
 import io.meridian.contracts.kafka.KafkaPrincipal;
@@ -48,7 +50,8 @@ import org.junit.jupiter.api.Test;
  * clusters flapping, 500 ms latency on some clusters), and meanwhile a replica is killed with SIGKILL and restarted
  * every 30 s, the Kafka broker and PostgreSQL are each restarted once, and a tenth of the clusters go down and come
  * back. After the last fault the clusters themselves (not Meridian's answers) must show exactly the bindings of the
- * active grants, every acknowledged change must have survived, and no record may have been dead-lettered.
+ * active grants, every acknowledged change must have survived, every audit record of the storm must be on an audit
+ * topic and exactly once in the audit index, and no record may have been dead-lettered.
  *
  * <p>The storm lasts {@code meridian.chaos.seconds} (120 in CI; longer by the property).
  */
@@ -74,6 +77,8 @@ class ChaosIT {
     // Revocations whose answer was lost (a timeout, a killed replica): they may or may not have happened.
     private final Set<String> maybeRevoked = ConcurrentHashMap.newKeySet();
     private final AtomicInteger supervisorRestarts = new AtomicInteger();
+    private final AtomicInteger auditRecords = new AtomicInteger();
+    private final AtomicInteger auditDuplicatesOnTopics = new AtomicInteger();
     private final AtomicInteger steps = new AtomicInteger();
     private volatile Instant lastStepAt = Instant.EPOCH;
     private final Map<String, Integer> changes = new TreeMap<>();
@@ -134,7 +139,7 @@ class ChaosIT {
 
             Set<String> checked = checkedClusters();
             List<String> lost = new ArrayList<>();
-            Instant converged = awaitConvergence(checked, lost);
+            Instant converged = awaitConvergence(checked, stormStart, lost);
             List<String> deadLetters = deadLettersSince(stormStart);
             int duplicates = duplicateAccessEventsSince(stormStart);
             printTable(stormStart, lastFault.get(), allBack, converged, lost, deadLetters, duplicates, checked.size());
@@ -208,13 +213,18 @@ class ChaosIT {
         }
     }
 
-    private void revokeGrant() {
+    /** One of the grants Meridian acknowledged Active and not revoked, picked at random. */
+    private java.util.Optional<String> anyActiveGrant() {
         List<String> active = new ArrayList<>(new TreeSet<>(acknowledgedActive));
         active.removeAll(acknowledgedRevoked);
-        if (active.isEmpty()) {
+        return active.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(pick(active));
+    }
+
+    private void revokeGrant() {
+        String id = anyActiveGrant().orElse(null);
+        if (id == null) {
             return;
         }
-        String id = active.get(random.nextInt(active.size()));
         count("grant revoked");
         maybeRevoked.add(id);
         Response revoked =
@@ -227,12 +237,10 @@ class ChaosIT {
     }
 
     private void deleteBindingByHand() {
-        List<String> active = new ArrayList<>(new TreeSet<>(acknowledgedActive));
-        active.removeAll(acknowledgedRevoked);
-        if (active.isEmpty()) {
+        String id = anyActiveGrant().orElse(null);
+        if (id == null) {
             return;
         }
-        String id = active.get(random.nextInt(active.size()));
         String binding = "meridian-grant-" + id;
         List<SimulatedCluster> inScope = system.fleet().clusters().stream()
                 .filter(c -> cloudOf.get(id).equals(c.cloud().wireName()))
@@ -359,12 +367,16 @@ class ChaosIT {
         return checked;
     }
 
-    private Instant awaitConvergence(Set<String> checked, List<String> lost) {
+    private Instant awaitConvergence(Set<String> checked, Instant stormStart, List<String> lost) {
         AtomicReference<List<String>> last = new AtomicReference<>(List.of());
         try {
             await().atMost(CONVERGED_WITHIN).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                last.set(problems(checked));
-                return last.get().isEmpty();
+                List<String> problems = problems(checked);
+                if (problems.isEmpty()) {
+                    problems = auditProblems(stormStart);
+                }
+                last.set(problems);
+                return problems.isEmpty();
             });
         } catch (ConditionTimeoutException e) {
             lost.addAll(last.get());
@@ -425,6 +437,58 @@ class ChaosIT {
                 }
             }
         }
+        return problems;
+    }
+
+    /**
+     * Every audit record made since the storm began (by its own time) is on an audit topic at least once and in
+     * observability's audit index exactly once, and the index holds nothing that no audit topic carried.
+     */
+    private List<String> auditProblems(Instant since) {
+        Map<String, Integer> onTopics = new HashMap<>();
+        Set<String> topics = new TreeSet<>();
+        Topic.audit().forEach(t -> topics.add(t.topicName()));
+        // Records are stamped before the outbox relays them: read from a minute earlier, keep those of the storm.
+        for (ConsumerRecord<String, byte[]> record : readSince(topics, since.minusSeconds(60))) {
+            AuditRecord audit = EventJson.read(record.value(), AuditRecord.class);
+            if (!audit.at().isBefore(since)) {
+                onTopics.merge(audit.id(), 1, Integer::sum);
+            }
+        }
+        Map<String, Integer> inIndex = new HashMap<>();
+        String cursor = null;
+        do {
+            var request = system.as(DemoUser.VIEWER, Service.OBSERVABILITY)
+                    .queryParam("from", since.toString())
+                    .queryParam("limit", 500);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            JsonPath page = request.get("/api/v1/audit")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            page.getList("items.id", String.class).forEach(id -> inIndex.merge(id, 1, Integer::sum));
+            cursor = page.getString("nextCursor");
+        } while (cursor != null);
+        List<String> problems = new ArrayList<>();
+        onTopics.forEach((id, times) -> {
+            if (!inIndex.containsKey(id)) {
+                problems.add("audit record " + id + " is on an audit topic but not in the audit index");
+            }
+        });
+        inIndex.forEach((id, times) -> {
+            if (times > 1) {
+                problems.add("audit record " + id + " is in the audit index " + times + " times");
+            }
+            if (!onTopics.containsKey(id)) {
+                problems.add("audit record " + id + " is in the audit index but on no audit topic");
+            }
+        });
+        auditRecords.set(onTopics.size());
+        auditDuplicatesOnTopics.set(
+                onTopics.values().stream().mapToInt(n -> n - 1).sum());
         return problems;
     }
 
@@ -554,10 +618,16 @@ class ChaosIT {
         table.append("| converged after that | ")
                 .append(Duration.between(allBack, converged).toMillis() / 1000.0)
                 .append(" s |\n");
-        table.append("| lost (acknowledged changes missing, bindings wrong) | ")
+        table.append("| lost (acknowledged changes missing, bindings wrong, audit records missing or doubled) | ")
                 .append(lost.size())
                 .append(" |\n");
         table.append("| dead letters | ").append(deadLetters.size()).append(" |\n");
+        table.append("| audit records of the storm, each once in the index | ")
+                .append(auditRecords.get())
+                .append(" |\n");
+        table.append("| duplicate deliveries seen on the audit topics (allowed) | ")
+                .append(auditDuplicatesOnTopics.get())
+                .append(" |\n");
         table.append("| duplicate deliveries seen on fleet.access.v1 (allowed) | ")
                 .append(duplicates)
                 .append(" |\n");
