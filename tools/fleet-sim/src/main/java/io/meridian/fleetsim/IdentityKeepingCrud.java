@@ -30,9 +30,15 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
     private static final ThreadLocal<Identity> PENDING = new ThreadLocal<>();
 
     private final AtomicLong resourceVersion = new AtomicLong();
-    // The resourceVersion of the latest deletion: the store cannot replay a DELETED event to a watch that starts from
-    // before it, so such a watch is answered 410 Gone and the client lists again.
-    private final AtomicLong lastDeletion = new AtomicLong();
+    // The latest deletions, with what they deleted: the store cannot replay a DELETED event to a watch that starts from
+    // before one it would have reported, so such a watch is answered 410 Gone and the client lists again. Guarded by
+    // itself; beyond the last DELETIONS_KEPT, every watch from before the newest forgotten one is Gone.
+    private final java.util.Deque<Deletion> deletions = new java.util.ArrayDeque<>();
+    private long forgottenUpTo;
+
+    private record Deletion(long resourceVersion, AttributeSet attributes) {}
+
+    private static final int DELETIONS_KEPT = 4096;
     private final AtomicLong lists = new AtomicLong();
     private final WatchExpiry watches = new WatchExpiry();
     private volatile Consumer<WorkloadChange> workloads;
@@ -123,7 +129,13 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
         WorkloadChange change = listener == null ? null : workloadChange(path, oldAttributes, resource, newState);
         if (newState == null && oldAttributes != null) {
             // A deletion is a write: it gets a resourceVersion of its own (the store's write lock is held here).
-            lastDeletion.set(requestResourceVersion());
+            Deletion deletion = new Deletion(requestResourceVersion(), oldAttributes);
+            synchronized (deletions) {
+                deletions.addLast(deletion);
+                if (deletions.size() > DELETIONS_KEPT) {
+                    forgottenUpTo = deletions.removeFirst().resourceVersion();
+                }
+            }
         }
         super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
         if (change != null) {
@@ -131,9 +143,37 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
         }
     }
 
+    /**
+     * The resourceVersion of the newest deletion a watch of {@code path} would have to report but cannot (one it
+     * matches, newer than the resourceVersion it starts from), or 0: only deletions of what the watch selects count, so
+     * deleting a pod never sends a ConfigMap watch back to list.
+     */
+    private long deletedSince(String path) {
+        long requested = WatchExpiry.requestedResourceVersion(path);
+        if (requested <= 0) {
+            return 0;
+        }
+        AttributeSet watched = getKey(path);
+        synchronized (deletions) {
+            if (requested < forgottenUpTo) {
+                return forgottenUpTo;
+            }
+            for (java.util.Iterator<Deletion> newest = deletions.descendingIterator(); newest.hasNext(); ) {
+                Deletion deletion = newest.next();
+                if (deletion.resourceVersion() <= requested) {
+                    return 0;
+                }
+                if (deletion.attributes().matches(watched)) {
+                    return deletion.resourceVersion();
+                }
+            }
+        }
+        return 0;
+    }
+
     @Override
     public MockResponse handleWatch(String path) {
-        return watches.watch(path, resourceVersion.get(), lastDeletion.get(), () -> super.handleWatch(path));
+        return watches.watch(path, resourceVersion.get(), deletedSince(path), () -> super.handleWatch(path));
     }
 
     @Override

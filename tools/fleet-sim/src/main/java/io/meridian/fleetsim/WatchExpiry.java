@@ -50,7 +50,7 @@ final class WatchExpiry {
      * expired later.
      *
      * @param current the store's resourceVersion now
-     * @param lastDeletion the resourceVersion of the latest deletion, 0 when none
+     * @param lastDeletion the resourceVersion of the newest deletion this watch selects but could not report, 0 when none
      */
     MockResponse watch(String path, long current, long lastDeletion, Supplier<MockResponse> watch) {
         long requested = requestedResourceVersion(path);

@@ -104,6 +104,20 @@ class WatchExpiryTest {
                             KubernetesClientException.class,
                             e -> assertThat(e.getCode()).isEqualTo(410));
 
+            // A deletion of something the watch does not select sends it nowhere.
+            String beforeOther =
+                    client.configMaps().inNamespace("w").list().getMetadata().getResourceVersion();
+            namespace(client, "other");
+            configMap(client, "other", "x");
+            client.configMaps().inNamespace("other").withName("x").delete();
+            try (Watch watch = client.configMaps()
+                    .inNamespace("w")
+                    .withResourceVersion(beforeOther)
+                    .watch(closing(new CompletableFuture<>()))) {
+                await().atMost(EVENTUALLY).until(() -> server.openWatches() == 1);
+            }
+            await().atMost(EVENTUALLY).until(() -> server.openWatches() == 0);
+
             // From a list taken after the deletion, the watch starts.
             String after =
                     client.configMaps().inNamespace("w").list().getMetadata().getResourceVersion();
