@@ -455,23 +455,13 @@ class ChaosIT {
         // read, and records made while this runs are left to the next round on both sides.
         Instant cutoff = Instant.now();
         Map<String, Integer> inIndex = new HashMap<>();
-        String cursor = null;
-        do {
-            var request = system.as(DemoUser.VIEWER, Service.OBSERVABILITY)
-                    .queryParam("from", since.toString())
-                    .queryParam("to", cutoff.toString())
-                    .queryParam("limit", 500);
-            if (cursor != null) {
-                request.queryParam("cursor", cursor);
-            }
-            JsonPath page = request.get("/api/v1/audit")
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .jsonPath();
-            page.getList("items.id", String.class).forEach(id -> inIndex.merge(id, 1, Integer::sum));
-            cursor = page.getString("nextCursor");
-        } while (cursor != null);
+        forEachPage(
+                () -> system.as(DemoUser.VIEWER, Service.OBSERVABILITY)
+                        .queryParam("from", since.toString())
+                        .queryParam("to", cutoff.toString())
+                        .queryParam("limit", 500),
+                "/api/v1/audit",
+                page -> page.getList("items.id", String.class).forEach(id -> inIndex.merge(id, 1, Integer::sum)));
         Map<String, Integer> onTopics = new HashMap<>();
         Set<String> topics = new TreeSet<>();
         Topic.audit().forEach(t -> topics.add(t.topicName()));
@@ -508,29 +498,36 @@ class ChaosIT {
     @SuppressWarnings("unchecked")
     private List<Grant> allGrants() {
         List<Grant> grants = new ArrayList<>();
+        forEachPage(
+                () -> system.as(DemoUser.VIEWER, Service.IDENTITY).queryParam("limit", 200), "/api/v1/grants", page -> {
+                    for (Map<String, Object> item : page.<Map<String, Object>>getList("items")) {
+                        Map<String, Object> scope = (Map<String, Object>) item.getOrDefault("scope", Map.of());
+                        String reason = (String) item.get("reason");
+                        grants.add(new Grant(
+                                (String) item.get("id"),
+                                (String) item.get("state"),
+                                (String) scope.get("cloud"),
+                                reason != null && reason.startsWith(REASON)));
+                    }
+                });
+        return grants;
+    }
+
+    /** Every page of one of the APIs' cursor-paged lists: {@code query} makes a page's request, the cursor aside. */
+    private static void forEachPage(
+            java.util.function.Supplier<io.restassured.specification.RequestSpecification> query,
+            String path,
+            java.util.function.Consumer<JsonPath> page) {
         String cursor = null;
         do {
-            var request = system.as(DemoUser.VIEWER, Service.IDENTITY).queryParam("limit", 200);
+            var request = query.get();
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
-            JsonPath page = request.get("/api/v1/grants")
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .jsonPath();
-            for (Map<String, Object> item : page.<Map<String, Object>>getList("items")) {
-                Map<String, Object> scope = (Map<String, Object>) item.getOrDefault("scope", Map.of());
-                String reason = (String) item.get("reason");
-                grants.add(new Grant(
-                        (String) item.get("id"),
-                        (String) item.get("state"),
-                        (String) scope.get("cloud"),
-                        reason != null && reason.startsWith(REASON)));
-            }
-            cursor = page.getString("nextCursor");
+            JsonPath json = request.get(path).then().statusCode(200).extract().jsonPath();
+            page.accept(json);
+            cursor = json.getString("nextCursor");
         } while (cursor != null);
-        return grants;
     }
 
     /** Every record on a dead-letter topic since the storm began, with its reason. */
