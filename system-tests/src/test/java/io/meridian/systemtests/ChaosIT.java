@@ -352,14 +352,10 @@ class ChaosIT {
     /** Registered clusters that are up and answer every kind: where the bindings can be checked. */
     private Set<String> checkedClusters() {
         Set<String> registered = new HashSet<>();
-        JsonPath page = system.as(DemoUser.VIEWER, Service.INVENTORY)
-                .queryParam("limit", 500)
-                .get("/api/v1/clusters")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
-        registered.addAll(page.getList("items.name", String.class));
+        forEachPage(
+                () -> system.as(DemoUser.VIEWER, Service.INVENTORY).queryParam("limit", 500),
+                "/api/v1/clusters",
+                page -> registered.addAll(page.getList("items.name", String.class)));
         Set<String> checked = new TreeSet<>();
         for (SimulatedCluster cluster : system.fleet().clusters()) {
             if (registered.contains(cluster.name())
