@@ -224,7 +224,8 @@ class BundleEngineComponentTest {
                     r -> r.event() != null
                             && r.event().type().equals(EventType.SYNC_DRIFT_DETECTED.type())
                             && r.key().equals(OWNER + "/bundle-drift")
-                            && r.offset() > repaired.offset(),
+                            && r.offset() > repaired.offset()
+                            && EventJson.read(r.value(), DriftEvent.class).change() == DriftEvent.Change.Modified,
                     EVENTUALLY);
             assertThat(bindings.withName("guarded")
                             .get()

@@ -84,10 +84,13 @@ final class BundleApplier {
     /**
      * Applies the owner's objects and prunes those that left the bundle; {@code beforeDeleting} runs before the first
      * deletion and may refuse it by throwing (the engine checks there that the cluster is still this replica's).
+     * {@code leaveDrift}: an object whose content we applied before and that drifted since (changed or deleted on
+     * the cluster) is left as it is, Unchanged with the reason (driftPolicy report).
      */
     Result apply(
             String owner,
             boolean adopt,
+            boolean leaveDrift,
             List<DesiredObject> desired,
             List<DesiredObject.Invalid> invalid,
             List<AppliedObject> previous,
@@ -109,8 +112,8 @@ final class BundleApplier {
             List<Future<?>> writes = new ArrayList<>();
             for (DesiredObject object : desired) {
                 String appliedHash = appliedHashes.get(object.key());
-                writes.add(
-                        pool.submit(() -> byKey.put(object.key(), applyOne(owner, adopt, object, appliedHash, true))));
+                writes.add(pool.submit(
+                        () -> byKey.put(object.key(), applyOne(owner, adopt, object, appliedHash, true, leaveDrift))));
             }
             for (Future<?> write : writes) {
                 write.get();
@@ -190,15 +193,20 @@ final class BundleApplier {
      * content we last applied for it (null: none), which decides whether fields taken by others are taken back.
      */
     ObjectOutcome applyOne(String owner, boolean adopt, DesiredObject object, String appliedHash) {
-        return applyOne(owner, adopt, object, appliedHash, false);
+        return applyOne(owner, adopt, object, appliedHash, false, false);
     }
 
     private ObjectOutcome applyOne(
-            String owner, boolean adopt, DesiredObject object, String appliedHash, boolean fromCache) {
+            String owner,
+            boolean adopt,
+            DesiredObject object,
+            String appliedHash,
+            boolean fromCache,
+            boolean leaveDrift) {
         try {
-            return applyOnce(owner, adopt, object, fromCache, appliedHash);
+            return applyOnce(owner, adopt, object, fromCache, appliedHash, leaveDrift);
         } catch (StaleCopy stale) {
-            return applyOnce(owner, adopt, object, false, appliedHash);
+            return applyOnce(owner, adopt, object, false, appliedHash, leaveDrift);
         }
     }
 
@@ -210,7 +218,12 @@ final class BundleApplier {
     }
 
     private ObjectOutcome applyOnce(
-            String owner, boolean adopt, DesiredObject object, boolean fromCache, String appliedHash) {
+            String owner,
+            boolean adopt,
+            DesiredObject object,
+            boolean fromCache,
+            String appliedHash,
+            boolean leaveDrift) {
         String apiVersion = object.ref().apiVersion();
         String kind = object.ref().kind();
         String namespace = object.ref().namespace();
@@ -253,8 +266,15 @@ final class BundleApplier {
                         return outcome(apiVersion, kind, namespace, name, Outcome.Unchanged, null);
                     }
                 }
+                boolean appliedBefore = object.contentHash().equals(appliedHash);
+                if (leaveDrift && appliedBefore && (live == null || ours)) {
+                    String left = live == null
+                            ? "deleted on the cluster; left deleted (driftPolicy report)"
+                            : "changed on the cluster; left as it is (driftPolicy report)";
+                    return outcome(apiVersion, kind, namespace, name, Outcome.Unchanged, left);
+                }
                 // Forced only to take an object over, or to put back exactly what we applied before.
-                boolean force = adopt || (ours && object.contentHash().equals(appliedHash));
+                boolean force = adopt || (ours && appliedBefore);
                 try {
                     var apply = resource.fieldManager(FieldManagers.of(owner));
                     written.accept(object, (force ? apply.forceConflicts() : apply).serverSideApply());

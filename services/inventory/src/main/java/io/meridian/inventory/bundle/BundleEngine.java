@@ -293,7 +293,13 @@ public class BundleEngine {
                     bundles.computeIfPresent(key, (k, s) -> s.withDesired(apply.byKey()));
                     driftWatch.watch(cluster, client, kindsOf(cluster));
                     yield applier.apply(
-                            owner, apply.adopt(), apply.objects(), apply.invalid(), previous, () -> checkClaim(claim));
+                            owner,
+                            apply.adopt(),
+                            apply.leaveDrift(),
+                            apply.objects(),
+                            apply.invalid(),
+                            previous,
+                            () -> checkClaim(claim));
                 }
             };
             long duration = clock.millis() - started;

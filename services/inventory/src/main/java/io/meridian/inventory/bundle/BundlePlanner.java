@@ -81,7 +81,11 @@ final class BundlePlanner {
         }
         Map<String, DesiredObject> byKey = new LinkedHashMap<>();
         objects.forEach(object -> byKey.put(object.key(), object));
-        return new BundleStep.Apply(objects, invalid, byKey, bundle.adopt());
+        // A new generation is applied whole, whatever its drift policy: it is what the owner declares now.
+        boolean leaveDrift = state.driftPolicy() == DriftPolicy.REPORT
+                && state.appliedGeneration() == state.generation()
+                && state.reportedGeneration() == state.generation();
+        return new BundleStep.Apply(objects, invalid, byKey, bundle.adopt(), leaveDrift);
     }
 
     /**

@@ -361,6 +361,45 @@ class BundlePlannerTest {
     }
 
     @Test
+    void aRunAgainOfAnAppliedGenerationLeavesDriftOnlyUnderDriftPolicyReport() {
+        BundleState reportOnly = runCleanly(BundleState.first(
+                OWNER,
+                CLUSTER,
+                4,
+                new DesiredBundle(OWNER, CLUSTER, 4, DriftPolicy.REPORT, false, List.of(roleBinding("a")), NOW)));
+        BundleState repair = runCleanly(declared(4, roleBinding("a")));
+
+        assertThat(((BundleStep.Apply) BundlePlanner.plan(reportOnly, true, true)).leaveDrift())
+                .as("a resync or reconnect of the applied generation: drift is only reported")
+                .isTrue();
+        assertThat(((BundleStep.Apply) BundlePlanner.plan(repair, true, true)).leaveDrift())
+                .isFalse();
+        BundleState newer = ((BundleStep.Accepted) BundlePlanner.declare(
+                        reportOnly,
+                        OWNER,
+                        CLUSTER,
+                        new DesiredBundle(
+                                OWNER, CLUSTER, 5, DriftPolicy.REPORT, false, List.of(roleBinding("a")), NOW)))
+                .state();
+        assertThat(((BundleStep.Apply) BundlePlanner.plan(newer, true, true)).leaveDrift())
+                .as("a new generation is applied whole")
+                .isFalse();
+        BundleState firstRun = BundleState.first(
+                OWNER,
+                CLUSTER,
+                0,
+                new DesiredBundle(OWNER, CLUSTER, 0, DriftPolicy.REPORT, false, List.of(roleBinding("a")), NOW));
+        assertThat(((BundleStep.Apply) BundlePlanner.plan(firstRun, true, true)).leaveDrift())
+                .as("never run: nothing applied to leave")
+                .isFalse();
+        BundleState five = newer.dequeue();
+        BundleState conflicted = five.settled(settle(five, result(List.of(), Outcome.Conflict), 1, NOW));
+        assertThat(((BundleStep.Apply) BundlePlanner.plan(conflicted, true, true)).leaveDrift())
+                .as("a generation not applied cleanly is applied whole again")
+                .isFalse();
+    }
+
+    @Test
     void driftIsRepairedWithTheContentWeAppliedLastAndTheBundlesAdopt() {
         DesiredObject object = object(roleBinding("a"));
         BundleState state = BundleState.first(
@@ -409,6 +448,12 @@ class BundlePlannerTest {
         state = state.withDesired(apply.byKey());
         BundleStep.Settle settle = settle(state, result(applied, Outcome.Created), 1, NOW);
         return state.settled(settle);
+    }
+
+    /** The key after a clean, reported run of what it declares. */
+    private static BundleState runCleanly(BundleState declared) {
+        BundleState state = declared.dequeue();
+        return state.settled(settle(state, result(List.of(applied("a", "hash-a")), Outcome.Created), 1, NOW));
     }
 
     @SafeVarargs

@@ -1,0 +1,99 @@
+package io.meridian.inventory.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.meridian.contracts.sync.ObjectOutcome;
+import io.meridian.contracts.sync.ObjectOutcome.Outcome;
+import io.meridian.inventory.persistence.BundleStore.AppliedObject;
+import io.meridian.testsupport.MockCluster;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+/** The applier against a simulated API server (server-side apply, managedFields): what it writes, and what not. */
+class BundleApplierTest {
+
+    private static final String OWNER = "identity";
+
+    @Test
+    void aRunAgainUnderDriftPolicyReportLeavesWhatDriftedWhereARepairingRunPutsItBack() {
+        try (MockCluster cluster = MockCluster.start("applier-drift");
+                ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            BundleApplier applier = new BundleApplier(
+                    cluster.client(), 4, pool, object -> BundleApplier.Cached.UNKNOWN, (object, live) -> {});
+            DesiredObject desired = desired("guarded");
+            Resource<RoleBinding> binding = cluster.client()
+                    .rbac()
+                    .roleBindings()
+                    .inNamespace("payments")
+                    .withName("guarded");
+
+            BundleApplier.Result first = run(applier, false, desired, List.of());
+            assertThat(first.outcomes()).extracting(ObjectOutcome::outcome).containsExactly(Outcome.Created);
+            List<AppliedObject> applied = first.applied();
+
+            binding.edit(rb -> new RoleBindingBuilder(rb)
+                    .editFirstSubject()
+                    .withName("mallory")
+                    .endSubject()
+                    .build());
+            ObjectOutcome left = single(run(applier, true, desired, applied));
+            assertThat(left.outcome()).isEqualTo(Outcome.Unchanged);
+            assertThat(left.reason()).isEqualTo("changed on the cluster; left as it is (driftPolicy report)");
+            assertThat(subject(binding)).isEqualTo("mallory");
+
+            assertThat(single(run(applier, false, desired, applied)).outcome()).isEqualTo(Outcome.Patched);
+            assertThat(subject(binding)).isEqualTo("oidc:guarded");
+
+            binding.delete();
+            ObjectOutcome leftDeleted = single(run(applier, true, desired, applied));
+            assertThat(leftDeleted.outcome()).isEqualTo(Outcome.Unchanged);
+            assertThat(leftDeleted.reason()).isEqualTo("deleted on the cluster; left deleted (driftPolicy report)");
+            assertThat(binding.get()).isNull();
+
+            assertThat(single(run(applier, true, desired, List.of())).outcome())
+                    .as("an object never applied is not drift: it is created")
+                    .isEqualTo(Outcome.Created);
+            assertThat(subject(binding)).isEqualTo("oidc:guarded");
+
+            DesiredObject changed = desired("guarded", "oidc:auditors");
+            assertThat(single(run(applier, true, changed, applied)).outcome())
+                    .as("content other than what we applied is written whatever the drift policy")
+                    .isEqualTo(Outcome.Patched);
+            assertThat(subject(binding)).isEqualTo("oidc:auditors");
+        }
+    }
+
+    private static BundleApplier.Result run(
+            BundleApplier applier, boolean leaveDrift, DesiredObject desired, List<AppliedObject> previous) {
+        return applier.apply(OWNER, false, leaveDrift, List.of(desired), List.of(), previous, () -> {});
+    }
+
+    private static ObjectOutcome single(BundleApplier.Result result) {
+        assertThat(result.outcomes()).hasSize(1);
+        return result.outcomes().getFirst();
+    }
+
+    private static String subject(Resource<RoleBinding> binding) {
+        return binding.get().getSubjects().getFirst().getName();
+    }
+
+    private static DesiredObject desired(String name) {
+        return desired(name, "oidc:" + name);
+    }
+
+    private static DesiredObject desired(String name, String group) {
+        Map<String, Object> manifest = Map.of(
+                "apiVersion", "rbac.authorization.k8s.io/v1",
+                "kind", "RoleBinding",
+                "metadata", Map.of("name", name, "namespace", "payments"),
+                "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", "view"),
+                "subjects", List.of(Map.of("kind", "Group", "name", group)));
+        return ((DesiredObject.Ok) DesiredObject.of(OWNER, manifest)).object();
+    }
+}
