@@ -289,6 +289,47 @@ class PolicyComponentTest {
         assertThat(meta).containsEntry("namespace", "team-a");
     }
 
+    @jakarta.inject.Inject
+    io.meridian.policy.persistence.ViolationStore violationStore;
+
+    @Test
+    void writesFromAnotherReplicasOlderViewArePutRightByTheNextCheckOfTheTable() {
+        String cluster = "replicas-1";
+        registerCluster(cluster, "scope-replicas");
+        createPolicy("no-privileged-replicas", "audit", "scope-replicas", PRIVILEGED_RULE);
+        observe(pod(cluster, "team-r", "web", true));
+        observe(pod(cluster, "team-r", "db", false));
+        ComplianceResult web = awaitResult(EventType.VIOLATION_OPENED, cluster, "web");
+        ComplianceResult db = new ComplianceResult(
+                web.policy(),
+                web.policyGeneration(),
+                cluster,
+                new io.meridian.contracts.ObjectRef("", "v1", "Pod", "team-r", "db"),
+                ComplianceResult.State.Open,
+                web.severity(),
+                web.categories(),
+                web.action(),
+                web.message(),
+                web.evaluatedAt());
+
+        // What a replica that is behind writes, through the same store, after this one's writes: web closed (it
+        // has not seen the pod yet) and db opened (it still sees an older, privileged db).
+        io.meridian.eventing.Await.on(() -> violationStore.record(List.of(
+                new io.meridian.policy.domain.FleetCompliance.Closed(web),
+                new io.meridian.policy.domain.FleetCompliance.Opened(db))));
+        Awaits.eventually(
+                EVENTUALLY,
+                () -> given().header("Authorization", VIEWER)
+                        .queryParam("cluster", cluster)
+                        .get("/api/v1/compliance/violations")
+                        .then()
+                        .body("items.object.name", org.hamcrest.Matchers.contains("web")));
+        assertThat(results(EventType.VIOLATION_OPENED, cluster, "web"))
+                .as("opened, closed by the other replica, opened again")
+                .hasSize(2);
+        assertThat(results(EventType.VIOLATION_CLOSED, cluster, "db")).hasSize(1);
+    }
+
     @Test
     void aWaiverSilencesExactlyWhatItNamesUntilItExpires() {
         String cluster = "waiver-1";

@@ -54,6 +54,8 @@ public class ComplianceReconciler {
     private static final Logger LOG = Logger.getLogger(ComplianceReconciler.class);
     // What declaredHashes holds for a cluster where nothing is wanted: no content hash is empty.
     private static final String NOTHING = "";
+    // How often (in sweeps) the table of open violations is compared with the in-memory state.
+    private static final int REPAIR_EVERY_SWEEPS = 6;
 
     private final FleetCompliance fleet;
     private final PolicyStore policies;
@@ -257,10 +259,23 @@ public class ComplianceReconciler {
             syncCatalog();
             record(fleet.waivers(Await.on(waivers::list)));
             record(fleet.tick());
-            if (needsRepair) {
-                repair();
+            sweeps++;
+            // Every replica evaluates the whole fleet and writes the one table of violations: while their views
+            // differ for a moment, a close from a replica that is behind can land after the open of one that is
+            // ahead, and neither would write again. The table is compared with this replica's view now and then,
+            // and what differs is put right, so that the replicas converge on the table once their views agree.
+            if (needsRepair || sweeps % REPAIR_EVERY_SWEEPS == 0) {
+                try {
+                    repair();
+                } catch (RuntimeException e) {
+                    LOG.warnf(
+                            "could not compare the violation table with the compliance state (%s); retrying at"
+                                    + " the next sweep",
+                            e.getMessage());
+                    needsRepair = true;
+                }
             }
-            if (++sweeps % 12 == 0) {
+            if (sweeps % 12 == 0) {
                 declaredHashes.clear(); // another replica may have declared meanwhile: look at the table again
             }
             dirtyClusters.addAll(fleet.clusters().keySet());
@@ -349,7 +364,10 @@ public class ComplianceReconciler {
         }
     }
 
-    /** Makes the table of open violations equal to the in-memory state again, with the events that entails. */
+    /**
+     * Makes the table of open violations equal to the in-memory state again, with the events that entails: after a
+     * write that failed, and periodically (another replica's write from an older view).
+     */
     private void repair() {
         Map<String, ComplianceResult> stored = new HashMap<>();
         Await.on(violations::allOpen).forEach(r -> stored.put(r.key(), r));
@@ -372,7 +390,7 @@ public class ComplianceReconciler {
                         r.severity(),
                         r.categories(),
                         r.action(),
-                        "closed while the database was away",
+                        "no longer a violation (put right by the periodic check of the violation table)",
                         r.evaluatedAt())));
             }
         });
