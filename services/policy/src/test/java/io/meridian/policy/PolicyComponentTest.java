@@ -324,10 +324,13 @@ class PolicyComponentTest {
                         .get("/api/v1/compliance/violations")
                         .then()
                         .body("items.object.name", org.hamcrest.Matchers.contains("web")));
-        assertThat(results(EventType.VIOLATION_OPENED, cluster, "web"))
-                .as("opened, closed by the other replica, opened again")
-                .hasSize(2);
-        assertThat(results(EventType.VIOLATION_CLOSED, cluster, "db")).hasSize(1);
+        // The events are relayed from the outbox after the table changed.
+        Awaits.eventually(EVENTUALLY, () -> {
+            assertThat(results(EventType.VIOLATION_OPENED, cluster, "web"))
+                    .as("opened, closed by the other replica, opened again")
+                    .hasSize(2);
+            assertThat(results(EventType.VIOLATION_CLOSED, cluster, "db")).hasSize(1);
+        });
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.meridian.contracts.fleet.FleetStreams;
 import io.meridian.contracts.fleet.ResourceEvent;
 import io.meridian.eventing.inbound.SkippedFleetEvents;
 import io.meridian.policy.reconcile.ComplianceReconciler;
+import io.meridian.policy.reconcile.FleetViewCatchUp;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -19,33 +20,44 @@ public class FleetEventsConsumer {
 
     private final ComplianceReconciler reconciler;
     private final SkippedFleetEvents skipped;
+    private final FleetViewCatchUp catchUp;
 
-    FleetEventsConsumer(ComplianceReconciler reconciler, SkippedFleetEvents skipped) {
+    FleetEventsConsumer(ComplianceReconciler reconciler, SkippedFleetEvents skipped, FleetViewCatchUp catchUp) {
         this.reconciler = reconciler;
         this.skipped = skipped;
+        this.catchUp = catchUp;
     }
 
     @Incoming("clusters")
     @Blocking(ordered = true)
     public void onCluster(ConsumerRecord<String, byte[]> record) {
-        switch (FleetStreams.clusterEvent(record)) {
-            case ClusterEvent.Snapshot s -> reconciler.cluster(s.snapshot());
-            case ClusterEvent.Deregistered d -> reconciler.clusterGone(d.clusterId());
-            case ClusterEvent.Skipped s -> skipped.count(record, s);
+        try {
+            switch (FleetStreams.clusterEvent(record)) {
+                case ClusterEvent.Snapshot s -> reconciler.cluster(s.snapshot());
+                case ClusterEvent.Deregistered d -> reconciler.clusterGone(d.clusterId());
+                case ClusterEvent.Skipped s -> skipped.count(record, s);
+            }
+        } finally {
+            // A record dead-lettered is read too: the view must not wait for it to be caught up.
+            catchUp.read(record.topic(), record.partition(), record.offset());
         }
     }
 
     @Incoming("resources")
     @Blocking(ordered = true)
     public void onResource(ConsumerRecord<String, byte[]> record) {
-        switch (FleetStreams.resourceEvent(record)) {
-            case ResourceEvent.Observed o -> reconciler.observed(o.resource());
-            case ResourceEvent.Deleted d -> reconciler.deleted(d.key());
-            case ResourceEvent.ResyncCompleted c -> reconciler.resyncCompleted(c.marker());
-            case ResourceEvent.ResyncStarted ignored -> {
-                // completion is what lets stale objects go
+        try {
+            switch (FleetStreams.resourceEvent(record)) {
+                case ResourceEvent.Observed o -> reconciler.observed(o.resource());
+                case ResourceEvent.Deleted d -> reconciler.deleted(d.key());
+                case ResourceEvent.ResyncCompleted c -> reconciler.resyncCompleted(c.marker());
+                case ResourceEvent.ResyncStarted ignored -> {
+                    // completion is what lets stale objects go
+                }
+                case ResourceEvent.Skipped s -> skipped.count(record, s);
             }
-            case ResourceEvent.Skipped s -> skipped.count(record, s);
+        } finally {
+            catchUp.read(record.topic(), record.partition(), record.offset());
         }
     }
 }

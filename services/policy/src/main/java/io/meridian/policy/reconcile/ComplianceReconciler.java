@@ -55,7 +55,7 @@ public class ComplianceReconciler {
     // What declaredHashes holds for a cluster where nothing is wanted: no content hash is empty.
     private static final String NOTHING = "";
     // How often (in sweeps) the table of open violations is compared with the in-memory state.
-    private static final int REPAIR_EVERY_SWEEPS = 6;
+    private static final int REPAIR_EVERY_SWEEPS = 3;
 
     private final FleetCompliance fleet;
     private final PolicyStore policies;
@@ -63,6 +63,7 @@ public class ComplianceReconciler {
     private final ViolationStore violations;
     private final DesiredBundleStore bundles;
     private final PolicyConfig config;
+    private final FleetViewCatchUp catchUp;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "policy-compliance");
         t.setDaemon(true);
@@ -77,6 +78,9 @@ public class ComplianceReconciler {
     private final Map<String, String> declaredHashes = new HashMap<>();
     private boolean needsRepair;
     private long sweeps;
+    // What the last periodic check found different in the table (violation key -> open in memory): only a difference
+    // found again by the next check is put right, so that a view a moment behind another replica's changes nothing.
+    private Map<String, Boolean> differedLastCheck = Map.of();
 
     private final AtomicInteger objects = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
@@ -94,8 +98,10 @@ public class ComplianceReconciler {
             ViolationStore violations,
             DesiredBundleStore bundles,
             PolicyConfig config,
+            FleetViewCatchUp catchUp,
             MeterRegistry registry) {
         this.fleet = new FleetCompliance(clock);
+        this.catchUp = catchUp;
         this.policies = policies;
         this.waivers = waivers;
         this.violations = violations;
@@ -263,14 +269,16 @@ public class ComplianceReconciler {
             // Every replica evaluates the whole fleet and writes the one table of violations: while their views
             // differ for a moment, a close from a replica that is behind can land after the open of one that is
             // ahead, and neither would write again. The table is compared with this replica's view now and then,
-            // and what differs is put right, so that the replicas converge on the table once their views agree.
-            if (needsRepair || sweeps % REPAIR_EVERY_SWEEPS == 0) {
+            // and what differs twice in a row is put right, so that the replicas converge on the table once their
+            // views agree. A replica still reading its topics from the start writes nothing (record) and puts the
+            // whole difference right once it has caught up.
+            if (catchUp.caughtUp() && (needsRepair || sweeps % REPAIR_EVERY_SWEEPS == 0)) {
                 try {
-                    repair();
+                    repair(needsRepair);
                 } catch (RuntimeException e) {
                     LOG.warnf(
-                            "could not compare the violation table with the compliance state (%s); retrying at"
-                                    + " the next sweep",
+                            "could not compare the violation table with the compliance state (%s); retrying at the"
+                                    + " next sweep",
                             e.getMessage());
                     needsRepair = true;
                 }
@@ -334,6 +342,10 @@ public class ComplianceReconciler {
         if (transitions.isEmpty()) {
             return;
         }
+        if (!catchUp.caughtUp()) {
+            needsRepair = true; // written as one difference once the view is whole
+            return;
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 Await.on(() -> violations.record(transitions));
@@ -365,22 +377,34 @@ public class ComplianceReconciler {
     }
 
     /**
-     * Makes the table of open violations equal to the in-memory state again, with the events that entails: after a
-     * write that failed, and periodically (another replica's write from an older view).
+     * Makes the table of open violations equal to the in-memory state again, with the events that entails: at once
+     * ({@code all}) after writes that failed or were held back, else only what differed at the last check too.
      */
-    private void repair() {
+    private void repair(boolean all) {
         Map<String, ComplianceResult> stored = new HashMap<>();
         Await.on(violations::allOpen).forEach(r -> stored.put(r.key(), r));
         Map<String, ComplianceResult> current = new HashMap<>();
         fleet.openResults().forEach(r -> current.put(r.key(), r));
+        Map<String, Boolean> differs = new HashMap<>();
+        current.keySet().forEach(k -> {
+            if (!stored.containsKey(k)) {
+                differs.put(k, true);
+            }
+        });
+        stored.keySet().forEach(k -> {
+            if (!current.containsKey(k)) {
+                differs.put(k, false);
+            }
+        });
+        Map<String, Boolean> before = differedLastCheck;
         List<FleetCompliance.Transition> fixes = new java.util.ArrayList<>();
         current.forEach((k, r) -> {
-            if (!stored.containsKey(k)) {
+            if (!stored.containsKey(k) && (all || Boolean.TRUE.equals(before.get(k)))) {
                 fixes.add(new FleetCompliance.Opened(r));
             }
         });
         stored.forEach((k, r) -> {
-            if (!current.containsKey(k)) {
+            if (!current.containsKey(k) && (all || Boolean.FALSE.equals(before.get(k)))) {
                 fixes.add(new FleetCompliance.Closed(new ComplianceResult(
                         r.policy(),
                         r.policyGeneration(),
@@ -390,11 +414,18 @@ public class ComplianceReconciler {
                         r.severity(),
                         r.categories(),
                         r.action(),
-                        "no longer a violation (put right by the periodic check of the violation table)",
+                        all
+                                ? "closed while this replica could not write the violation table"
+                                : "no longer a violation (found by the periodic check of the table)",
                         r.evaluatedAt())));
             }
         });
         needsRepair = false;
+        fixes.forEach(f -> differs.remove(f.result().key()));
+        differedLastCheck = differs;
+        if (!fixes.isEmpty()) {
+            LOG.infof("violation table put right: %d violations opened or closed", fixes.size());
+        }
         record(fixes);
     }
 
