@@ -84,13 +84,13 @@ final class BundleApplier {
     /**
      * Applies the owner's objects and prunes those that left the bundle; {@code beforeDeleting} runs before the first
      * deletion and may refuse it by throwing (the engine checks there that the cluster is still this replica's).
-     * {@code leaveDrift}: an object whose content we applied before and that drifted since (changed or deleted on
-     * the cluster) is left as it is, Unchanged with the reason (driftPolicy report).
+     * {@code leaveAlone}: keys of objects whose reported drift stays (driftPolicy report): such an object, changed or
+     * deleted on the cluster, is left as it is, Unchanged with the reason.
      */
     Result apply(
             String owner,
             boolean adopt,
-            boolean leaveDrift,
+            Set<String> leaveAlone,
             List<DesiredObject> desired,
             List<DesiredObject.Invalid> invalid,
             List<AppliedObject> previous,
@@ -112,8 +112,9 @@ final class BundleApplier {
             List<Future<?>> writes = new ArrayList<>();
             for (DesiredObject object : desired) {
                 String appliedHash = appliedHashes.get(object.key());
-                writes.add(pool.submit(
-                        () -> byKey.put(object.key(), applyOne(owner, adopt, object, appliedHash, true, leaveDrift))));
+                writes.add(pool.submit(() -> byKey.put(
+                        object.key(),
+                        applyOne(owner, adopt, object, appliedHash, true, leaveAlone.contains(object.key())))));
             }
             for (Future<?> write : writes) {
                 write.get();
@@ -266,15 +267,14 @@ final class BundleApplier {
                         return outcome(apiVersion, kind, namespace, name, Outcome.Unchanged, null);
                     }
                 }
-                boolean appliedBefore = object.contentHash().equals(appliedHash);
-                if (leaveDrift && appliedBefore && (live == null || ours)) {
+                if (leaveDrift) {
                     String left = live == null
                             ? "deleted on the cluster; left deleted (driftPolicy report)"
                             : "changed on the cluster; left as it is (driftPolicy report)";
                     return outcome(apiVersion, kind, namespace, name, Outcome.Unchanged, left);
                 }
                 // Forced only to take an object over, or to put back exactly what we applied before.
-                boolean force = adopt || (ours && appliedBefore);
+                boolean force = adopt || (ours && object.contentHash().equals(appliedHash));
                 try {
                     var apply = resource.fieldManager(FieldManagers.of(owner));
                     written.accept(object, (force ? apply.forceConflicts() : apply).serverSideApply());

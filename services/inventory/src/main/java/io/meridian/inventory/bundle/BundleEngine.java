@@ -295,7 +295,7 @@ public class BundleEngine {
                     yield applier.apply(
                             owner,
                             apply.adopt(),
-                            apply.leaveDrift(),
+                            apply.leaveAlone(),
                             apply.objects(),
                             apply.invalid(),
                             previous,
@@ -467,6 +467,9 @@ public class BundleEngine {
                 case BundleStep.ReportDrift report -> {
                     BundleApplier applier = writers.get(cluster).applier(client.get());
                     if (detected(applier, cluster, owner, report.object(), change, changedBy, claim.get())) {
+                        bundles.computeIfPresent(
+                                keyOf(owner, cluster),
+                                (k, s) -> s.withDriftLeft(report.object().key()));
                         LOG.infof(
                                 "cluster %s: %s %s %s drifted; driftPolicy is report, leaving it",
                                 cluster,

@@ -81,11 +81,14 @@ final class BundlePlanner {
         }
         Map<String, DesiredObject> byKey = new LinkedHashMap<>();
         objects.forEach(object -> byKey.put(object.key(), object));
-        // A new generation is applied whole, whatever its drift policy: it is what the owner declares now.
-        boolean leaveDrift = state.driftPolicy() == DriftPolicy.REPORT
-                && state.appliedGeneration() == state.generation()
-                && state.reportedGeneration() == state.generation();
-        return new BundleStep.Apply(objects, invalid, byKey, bundle.adopt(), leaveDrift);
+        // Drift reported under driftPolicy report stays until the owner declares a new generation (which starts with
+        // nothing left alone): a resync or a reconnect does not put it back behind the owner's back.
+        return new BundleStep.Apply(
+                objects,
+                invalid,
+                byKey,
+                bundle.adopt(),
+                state.driftPolicy() == DriftPolicy.REPORT ? state.driftLeft() : java.util.Set.of());
     }
 
     /**

@@ -6,6 +6,7 @@ import io.meridian.inventory.persistence.BundleStore.AppliedObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything the engine tracks for one bundle key ({@code owner/cluster}), as one immutable value: the latest
@@ -21,6 +22,8 @@ import java.util.Map;
  * @param appliedGeneration the last generation applied without a Failed or Conflict outcome; 0 when none
  * @param reportedGeneration the generation of the last sync report, or {@link #NOT_REPORTED}
  * @param retryDelay the back-off of the last failed run; zero when the last run did not fail
+ * @param driftLeft keys of the objects whose drift was reported and, under driftPolicy report, left as it is: runs of
+ *     this generation leave them too (a new generation is applied whole)
  */
 record BundleState(
         String owner,
@@ -33,7 +36,8 @@ record BundleState(
         List<AppliedObject> applied,
         long appliedGeneration,
         long reportedGeneration,
-        Duration retryDelay) {
+        Duration retryDelay,
+        Set<String> driftLeft) {
 
     /** {@link #reportedGeneration} before the first report: no generation, not even 0 (a tombstone's), matches it. */
     static final long NOT_REPORTED = Long.MIN_VALUE;
@@ -51,7 +55,8 @@ record BundleState(
                 null,
                 0,
                 NOT_REPORTED,
-                Duration.ZERO);
+                Duration.ZERO,
+                Set.of());
     }
 
     boolean isTombstone() {
@@ -89,7 +94,30 @@ record BundleState(
                 applied,
                 appliedGeneration,
                 reportedGeneration,
-                retryDelay);
+                retryDelay,
+                newGeneration == generation ? driftLeft : Set.of());
+    }
+
+    /** The drift of {@code objectKey} was reported and left as it is (driftPolicy report). */
+    BundleState withDriftLeft(String objectKey) {
+        if (driftLeft.contains(objectKey)) {
+            return this;
+        }
+        Set<String> left = new java.util.HashSet<>(driftLeft);
+        left.add(objectKey);
+        return new BundleState(
+                owner,
+                cluster,
+                generation,
+                bundle,
+                queued,
+                phase,
+                desired,
+                applied,
+                appliedGeneration,
+                reportedGeneration,
+                retryDelay,
+                Set.copyOf(left));
     }
 
     BundleState queue() {
@@ -115,7 +143,8 @@ record BundleState(
                         applied,
                         appliedGeneration,
                         reportedGeneration,
-                        retryDelay);
+                        retryDelay,
+                        driftLeft);
     }
 
     BundleState withDesired(Map<String, DesiredObject> objects) {
@@ -130,7 +159,8 @@ record BundleState(
                 applied,
                 appliedGeneration,
                 reportedGeneration,
-                retryDelay);
+                retryDelay,
+                driftLeft);
     }
 
     /** {@code objects} null: forget what was applied, so that the next run reads it again. */
@@ -148,7 +178,8 @@ record BundleState(
                         objects,
                         appliedGeneration,
                         reportedGeneration,
-                        retryDelay);
+                        retryDelay,
+                        driftLeft);
     }
 
     /**
@@ -167,7 +198,8 @@ record BundleState(
                 settle.nothingLeft() ? List.of() : applied,
                 settle.appliedGeneration(),
                 reportedGeneration,
-                retryDelay);
+                retryDelay,
+                driftLeft);
     }
 
     /** A run that finished and whose report, if any, is recorded: the back-off starts over. */
@@ -189,7 +221,8 @@ record BundleState(
                 nowApplied,
                 settle.appliedGeneration(),
                 reported,
-                Duration.ZERO);
+                Duration.ZERO,
+                driftLeft);
     }
 
     /** A run that failed as a whole; {@code delay} is the back-off the next failure grows from. */
@@ -205,7 +238,8 @@ record BundleState(
                 applied,
                 appliedGeneration,
                 reportedGeneration,
-                delay);
+                delay,
+                driftLeft);
     }
 
     private BundleState withQueued(boolean value) {
@@ -220,6 +254,7 @@ record BundleState(
                 applied,
                 appliedGeneration,
                 reportedGeneration,
-                retryDelay);
+                retryDelay,
+                driftLeft);
     }
 }

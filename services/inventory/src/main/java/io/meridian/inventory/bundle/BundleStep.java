@@ -55,15 +55,15 @@ sealed interface BundleStep {
     /**
      * Applies the bundle's valid objects, reports the invalid ones as Failed, and prunes what the owner had on the
      * cluster and no longer declares. {@code byKey} is what the drift watch compares against from now on.
-     * {@code leaveDrift}: a run again of a generation already applied under driftPolicy report (a resync, a
-     * reconnect), which must not put back what drifted from what it applied: drift there is only reported.
+     * {@code leaveAlone}: keys of objects whose drift was reported under driftPolicy report, which a run of the same
+     * generation (a resync, a reconnect) leaves as they are.
      */
     record Apply(
             List<DesiredObject> objects,
             List<DesiredObject.Invalid> invalid,
             Map<String, DesiredObject> byKey,
             boolean adopt,
-            boolean leaveDrift)
+            java.util.Set<String> leaveAlone)
             implements Run {}
 
     /** A tombstone: removes everything the owner has on the cluster. */

@@ -21,7 +21,7 @@ class BundleApplierTest {
     private static final String OWNER = "identity";
 
     @Test
-    void aRunAgainUnderDriftPolicyReportLeavesWhatDriftedWhereARepairingRunPutsItBack() {
+    void anObjectLeftAloneKeepsItsDriftWhereAnyOtherIsPutBack() {
         try (MockCluster cluster = MockCluster.start("applier-drift");
                 ExecutorService pool = Executors.newFixedThreadPool(2)) {
             BundleApplier applier = new BundleApplier(
@@ -56,22 +56,25 @@ class BundleApplierTest {
             assertThat(leftDeleted.reason()).isEqualTo("deleted on the cluster; left deleted (driftPolicy report)");
             assertThat(binding.get()).isNull();
 
-            assertThat(single(run(applier, true, desired, List.of())).outcome())
-                    .as("an object never applied is not drift: it is created")
+            assertThat(single(run(applier, false, desired, applied)).outcome())
+                    .as("not left alone: put back")
                     .isEqualTo(Outcome.Created);
-            assertThat(subject(binding)).isEqualTo("oidc:guarded");
-
-            DesiredObject changed = desired("guarded", "oidc:auditors");
-            assertThat(single(run(applier, true, changed, applied)).outcome())
-                    .as("content other than what we applied is written whatever the drift policy")
-                    .isEqualTo(Outcome.Patched);
-            assertThat(subject(binding)).isEqualTo("oidc:auditors");
+            ObjectOutcome asWanted = single(run(applier, true, desired, applied));
+            assertThat(asWanted.outcome()).isEqualTo(Outcome.Unchanged);
+            assertThat(asWanted.reason()).as("nothing drifted, nothing left").isNull();
         }
     }
 
     private static BundleApplier.Result run(
-            BundleApplier applier, boolean leaveDrift, DesiredObject desired, List<AppliedObject> previous) {
-        return applier.apply(OWNER, false, leaveDrift, List.of(desired), List.of(), previous, () -> {});
+            BundleApplier applier, boolean leaveAlone, DesiredObject desired, List<AppliedObject> previous) {
+        return applier.apply(
+                OWNER,
+                false,
+                leaveAlone ? java.util.Set.of(desired.key()) : java.util.Set.of(),
+                List.of(desired),
+                List.of(),
+                previous,
+                () -> {});
     }
 
     private static ObjectOutcome single(BundleApplier.Result result) {

@@ -361,19 +361,27 @@ class BundlePlannerTest {
     }
 
     @Test
-    void aRunAgainOfAnAppliedGenerationLeavesDriftOnlyUnderDriftPolicyReport() {
+    void driftReportedUnderDriftPolicyReportIsLeftByRunsOfTheSameGenerationOnly() {
+        String key = object(roleBinding("a")).key();
         BundleState reportOnly = runCleanly(BundleState.first(
-                OWNER,
-                CLUSTER,
-                4,
-                new DesiredBundle(OWNER, CLUSTER, 4, DriftPolicy.REPORT, false, List.of(roleBinding("a")), NOW)));
-        BundleState repair = runCleanly(declared(4, roleBinding("a")));
+                        OWNER,
+                        CLUSTER,
+                        4,
+                        new DesiredBundle(
+                                OWNER, CLUSTER, 4, DriftPolicy.REPORT, false, List.of(roleBinding("a")), NOW)))
+                .withDriftLeft(key);
 
-        assertThat(((BundleStep.Apply) BundlePlanner.plan(reportOnly, true, true)).leaveDrift())
-                .as("a resync or reconnect of the applied generation: drift is only reported")
-                .isTrue();
-        assertThat(((BundleStep.Apply) BundlePlanner.plan(repair, true, true)).leaveDrift())
-                .isFalse();
+        assertThat(((BundleStep.Apply) BundlePlanner.plan(reportOnly, true, true)).leaveAlone())
+                .as("a resync or reconnect of the generation leaves the reported drift")
+                .containsExactly(key);
+        assertThat(((BundleStep.Apply) BundlePlanner.plan(runCleanly(declared(4, roleBinding("a"))), true, true))
+                        .leaveAlone())
+                .isEmpty();
+        assertThat(((BundleStep.Apply) BundlePlanner.plan(
+                                runCleanly(declared(4, roleBinding("a"))).withDriftLeft(key), true, true))
+                        .leaveAlone())
+                .as("under repair nothing is left alone")
+                .isEmpty();
         BundleState newer = ((BundleStep.Accepted) BundlePlanner.declare(
                         reportOnly,
                         OWNER,
@@ -381,22 +389,12 @@ class BundlePlannerTest {
                         new DesiredBundle(
                                 OWNER, CLUSTER, 5, DriftPolicy.REPORT, false, List.of(roleBinding("a")), NOW)))
                 .state();
-        assertThat(((BundleStep.Apply) BundlePlanner.plan(newer, true, true)).leaveDrift())
+        assertThat(((BundleStep.Apply) BundlePlanner.plan(newer, true, true)).leaveAlone())
                 .as("a new generation is applied whole")
-                .isFalse();
-        BundleState firstRun = BundleState.first(
-                OWNER,
-                CLUSTER,
-                0,
-                new DesiredBundle(OWNER, CLUSTER, 0, DriftPolicy.REPORT, false, List.of(roleBinding("a")), NOW));
-        assertThat(((BundleStep.Apply) BundlePlanner.plan(firstRun, true, true)).leaveDrift())
-                .as("never run: nothing applied to leave")
-                .isFalse();
-        BundleState five = newer.dequeue();
-        BundleState conflicted = five.settled(settle(five, result(List.of(), Outcome.Conflict), 1, NOW));
-        assertThat(((BundleStep.Apply) BundlePlanner.plan(conflicted, true, true)).leaveDrift())
-                .as("a generation not applied cleanly is applied whole again")
-                .isFalse();
+                .isEmpty();
+        assertThat(runCleanly(reportOnly).driftLeft())
+                .as("kept across runs of the same generation")
+                .containsExactly(key);
     }
 
     @Test
