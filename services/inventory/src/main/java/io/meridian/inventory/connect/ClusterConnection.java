@@ -85,6 +85,14 @@ final class ClusterConnection {
     private SharedIndexInformer<HasMetadata> nodeInformer;
     private volatile boolean connected;
     private volatile long epoch;
+    // While a relist is being published: the objects (kind/namespace/name) published for it so far, by the informers'
+    // handlers or by connect() itself, so that each is published once before the resync marker.
+    private final java.util.Set<String> relisted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean relisting;
+    // Handlers publish a relisted object under the read lock; connect() takes the write lock to publish the rest and
+    // the marker, so that no object a handler claimed is still on its way when the marker goes.
+    private final java.util.concurrent.locks.ReadWriteLock relistLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private long connectedAt;
     private String kubernetesVersion;
     private String lastProbeError;
@@ -305,15 +313,20 @@ final class ClusterConnection {
     /** Fresh informers behind a resync marker, so consumers can drop what vanished while we were away. */
     private void connect() {
         epoch = clock.millis();
+        relisted.clear();
+        relisting = true;
         publisher.resyncStarted(spec.name(), epoch);
         synchronized (unavailableKinds) {
             unavailableKinds.clear();
             notServedKinds.clear();
         }
         List<CompletableFuture<Void>> synced = new ArrayList<>();
+        Map<WatchedKind, Publishing> handlers = new java.util.HashMap<>();
         for (WatchedKind kind : kinds) {
             SharedIndexInformer<HasMetadata> informer = ClusterInformers.create(client, kind);
-            informer.addEventHandler(new Publishing(kind));
+            Publishing handler = new Publishing(kind);
+            handlers.put(kind, handler);
+            informer.addEventHandler(handler);
             informers.put(kind, informer);
             if ("Node".equals(kind.kind()) && kind.group().isEmpty()) {
                 nodeInformer = informer;
@@ -360,11 +373,30 @@ final class ClusterConnection {
                 notResynced.add(new GroupKind(kind.group(), kind.kind()));
             }
         });
-        int objects = informers.values().stream()
-                .filter(SharedIndexInformer::hasSynced)
-                .mapToInt(i -> i.getStore().list().size())
-                .sum();
-        publisher.resyncCompleted(spec.name(), epoch, objects, notResynced);
+        // An informer has synced once its store holds the list; its handler hears of the listed objects later, on
+        // fabric8's own thread. Whatever the handlers have not published yet is published here, before the marker:
+        // a consumer takes an object the marker's relist did not carry for gone.
+        int objects = 0;
+        relistLock.writeLock().lock();
+        try {
+            for (Map.Entry<WatchedKind, SharedIndexInformer<HasMetadata>> entry : informers.entrySet()) {
+                if (!entry.getValue().hasSynced()) {
+                    continue;
+                }
+                Publishing handler = handlers.get(entry.getKey());
+                for (HasMetadata object : entry.getValue().getStore().list()) {
+                    objects++;
+                    if (handler != null && relisted.add(handler.keyOf(object))) {
+                        handler.publish(object);
+                    }
+                }
+            }
+            publisher.resyncCompleted(spec.name(), epoch, objects, notResynced);
+            relisting = false;
+            relisted.clear();
+        } finally {
+            relistLock.writeLock().unlock();
+        }
         connected = true;
         connectedAt = clock.millis();
         nodesChanged.set(false);
@@ -525,7 +557,24 @@ final class ClusterConnection {
         @Override
         public void onAdd(HasMetadata object) {
             lastHeardAt = clock.millis();
-            publish(object);
+            if (!relisting) {
+                publish(object);
+                return;
+            }
+            // During a relist, a listed object connect() has published already is not published twice.
+            relistLock.readLock().lock();
+            try {
+                if (!relisting || relisted.add(keyOf(object))) {
+                    publish(object);
+                }
+            } finally {
+                relistLock.readLock().unlock();
+            }
+        }
+
+        String keyOf(HasMetadata object) {
+            return kind.group() + "/" + kind.kind() + "/" + object.getMetadata().getNamespace() + "/"
+                    + object.getMetadata().getName();
         }
 
         @Override
@@ -546,6 +595,8 @@ final class ClusterConnection {
             if (stopped.get()) {
                 return;
             }
+            // One created again under the same name during the relist is a new object: published when added.
+            relisted.remove(keyOf(object));
             try {
                 publisher.deleted(
                         spec.name(),

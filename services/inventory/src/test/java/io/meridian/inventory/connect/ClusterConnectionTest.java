@@ -77,6 +77,55 @@ class ClusterConnectionTest {
     }
 
     @Test
+    void theResyncMarkerFollowsEveryListedObjectEvenWhenTheInformersHandlersRunLate() {
+        try (MockCluster cluster = MockCluster.start("late-handlers-1")) {
+            for (int i = 0; i < 20; i++) {
+                cluster.client().namespaces().resource(namespace("team-" + i)).create();
+            }
+            // The first object published waits (until the marker, at most 3 s): fabric8 tells the informers' handlers
+            // of the listed objects on its own thread, after the store has them, so a late handler is what a loaded
+            // replica has. Consumers take an object the relist did not carry before its marker for gone.
+            java.util.concurrent.CountDownLatch marker = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+            List<String> order = new CopyOnWriteArrayList<>();
+            Recorded recorded = new Recorded() {
+                @Override
+                public void observed(ObservedResource resource) {
+                    if (first.getAndSet(false)) {
+                        try {
+                            marker.await(3, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    order.add(resource.name());
+                    super.observed(resource);
+                }
+
+                @Override
+                public void resyncCompleted(
+                        String clusterId, long epoch, int objectCount, List<GroupKind> notResynced) {
+                    order.add("(marker)");
+                    marker.countDown();
+                    super.resyncCompleted(clusterId, epoch, objectCount, notResynced);
+                }
+            };
+            ClusterConnection connection = connection(cluster, List.of(NAMESPACE), recorded);
+            connection.start();
+            try {
+                await().atMost(Duration.ofSeconds(15)).until(() -> recorded.phase() == ClusterPhase.Ready);
+                List<String> beforeMarker = order.subList(0, order.indexOf("(marker)"));
+                for (int i = 0; i < 20; i++) {
+                    assertThat(beforeMarker).as("published before the marker").contains("team-" + i);
+                }
+                assertThat(recorded.completed.getFirst().objectCount()).isEqualTo(20);
+            } finally {
+                connection.stop(true);
+            }
+        }
+    }
+
+    @Test
     void probesUnansweredWhileThisReplicaRunsLateAreNotCountedAgainstTheCluster() {
         try (MockCluster cluster = MockCluster.start("busy-replica-1")) {
             cluster.client().namespaces().resource(namespace("shop")).create();
@@ -187,7 +236,7 @@ class ClusterConnectionTest {
     record Completed(long epoch, int objectCount, List<GroupKind> notResynced) {}
 
     /** What a connection sent: its status reports and its feed. */
-    static final class Recorded implements ResourceFeed {
+    static class Recorded implements ResourceFeed {
         final List<ObservedStatus> statuses = new CopyOnWriteArrayList<>();
         final List<ObservedResource> observed = new CopyOnWriteArrayList<>();
         final List<String> deleted = new CopyOnWriteArrayList<>();
