@@ -173,7 +173,7 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse handleWatch(String path) {
-        return watches.watch(path, resourceVersion.get(), deletedSince(path), () -> super.handleWatch(path));
+        return watches.watch(path, resourceVersion.get(), () -> deletedSince(path), () -> super.handleWatch(path));
     }
 
     @Override

@@ -50,14 +50,17 @@ final class WatchExpiry {
      * expired later.
      *
      * @param current the store's resourceVersion now
-     * @param lastDeletion the resourceVersion of the newest deletion this watch selects but could not report, 0 when none
+     * @param lastDeletion the resourceVersion of the newest deletion this watch selects but could not report, 0 when
+     *     none; asked again once the watch is open, since a deletion between the request and the upgrade reaches no
+     *     listener either (the watch then ends with 410, as one the server's cache moved past)
      */
-    MockResponse watch(String path, long current, long lastDeletion, Supplier<MockResponse> watch) {
+    MockResponse watch(
+            String path, long current, java.util.function.LongSupplier lastDeletion, Supplier<MockResponse> watch) {
         long requested = requestedResourceVersion(path);
         Compaction c = compaction;
-        long oldest = c != null && c.refuses(requested)
-                ? c.oldest()
-                : requested > 0 && requested < lastDeletion ? lastDeletion : 0;
+        long deleted = lastDeletion.getAsLong();
+        long oldest =
+                c != null && c.refuses(requested) ? c.oldest() : requested > 0 && requested < deleted ? deleted : 0;
         if (oldest > 0) {
             return new MockResponse()
                     .setResponseCode(410)
@@ -69,7 +72,8 @@ final class WatchExpiry {
         if (inner == null) {
             return response;
         }
-        ExpiringWatch expiring = new ExpiringWatch(inner, requested > 0 ? requested : current);
+        ExpiringWatch expiring =
+                new ExpiringWatch(inner, requested > 0 ? requested : current, requested > 0 ? lastDeletion : () -> 0);
         open.add(expiring);
         return response.withWebSocketUpgrade(expiring);
     }
@@ -150,14 +154,16 @@ final class WatchExpiry {
 
         private final WebSocketListener inner;
         private final long startedFrom;
+        private final java.util.function.LongSupplier lastDeletion;
         private WebSocket socket;
         private boolean expired;
         private boolean ended;
         private long expiredAt;
 
-        ExpiringWatch(WebSocketListener inner, long startedFrom) {
+        ExpiringWatch(WebSocketListener inner, long startedFrom, java.util.function.LongSupplier lastDeletion) {
             this.inner = inner;
             this.startedFrom = startedFrom;
+            this.lastDeletion = lastDeletion;
         }
 
         @Override
@@ -171,6 +177,13 @@ final class WatchExpiry {
                 socket = webSocket;
             }
             inner.onOpen(new GuardedSocket(webSocket), response);
+            // The store's listener hears of deletions from now on; one made since the request was answered reached
+            // no listener, so the client must list again (a deletion just after the listener was added sends it back
+            // to list once more than needed, which is harmless).
+            long deleted = lastDeletion.getAsLong();
+            if (deleted > startedFrom) {
+                expire(deleted);
+            }
             synchronized (this) {
                 // Expired between the request and the upgrade: end it now, as the server would have.
                 if (expired && !ended) {

@@ -34,6 +34,65 @@ import org.junit.jupiter.api.Test;
 /** Watches end as a real API server ends them when their resourceVersion is compacted: 410 Expired, then relist. */
 class WatchExpiryTest {
 
+    @Test
+    void aDeletionBetweenTheWatchRequestAndItsUpgradeEndsTheWatchWith410() {
+        WatchExpiry watches = new WatchExpiry();
+        // No deletion the watch would miss when it is requested; one (resourceVersion 9) by the time it opens.
+        java.util.concurrent.atomic.AtomicLong deleted = new java.util.concurrent.atomic.AtomicLong();
+        List<String> storeSent = new CopyOnWriteArrayList<>();
+        io.fabric8.mockwebserver.http.WebSocketListener store = new io.fabric8.mockwebserver.http.WebSocketListener() {
+            @Override
+            public void onOpen(
+                    io.fabric8.mockwebserver.http.WebSocket socket, io.fabric8.mockwebserver.http.Response response) {
+                storeSent.add("listening");
+                deleted.set(9); // deleted before the store's listener was added: no DELETED event for it
+            }
+        };
+        io.fabric8.mockwebserver.http.MockResponse response = watches.watch(
+                "/api/v1/namespaces/shop/configmaps?watch=true&resourceVersion=5",
+                7,
+                deleted::get,
+                () -> new io.fabric8.mockwebserver.http.MockResponse().withWebSocketUpgrade(store));
+        assertThat(response.getWebSocketListener()).as("upgraded, not refused").isNotNull();
+
+        List<String> sent = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        response.getWebSocketListener()
+                .onOpen(
+                        new io.fabric8.mockwebserver.http.WebSocket() {
+                            @Override
+                            public io.fabric8.mockwebserver.http.RecordedRequest request() {
+                                return null;
+                            }
+
+                            @Override
+                            public boolean send(String text) {
+                                sent.add(text);
+                                return true;
+                            }
+
+                            @Override
+                            public boolean send(byte[] bytes) {
+                                return true;
+                            }
+
+                            @Override
+                            public boolean close(int code, String reason) {
+                                closed.set(true);
+                                return true;
+                            }
+                        },
+                        null);
+
+        assertThat(storeSent).containsExactly("listening");
+        assertThat(sent)
+                .singleElement()
+                .asString()
+                .contains("\"type\":\"ERROR\"")
+                .contains("\"code\":410");
+        assertThat(closed).isTrue();
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration EVENTUALLY = Duration.ofSeconds(20);
 
