@@ -11,7 +11,6 @@ import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.kafka.DeadLetterHeaders;
 import io.meridian.contracts.kafka.KafkaPrincipal;
 import io.meridian.fleetsim.SimulatedCluster;
-import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,12 +45,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Continuous traffic through repeated faults, with an exact account of what arrived (the shape of Strimzi's
  * rolling-restart clients and of Jepsen's lost-write check). Two replicas of every service run against the simulated
- * fleet while a storm of access changes goes on (grants created, approved and revoked, bindings deleted by hand,
- * clusters flapping, 500 ms latency on some clusters), and meanwhile a replica is killed with SIGKILL and restarted
- * every 30 s, the Kafka broker and PostgreSQL are each restarted once, and a tenth of the clusters go down and come
- * back. After the last fault the clusters themselves (not Meridian's answers) must show exactly the bindings of the
- * active grants, every acknowledged change must have survived, every audit record of the storm must be on an audit
- * topic and exactly once in the audit index, and no record may have been dead-lettered.
+ * fleet while a storm of changes goes on (grants created, approved and revoked, bindings deleted by hand, clusters
+ * flapping, 500 ms latency on some clusters, and the {@link PolicyStorm}: pods breaking a policy or not, waivers,
+ * clusters relabelled into and out of the policy's scope, its rule changed), and meanwhile a replica is killed with
+ * SIGKILL and restarted every 30 s, the Kafka broker and PostgreSQL are each restarted once, and a tenth of the
+ * clusters go down and come back. After the last fault the clusters themselves (not Meridian's answers) must show
+ * exactly the bindings of the active grants, the open violations must be what the policy says of the pods there,
+ * every acknowledged change must have survived, every audit record of the storm must be on an audit topic and
+ * exactly once in the audit index, and no record may have been dead-lettered.
  *
  * <p>The storm lasts {@code meridian.chaos.seconds} (120 in CI; longer by the property).
  */
@@ -63,6 +64,9 @@ class ChaosIT {
     private static final Duration CONVERGED_WITHIN = Duration.ofSeconds(60);
     private static final Duration KILL_EVERY = Duration.ofSeconds(30);
     private static final Duration STEP = Duration.ofMillis(700);
+    // A step whose requests wait on a stalled service takes up to 40 s (two requests, each 5 s to connect and 15 s to
+    // answer): the storm counts as alive to its end when a step began or ended that close to it.
+    private static final Duration LONGEST_STEP = Duration.ofSeconds(45);
     private static final String NAMESPACE = "default";
     private static final String REASON = "chaos storm";
     private static final String[] CLOUDS = {"aws", "azure", "gcp", "onprem"};
@@ -81,6 +85,7 @@ class ChaosIT {
     private final AtomicInteger deadLettersReplayed = new AtomicInteger();
     private final AtomicInteger auditDuplicatesOnTopics = new AtomicInteger();
     private final AtomicInteger steps = new AtomicInteger();
+    // When a step last began or ended.
     private volatile Instant lastStepAt = Instant.EPOCH;
     private final Map<String, Integer> changes = new TreeMap<>();
     private final List<String> faults = new CopyOnWriteArrayList<>();
@@ -88,13 +93,18 @@ class ChaosIT {
     private final AtomicReference<RuntimeException> faultFailure = new AtomicReference<>();
     private volatile Instant stormStarted = Instant.now();
 
+    private final PolicyStorm policies;
+    private final AlertAccount alerts = new AlertAccount();
+
     ChaosIT(SystemUnderTest system) {
         this.system = system;
+        this.policies = new PolicyStorm(system, random, this::count, unanswered::incrementAndGet);
     }
 
     @Test
-    void aStormOfAccessChangesThroughRepeatedFaultsLosesNothing() throws Exception {
+    void aStormOfChangesThroughRepeatedFaultsLosesNothing() throws Exception {
         system.registerFleet();
+        policies.setUp();
         system.startSecondReplicas();
         List<SimulatedCluster> slow = system.fleet().clusters().subList(0, 2);
         try {
@@ -127,7 +137,7 @@ class ChaosIT {
             assertThat(faults).as("every scheduled fault was injected").hasSize(scheduledFaults);
             assertThat(lastStepAt)
                     .as("the storm went on to the end (%d steps)", steps.get())
-                    .isAfter(stormStart.plus(STORM).minusSeconds(10));
+                    .isAfter(stormStart.plus(STORM).minus(LONGEST_STEP));
             slow.forEach(c -> c.latency(Duration.ZERO));
             system.fleet().clusters().stream().filter(c -> !c.isUp()).forEach(SimulatedCluster::up);
             await().atMost(Duration.ofMinutes(3))
@@ -162,22 +172,26 @@ class ChaosIT {
     private void stormStep() {
         steps.incrementAndGet();
         lastStepAt = Instant.now();
-        int dice = random.nextInt(10);
+        int dice = random.nextInt(24);
         try {
-            if (dice < 4) {
+            if (dice < 6) {
                 createGrant();
-            } else if (dice < 6) {
-                revokeGrant();
             } else if (dice < 9) {
+                revokeGrant();
+            } else if (dice < 12) {
                 deleteBindingByHand();
-            } else {
+            } else if (dice < 13) {
                 flapCluster();
+            } else {
+                policies.step(dice - 13, anyReplica());
             }
         } catch (Exception e) {
             // A killed replica, a broker or database away: the caller sees an error and nothing is acknowledged.
             // RestAssured throws ConnectException and SocketTimeoutException undeclared: caught here, or the
             // scheduler would cancel every later step without a word.
             unanswered.incrementAndGet();
+        } finally {
+            lastStepAt = Instant.now();
         }
     }
 
@@ -352,7 +366,7 @@ class ChaosIT {
     /** Registered clusters that are up and answer every kind: where the bindings can be checked. */
     private Set<String> checkedClusters() {
         Set<String> registered = new HashSet<>();
-        forEachPage(
+        CursorPages.forEach(
                 () -> system.as(DemoUser.VIEWER, Service.INVENTORY).queryParam("limit", 500),
                 "/api/v1/clusters",
                 page -> registered.addAll(page.getList("items.name", String.class)));
@@ -371,15 +385,20 @@ class ChaosIT {
         AtomicReference<List<String>> last = new AtomicReference<>(List.of());
         try {
             await().atMost(CONVERGED_WITHIN).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                List<String> problems;
-                try {
-                    problems = problems(checked);
-                    if (problems.isEmpty()) {
-                        problems = auditProblems(stormStart);
+                // Every account each round, so that what is still wrong at the end is listed whole.
+                List<String> problems = new ArrayList<>();
+                for (java.util.function.Supplier<List<String>> account :
+                        List.<java.util.function.Supplier<List<String>>>of(
+                                () -> problems(checked),
+                                () -> policies.problems(checked),
+                                () -> alertProblems(stormStart, checked),
+                                () -> auditProblems(stormStart))) {
+                    try {
+                        problems.addAll(account.get());
+                    } catch (RuntimeException | AssertionError e) {
+                        // A service still catching up (a 503, a broker settling) is not converged yet, not a failure.
+                        problems.add("not checkable yet: " + e);
                     }
-                } catch (RuntimeException | AssertionError e) {
-                    // A service still catching up (a 503, a broker settling) is not converged yet, not a failure.
-                    problems = List.of("not checkable yet: " + e);
                 }
                 last.set(problems);
                 return problems.isEmpty();
@@ -446,6 +465,20 @@ class ChaosIT {
         return problems;
     }
 
+    /** The alerts' account: observability's alerts read first, then the topic that must announce them. */
+    private List<String> alertProblems(Instant since, Set<String> checked) {
+        Instant listedAt = Instant.now();
+        List<Map<String, Object>> listed = system.as(DemoUser.VIEWER, Service.OBSERVABILITY)
+                .queryParam("limit", AlertAccount.ALERTS_LISTED)
+                .get("/api/v1/alerts")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        return alerts.problems(listed, listedAt, readSince(Set.of(Topic.ALERTS.topicName()), since), since, checked);
+    }
+
     /**
      * Every audit record made since the storm began (by its own time) is on an audit topic at least once and in
      * observability's audit index exactly once, and the index holds nothing that no audit topic carried.
@@ -455,7 +488,7 @@ class ChaosIT {
         // read, and records made while this runs are left to the next round on both sides.
         Instant cutoff = Instant.now();
         Map<String, Integer> inIndex = new HashMap<>();
-        forEachPage(
+        CursorPages.forEach(
                 () -> system.as(DemoUser.VIEWER, Service.OBSERVABILITY)
                         .queryParam("from", since.toString())
                         .queryParam("to", cutoff.toString())
@@ -498,7 +531,7 @@ class ChaosIT {
     @SuppressWarnings("unchecked")
     private List<Grant> allGrants() {
         List<Grant> grants = new ArrayList<>();
-        forEachPage(
+        CursorPages.forEach(
                 () -> system.as(DemoUser.VIEWER, Service.IDENTITY).queryParam("limit", 200), "/api/v1/grants", page -> {
                     for (Map<String, Object> item : page.<Map<String, Object>>getList("items")) {
                         Map<String, Object> scope = (Map<String, Object>) item.getOrDefault("scope", Map.of());
@@ -511,23 +544,6 @@ class ChaosIT {
                     }
                 });
         return grants;
-    }
-
-    /** Every page of one of the APIs' cursor-paged lists: {@code query} makes a page's request, the cursor aside. */
-    private static void forEachPage(
-            java.util.function.Supplier<io.restassured.specification.RequestSpecification> query,
-            String path,
-            java.util.function.Consumer<JsonPath> page) {
-        String cursor = null;
-        do {
-            var request = query.get();
-            if (cursor != null) {
-                request.queryParam("cursor", cursor);
-            }
-            JsonPath json = request.get(path).then().statusCode(200).extract().jsonPath();
-            page.accept(json);
-            cursor = json.getString("nextCursor");
-        } while (cursor != null);
     }
 
     /** Every record on a dead-letter topic since the storm began, with its reason. */
@@ -658,6 +674,15 @@ class ChaosIT {
         table.append("| dead letters | ").append(deadLetters.size()).append(" |\n");
         table.append("| records refused before the storm, refused again by a replica reading from the start | ")
                 .append(deadLettersReplayed.get())
+                .append(" |\n");
+        table.append("| open violations of the storm's policy, each what the policy says of a pod | ")
+                .append(policies.violationsExpected())
+                .append(" |\n");
+        table.append("| alert announcements during the storm, each transition announced, none after resolution | ")
+                .append(alerts.announcements())
+                .append(" |\n");
+        table.append("| duplicate deliveries seen on fleet.alerts.v1 (allowed) | ")
+                .append(alerts.duplicates())
                 .append(" |\n");
         table.append("| audit records of the storm, each once in the index | ")
                 .append(auditRecords.get())
