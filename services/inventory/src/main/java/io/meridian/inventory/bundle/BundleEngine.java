@@ -450,7 +450,9 @@ public class BundleEngine {
             // The owner came from the live object's labels, so it still carries them: compare its content.
             Optional<KubernetesClient> client = connections.client(cluster);
             if (client.isPresent() && desired.isSatisfiedBy(asMap(client.get(), live))) {
-                return; // our own write coming back through the watch: nothing drifted
+                // Our own write coming back through the watch, or put right by hand: nothing drifted (any more).
+                bundles.computeIfPresent(keyOf(owner, cluster), (k, s) -> s.withoutDriftLeft(objectKey));
+                return;
             }
         }
         writer.enqueue(() -> repair(cluster, owner, desired, deleted, changedBy(live, owner)));
@@ -460,16 +462,20 @@ public class BundleEngine {
         Optional<KubernetesClient> client = connections.client(cluster);
         Optional<Claim> claim = ownership.claim(cluster);
         DriftEvent.Change change = deleted ? DriftEvent.Change.Deleted : DriftEvent.Change.Modified;
+        BundleState judged = bundles.get(keyOf(owner, cluster));
         try {
-            switch (BundlePlanner.drift(
-                    bundles.get(keyOf(owner, cluster)), desired, claim.isPresent(), client.isPresent())) {
+            switch (BundlePlanner.drift(judged, desired, claim.isPresent(), client.isPresent())) {
                 case BundleStep.Skip skip -> {}
                 case BundleStep.ReportDrift report -> {
                     BundleApplier applier = writers.get(cluster).applier(client.get());
                     if (detected(applier, cluster, owner, report.object(), change, changedBy, claim.get())) {
+                        // Left by the generation it was judged under: a newer one, declared meanwhile, starts with
+                        // none.
                         bundles.computeIfPresent(
                                 keyOf(owner, cluster),
-                                (k, s) -> s.withDriftLeft(report.object().key()));
+                                (k, s) -> s.generation() == judged.generation()
+                                        ? s.withDriftLeft(report.object().key())
+                                        : s);
                         LOG.infof(
                                 "cluster %s: %s %s %s drifted; driftPolicy is report, leaving it",
                                 cluster,

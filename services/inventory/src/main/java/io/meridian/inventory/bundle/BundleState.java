@@ -120,6 +120,28 @@ record BundleState(
                 Set.copyOf(left));
     }
 
+    /** The object is as the owner wants it again: a later drift of it is reported (and left) anew. */
+    BundleState withoutDriftLeft(String objectKey) {
+        if (!driftLeft.contains(objectKey)) {
+            return this;
+        }
+        Set<String> left = new java.util.HashSet<>(driftLeft);
+        left.remove(objectKey);
+        return new BundleState(
+                owner,
+                cluster,
+                generation,
+                bundle,
+                queued,
+                phase,
+                desired,
+                applied,
+                appliedGeneration,
+                reportedGeneration,
+                retryDelay,
+                Set.copyOf(left));
+    }
+
     BundleState queue() {
         return queued ? this : withQueued(true);
     }

@@ -65,7 +65,10 @@ final class ClusterConnection {
     private final Timing timing;
     private final ResourceFeed publisher;
     private final ObservedResourceMapper mapper;
-    private final Consumer<ObservedStatus> statusSink;
+    // Records a status; false when it could not (the database away): the supervisor reports again until it can.
+    private final java.util.function.Predicate<ObservedStatus> statusSink;
+    private final java.util.concurrent.atomic.AtomicBoolean statusUnrecorded =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final Consumer<String> connectedListener;
     // Whether this replica's client event loops ran late within a window: then a probe's silence is ours.
     private final Predicate<Duration> replicaBusyWithin;
@@ -110,7 +113,7 @@ final class ClusterConnection {
             Timing timing,
             ResourceFeed publisher,
             ObservedResourceMapper mapper,
-            Consumer<ObservedStatus> statusSink,
+            java.util.function.Predicate<ObservedStatus> statusSink,
             Consumer<String> connectedListener,
             Predicate<Duration> replicaBusyWithin,
             Clock clock) {
@@ -215,7 +218,7 @@ final class ClusterConnection {
                         LOG.infof("cluster %s: retrying the kinds it could not list", spec.name());
                         disconnect();
                         connect();
-                    } else if (nodesChanged.getAndSet(false)) {
+                    } else if (nodesChanged.getAndSet(false) || statusUnrecorded.get()) {
                         report(null);
                     }
                     Duration interval = connected ? timing.probeInterval() : timing.reconnectProbeInterval();
@@ -275,7 +278,7 @@ final class ClusterConnection {
                     }
                     disconnect();
                     report(ClusterPhase.Unreachable);
-                } else if (endpoint.refusal().isPresent() != refusedBefore) {
+                } else if (endpoint.refusal().isPresent() != refusedBefore || statusUnrecorded.get()) {
                     report(ClusterPhase.Unreachable);
                 }
                 pause(timing.reconnectProbeInterval().minusMillis(clock.millis() - started));
@@ -346,6 +349,7 @@ final class ClusterConnection {
                     .get(timing.syncTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            relisting = false;
             return;
         } catch (Exception e) {
             informers.forEach((kind, informer) -> {
@@ -481,7 +485,7 @@ final class ClusterConnection {
                 phase == ClusterPhase.Ready ? ConditionStatus.True : ConditionStatus.False,
                 phase.name(),
                 null));
-        statusSink.accept(new ObservedStatus(
+        boolean recorded = statusSink.test(new ObservedStatus(
                 phase,
                 conditions,
                 kubernetesVersion,
@@ -491,6 +495,9 @@ final class ClusterConnection {
                 facts.detectedCloud(),
                 facts.detectedRegion(),
                 connected ? facts.warnings(spec.cloud(), spec.region()) : List.of()));
+        // Reported on changes only: one that could not be recorded is reported again at the next probe, or the
+        // registry would show the cluster as it was before (Unreachable after a database restart) until it changes.
+        statusUnrecorded.set(!recorded);
     }
 
     /** Each kind that could not be listed, with why, e.g. {@code ClusterRole (KubernetesClientException: ...)}. */
@@ -557,16 +564,27 @@ final class ClusterConnection {
         @Override
         public void onAdd(HasMetadata object) {
             lastHeardAt = clock.millis();
-            if (!relisting) {
-                publish(object);
-                return;
-            }
             // During a relist, a listed object connect() has published already is not published twice.
-            relistLock.readLock().lock();
-            try {
+            duringRelist(() -> {
                 if (!relisting || relisted.add(keyOf(object))) {
                     publish(object);
                 }
+            });
+        }
+
+        /**
+         * Runs a change's publication under the relist's read lock while a relist is being published, so that it
+         * comes after what connect() publishes from its copy of the store (a deletion must not be followed by the
+         * object from an older copy).
+         */
+        private void duringRelist(Runnable publication) {
+            if (!relisting) {
+                publication.run();
+                return;
+            }
+            relistLock.readLock().lock();
+            try {
+                publication.run();
             } finally {
                 relistLock.readLock().unlock();
             }
@@ -586,7 +604,7 @@ final class ClusterConnection {
                 return;
             }
             lastHeardAt = clock.millis();
-            publish(object);
+            duringRelist(() -> publish(object));
         }
 
         @Override
@@ -595,18 +613,20 @@ final class ClusterConnection {
             if (stopped.get()) {
                 return;
             }
-            // One created again under the same name during the relist is a new object: published when added.
-            relisted.remove(keyOf(object));
-            try {
-                publisher.deleted(
-                        spec.name(),
-                        mapper.map(spec.name(), withKind(object), epoch, clock.instant())
-                                .key());
-            } catch (RuntimeException e) {
-                LOG.warnf(
-                        "could not map deleted %s %s: %s",
-                        kind.kind(), object.getMetadata().getName(), e.getMessage());
-            }
+            duringRelist(() -> {
+                // One created again under the same name during the relist is a new object: published when added.
+                relisted.remove(keyOf(object));
+                try {
+                    publisher.deleted(
+                            spec.name(),
+                            mapper.map(spec.name(), withKind(object), epoch, clock.instant())
+                                    .key());
+                } catch (RuntimeException e) {
+                    LOG.warnf(
+                            "could not map deleted %s %s: %s",
+                            kind.kind(), object.getMetadata().getName(), e.getMessage());
+                }
+            });
             if (object instanceof Node) {
                 nodesChanged.set(true);
             }

@@ -321,11 +321,16 @@ public class ClusterConnections {
                 List.of());
     }
 
-    private void recordStatus(String name, ObservedStatus status) {
+    /** Whether the status was recorded; a connection reports again what could not be. */
+    private boolean recordStatus(String name, ObservedStatus status) {
         try {
             await(() -> registry.recordStatus(name, status));
+            return true;
         } catch (RuntimeException e) {
-            LOG.warnf("could not record status %s of cluster %s: %s", status.phase(), name, e.getMessage());
+            LOG.warnf(
+                    "could not record status %s of cluster %s (%s); reported again at the next probe",
+                    status.phase(), name, e.getMessage());
+            return false;
         }
     }
 

@@ -395,6 +395,9 @@ class BundlePlannerTest {
         assertThat(runCleanly(reportOnly).driftLeft())
                 .as("kept across runs of the same generation")
                 .containsExactly(key);
+        assertThat(((BundleStep.Apply) BundlePlanner.plan(reportOnly.withoutDriftLeft(key), true, true)).leaveAlone())
+                .as("put right meanwhile: a later drift is reported anew, and one nobody saw is put back")
+                .isEmpty();
     }
 
     @Test
