@@ -176,11 +176,11 @@ final class WatchExpiry {
             synchronized (this) {
                 socket = webSocket;
             }
-            inner.onOpen(new GuardedSocket(webSocket), response);
-            // The store's listener hears of deletions from now on; one made since the request was answered reached
-            // no listener, so the client must list again (a deletion just after the listener was added sends it back
-            // to list once more than needed, which is harmless).
+            // The store's listener hears of deletions once the store's onOpen has attached the socket; one made
+            // since the request was answered reached no listener, so the client must list again. Read before
+            // attaching: a deletion during the store's replay is delivered, and must not send the client back to list.
             long deleted = lastDeletion.getAsLong();
+            inner.onOpen(new GuardedSocket(webSocket), response);
             if (deleted > startedFrom) {
                 expire(deleted);
             }

@@ -34,18 +34,42 @@ import org.junit.jupiter.api.Test;
 /** Watches end as a real API server ends them when their resourceVersion is compacted: 410 Expired, then relist. */
 class WatchExpiryTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration EVENTUALLY = Duration.ofSeconds(20);
+
     @Test
     void aDeletionBetweenTheWatchRequestAndItsUpgradeEndsTheWatchWith410() {
+        // Deleted (resourceVersion 9) after the request was answered, before the store's listener was attached.
+        List<String> sent = openWatch(deleted -> {}, deleted -> deleted.set(9));
+        assertThat(sent)
+                .singleElement()
+                .asString()
+                .contains("\"type\":\"ERROR\"")
+                .contains("\"code\":410");
+    }
+
+    @Test
+    void aDeletionTheStoresListenerHearsOfDoesNotEndTheWatch() {
+        // Deleted while the store's listener replays what exists: the listener delivers it itself.
+        List<String> sent = openWatch(deleted -> deleted.set(9), deleted -> {});
+        assertThat(sent).isEmpty();
+    }
+
+    /**
+     * Requests a watch from resourceVersion 5 (nothing deleted since then), runs {@code beforeOpen} on the deletion
+     * counter between the request and the upgrade and {@code inStoreOpen} while the store's listener opens, and
+     * answers what the simulator sent on the socket beside the store.
+     */
+    private static List<String> openWatch(
+            java.util.function.Consumer<java.util.concurrent.atomic.AtomicLong> inStoreOpen,
+            java.util.function.Consumer<java.util.concurrent.atomic.AtomicLong> beforeOpen) {
         WatchExpiry watches = new WatchExpiry();
-        // No deletion the watch would miss when it is requested; one (resourceVersion 9) by the time it opens.
         java.util.concurrent.atomic.AtomicLong deleted = new java.util.concurrent.atomic.AtomicLong();
-        List<String> storeSent = new CopyOnWriteArrayList<>();
         io.fabric8.mockwebserver.http.WebSocketListener store = new io.fabric8.mockwebserver.http.WebSocketListener() {
             @Override
             public void onOpen(
                     io.fabric8.mockwebserver.http.WebSocket socket, io.fabric8.mockwebserver.http.Response response) {
-                storeSent.add("listening");
-                deleted.set(9); // deleted before the store's listener was added: no DELETED event for it
+                inStoreOpen.accept(deleted);
             }
         };
         io.fabric8.mockwebserver.http.MockResponse response = watches.watch(
@@ -54,9 +78,8 @@ class WatchExpiryTest {
                 deleted::get,
                 () -> new io.fabric8.mockwebserver.http.MockResponse().withWebSocketUpgrade(store));
         assertThat(response.getWebSocketListener()).as("upgraded, not refused").isNotNull();
-
+        beforeOpen.accept(deleted);
         List<String> sent = new CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
         response.getWebSocketListener()
                 .onOpen(
                         new io.fabric8.mockwebserver.http.WebSocket() {
@@ -78,23 +101,13 @@ class WatchExpiryTest {
 
                             @Override
                             public boolean close(int code, String reason) {
-                                closed.set(true);
+                                sent.add("(closed)");
                                 return true;
                             }
                         },
                         null);
-
-        assertThat(storeSent).containsExactly("listening");
-        assertThat(sent)
-                .singleElement()
-                .asString()
-                .contains("\"type\":\"ERROR\"")
-                .contains("\"code\":410");
-        assertThat(closed).isTrue();
+        return sent.stream().filter(m -> !m.equals("(closed)")).toList();
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration EVENTUALLY = Duration.ofSeconds(20);
 
     @Test
     void anOpenWatchGetsA410ExpiredErrorEventAndThenItsStreamEnds() throws Exception {
