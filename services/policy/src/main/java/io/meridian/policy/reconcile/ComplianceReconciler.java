@@ -434,7 +434,9 @@ public class ComplianceReconciler {
      * the cluster left the fleet. A cluster stays dirty until the declaration is committed, so the next call retries.
      */
     private void declareBundles() {
-        if (dirtyClusters.isEmpty()) {
+        // From a partial view (a replica replaying the topics from the start) a bundle would lack the namespaces not
+        // read yet, and inventory would prune their admission objects: the clusters stay dirty until caught up.
+        if (dirtyClusters.isEmpty() || !catchUp.caughtUp()) {
             return;
         }
         Map<String, FleetCluster> clusters = fleet.clusters();

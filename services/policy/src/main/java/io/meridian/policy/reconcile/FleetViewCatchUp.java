@@ -34,4 +34,9 @@ public class FleetViewCatchUp {
     public boolean caughtUp() {
         return streams.caughtUp();
     }
+
+    /** The streams still being read or not yet assigned, for readiness to tell. */
+    public Set<String> pending() {
+        return streams.pending();
+    }
 }
