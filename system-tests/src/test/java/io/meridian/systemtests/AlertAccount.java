@@ -69,7 +69,8 @@ final class AlertAccount {
         announcements = seen;
         duplicates = again;
 
-        // Announced again after its resolution: after an alert's "resolved", nothing more of the same instance.
+        // Announced again after its resolution: after an alert's "resolved", nothing more of an instance that began
+        // before it ended (a new instance of the same fingerprint begins after the resolution).
         byFingerprint.forEach((fingerprint, sequence) -> {
             for (int i = 0; i < sequence.size(); i++) {
                 AlertEvent resolved = sequence.get(i).event();
@@ -77,7 +78,11 @@ final class AlertAccount {
                     continue;
                 }
                 for (Announcement later : sequence.subList(i + 1, sequence.size())) {
-                    if (Objects.equals(later.event().startsAt(), resolved.startsAt())) {
+                    Instant began = later.event().startsAt();
+                    boolean sameInstance = resolved.endsAt() == null
+                            ? Objects.equals(began, resolved.startsAt())
+                            : began != null && began.isBefore(resolved.endsAt());
+                    if (sameInstance) {
                         problems.add("alert " + resolved.alertName() + " " + fingerprint + " announced "
                                 + later.event().state().name().toLowerCase(java.util.Locale.ROOT)
                                 + " again after its resolution at " + resolved.endsAt());

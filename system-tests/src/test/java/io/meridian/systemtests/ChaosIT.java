@@ -113,12 +113,13 @@ class ChaosIT {
             stormStarted = stormStart;
             AtomicReference<Instant> lastFault = new AtomicReference<>(stormStart);
             int scheduledFaults;
+            java.util.concurrent.ScheduledFuture<?> stepping;
             ScheduledExecutorService storm =
                     Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "chaos-storm"));
             // Two threads: a kill keeps its time while the broker or the database is being restarted.
             ScheduledExecutorService injector = Executors.newScheduledThreadPool(2, r -> new Thread(r, "chaos-faults"));
             try {
-                storm.scheduleWithFixedDelay(this::stormStep, 0, STEP.toMillis(), TimeUnit.MILLISECONDS);
+                stepping = storm.scheduleWithFixedDelay(this::stormStep, 0, STEP.toMillis(), TimeUnit.MILLISECONDS);
                 storm.scheduleWithFixedDelay(this::supervise, 2, 2, TimeUnit.SECONDS);
                 scheduledFaults = scheduleFaults(injector, lastFault);
                 // Delayed tasks still run after shutdown: this waits for the last fault and the end of the storm.
@@ -126,6 +127,15 @@ class ChaosIT {
                 assertThat(injector.awaitTermination(STORM.toSeconds() + 300, TimeUnit.SECONDS))
                         .as("the faults were injected")
                         .isTrue();
+                // A periodic task ends only by throwing: the storm must still be stepping when the faults are over.
+                if (stepping.isDone()) {
+                    try {
+                        stepping.get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw new AssertionError("the storm died after " + steps.get() + " steps", e.getCause());
+                    }
+                    throw new AssertionError("the storm stopped after " + steps.get() + " steps");
+                }
             } finally {
                 storm.shutdownNow();
                 injector.shutdownNow();
@@ -160,6 +170,9 @@ class ChaosIT {
             assertThat(changes.getOrDefault("grant approved", 0))
                     .as("the storm changed something")
                     .isPositive();
+            assertThat(policies.violationsExpected())
+                    .as("the violations check had violations to find")
+                    .isPositive();
         } finally {
             slow.forEach(c -> c.latency(Duration.ZERO));
             system.stopSecondReplicas();
@@ -185,10 +198,10 @@ class ChaosIT {
             } else {
                 policies.step(dice - 13, anyReplica());
             }
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
             // A killed replica, a broker or database away: the caller sees an error and nothing is acknowledged.
-            // RestAssured throws ConnectException and SocketTimeoutException undeclared: caught here, or the
-            // scheduler would cancel every later step without a word.
+            // RestAssured throws ConnectException and SocketTimeoutException undeclared, and a status check an
+            // AssertionError: caught here, or the scheduler would cancel every later step (checked at the end).
             unanswered.incrementAndGet();
         } finally {
             lastStepAt = Instant.now();
