@@ -105,19 +105,7 @@ record BundleState(
         }
         Set<String> left = new java.util.HashSet<>(driftLeft);
         left.add(objectKey);
-        return new BundleState(
-                owner,
-                cluster,
-                generation,
-                bundle,
-                queued,
-                phase,
-                desired,
-                applied,
-                appliedGeneration,
-                reportedGeneration,
-                retryDelay,
-                Set.copyOf(left));
+        return withDriftLeft(left);
     }
 
     /** The object is as the owner wants it again: a later drift of it is reported (and left) anew. */
@@ -127,6 +115,10 @@ record BundleState(
         }
         Set<String> left = new java.util.HashSet<>(driftLeft);
         left.remove(objectKey);
+        return withDriftLeft(left);
+    }
+
+    private BundleState withDriftLeft(Set<String> left) {
         return new BundleState(
                 owner,
                 cluster,
