@@ -39,6 +39,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -239,6 +240,42 @@ class BundleEngineComponentTest {
                     .body(
                             "owners[0].lastDrift",
                             org.hamcrest.Matchers.containsString("Modified RoleBinding checkout/guarded"));
+        }
+    }
+
+    @Test
+    void driftTheDatabaseCouldNotRecordIsRepairedWhenItAnswersAgain() throws SQLException {
+        try (MockCluster cluster = registered("bundle-db-away")) {
+            publish(bundle("bundle-db-away", 1, DriftPolicy.REPAIR, false, roleBinding("kept", "checkout")));
+            awaitReport("bundle-db-away", 1);
+            var bindings = cluster.client().rbac().roleBindings().inNamespace("checkout");
+            // Drift is recorded before it is repaired: with the database refusing that record (as while PostgreSQL
+            // restarts), the repair waits; it must not wait for the periodic resync once the database is back.
+            sql("""
+                    CREATE OR REPLACE FUNCTION inventory.refuse_for_test() RETURNS trigger AS $$
+                    BEGIN RAISE EXCEPTION 'the database is away (test)'; END $$ LANGUAGE plpgsql""");
+            sql("""
+                    CREATE TRIGGER refuse_drift BEFORE UPDATE ON inventory.bundle_sync FOR EACH ROW
+                    WHEN (NEW.cluster = 'bundle-db-away') EXECUTE FUNCTION inventory.refuse_for_test()""");
+            try {
+                bindings.withName("kept").delete();
+                // Not put back while the drift cannot be recorded (the first attempts and their retries fail).
+                org.awaitility.Awaitility.await()
+                        .during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(5))
+                        .until(() -> bindings.withName("kept").get() == null);
+            } finally {
+                sql("DROP TRIGGER refuse_drift ON inventory.bundle_sync");
+            }
+            // The resync runs every 10 minutes in tests: only the repair's own retry can put it back this soon.
+            Awaits.eventually(
+                    Duration.ofSeconds(15),
+                    () -> assertThat(bindings.withName("kept").get()).isNotNull());
+            sync.awaitFirst(
+                    r -> r.event() != null
+                            && r.event().type().equals(EventType.SYNC_DRIFT_REPAIRED.type())
+                            && r.key().equals(OWNER + "/bundle-db-away"),
+                    EVENTUALLY);
         }
     }
 
@@ -959,6 +996,13 @@ class BundleEngineComponentTest {
                 .inNamespace("payments")
                 .withName(name)
                 .get();
+    }
+
+    private void sql(String statement) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+                Statement plain = connection.createStatement()) {
+            plain.execute(statement);
+        }
     }
 
     private int sql(String statement, String parameter) throws SQLException {

@@ -42,7 +42,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -93,10 +92,9 @@ public class BundleEngine {
             PartitionClaims claims,
             Clock clock,
             MeterRegistry registry,
-            @ConfigProperty(name = "meridian.inventory.bundles.resync-interval", defaultValue = "60s")
-                    Duration resyncInterval) {
+            io.meridian.inventory.config.BundlesConfig config) {
         this.connections = connections;
-        this.resyncInterval = resyncInterval;
+        this.resyncInterval = config.resyncInterval();
         this.ownership = ownership;
         this.store = store;
         this.claims = claims;
@@ -325,7 +323,9 @@ public class BundleEngine {
                 retries.schedule(() -> schedule(key), REPAIR_RETRY.toMillis(), TimeUnit.MILLISECONDS);
             }
             // else run again when the cluster connects here again (onConnected), if it ever does
-        } catch (BundleApplier.ClusterUnavailable | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // The cluster, or the database (a run reads and records what it manages there): retried with back-off,
+            // whatever the failure, so a database restart leaves no key waiting for the periodic resync.
             Instant now = clock.instant();
             BundleStep.RetryAt retry = BundlePlanner.retry(state, now);
             bundles.computeIfPresent(key, (k, s) -> s.retrying(retry.backOff()));
@@ -458,11 +458,27 @@ public class BundleEngine {
         writer.enqueue(() -> repair(cluster, owner, desired, deleted, changedBy(live, owner)));
     }
 
-    private void repair(String cluster, String owner, DesiredObject desired, boolean deleted, String changedBy) {
+    private void repair(String cluster, String owner, DesiredObject seen, boolean deleted, String changedBy) {
+        repair(cluster, owner, seen, deleted, changedBy, Duration.ZERO);
+    }
+
+    /**
+     * Reports or repairs drift of an object the key wanted when the watch saw it change. {@code lastRetry}: the wait
+     * before this attempt (zero for the first); one the database or the cluster refused is tried again with back-off,
+     * on the key's state then: the drift is recorded before the repair writes, so a repair must not wait for the
+     * periodic resync while the database restarts.
+     */
+    private void repair(
+            String cluster, String owner, DesiredObject seen, boolean deleted, String changedBy, Duration lastRetry) {
         Optional<KubernetesClient> client = connections.client(cluster);
         Optional<Claim> claim = ownership.claim(cluster);
         DriftEvent.Change change = deleted ? DriftEvent.Change.Deleted : DriftEvent.Change.Modified;
         BundleState judged = bundles.get(keyOf(owner, cluster));
+        // As the key wants it now: a generation declared since the change may have dropped or changed the object.
+        DesiredObject desired = judged == null ? null : judged.desired().get(seen.key());
+        if (desired == null) {
+            return;
+        }
         try {
             switch (BundlePlanner.drift(judged, desired, claim.isPresent(), client.isPresent())) {
                 case BundleStep.Skip skip -> {}
@@ -494,6 +510,26 @@ public class BundleEngine {
             }
         } catch (PartitionClaims.Fenced e) {
             fencedOut(cluster, claim.get(), e);
+        } catch (RuntimeException e) {
+            Duration next = lastRetry.isZero()
+                    ? REPAIR_RETRY
+                    : lastRetry.multipliedBy(2).compareTo(BundlePlanner.MAX_RETRY) > 0
+                            ? BundlePlanner.MAX_RETRY
+                            : lastRetry.multipliedBy(2);
+            LOG.warnf(
+                    "cluster %s: %s %s %s drifted and was not handled (%s); trying again in %d s",
+                    cluster, change, desired.ref().kind(), desired.ref().name(), e.getMessage(), next.toSeconds());
+            retries.schedule(
+                    () -> enqueueOn(cluster, () -> repair(cluster, owner, seen, deleted, changedBy, next)),
+                    next.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void enqueueOn(String cluster, Runnable work) {
+        ClusterWriter writer = writers.get(cluster);
+        if (writer != null) {
+            writer.enqueue(work);
         }
     }
 

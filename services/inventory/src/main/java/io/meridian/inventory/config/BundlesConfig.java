@@ -24,6 +24,13 @@ public interface BundlesConfig {
     @WithDefault("10000000")
     long maxFirstGeneration();
 
+    /**
+     * How often every bundle is run again although nothing said it changed: the safety net for anything a lost event
+     * missed (spread over the interval, not all at once).
+     */
+    @WithDefault("60s")
+    java.time.Duration resyncInterval();
+
     /** What one owner may declare. */
     interface Owner {
         /**
