@@ -413,7 +413,10 @@ class ChaosIT {
                         problems.add("not checkable yet: " + e);
                     }
                 }
-                last.set(problems);
+                if (!Thread.currentThread().isInterrupted()) {
+                    // A round cut short by the timeout would list its interruption instead of what is still wrong.
+                    last.set(problems);
+                }
                 return problems.isEmpty();
             });
         } catch (ConditionTimeoutException e) {
@@ -461,7 +464,8 @@ class ChaosIT {
             for (Grant grant : grants.values()) {
                 boolean active = "Active".equals(grant.state());
                 if (grant.chaos() && active && cloud.equals(grant.cloud()) && !present.contains(grant.id())) {
-                    problems.add("active grant " + grant.id() + " has no binding on " + cluster.name());
+                    problems.add("active grant " + grant.id() + " has no binding on " + cluster.name() + " ("
+                            + identityBundleOn(cluster.name()) + ")");
                 } else if (grant.chaos() && active && !cloud.equals(grant.cloud()) && present.contains(grant.id())) {
                     problems.add("grant " + grant.id() + " of " + grant.cloud() + " has a binding on " + cluster.name()
                             + " (" + cloud + ")");
@@ -476,6 +480,22 @@ class ChaosIT {
             }
         }
         return problems;
+    }
+
+    /** What inventory says of identity's bundle on a cluster: which side a missing binding is stuck on. */
+    private String identityBundleOn(String cluster) {
+        try {
+            Map<String, Object> sync = system.as(DemoUser.VIEWER, Service.INVENTORY)
+                    .get("/api/v1/clusters/" + cluster + "/sync")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getMap("owners.find { it.owner == 'identity' }");
+            return sync == null ? "inventory knows no identity bundle there" : "inventory: " + sync;
+        } catch (RuntimeException | AssertionError e) {
+            return "inventory's sync view unavailable: " + e.getMessage();
+        }
     }
 
     /** The alerts' account: observability's alerts read first, then the topic that must announce them. */
