@@ -40,7 +40,8 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
 
     private static final int DELETIONS_KEPT = 4096;
     private final AtomicLong lists = new AtomicLong();
-    private final WatchExpiry watches = new WatchExpiry();
+    private final WatchExpiry watches =
+            new WatchExpiry(ClusterDispatcher.storeLock(this).readLock(), this::detach);
     private volatile Consumer<WorkloadChange> workloads;
     private volatile Function<RecordedRequest, MockResponse> objectWrites;
 
@@ -169,6 +170,45 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
             }
         }
         return 0;
+    }
+
+    /** Takes a closed watch's listener out of the store's set of watches, so no write is sent to it again. */
+    private void detach(io.fabric8.mockwebserver.http.WebSocketListener listener) {
+        java.util.concurrent.locks.Lock writes =
+                ClusterDispatcher.storeLock(this).writeLock();
+        boolean locked = false;
+        try {
+            // Bounded: a thread that already reads the store cannot take the write lock; it detaches unguarded then.
+            locked = writes.tryLock(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            watchListeners().remove(listener);
+        } finally {
+            if (locked) {
+                writes.unlock();
+            }
+        }
+    }
+
+    /**
+     * The store's own set of open watches. fabric8 keeps it private, hence reflection; an upgrade that renames it
+     * fails the first closed watch loudly rather than losing events quietly.
+     */
+    private java.util.Set<?> watchListeners() {
+        try {
+            java.lang.reflect.Field field =
+                    io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher.class.getDeclaredField(
+                            "watchEventListeners");
+            field.setAccessible(true);
+            return (java.util.Set<?>) field.get(this);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "fabric8's KubernetesCrudDispatcher no longer has the Set 'watchEventListeners' the simulator"
+                            + " detaches closed watches from",
+                    e);
+        }
     }
 
     @Override

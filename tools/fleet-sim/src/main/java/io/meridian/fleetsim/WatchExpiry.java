@@ -32,7 +32,24 @@ final class WatchExpiry {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Set<ExpiringWatch> open = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.locks.Lock storeReads;
+    private final java.util.function.Consumer<WebSocketListener> detach;
     private volatile Compaction compaction;
+
+    /** For a store of its own (tests): nothing else writes while a watch opens, and nothing to detach from. */
+    WatchExpiry() {
+        this(new java.util.concurrent.locks.ReentrantReadWriteLock().readLock(), listener -> {});
+    }
+
+    /**
+     * @param storeReads the CRUD store's read lock; its writes (and the events they send to watches) take the write
+     *     lock, so holding it keeps the store still while a watch opens
+     * @param detach takes a closed watch's store listener out of the store's set, under the store's write lock
+     */
+    WatchExpiry(java.util.concurrent.locks.Lock storeReads, java.util.function.Consumer<WebSocketListener> detach) {
+        this.storeReads = storeReads;
+        this.detach = detach;
+    }
 
     /** Everything before {@code oldest} is gone until {@code untilNanos} (a {@link System#nanoTime()} value). */
     private record Compaction(long oldest, long untilNanos) {
@@ -176,11 +193,19 @@ final class WatchExpiry {
             synchronized (this) {
                 socket = webSocket;
             }
-            // The store's listener hears of deletions once the store's onOpen has attached the socket; one made
-            // since the request was answered reached no listener, so the client must list again. Read before
-            // attaching: a deletion during the store's replay is delivered, and must not send the client back to list.
-            long deleted = lastDeletion.getAsLong();
-            inner.onOpen(new GuardedSocket(webSocket), response);
+            // fabric8's store registers its listener when the watch is requested but can send to it only once its
+            // onOpen has attached the socket: an event in between is dropped. A deletion dropped so is counted here,
+            // and the client must list again; the store's replay on open covers what was created or changed. The
+            // store's read lock, held from the count to the attached socket, keeps any write (each takes the write
+            // lock) from falling between the two, where it would be neither counted nor delivered.
+            long deleted;
+            storeReads.lock();
+            try {
+                deleted = lastDeletion.getAsLong();
+                inner.onOpen(new GuardedSocket(webSocket), response);
+            } finally {
+                storeReads.unlock();
+            }
             if (deleted > startedFrom) {
                 expire(deleted);
             }
@@ -212,15 +237,20 @@ final class WatchExpiry {
             inner.onClosing(webSocket, code, reason);
         }
 
+        // fabric8's store listener shuts its sender down first and leaves the store's set only after that: a write
+        // in between fails on it and the store stops telling the watches after it in the set (a DELETED lost for a
+        // live watch). Out of the set first, it is never told again.
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
             open.remove(this);
+            detach.accept(inner);
             inner.onClosed(webSocket, code, reason);
         }
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable t, Response response) {
             open.remove(this);
+            detach.accept(inner);
             inner.onFailure(webSocket, t, response);
         }
 

@@ -55,15 +55,81 @@ class WatchExpiryTest {
         assertThat(sent).isEmpty();
     }
 
+    @Test
+    void noWriteToTheStoreFallsBetweenCountingDeletionsAndAttachingTheStoresListener() {
+        // A write takes the store's write lock; while the watch opens, a writer on another thread must wait.
+        java.util.concurrent.locks.ReentrantReadWriteLock store =
+                new java.util.concurrent.locks.ReentrantReadWriteLock();
+        List<Boolean> writerGotIn = new CopyOnWriteArrayList<>();
+        openWatch(
+                new WatchExpiry(store.readLock(), listener -> {}),
+                deleted -> writerGotIn.add(CompletableFuture.supplyAsync(() -> {
+                            boolean locked = store.writeLock().tryLock();
+                            if (locked) {
+                                store.writeLock().unlock();
+                            }
+                            return locked;
+                        })
+                        .join()),
+                deleted -> {});
+        assertThat(writerGotIn).containsExactly(false);
+        assertThat(store.writeLock().tryLock())
+                .as("free again once the watch is open")
+                .isTrue();
+    }
+
+    @Test
+    void aClosedOrFailedWatchLeavesTheStoresSetBeforeItsListenerShutsDown() {
+        for (boolean failed : List.of(false, true)) {
+            List<String> order = new CopyOnWriteArrayList<>();
+            io.fabric8.mockwebserver.http.WebSocketListener store =
+                    new io.fabric8.mockwebserver.http.WebSocketListener() {
+                        @Override
+                        public void onClosed(io.fabric8.mockwebserver.http.WebSocket socket, int code, String reason) {
+                            order.add("store listener shut down");
+                        }
+
+                        @Override
+                        public void onFailure(
+                                io.fabric8.mockwebserver.http.WebSocket socket,
+                                Throwable t,
+                                io.fabric8.mockwebserver.http.Response response) {
+                            order.add("store listener shut down");
+                        }
+                    };
+            WatchExpiry watches = new WatchExpiry(
+                    new java.util.concurrent.locks.ReentrantReadWriteLock().readLock(),
+                    listener -> order.add(listener == store ? "detached" : "detached another"));
+            var upgraded = watches.watch(
+                            "/api/v1/namespaces/shop/configmaps?watch=true&resourceVersion=5",
+                            7,
+                            () -> 0,
+                            () -> new io.fabric8.mockwebserver.http.MockResponse().withWebSocketUpgrade(store))
+                    .getWebSocketListener();
+            if (failed) {
+                upgraded.onFailure(null, new java.io.IOException("reset"), null);
+            } else {
+                upgraded.onClosed(null, 1000, "");
+            }
+            assertThat(order).as(failed ? "failed" : "closed").containsExactly("detached", "store listener shut down");
+        }
+    }
+
+    private static List<String> openWatch(
+            java.util.function.Consumer<java.util.concurrent.atomic.AtomicLong> inStoreOpen,
+            java.util.function.Consumer<java.util.concurrent.atomic.AtomicLong> beforeOpen) {
+        return openWatch(new WatchExpiry(), inStoreOpen, beforeOpen);
+    }
+
     /**
      * Requests a watch from resourceVersion 5 (nothing deleted since then), runs {@code beforeOpen} on the deletion
      * counter between the request and the upgrade and {@code inStoreOpen} while the store's listener opens, and
      * answers what the simulator sent on the socket beside the store.
      */
     private static List<String> openWatch(
+            WatchExpiry watches,
             java.util.function.Consumer<java.util.concurrent.atomic.AtomicLong> inStoreOpen,
             java.util.function.Consumer<java.util.concurrent.atomic.AtomicLong> beforeOpen) {
-        WatchExpiry watches = new WatchExpiry();
         java.util.concurrent.atomic.AtomicLong deleted = new java.util.concurrent.atomic.AtomicLong();
         io.fabric8.mockwebserver.http.WebSocketListener store = new io.fabric8.mockwebserver.http.WebSocketListener() {
             @Override
