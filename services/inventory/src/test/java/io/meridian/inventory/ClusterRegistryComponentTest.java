@@ -279,6 +279,70 @@ class ClusterRegistryComponentTest {
     }
 
     @Test
+    void onlyTheCurrentResyncOfTheClustersConnectionTombstonesWhatVanished() {
+        try (MockCluster cluster = MockCluster.start("gcp-replay-1")) {
+            cluster.client()
+                    .nodes()
+                    .resource(ClusterObjects.gcpNode("gke-r", "europe-west1", "europe-west1-b", "n2-standard-4"))
+                    .create();
+            registerReady("gcp-replay-1", "gcp", "europe-west1", cluster);
+            Received current = events.awaitFirst(
+                    r -> isType(r, EventType.RESOURCE_RESYNC_COMPLETED)
+                            && r.key().equals(ResyncMarker.key("gcp-replay-1")),
+                    EVENTUALLY);
+            long epoch = EventJson.read(current.value(), ResyncMarker.class).epoch();
+
+            // What a replica replaying the topic from the start reads: an object of an old connection and that
+            // connection's resync without it. It was tombstoned back then, and whatever the topic says of the key
+            // after that marker (created again, say) must not be undone by a tombstone published now.
+            ObservedResource replayed = configMap("gcp-replay-1", "replayed", epoch - 2_000);
+            producer.send(EventType.RESOURCE_OBSERVED, replayed.key(), "gcp-replay-1", replayed);
+            producer.send(
+                    EventType.RESOURCE_RESYNC_COMPLETED,
+                    ResyncMarker.key("gcp-replay-1"),
+                    "gcp-replay-1",
+                    new ResyncMarker(
+                            "gcp-replay-1", epoch - 1_000, ResyncMarker.Phase.Completed, 1, java.time.Instant.now()));
+            // The connection's own resync does say what vanished: an object of an older epoch it did not list.
+            ObservedResource vanished = configMap("gcp-replay-1", "vanished", epoch - 2_000);
+            producer.send(EventType.RESOURCE_OBSERVED, vanished.key(), "gcp-replay-1", vanished);
+            producer.send(
+                    EventType.RESOURCE_RESYNC_COMPLETED,
+                    ResyncMarker.key("gcp-replay-1"),
+                    "gcp-replay-1",
+                    new ResyncMarker("gcp-replay-1", epoch, ResyncMarker.Phase.Completed, 1, java.time.Instant.now()));
+
+            Received tombstone = events.awaitFirst(r -> r.key().equals(vanished.key()) && r.isTombstone(), EVENTUALLY);
+            assertThat(events.all())
+                    .as("the old marker tombstoned nothing (its tombstone would come before the current one's)")
+                    .noneMatch(
+                            r -> r.key().equals(replayed.key()) && r.isTombstone() && r.offset() < tombstone.offset());
+        }
+    }
+
+    private static ObservedResource configMap(String cluster, String name, long epoch) {
+        return new ObservedResource(
+                cluster,
+                "",
+                "v1",
+                "ConfigMap",
+                "default",
+                name,
+                "uid-" + name,
+                "1",
+                Map.of(),
+                Map.of(),
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                null,
+                java.time.Instant.now(),
+                epoch);
+    }
+
+    @Test
     void aKindForbiddenDuringAResyncKeepsItsObjectsWhileAnotherKindsVanishedObjectIsTombstoned() {
         String name = "gcp-rbac-1";
         String clusterRoleKey = name + "/rbac.authorization.k8s.io/ClusterRole//ops-debug-all";

@@ -113,6 +113,16 @@ public class ClusterConnections {
         connectedListeners.add(listener);
     }
 
+    /**
+     * Whether {@code epoch} is the resync of this replica's connection to the cluster now: only that resync may say
+     * what vanished from the cluster. A marker of an earlier one (read again when the topic is replayed) describes a
+     * past the topic has moved on from.
+     */
+    public boolean isCurrentResync(String name, long epoch) {
+        ClusterConnection c = running.get(name);
+        return c != null && c.epoch() == epoch;
+    }
+
     /** The client of a cluster this replica holds a live connection to. */
     public java.util.Optional<io.fabric8.kubernetes.client.KubernetesClient> client(String name) {
         ClusterConnection c = running.get(name);

@@ -7,6 +7,7 @@ import io.meridian.contracts.fleet.ResourceEvent;
 import io.meridian.contracts.kafka.UnreadableEventException;
 import io.meridian.contracts.resource.ResyncMarker;
 import io.meridian.eventing.inbound.SkippedFleetEvents;
+import io.meridian.inventory.connect.ClusterConnections;
 import io.meridian.inventory.connect.ClusterOwnership;
 import io.meridian.inventory.connect.ResourcePublisher;
 import io.meridian.inventory.search.ResourceIndex;
@@ -22,8 +23,10 @@ import org.jboss.logging.Logger;
  * Keeps this replica's search index equal to the fleet: every replica reads all of {@code
  * fleet.clusters.v1} and {@code fleet.resources.v1} in its own consumer group. When a cluster's resync
  * completes, objects from older epochs of the kinds it listed vanished while it was away: the index drops them,
- * and the replica that owns the cluster tombstones them so every other consumer drops them too. The objects of a
- * kind the resync could not list are kept.
+ * and the replica whose connection made that very resync tombstones them so every other consumer drops them too. A
+ * marker of an older resync, read again when a replica replays the topic from the start, only cleans the index: the
+ * objects it would call stale were tombstoned back then, and one created again since must not be tombstoned now. The
+ * objects of a kind the resync could not list are kept.
  *
  * <p>This is a read model of topics other consumers also read, decoded by {@link FleetStreams}: a record it cannot
  * read is counted and skipped here (the services that act on these topics dead-letter it), and so is a newer
@@ -35,6 +38,7 @@ public class FleetViewConsumer {
 
     private final ResourceIndex index;
     private final ClusterOwnership ownership;
+    private final ClusterConnections connections;
     private final ResourcePublisher publisher;
     private final Counter unreadable;
     private final SkippedFleetEvents skipped;
@@ -42,11 +46,13 @@ public class FleetViewConsumer {
     FleetViewConsumer(
             ResourceIndex index,
             ClusterOwnership ownership,
+            ClusterConnections connections,
             ResourcePublisher publisher,
             MeterRegistry registry,
             SkippedFleetEvents skipped) {
         this.index = index;
         this.ownership = ownership;
+        this.connections = connections;
         this.publisher = publisher;
         this.skipped = skipped;
         this.unreadable = Counter.builder("meridian.inventory.fleet_view.unreadable")
@@ -83,7 +89,9 @@ public class FleetViewConsumer {
             case ResourceEvent.ResyncCompleted c -> {
                 ResyncMarker marker = c.marker();
                 List<String> stale = index.purgeStale(marker);
-                if (!stale.isEmpty() && ownership.owns(marker.clusterId())) {
+                if (!stale.isEmpty()
+                        && ownership.owns(marker.clusterId())
+                        && connections.isCurrentResync(marker.clusterId(), marker.epoch())) {
                     LOG.infof(
                             "cluster %s: %d objects vanished while it was away; publishing their deletion",
                             marker.clusterId(), stale.size());
