@@ -118,9 +118,12 @@ public class BundleEngine {
     }
 
     void start(@Observes StartupEvent event) {
-        // A claim made after the assignment (the database was away) lets the bundles of clusters already watched run.
+        // A claim made after the assignment (the database was away) lets the bundles of clusters already watched run:
+        // every key of a cluster claimed now, since a run or a drift repair skipped without the claim may have left any
+        // of them behind (its connection stayed up, so no reconnect runs them).
         ownership.onClaimed(() -> bundles.forEach((key, state) -> {
-            if (state.phase() == BundlePhase.WaitingForCluster) {
+            if (state.phase() == BundlePhase.WaitingForCluster
+                    || ownership.claim(state.cluster()).isPresent()) {
                 schedule(key);
             }
         }));
