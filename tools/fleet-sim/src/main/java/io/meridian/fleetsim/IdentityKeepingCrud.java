@@ -42,6 +42,8 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
     private final AtomicLong lists = new AtomicLong();
     private final WatchExpiry watches =
             new WatchExpiry(ClusterDispatcher.storeLock(this).readLock(), this::detach);
+    // Resolved once, when the store is made: an upgrade of fabric8 that renames it fails the simulator at its start.
+    private final java.util.Set<?> storeWatches = watchListeners();
     private volatile Consumer<WorkloadChange> workloads;
     private volatile Function<RecordedRequest, MockResponse> objectWrites;
 
@@ -172,29 +174,30 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
         return 0;
     }
 
-    /** Takes a closed watch's listener out of the store's set of watches, so no write is sent to it again. */
-    private void detach(io.fabric8.mockwebserver.http.WebSocketListener listener) {
+    // Shuts closed watches' listeners down off the HTTP event loop, where waiting for the store's writers would stall
+    // every request of the server.
+    private static final java.util.concurrent.ExecutorService CLOSER =
+            java.util.concurrent.Executors.newCachedThreadPool(
+                    Thread.ofPlatform().name("sim-watch-closer-", 0).daemon().factory());
+
+    /**
+     * Takes a closed watch's listener out of the store's set of watches at once, so no later write is sent to it, and
+     * runs {@code shutdown} once a write in progress (which may still iterate over a set that holds it) is over: the
+     * store's writes hold its write lock while they send.
+     */
+    private void detach(io.fabric8.mockwebserver.http.WebSocketListener listener, Runnable shutdown) {
+        storeWatches.remove(listener);
         java.util.concurrent.locks.Lock writes =
                 ClusterDispatcher.storeLock(this).writeLock();
-        boolean locked = false;
-        try {
-            // Bounded: a thread that already reads the store cannot take the write lock; it detaches unguarded then.
-            locked = writes.tryLock(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            watchListeners().remove(listener);
-        } finally {
-            if (locked) {
-                writes.unlock();
-            }
-        }
+        CLOSER.execute(() -> {
+            writes.lock();
+            writes.unlock();
+            shutdown.run();
+        });
     }
 
     /**
-     * The store's own set of open watches. fabric8 keeps it private, hence reflection; an upgrade that renames it
-     * fails the first closed watch loudly rather than losing events quietly.
+     * The store's own set of open watches. fabric8 keeps it private, hence reflection.
      */
     private java.util.Set<?> watchListeners() {
         try {

@@ -33,20 +33,23 @@ final class WatchExpiry {
 
     private final Set<ExpiringWatch> open = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.locks.Lock storeReads;
-    private final java.util.function.Consumer<WebSocketListener> detach;
+    private final java.util.function.BiConsumer<WebSocketListener, Runnable> detach;
     private volatile Compaction compaction;
 
     /** For a store of its own (tests): nothing else writes while a watch opens, and nothing to detach from. */
     WatchExpiry() {
-        this(new java.util.concurrent.locks.ReentrantReadWriteLock().readLock(), listener -> {});
+        this(new java.util.concurrent.locks.ReentrantReadWriteLock().readLock(), (listener, then) -> then.run());
     }
 
     /**
      * @param storeReads the CRUD store's read lock; its writes (and the events they send to watches) take the write
      *     lock, so holding it keeps the store still while a watch opens
-     * @param detach takes a closed watch's store listener out of the store's set, under the store's write lock
+     * @param detach takes a closed watch's store listener out of the store's set at once, and runs the second argument
+     *     (the listener's own shutdown) once no write in progress can still be sending to it
      */
-    WatchExpiry(java.util.concurrent.locks.Lock storeReads, java.util.function.Consumer<WebSocketListener> detach) {
+    WatchExpiry(
+            java.util.concurrent.locks.Lock storeReads,
+            java.util.function.BiConsumer<WebSocketListener, Runnable> detach) {
         this.storeReads = storeReads;
         this.detach = detach;
     }
@@ -243,15 +246,13 @@ final class WatchExpiry {
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
             open.remove(this);
-            detach.accept(inner);
-            inner.onClosed(webSocket, code, reason);
+            detach.accept(inner, () -> inner.onClosed(webSocket, code, reason));
         }
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable t, Response response) {
             open.remove(this);
-            detach.accept(inner);
-            inner.onFailure(webSocket, t, response);
+            detach.accept(inner, () -> inner.onFailure(webSocket, t, response));
         }
 
         synchronized boolean expire(long oldest) {

@@ -62,7 +62,7 @@ class WatchExpiryTest {
                 new java.util.concurrent.locks.ReentrantReadWriteLock();
         List<Boolean> writerGotIn = new CopyOnWriteArrayList<>();
         openWatch(
-                new WatchExpiry(store.readLock(), listener -> {}),
+                new WatchExpiry(store.readLock(), (listener, then) -> then.run()),
                 deleted -> writerGotIn.add(CompletableFuture.supplyAsync(() -> {
                             boolean locked = store.writeLock().tryLock();
                             if (locked) {
@@ -98,8 +98,10 @@ class WatchExpiryTest {
                         }
                     };
             WatchExpiry watches = new WatchExpiry(
-                    new java.util.concurrent.locks.ReentrantReadWriteLock().readLock(),
-                    listener -> order.add(listener == store ? "detached" : "detached another"));
+                    new java.util.concurrent.locks.ReentrantReadWriteLock().readLock(), (listener, shutdown) -> {
+                        order.add(listener == store ? "detached" : "detached another");
+                        shutdown.run();
+                    });
             var upgraded = watches.watch(
                             "/api/v1/namespaces/shop/configmaps?watch=true&resourceVersion=5",
                             7,
