@@ -244,7 +244,7 @@ class BundleEngineComponentTest {
     }
 
     @Test
-    void driftTheDatabaseCouldNotRecordIsRepairedWhenItAnswersAgain() throws SQLException {
+    void driftTheDatabaseCouldNotRecordIsRepairedAndReportedSoonAfterItAnswers() throws SQLException {
         try (MockCluster cluster = registered("bundle-db-away")) {
             publish(bundle("bundle-db-away", 1, DriftPolicy.REPAIR, false, roleBinding("kept", "checkout")));
             awaitReport("bundle-db-away", 1);
@@ -259,7 +259,7 @@ class BundleEngineComponentTest {
                     WHEN (NEW.cluster = 'bundle-db-away') EXECUTE FUNCTION inventory.refuse_for_test()""");
             try {
                 bindings.withName("kept").delete();
-                // Not put back while the drift cannot be recorded (the first attempts and their retries fail).
+                // The first attempts and their retries fail meanwhile; nothing is written unrecorded.
                 org.awaitility.Awaitility.await()
                         .during(Duration.ofSeconds(3))
                         .atMost(Duration.ofSeconds(5))
@@ -267,15 +267,18 @@ class BundleEngineComponentTest {
             } finally {
                 sql("DROP TRIGGER refuse_drift ON inventory.bundle_sync");
             }
-            // The resync runs every 10 minutes in tests: only the repair's own retry can put it back this soon.
+            // The resync runs every 10 minutes in tests: only the repair's own retry can put it back this soon, and
+            // it reports what happened, which the database refused before.
             Awaits.eventually(
                     Duration.ofSeconds(15),
                     () -> assertThat(bindings.withName("kept").get()).isNotNull());
-            sync.awaitFirst(
+            Received repaired = sync.awaitFirst(
                     r -> r.event() != null
                             && r.event().type().equals(EventType.SYNC_DRIFT_REPAIRED.type())
                             && r.key().equals(OWNER + "/bundle-db-away"),
                     EVENTUALLY);
+            assertThat(EventJson.read(repaired.value(), DriftEvent.class).change())
+                    .isEqualTo(DriftEvent.Change.Deleted);
         }
     }
 

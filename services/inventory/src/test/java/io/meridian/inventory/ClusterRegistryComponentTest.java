@@ -279,11 +279,15 @@ class ClusterRegistryComponentTest {
     }
 
     @Test
-    void onlyTheCurrentResyncOfTheClustersConnectionTombstonesWhatVanished() {
+    void aResyncMarkerTombstonesOnlyWhatTheClusterNoLongerHolds() {
         try (MockCluster cluster = MockCluster.start("gcp-replay-1")) {
             cluster.client()
                     .nodes()
                     .resource(ClusterObjects.gcpNode("gke-r", "europe-west1", "europe-west1-b", "n2-standard-4"))
+                    .create();
+            cluster.client()
+                    .namespaces()
+                    .resource(ClusterObjects.namespace("again", "shop"))
                     .create();
             registerReady("gcp-replay-1", "gcp", "europe-west1", cluster);
             Received current = events.awaitFirst(
@@ -292,41 +296,41 @@ class ClusterRegistryComponentTest {
                     EVENTUALLY);
             long epoch = EventJson.read(current.value(), ResyncMarker.class).epoch();
 
-            // What a replica replaying the topic from the start reads: an object of an old connection and that
-            // connection's resync without it. It was tombstoned back then, and whatever the topic says of the key
-            // after that marker (created again, say) must not be undone by a tombstone published now.
-            ObservedResource replayed = configMap("gcp-replay-1", "replayed", epoch - 2_000);
+            // What a replica replaying the topic from the start reads: the namespace as an old connection saw it, and
+            // that connection's resync without it (it was deleted then, and tombstoned then). It exists again now: the
+            // old marker must not tombstone it.
+            ObservedResource replayed = observed("gcp-replay-1", "", "Namespace", "", "again", epoch - 2_000);
             producer.send(EventType.RESOURCE_OBSERVED, replayed.key(), "gcp-replay-1", replayed);
-            producer.send(
-                    EventType.RESOURCE_RESYNC_COMPLETED,
-                    ResyncMarker.key("gcp-replay-1"),
-                    "gcp-replay-1",
-                    new ResyncMarker(
-                            "gcp-replay-1", epoch - 1_000, ResyncMarker.Phase.Completed, 1, java.time.Instant.now()));
-            // The connection's own resync does say what vanished: an object of an older epoch it did not list.
-            ObservedResource vanished = configMap("gcp-replay-1", "vanished", epoch - 2_000);
+            completedResync("gcp-replay-1", epoch - 1_000);
+            // A Service the cluster does not hold, last seen by an old connection: whichever marker says so, it goes.
+            ObservedResource vanished = observed("gcp-replay-1", "", "Service", "default", "vanished", epoch - 2_000);
             producer.send(EventType.RESOURCE_OBSERVED, vanished.key(), "gcp-replay-1", vanished);
-            producer.send(
-                    EventType.RESOURCE_RESYNC_COMPLETED,
-                    ResyncMarker.key("gcp-replay-1"),
-                    "gcp-replay-1",
-                    new ResyncMarker("gcp-replay-1", epoch, ResyncMarker.Phase.Completed, 1, java.time.Instant.now()));
+            completedResync("gcp-replay-1", epoch - 1_000);
 
             Received tombstone = events.awaitFirst(r -> r.key().equals(vanished.key()) && r.isTombstone(), EVENTUALLY);
             assertThat(events.all())
-                    .as("the old marker tombstoned nothing (its tombstone would come before the current one's)")
+                    .as("the namespace the cluster holds was not tombstoned (it would have been before the Service)")
                     .noneMatch(
                             r -> r.key().equals(replayed.key()) && r.isTombstone() && r.offset() < tombstone.offset());
         }
     }
 
-    private static ObservedResource configMap(String cluster, String name, long epoch) {
+    private static void completedResync(String cluster, long epoch) {
+        producer.send(
+                EventType.RESOURCE_RESYNC_COMPLETED,
+                ResyncMarker.key(cluster),
+                cluster,
+                new ResyncMarker(cluster, epoch, ResyncMarker.Phase.Completed, 1, java.time.Instant.now()));
+    }
+
+    private static ObservedResource observed(
+            String cluster, String group, String kind, String namespace, String name, long epoch) {
         return new ObservedResource(
                 cluster,
-                "",
+                group,
                 "v1",
-                "ConfigMap",
-                "default",
+                kind,
+                namespace.isEmpty() ? null : namespace,
                 name,
                 "uid-" + name,
                 "1",

@@ -60,7 +60,8 @@ public class BundleEngine {
     private static final Logger LOG = Logger.getLogger(BundleEngine.class);
     private static final int WRITES_PER_CLUSTER = 4;
     private static final Duration RESYNC_TICK = Duration.ofSeconds(5);
-    // A repair that failed is followed by a whole reconcile soon: the cluster answered, so no back-off.
+    // The first wait before a failed repair is tried again (doubling up to a minute while it keeps failing), and before
+    // a whole run follows a repair the cluster refused.
     private static final Duration REPAIR_RETRY = Duration.ofSeconds(1);
 
     // One record per owner/cluster key holding all the engine knows of it. Replaced whole, lock-free (compare and
@@ -119,11 +120,12 @@ public class BundleEngine {
 
     void start(@Observes StartupEvent event) {
         // A claim made after the assignment (the database was away) lets the bundles of clusters already watched run:
-        // every key of a cluster claimed now, since a run or a drift repair skipped without the claim may have left any
-        // of them behind (its connection stayed up, so no reconnect runs them).
-        ownership.onClaimed(() -> bundles.forEach((key, state) -> {
+        // every key of the partitions claimed now, since a run or a drift repair skipped without the claim may have
+        // left
+        // any of them behind (the connection stayed up, so no reconnect runs them).
+        ownership.onClaimed(partitions -> bundles.forEach((key, state) -> {
             if (state.phase() == BundlePhase.WaitingForCluster
-                    || ownership.claim(state.cluster()).isPresent()) {
+                    || partitions.contains(ownership.partitionOf(state.cluster()))) {
                 schedule(key);
             }
         }));
@@ -466,18 +468,20 @@ public class BundleEngine {
     }
 
     /**
-     * Reports or repairs drift of an object the key wanted when the watch saw it change. {@code lastRetry}: the wait
-     * before this attempt (zero for the first); one the database or the cluster refused is tried again with back-off,
-     * on the key's state then: the drift is recorded before the repair writes, so a repair must not wait for the
-     * periodic resync while the database restarts.
+     * Reports or repairs drift of an object the key wanted when the watch saw it change, judged on the key's state now
+     * (a generation declared since may have dropped or changed the object). Drift is recorded before it is repaired, and
+     * under driftPolicy report the object is left alone before it is recorded, so no run puts it back meanwhile. When
+     * the record or the repair fails (the database away), the repair is tried again with back-off ({@code lastWait}:
+     * the wait before this attempt), one retry per object at a time however many changes the watch reports meanwhile,
+     * rather than left to the periodic resync.
      */
     private void repair(
-            String cluster, String owner, DesiredObject seen, boolean deleted, String changedBy, Duration lastRetry) {
+            String cluster, String owner, DesiredObject seen, boolean deleted, String changedBy, Duration lastWait) {
         Optional<KubernetesClient> client = connections.client(cluster);
         Optional<Claim> claim = ownership.claim(cluster);
         DriftEvent.Change change = deleted ? DriftEvent.Change.Deleted : DriftEvent.Change.Modified;
-        BundleState judged = bundles.get(keyOf(owner, cluster));
-        // As the key wants it now: a generation declared since the change may have dropped or changed the object.
+        String key = keyOf(owner, cluster);
+        BundleState judged = bundles.get(key);
         DesiredObject desired = judged == null ? null : judged.desired().get(seen.key());
         if (desired == null) {
             return;
@@ -487,21 +491,22 @@ public class BundleEngine {
                 case BundleStep.Skip skip -> {}
                 case BundleStep.ReportDrift report -> {
                     BundleApplier applier = writers.get(cluster).applier(client.get());
-                    if (detected(applier, cluster, owner, report.object(), change, changedBy, claim.get())) {
-                        // Left by the generation it was judged under: a newer one, declared meanwhile, starts with
-                        // none.
-                        bundles.computeIfPresent(
-                                keyOf(owner, cluster),
-                                (k, s) -> s.generation() == judged.generation()
-                                        ? s.withDriftLeft(report.object().key())
-                                        : s);
-                        LOG.infof(
-                                "cluster %s: %s %s %s drifted; driftPolicy is report, leaving it",
-                                cluster,
-                                change,
-                                report.object().ref().kind(),
-                                report.object().ref().name());
+                    if (change == DriftEvent.Change.Modified && applier.isSatisfied(owner, report.object())) {
+                        return; // put right meanwhile
                     }
+                    // Left by the generation it was judged under: a newer one, declared meanwhile, starts with none.
+                    bundles.computeIfPresent(
+                            key,
+                            (k, s) -> s.generation() == judged.generation()
+                                    ? s.withDriftLeft(report.object().key())
+                                    : s);
+                    record(cluster, owner, report.object(), change, changedBy, false, claim.get());
+                    LOG.infof(
+                            "cluster %s: %s %s %s drifted; driftPolicy is report, leaving it",
+                            cluster,
+                            change,
+                            report.object().ref().kind(),
+                            report.object().ref().name());
                 }
                 case BundleStep.RepairDrift repair -> {
                     BundleApplier applier = writers.get(cluster).applier(client.get());
@@ -514,17 +519,25 @@ public class BundleEngine {
         } catch (PartitionClaims.Fenced e) {
             fencedOut(cluster, claim.get(), e);
         } catch (RuntimeException e) {
-            Duration next = lastRetry.isZero()
+            ClusterWriter writer = writers.get(cluster);
+            String retryKey = key + "/" + seen.key();
+            if (writer == null || !writer.retryingRepair(retryKey, true)) {
+                return; // a retry of this object's repair is already waiting
+            }
+            Duration wait = lastWait.isZero()
                     ? REPAIR_RETRY
-                    : lastRetry.multipliedBy(2).compareTo(BundlePlanner.MAX_RETRY) > 0
+                    : lastWait.multipliedBy(2).compareTo(BundlePlanner.MAX_RETRY) > 0
                             ? BundlePlanner.MAX_RETRY
-                            : lastRetry.multipliedBy(2);
+                            : lastWait.multipliedBy(2);
             LOG.warnf(
-                    "cluster %s: %s %s %s drifted and was not handled (%s); trying again in %d s",
-                    cluster, change, desired.ref().kind(), desired.ref().name(), e.getMessage(), next.toSeconds());
+                    "cluster %s: %s %s %s drifted and could not be handled (%s); trying again in %d s",
+                    cluster, change, desired.ref().kind(), desired.ref().name(), e.getMessage(), wait.toSeconds());
             retries.schedule(
-                    () -> enqueueOn(cluster, () -> repair(cluster, owner, seen, deleted, changedBy, next)),
-                    next.toMillis(),
+                    () -> enqueueOn(cluster, () -> {
+                        writer.retryingRepair(retryKey, false);
+                        repair(cluster, owner, seen, deleted, changedBy, wait);
+                    }),
+                    wait.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
     }
@@ -548,10 +561,21 @@ public class BundleEngine {
         if (change == DriftEvent.Change.Modified && applier.isSatisfied(owner, desired)) {
             return false;
         }
-        ObjectRef ref = desired.ref();
-        Await.on(() -> store.recordDrift(
-                new DriftEvent(owner, cluster, ref, change, changedBy, clock.instant(), false), claim));
+        record(cluster, owner, desired, change, changedBy, false, claim);
         return true;
+    }
+
+    private void record(
+            String cluster,
+            String owner,
+            DesiredObject object,
+            DriftEvent.Change change,
+            String changedBy,
+            boolean repaired,
+            Claim claim) {
+        ObjectRef ref = object.ref();
+        Await.on(() -> store.recordDrift(
+                new DriftEvent(owner, cluster, ref, change, changedBy, clock.instant(), repaired), claim));
     }
 
     private void putBack(
@@ -573,8 +597,7 @@ public class BundleEngine {
                 retries.schedule(() -> schedule(key), REPAIR_RETRY.toMillis(), TimeUnit.MILLISECONDS);
             }
             case Created, Patched, Unchanged, Deleted -> {
-                Await.on(() -> store.recordDrift(
-                        new DriftEvent(owner, cluster, ref, change, changedBy, clock.instant(), true), claim));
+                record(cluster, owner, repair.object(), change, changedBy, true, claim);
                 LOG.infof("cluster %s: repaired %s %s (%s)", cluster, ref.kind(), ref.name(), change);
             }
         }
@@ -654,6 +677,8 @@ public class BundleEngine {
         // The resourceVersion of our last write of each object, by object key: the watch then recognises that write
         // coming back without comparing the whole object.
         private final Map<String, String> ownWrites = new ConcurrentHashMap<>();
+        // Objects whose failed drift repair waits for its retry: one retry each, however many changes come meanwhile.
+        private final Set<String> repairRetries = ConcurrentHashMap.newKeySet();
         // What the database said each owner manages here, read once when the cluster connected; null until then. An
         // owner missing has nothing applied. Each owner's share is taken out by its first run, which keeps it.
         private volatile Map<String, List<AppliedObject>> loaded;
@@ -702,6 +727,14 @@ public class BundleEngine {
 
         String ownWrite(String objectKey) {
             return ownWrites.get(objectKey);
+        }
+
+        /**
+         * Marks ({@code waiting}) or clears a repair retry of an object ({@code owner/cluster/objectKey}); marking
+         * answers whether none was waiting already.
+         */
+        boolean retryingRepair(String objectKey, boolean waiting) {
+            return waiting ? repairRetries.add(objectKey) : repairRetries.remove(objectKey);
         }
 
         synchronized BundleApplier applier(KubernetesClient current) {

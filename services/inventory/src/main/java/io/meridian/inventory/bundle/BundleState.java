@@ -239,7 +239,10 @@ record BundleState(
                 driftLeft);
     }
 
-    /** A run that failed as a whole; {@code delay} is the back-off the next failure grows from. */
+    /**
+     * A run that failed as a whole; {@code delay} is the back-off the next failure grows from. What it did may never
+     * have been recorded (the database refused its report), so the next run reports whatever it finds, changed or not.
+     */
     BundleState retrying(Duration delay) {
         return new BundleState(
                 owner,
@@ -251,7 +254,7 @@ record BundleState(
                 desired,
                 applied,
                 appliedGeneration,
-                reportedGeneration,
+                0,
                 delay,
                 driftLeft);
     }

@@ -169,6 +169,26 @@ final class ClusterConnection {
         return epoch;
     }
 
+    /**
+     * Whether the cluster may hold the object of a record key ({@code clusterId/apiGroup/kind/namespace/name}): false
+     * only when the connection is up and the kind's informer has synced without it.
+     */
+    boolean mayHold(String recordKey) {
+        String[] parts = recordKey.split("/", 5);
+        if (!connected || parts.length != 5) {
+            return true;
+        }
+        for (Map.Entry<WatchedKind, SharedIndexInformer<HasMetadata>> entry : informers.entrySet()) {
+            WatchedKind kind = entry.getKey();
+            if (kind.group().equals(parts[1]) && kind.kind().equals(parts[2])) {
+                SharedIndexInformer<HasMetadata> informer = entry.getValue();
+                String storeKey = parts[3].isEmpty() ? parts[4] : parts[3] + "/" + parts[4];
+                return !informer.hasSynced() || informer.getStore().getByKey(storeKey) != null;
+            }
+        }
+        return true;
+    }
+
     void start() {
         supervisor = Workers.start("cluster-" + spec.name(), this::supervise);
     }

@@ -114,13 +114,14 @@ public class ClusterConnections {
     }
 
     /**
-     * Whether {@code epoch} is the resync of this replica's connection to the cluster now: only that resync may say
-     * what vanished from the cluster. A marker of an earlier one (read again when the topic is replayed) describes a
-     * past the topic has moved on from.
+     * Whether the cluster may still hold the object of a {@code fleet.resources.v1} record key, as this replica's
+     * connection sees it now: false only when a connected cluster's synced informer of that kind lacks it. A resync
+     * marker tombstones only what is gone by this test, so a marker read late (a replay, a consumer behind) never
+     * deletes an object that exists again.
      */
-    public boolean isCurrentResync(String name, long epoch) {
+    public boolean mayHold(String name, String recordKey) {
         ClusterConnection c = running.get(name);
-        return c != null && c.epoch() == epoch;
+        return c == null || c.mayHold(recordKey);
     }
 
     /** The client of a cluster this replica holds a live connection to. */

@@ -29,7 +29,7 @@ public class ClusterOwnership {
     private static final long PENDING = 0;
     private static final long FENCED = -1;
     private final Map<Integer, Long> partitions = new ConcurrentHashMap<>();
-    private final List<Runnable> claimListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<Set<Integer>>> claimListeners = new CopyOnWriteArrayList<>();
     private volatile int partitionCount;
 
     void assigned(int topicPartitionCount, Set<Integer> assigned) {
@@ -37,13 +37,23 @@ public class ClusterOwnership {
         assigned.forEach(p -> partitions.putIfAbsent(p, PENDING));
     }
 
-    /** Runs {@code listener} whenever claims were made after the assignment (clusters already watched may now be written). */
-    public void onClaimed(Runnable listener) {
+    /**
+     * Tells {@code listener} the partitions whenever claims on them were made after the assignment (clusters already
+     * watched may now be written).
+     */
+    public void onClaimed(java.util.function.Consumer<Set<Integer>> listener) {
         claimListeners.add(listener);
     }
 
-    void claimsMade() {
-        claimListeners.forEach(Runnable::run);
+    void claimsMade(Set<Integer> claimed) {
+        Set<Integer> partitions = Set.copyOf(claimed);
+        claimListeners.forEach(listener -> listener.accept(partitions));
+    }
+
+    /** The partition of {@code fleet.clusters.v1} a cluster's events are on; -1 before the first assignment. */
+    public int partitionOf(String clusterId) {
+        int count = partitionCount;
+        return count <= 0 ? -1 : ClusterKeyPartitioner.partitionFor(clusterId.getBytes(StandardCharsets.UTF_8), count);
     }
 
     /** The claim on an assigned partition succeeded. */
@@ -77,20 +87,17 @@ public class ClusterOwnership {
 
     /** This replica's claim on the cluster's partition, when it may write to the cluster. */
     public Optional<Claim> claim(String clusterId) {
-        int count = partitionCount;
-        if (count <= 0) {
+        int partition = partitionOf(clusterId);
+        if (partition < 0) {
             return Optional.empty();
         }
-        int partition = ClusterKeyPartitioner.partitionFor(clusterId.getBytes(StandardCharsets.UTF_8), count);
         Long epoch = partitions.get(partition);
         return epoch == null || epoch <= PENDING ? Optional.empty() : Optional.of(new Claim(partition, epoch));
     }
 
     private Long stateOf(String clusterId) {
-        int count = partitionCount;
-        return count <= 0
-                ? null
-                : partitions.get(ClusterKeyPartitioner.partitionFor(clusterId.getBytes(StandardCharsets.UTF_8), count));
+        int partition = partitionOf(clusterId);
+        return partition < 0 ? null : partitions.get(partition);
     }
 
     /** The partitions Kafka assigned here. */

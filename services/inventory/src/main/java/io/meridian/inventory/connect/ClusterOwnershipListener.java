@@ -110,7 +110,7 @@ public class ClusterOwnershipListener implements KafkaConsumerRebalanceListener 
                         "claimed partitions %s of fleet.clusters.v1 (released or left by their holder)",
                         epochs.keySet());
                 connections.reconcileAllAsync();
-                ownership.claimsMade();
+                ownership.claimsMade(epochs.keySet());
             }
         } catch (RuntimeException e) {
             LOG.warnf("could not claim partitions %s: %s", unclaimed, e.getMessage());

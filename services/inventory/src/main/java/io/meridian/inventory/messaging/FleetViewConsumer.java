@@ -23,9 +23,9 @@ import org.jboss.logging.Logger;
  * Keeps this replica's search index equal to the fleet: every replica reads all of {@code
  * fleet.clusters.v1} and {@code fleet.resources.v1} in its own consumer group. When a cluster's resync
  * completes, objects from older epochs of the kinds it listed vanished while it was away: the index drops them,
- * and the replica whose connection made that very resync tombstones them so every other consumer drops them too. A
- * marker of an older resync, read again when a replica replays the topic from the start, only cleans the index: the
- * objects it would call stale were tombstoned back then, and one created again since must not be tombstoned now. The
+ * and the replica that owns the cluster tombstones those its connection confirms are gone now, so every other
+ * consumer drops them too. A marker read late (when a replica replays the topic from the start, or lags behind a
+ * reconnect) thus never tombstones an object that exists again, and loses no tombstone of one that is gone. The
  * objects of a kind the resync could not list are kept.
  *
  * <p>This is a read model of topics other consumers also read, decoded by {@link FleetStreams}: a record it cannot
@@ -89,13 +89,16 @@ public class FleetViewConsumer {
             case ResourceEvent.ResyncCompleted c -> {
                 ResyncMarker marker = c.marker();
                 List<String> stale = index.purgeStale(marker);
-                if (!stale.isEmpty()
-                        && ownership.owns(marker.clusterId())
-                        && connections.isCurrentResync(marker.clusterId(), marker.epoch())) {
-                    LOG.infof(
-                            "cluster %s: %d objects vanished while it was away; publishing their deletion",
-                            marker.clusterId(), stale.size());
-                    stale.forEach(key -> publisher.deleted(marker.clusterId(), key));
+                if (!stale.isEmpty() && ownership.owns(marker.clusterId())) {
+                    List<String> gone = stale.stream()
+                            .filter(key -> !connections.mayHold(marker.clusterId(), key))
+                            .toList();
+                    if (!gone.isEmpty()) {
+                        LOG.infof(
+                                "cluster %s: %d objects vanished while it was away; publishing their deletion",
+                                marker.clusterId(), gone.size());
+                        gone.forEach(key -> publisher.deleted(marker.clusterId(), key));
+                    }
                 }
                 if (!marker.notResynced().isEmpty()) {
                     LOG.debugf(

@@ -306,6 +306,23 @@ class BundlePlannerTest {
                 .isInstanceOf(BundleStep.Report.class);
     }
 
+    @Test
+    void aRunWhoseReportWasRefusedIsReportedByTheNextRunEvenOfAGenerationReportedBefore() {
+        BundleState state = declared(3, roleBinding("a"));
+        BundleStep.Report first = (BundleStep.Report) settle(state, result(List.of(), Outcome.Created), 1, NOW);
+        BundleState reported = state.ran(first).settled(first);
+        assertThat(settle(reported, result(List.of(), Outcome.Unchanged), 1, NOW))
+                .as("nothing new to say")
+                .isInstanceOf(BundleStep.Unchanged.class);
+
+        // The object was deleted and put back by a run whose report the database refused: the next run finds nothing
+        // to change, and must still say what happened.
+        BundleStep.Report putBack = (BundleStep.Report) settle(reported, result(List.of(), Outcome.Created), 1, NOW);
+        BundleState unrecorded = reported.ran(putBack).retrying(Duration.ofSeconds(1));
+        assertThat(settle(unrecorded, result(List.of(), Outcome.Unchanged), 1, NOW))
+                .isInstanceOf(BundleStep.Report.class);
+    }
+
     // --- retries ---
 
     @Test

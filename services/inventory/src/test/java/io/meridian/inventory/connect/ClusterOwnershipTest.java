@@ -53,14 +53,14 @@ class ClusterOwnershipTest {
     @Test
     void aRevokedPartitionIsNeitherWatchedNorClaimedLater() {
         AtomicInteger heard = new AtomicInteger();
-        ownership.onClaimed(heard::incrementAndGet);
+        ownership.onClaimed(partitions -> heard.incrementAndGet());
         ownership.assigned(PARTITIONS, Set.of(PARTITION));
         ownership.revoked(Set.of(PARTITION));
 
         ownership.claimed(PARTITION, 9); // a claim that was in flight when the partition went
         assertThat(ownership.owns(CLUSTER)).isFalse();
         assertThat(ownership.claim(CLUSTER)).isEmpty();
-        ownership.claimsMade();
+        ownership.claimsMade(Set.of(PARTITION));
         assertThat(heard).hasValue(1);
     }
 }
