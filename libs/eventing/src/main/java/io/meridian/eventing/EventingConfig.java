@@ -16,6 +16,17 @@ public interface EventingConfig {
 
     Inbound inbound();
 
+    FleetView fleetView();
+
+    /** The in-memory fleet view a service builds from compacted fleet topics, if it builds one. */
+    interface FleetView {
+        /**
+         * The topics the view must have been assigned and read up to where they ended then before it counts as caught
+         * up; none: the first assignment, of whatever topics, will do.
+         */
+        java.util.Optional<java.util.List<String>> streams();
+    }
+
     /** Outbox relay settings. */
     interface Outbox {
         /** Whether this process relays the outbox; one replica at a time does, by a database lock. */

@@ -12,6 +12,7 @@ import io.meridian.contracts.fleet.PlacementEvent;
 import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.kafka.UnreadableEventException;
 import io.meridian.contracts.sync.SyncReport;
+import io.meridian.eventing.catchup.FleetViewCatchUp;
 import io.meridian.eventing.inbound.SkippedFleetEvents;
 import io.meridian.observability.domain.FleetView;
 import io.meridian.observability.domain.SeriesStore;
@@ -35,14 +36,14 @@ public class FleetEventsConsumer {
 
     private final FleetView fleet;
     private final SeriesStore series;
-    private final FleetCatchUp catchUp;
+    private final FleetViewCatchUp catchUp;
     private final Counter unreadable;
     private final SkippedFleetEvents skipped;
 
     FleetEventsConsumer(
             FleetView fleet,
             SeriesStore series,
-            FleetCatchUp catchUp,
+            FleetViewCatchUp catchUp,
             MeterRegistry registry,
             SkippedFleetEvents skipped) {
         this.fleet = fleet;

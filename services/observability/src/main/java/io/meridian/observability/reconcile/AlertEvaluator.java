@@ -3,6 +3,7 @@ package io.meridian.observability.reconcile;
 import io.meridian.contracts.EventType;
 import io.meridian.contracts.alert.AlertEvent;
 import io.meridian.eventing.Await;
+import io.meridian.eventing.catchup.FleetViewCatchUp;
 import io.meridian.eventing.outbox.Outbox;
 import io.meridian.observability.config.ObservabilityConfig;
 import io.meridian.observability.domain.Alert;
@@ -10,7 +11,6 @@ import io.meridian.observability.domain.AlertLifecycle;
 import io.meridian.observability.domain.AlertRule;
 import io.meridian.observability.domain.BuiltInRules;
 import io.meridian.observability.domain.RuleEvaluator;
-import io.meridian.observability.messaging.FleetCatchUp;
 import io.meridian.observability.persistence.AlertStore;
 import io.meridian.observability.persistence.RuleStore;
 import io.meridian.observability.persistence.SilenceStore;
@@ -52,7 +52,7 @@ public class AlertEvaluator {
     private final Outbox outbox;
     private final RuleEvaluator evaluator;
     private final BuiltInRules.Settings builtIns;
-    private final FleetCatchUp catchUp;
+    private final FleetViewCatchUp catchUp;
     private final ObservabilityConfig config;
     private final Clock clock;
     private final Instant startedAt;
@@ -67,7 +67,7 @@ public class AlertEvaluator {
             Outbox outbox,
             RuleEvaluator evaluator,
             BuiltInRules.Settings builtIns,
-            FleetCatchUp catchUp,
+            FleetViewCatchUp catchUp,
             ObservabilityConfig config,
             Clock clock,
             MeterRegistry registry) {

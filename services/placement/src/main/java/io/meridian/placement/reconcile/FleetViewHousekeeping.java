@@ -1,5 +1,6 @@
 package io.meridian.placement.reconcile;
 
+import io.meridian.eventing.catchup.FleetViewCatchUp;
 import io.meridian.placement.config.PlacementConfig;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;

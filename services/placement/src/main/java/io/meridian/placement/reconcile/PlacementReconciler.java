@@ -7,6 +7,7 @@ import io.meridian.contracts.placement.PlacementKey;
 import io.meridian.contracts.selector.SelectableLabels;
 import io.meridian.eventing.Await;
 import io.meridian.eventing.audit.AuditTrail;
+import io.meridian.eventing.catchup.FleetViewCatchUp;
 import io.meridian.eventing.outbox.Outbox;
 import io.meridian.placement.config.PlacementConfig;
 import io.meridian.placement.domain.Actuation;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.contracts.cluster.Cloud;
 import io.meridian.contracts.cluster.ClusterPhase;
+import io.meridian.eventing.catchup.FleetViewCatchUp;
 import io.meridian.placement.config.PlacementConfig;
 import jakarta.enterprise.event.Event;
 import java.lang.reflect.Proxy;
@@ -51,7 +52,9 @@ class FleetViewHousekeepingTest {
     }
 
     private FleetViewHousekeeping housekeeping(Instant now, boolean caughtUp) {
-        FleetViewCatchUp catchUp = caughtUp ? WorkloadOwnershipTest.caughtUp() : new FleetViewCatchUp();
+        FleetViewCatchUp catchUp = caughtUp
+                ? WorkloadOwnershipTest.caughtUp()
+                : new FleetViewCatchUp(WorkloadOwnershipTest.PLACEMENT_STREAMS);
         return new FleetViewHousekeeping(cache, catchUp, config(), Clock.fixed(now, ZoneOffset.UTC), recorder());
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meridian.contracts.Topic;
 import io.meridian.contracts.kafka.ClusterKeyPartitioner;
 import io.meridian.contracts.placement.PlacementKey;
+import io.meridian.eventing.catchup.FleetViewCatchUp;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -64,9 +65,15 @@ class WorkloadOwnershipTest {
         assertThat(WORKLOADS).noneMatch(spare::owns);
     }
 
+    /** The streams placement's fleet view is built from (its {@code meridian.eventing.fleet-view.streams}). */
+    static final Set<String> PLACEMENT_STREAMS = Set.of(
+            io.meridian.contracts.Topic.CLUSTERS.topicName(),
+            io.meridian.contracts.Topic.RESOURCES.topicName(),
+            io.meridian.contracts.Topic.COST.topicName());
+
     /** A fleet view that read its (empty) streams to the end. */
     static FleetViewCatchUp caughtUp() {
-        FleetViewCatchUp catchUp = new FleetViewCatchUp();
+        FleetViewCatchUp catchUp = new FleetViewCatchUp(PLACEMENT_STREAMS);
         var consumer = new org.apache.kafka.clients.consumer.MockConsumer<String, byte[]>("earliest");
         var partitions = java.util.stream.Stream.of(
                         io.meridian.contracts.Topic.CLUSTERS,

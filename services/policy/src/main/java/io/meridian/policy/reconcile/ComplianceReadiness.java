@@ -1,5 +1,6 @@
 package io.meridian.policy.reconcile;
 
+import io.meridian.eventing.catchup.FleetViewCatchUp;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

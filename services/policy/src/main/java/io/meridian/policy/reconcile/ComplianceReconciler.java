@@ -5,6 +5,7 @@ import io.meridian.contracts.compliance.ComplianceResult;
 import io.meridian.contracts.desired.BundleContentHash;
 import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.eventing.Await;
+import io.meridian.eventing.catchup.FleetViewCatchUp;
 import io.meridian.eventing.desired.Declaration;
 import io.meridian.policy.config.PolicyConfig;
 import io.meridian.policy.domain.CompiledPolicy;
