@@ -400,6 +400,7 @@ class ChaosIT {
             await().atMost(CONVERGED_WITHIN).pollInterval(Duration.ofSeconds(1)).until(() -> {
                 // Every account each round, so that what is still wrong at the end is listed whole.
                 List<String> problems = new ArrayList<>();
+                boolean cutShort = false;
                 for (java.util.function.Supplier<List<String>> account :
                         List.<java.util.function.Supplier<List<String>>>of(
                                 () -> problems(checked),
@@ -411,9 +412,10 @@ class ChaosIT {
                     } catch (RuntimeException | AssertionError e) {
                         // A service still catching up (a 503, a broker settling) is not converged yet, not a failure.
                         problems.add("not checkable yet: " + e);
+                        cutShort |= interrupted(e);
                     }
                 }
-                if (!Thread.currentThread().isInterrupted()) {
+                if (!cutShort && !Thread.currentThread().isInterrupted()) {
                     // A round cut short by the timeout would list its interruption instead of what is still wrong.
                     last.set(problems);
                 }
@@ -423,6 +425,18 @@ class ChaosIT {
             lost.addAll(last.get());
         }
         return Instant.now();
+    }
+
+    /** Whether a failure was the timeout interrupting the round (clients wrap it, and may clear the flag). */
+    private static boolean interrupted(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InterruptedException
+                    || cause instanceof java.io.InterruptedIOException
+                    || cause instanceof org.apache.kafka.common.errors.InterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<String> problems(Set<String> checked) {
@@ -444,6 +458,7 @@ class ChaosIT {
                 problems.add("grant " + id + " was acknowledged " + wanted + " but is " + state);
             }
         }
+        Map<String, String> bundleViews = new HashMap<>(); // asked once per cluster and round
         for (SimulatedCluster cluster : system.fleet().clusters()) {
             if (!checked.contains(cluster.name())) {
                 continue;
@@ -465,7 +480,7 @@ class ChaosIT {
                 boolean active = "Active".equals(grant.state());
                 if (grant.chaos() && active && cloud.equals(grant.cloud()) && !present.contains(grant.id())) {
                     problems.add("active grant " + grant.id() + " has no binding on " + cluster.name() + " ("
-                            + identityBundleOn(cluster.name()) + ")");
+                            + bundleViews.computeIfAbsent(cluster.name(), this::identityBundleOn) + ")");
                 } else if (grant.chaos() && active && !cloud.equals(grant.cloud()) && present.contains(grant.id())) {
                     problems.add("grant " + grant.id() + " of " + grant.cloud() + " has a binding on " + cluster.name()
                             + " (" + cloud + ")");
