@@ -121,8 +121,7 @@ public class BundleEngine {
     void start(@Observes StartupEvent event) {
         // A claim made after the assignment (the database was away) lets the bundles of clusters already watched run:
         // every key of the partitions claimed now, since a run or a drift repair skipped without the claim may have
-        // left
-        // any of them behind (the connection stayed up, so no reconnect runs them).
+        // left any of them behind (the connection stayed up, so no reconnect runs them).
         ownership.onClaimed(partitions -> bundles.forEach((key, state) -> {
             if (state.phase() == BundlePhase.WaitingForCluster
                     || partitions.contains(ownership.partitionOf(state.cluster()))) {
@@ -334,13 +333,27 @@ public class BundleEngine {
             Instant now = clock.instant();
             BundleStep.RetryAt retry = BundlePlanner.retry(state, now);
             bundles.computeIfPresent(key, (k, s) -> s.retrying(retry.backOff()));
-            LOG.warnf(
-                    "cluster %s, owner %s: generation %d not applied (%s); retrying in %d s",
-                    cluster,
-                    owner,
-                    state.generation(),
-                    e.getMessage(),
-                    retry.backOff().toSeconds());
+            if (e instanceof BundleApplier.ClusterUnavailable
+                    || e instanceof IllegalStateException
+                    || e instanceof java.util.concurrent.CompletionException) {
+                LOG.warnf(
+                        "cluster %s, owner %s: generation %d not applied (%s); retrying in %d s",
+                        cluster,
+                        owner,
+                        state.generation(),
+                        e.getMessage(),
+                        retry.backOff().toSeconds());
+            } else {
+                // Not the cluster or the database being away: a defect, with its stack trace; retried all the same.
+                LOG.errorf(
+                        e,
+                        "cluster %s, owner %s: generation %d not applied (%s); retrying in %d s",
+                        cluster,
+                        owner,
+                        state.generation(),
+                        e,
+                        retry.backOff().toSeconds());
+            }
             try {
                 Await.on(() -> store.recordError(owner, cluster, state.generation(), e.getMessage()));
             } catch (RuntimeException ignored) {
@@ -491,15 +504,13 @@ public class BundleEngine {
                 case BundleStep.Skip skip -> {}
                 case BundleStep.ReportDrift report -> {
                     BundleApplier applier = writers.get(cluster).applier(client.get());
-                    if (change == DriftEvent.Change.Modified && applier.isSatisfied(owner, report.object())) {
-                        return; // put right meanwhile
+                    if (applier.isSatisfied(owner, report.object())) {
+                        return; // put right (or back) meanwhile
                     }
-                    // Left by the generation it was judged under: a newer one, declared meanwhile, starts with none.
+                    // Left by the generation that was applied and judged: one declared since and not run yet is
+                    // applied whole by its run.
                     bundles.computeIfPresent(
-                            key,
-                            (k, s) -> s.generation() == judged.generation()
-                                    ? s.withDriftLeft(report.object().key())
-                                    : s);
+                            key, (k, s) -> s.withDriftLeft(report.object().key(), judged.generation()));
                     record(cluster, owner, report.object(), change, changedBy, false, claim.get());
                     LOG.infof(
                             "cluster %s: %s %s %s drifted; driftPolicy is report, leaving it",
@@ -558,7 +569,8 @@ public class BundleEngine {
             DriftEvent.Change change,
             String changedBy,
             Claim claim) {
-        if (change == DriftEvent.Change.Modified && applier.isSatisfied(owner, desired)) {
+        // Asked for a deletion too: a retry may come after the object was put back.
+        if (applier.isSatisfied(owner, desired)) {
             return false;
         }
         record(cluster, owner, desired, change, changedBy, false, claim);

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param retryDelay the back-off of the last failed run; zero when the last run did not fail
  * @param driftLeft keys of the objects whose drift was reported and, under driftPolicy report, left as it is: runs of
  *     this generation leave them too (a new generation is applied whole)
+ * @param desiredGeneration the generation {@code desired} was taken from (0: none yet); it lags {@code generation}
+ *     between a declaration and its run
  */
 record BundleState(
         String owner,
@@ -37,7 +39,8 @@ record BundleState(
         long appliedGeneration,
         long reportedGeneration,
         Duration retryDelay,
-        Set<String> driftLeft) {
+        Set<String> driftLeft,
+        long desiredGeneration) {
 
     /** {@link #reportedGeneration} before the first report: no generation, not even 0 (a tombstone's), matches it. */
     static final long NOT_REPORTED = Long.MIN_VALUE;
@@ -56,7 +59,8 @@ record BundleState(
                 0,
                 NOT_REPORTED,
                 Duration.ZERO,
-                Set.of());
+                Set.of(),
+                0);
     }
 
     boolean isTombstone() {
@@ -95,12 +99,17 @@ record BundleState(
                 appliedGeneration,
                 reportedGeneration,
                 retryDelay,
-                newGeneration == generation ? driftLeft : Set.of());
+                newGeneration == generation ? driftLeft : Set.of(),
+                desiredGeneration);
     }
 
-    /** The drift of {@code objectKey} was reported and left as it is (driftPolicy report). */
-    BundleState withDriftLeft(String objectKey) {
-        if (driftLeft.contains(objectKey)) {
+    /**
+     * The drift of {@code objectKey}, judged under generation {@code judged}, is reported and left as it is (driftPolicy
+     * report), unless the key has moved on: a generation declared since, or declared and not run yet, is applied whole
+     * by its run.
+     */
+    BundleState withDriftLeft(String objectKey, long judged) {
+        if (driftLeft.contains(objectKey) || generation != judged || desiredGeneration != judged) {
             return this;
         }
         Set<String> left = new java.util.HashSet<>(driftLeft);
@@ -131,7 +140,8 @@ record BundleState(
                 appliedGeneration,
                 reportedGeneration,
                 retryDelay,
-                Set.copyOf(left));
+                Set.copyOf(left),
+                desiredGeneration);
     }
 
     BundleState queue() {
@@ -158,9 +168,11 @@ record BundleState(
                         appliedGeneration,
                         reportedGeneration,
                         retryDelay,
-                        driftLeft);
+                        driftLeft,
+                        desiredGeneration);
     }
 
+    /** The objects a run of the declared generation hands to the applier. */
     BundleState withDesired(Map<String, DesiredObject> objects) {
         return new BundleState(
                 owner,
@@ -174,7 +186,8 @@ record BundleState(
                 appliedGeneration,
                 reportedGeneration,
                 retryDelay,
-                driftLeft);
+                driftLeft,
+                generation);
     }
 
     /** {@code objects} null: forget what was applied, so that the next run reads it again. */
@@ -193,7 +206,8 @@ record BundleState(
                         appliedGeneration,
                         reportedGeneration,
                         retryDelay,
-                        driftLeft);
+                        driftLeft,
+                        desiredGeneration);
     }
 
     /**
@@ -213,7 +227,8 @@ record BundleState(
                 settle.appliedGeneration(),
                 reportedGeneration,
                 retryDelay,
-                driftLeft);
+                driftLeft,
+                desiredGeneration);
     }
 
     /** A run that finished and whose report, if any, is recorded: the back-off starts over. */
@@ -236,7 +251,8 @@ record BundleState(
                 settle.appliedGeneration(),
                 reported,
                 Duration.ZERO,
-                driftLeft);
+                driftLeft,
+                desiredGeneration);
     }
 
     /**
@@ -254,9 +270,10 @@ record BundleState(
                 desired,
                 applied,
                 appliedGeneration,
-                0,
+                NOT_REPORTED,
                 delay,
-                driftLeft);
+                driftLeft,
+                desiredGeneration);
     }
 
     private BundleState withQueued(boolean value) {
@@ -272,6 +289,7 @@ record BundleState(
                 appliedGeneration,
                 reportedGeneration,
                 retryDelay,
-                driftLeft);
+                driftLeft,
+                desiredGeneration);
     }
 }

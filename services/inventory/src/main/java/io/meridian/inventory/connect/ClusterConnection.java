@@ -170,23 +170,32 @@ final class ClusterConnection {
     }
 
     /**
-     * Whether the cluster may hold the object of a record key ({@code clusterId/apiGroup/kind/namespace/name}): false
-     * only when the connection is up and the kind's informer has synced without it.
+     * What the connection says now of the object of a record key ({@code clusterId/apiGroup/kind/namespace/name}):
+     * held, gone (its kind's informer synced without it, or the kind is not served or not watched any more), or
+     * unknown (not connected, or the kind not listed yet).
      */
-    boolean mayHold(String recordKey) {
+    Presence presence(String recordKey) {
         String[] parts = recordKey.split("/", 5);
         if (!connected || parts.length != 5) {
-            return true;
+            return Presence.UNKNOWN;
         }
         for (Map.Entry<WatchedKind, SharedIndexInformer<HasMetadata>> entry : informers.entrySet()) {
             WatchedKind kind = entry.getKey();
             if (kind.group().equals(parts[1]) && kind.kind().equals(parts[2])) {
+                synchronized (unavailableKinds) {
+                    if (notServedKinds.contains(kind)) {
+                        return Presence.GONE;
+                    }
+                }
                 SharedIndexInformer<HasMetadata> informer = entry.getValue();
+                if (!informer.hasSynced()) {
+                    return Presence.UNKNOWN;
+                }
                 String storeKey = parts[3].isEmpty() ? parts[4] : parts[3] + "/" + parts[4];
-                return !informer.hasSynced() || informer.getStore().getByKey(storeKey) != null;
+                return informer.getStore().getByKey(storeKey) != null ? Presence.HELD : Presence.GONE;
             }
         }
-        return true;
+        return Presence.GONE; // a kind no longer watched: its objects are no longer observed
     }
 
     void start() {

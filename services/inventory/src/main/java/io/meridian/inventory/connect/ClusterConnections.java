@@ -114,14 +114,13 @@ public class ClusterConnections {
     }
 
     /**
-     * Whether the cluster may still hold the object of a {@code fleet.resources.v1} record key, as this replica's
-     * connection sees it now: false only when a connected cluster's synced informer of that kind lacks it. A resync
-     * marker tombstones only what is gone by this test, so a marker read late (a replay, a consumer behind) never
-     * deletes an object that exists again.
+     * What this replica's connection to the cluster says now of the object of a {@code fleet.resources.v1} record key;
+     * unknown without a connection here. A resync marker tombstones only what is gone by this, so a marker read late (a
+     * replay, a consumer behind) never deletes an object that exists again.
      */
-    public boolean mayHold(String name, String recordKey) {
+    public Presence presence(String name, String recordKey) {
         ClusterConnection c = running.get(name);
-        return c == null || c.mayHold(recordKey);
+        return c == null ? Presence.UNKNOWN : c.presence(recordKey);
     }
 
     /** The client of a cluster this replica holds a live connection to. */

@@ -25,7 +25,8 @@ import org.jboss.logging.Logger;
  * completes, objects from older epochs of the kinds it listed vanished while it was away: the index drops them,
  * and the replica that owns the cluster tombstones those its connection confirms are gone now, so every other
  * consumer drops them too. A marker read late (when a replica replays the topic from the start, or lags behind a
- * reconnect) thus never tombstones an object that exists again, and loses no tombstone of one that is gone. The
+ * reconnect) thus never tombstones an object that exists again; one its connection cannot tell of yet (not connected)
+ * is owed, and looked at again with the cluster's next marker, so no tombstone of an object that is gone is lost. The
  * objects of a kind the resync could not list are kept.
  *
  * <p>This is a read model of topics other consumers also read, decoded by {@link FleetStreams}: a record it cannot
@@ -38,10 +39,10 @@ public class FleetViewConsumer {
 
     private final ResourceIndex index;
     private final ClusterOwnership ownership;
-    private final ClusterConnections connections;
     private final ResourcePublisher publisher;
     private final Counter unreadable;
     private final SkippedFleetEvents skipped;
+    private final VanishedObjects vanished;
 
     FleetViewConsumer(
             ResourceIndex index,
@@ -52,9 +53,9 @@ public class FleetViewConsumer {
             SkippedFleetEvents skipped) {
         this.index = index;
         this.ownership = ownership;
-        this.connections = connections;
         this.publisher = publisher;
         this.skipped = skipped;
+        this.vanished = new VanishedObjects(ownership::owns, connections::presence, publisher::deleted);
         this.unreadable = Counter.builder("meridian.inventory.fleet_view.unreadable")
                 .description("Records the search index could not read and skipped")
                 .register(registry);
@@ -88,18 +89,7 @@ public class FleetViewConsumer {
             case ResourceEvent.Deleted d -> index.remove(d.key());
             case ResourceEvent.ResyncCompleted c -> {
                 ResyncMarker marker = c.marker();
-                List<String> stale = index.purgeStale(marker);
-                if (!stale.isEmpty() && ownership.owns(marker.clusterId())) {
-                    List<String> gone = stale.stream()
-                            .filter(key -> !connections.mayHold(marker.clusterId(), key))
-                            .toList();
-                    if (!gone.isEmpty()) {
-                        LOG.infof(
-                                "cluster %s: %d objects vanished while it was away; publishing their deletion",
-                                marker.clusterId(), gone.size());
-                        gone.forEach(key -> publisher.deleted(marker.clusterId(), key));
-                    }
-                }
+                vanished.settle(marker.clusterId(), index.purgeStale(marker));
                 if (!marker.notResynced().isEmpty()) {
                     LOG.debugf(
                             "cluster %s: kept the objects of %s, which its resync %d could not list",
@@ -120,6 +110,7 @@ public class FleetViewConsumer {
                         s.snapshot().clusterId(), s.snapshot().cloud().wireName());
             case ClusterEvent.Deregistered d -> {
                 // Its tombstone follows a deregistration: the second time there is nothing left to forget.
+                vanished.forget(d.clusterId());
                 List<String> keys = index.forgetCluster(d.clusterId());
                 if (!keys.isEmpty() && ownership.owns(d.clusterId())) {
                     keys.forEach(key -> publisher.deleted(d.clusterId(), key));

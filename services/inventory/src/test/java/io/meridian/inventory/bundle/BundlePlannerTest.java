@@ -386,7 +386,7 @@ class BundlePlannerTest {
                         4,
                         new DesiredBundle(
                                 OWNER, CLUSTER, 4, DriftPolicy.REPORT, false, List.of(roleBinding("a")), NOW)))
-                .withDriftLeft(key);
+                .withDriftLeft(key, 4);
 
         assertThat(((BundleStep.Apply) BundlePlanner.plan(reportOnly, true, true)).leaveAlone())
                 .as("a resync or reconnect of the generation leaves the reported drift")
@@ -395,7 +395,7 @@ class BundlePlannerTest {
                         .leaveAlone())
                 .isEmpty();
         assertThat(((BundleStep.Apply) BundlePlanner.plan(
-                                runCleanly(declared(4, roleBinding("a"))).withDriftLeft(key), true, true))
+                                runCleanly(declared(4, roleBinding("a"))).withDriftLeft(key, 4), true, true))
                         .leaveAlone())
                 .as("under repair nothing is left alone")
                 .isEmpty();
@@ -408,6 +408,24 @@ class BundlePlannerTest {
                 .state();
         assertThat(((BundleStep.Apply) BundlePlanner.plan(newer, true, true)).leaveAlone())
                 .as("a new generation is applied whole")
+                .isEmpty();
+        BundleState declaredNotRun = ((BundleStep.Accepted) BundlePlanner.declare(
+                        runCleanly(BundleState.first(
+                                OWNER,
+                                CLUSTER,
+                                4,
+                                new DesiredBundle(
+                                        OWNER, CLUSTER, 4, DriftPolicy.REPORT, false, List.of(roleBinding("a")), NOW))),
+                        OWNER,
+                        CLUSTER,
+                        new DesiredBundle(
+                                OWNER, CLUSTER, 5, DriftPolicy.REPORT, false, List.of(roleBinding("a")), NOW)))
+                .state();
+        assertThat(declaredNotRun.withDriftLeft(key, 5).driftLeft())
+                .as("drift judged against generation 4's objects is not charged to 5, declared and not run yet")
+                .isEmpty();
+        assertThat(declaredNotRun.withDriftLeft(key, 4).driftLeft())
+                .as("nor kept for 4, which 5 replaces")
                 .isEmpty();
         assertThat(runCleanly(reportOnly).driftLeft())
                 .as("kept across runs of the same generation")
@@ -470,7 +488,8 @@ class BundlePlannerTest {
 
     /** The key after a clean, reported run of what it declares. */
     private static BundleState runCleanly(BundleState declared) {
-        BundleState state = declared.dequeue();
+        // As the engine runs a key: the declared generation's objects are handed to the applier first.
+        BundleState state = declared.dequeue().withDesired(Map.of());
         return state.settled(settle(state, result(List.of(applied("a", "hash-a")), Outcome.Created), 1, NOW));
     }
 

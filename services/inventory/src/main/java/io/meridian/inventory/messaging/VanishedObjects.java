@@ -1,0 +1,86 @@
+package io.meridian.inventory.messaging;
+
+import io.meridian.inventory.connect.Presence;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
+import org.jboss.logging.Logger;
+
+/**
+ * Decides which objects a completed resync called stale are tombstoned on {@code fleet.resources.v1}: only by the
+ * replica that owns the cluster, and only those its connection says are gone now. A marker read late (a replay from
+ * the start, a consumer behind a reconnect) thus never deletes an object that exists again; one the connection cannot
+ * tell of yet (not connected, its kind not listed) is owed and looked at again with the cluster's next marker, so no
+ * deletion of an object that is gone is lost. An object created again between the look and the tombstone is published
+ * again by its informer, after the tombstone.
+ */
+final class VanishedObjects {
+
+    private static final Logger LOG = Logger.getLogger(VanishedObjects.class);
+
+    private final Predicate<String> owns;
+    private final BiFunction<String, String, Presence> presence;
+    private final BiConsumer<String, String> deletions;
+    // Per cluster, the stale objects whose deletion is owed.
+    private final Map<String, Set<String>> owed = new ConcurrentHashMap<>();
+
+    /**
+     * @param owns whether this replica owns a cluster
+     * @param presence what this replica's connection to a cluster says of a record key now
+     * @param deletions publishes the deletion of a cluster's record key
+     */
+    VanishedObjects(
+            Predicate<String> owns,
+            BiFunction<String, String, Presence> presence,
+            BiConsumer<String, String> deletions) {
+        this.owns = owns;
+        this.presence = presence;
+        this.deletions = deletions;
+    }
+
+    /** A completed resync of the cluster called {@code stale} stale: publishes the deletion of those gone. */
+    void settle(String clusterId, List<String> stale) {
+        Set<String> earlier = owed.remove(clusterId);
+        if (!owns.test(clusterId)) {
+            return; // the owner, which has a connection to ask, tombstones
+        }
+        Set<String> candidates = new TreeSet<>(stale);
+        if (earlier != null) {
+            candidates.addAll(earlier);
+        }
+        List<String> gone = new ArrayList<>();
+        Set<String> unknown = new TreeSet<>();
+        for (String key : candidates) {
+            switch (presence.apply(clusterId, key)) {
+                case GONE -> gone.add(key);
+                case UNKNOWN -> unknown.add(key);
+                case HELD -> {}
+            }
+        }
+        if (!unknown.isEmpty()) {
+            owed.put(clusterId, unknown);
+        }
+        if (!gone.isEmpty()) {
+            LOG.infof(
+                    "cluster %s: %d objects vanished while it was away; publishing their deletion",
+                    clusterId, gone.size());
+            gone.forEach(key -> deletions.accept(clusterId, key));
+        }
+    }
+
+    /** The cluster left the fleet: nothing is owed for it any more. */
+    void forget(String clusterId) {
+        owed.remove(clusterId);
+    }
+
+    /** The deletions owed for a cluster, for tests. */
+    Set<String> owedFor(String clusterId) {
+        return Set.copyOf(owed.getOrDefault(clusterId, Set.of()));
+    }
+}
