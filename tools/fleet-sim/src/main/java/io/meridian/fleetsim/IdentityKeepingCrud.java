@@ -8,10 +8,16 @@ import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -43,7 +49,7 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
     private final WatchExpiry watches =
             new WatchExpiry(ClusterDispatcher.storeLock(this).readLock(), this::detach);
     // Resolved once, when the store is made: an upgrade of fabric8 that renames it fails the simulator at its start.
-    private final java.util.Set<?> storeWatches = watchListeners();
+    private final Set<?> storeWatches = watchListeners();
     private volatile Consumer<WorkloadChange> workloads;
     private volatile Function<RecordedRequest, MockResponse> objectWrites;
 
@@ -176,19 +182,17 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
 
     // Shuts closed watches' listeners down off the HTTP event loop, where waiting for the store's writers would stall
     // every request of the server.
-    private static final java.util.concurrent.ExecutorService CLOSER =
-            java.util.concurrent.Executors.newCachedThreadPool(
-                    Thread.ofPlatform().name("sim-watch-closer-", 0).daemon().factory());
+    private static final ExecutorService CLOSER = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("sim-watch-closer-", 0).daemon().factory());
 
     /**
      * Takes a closed watch's listener out of the store's set of watches at once, so no later write is sent to it, and
      * runs {@code shutdown} once a write in progress (which may still iterate over a set that holds it) is over: the
      * store's writes hold its write lock while they send.
      */
-    private void detach(io.fabric8.mockwebserver.http.WebSocketListener listener, Runnable shutdown) {
+    private void detach(WebSocketListener listener, Runnable shutdown) {
         storeWatches.remove(listener);
-        java.util.concurrent.locks.Lock writes =
-                ClusterDispatcher.storeLock(this).writeLock();
+        Lock writes = ClusterDispatcher.storeLock(this).writeLock();
         CLOSER.execute(() -> {
             writes.lock();
             writes.unlock();
@@ -199,13 +203,11 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
     /**
      * The store's own set of open watches. fabric8 keeps it private, hence reflection.
      */
-    private java.util.Set<?> watchListeners() {
+    private Set<?> watchListeners() {
         try {
-            java.lang.reflect.Field field =
-                    io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher.class.getDeclaredField(
-                            "watchEventListeners");
+            Field field = KubernetesCrudDispatcher.class.getDeclaredField("watchEventListeners");
             field.setAccessible(true);
-            return (java.util.Set<?>) field.get(this);
+            return (Set<?>) field.get(this);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException(
                     "fabric8's KubernetesCrudDispatcher no longer has the Set 'watchEventListeners' the simulator"

@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -32,13 +35,13 @@ final class WatchExpiry {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Set<ExpiringWatch> open = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.locks.Lock storeReads;
-    private final java.util.function.BiConsumer<WebSocketListener, Runnable> detach;
+    private final Lock storeReads;
+    private final BiConsumer<WebSocketListener, Runnable> detach;
     private volatile Compaction compaction;
 
     /** For a store of its own (tests): nothing else writes while a watch opens, and nothing to detach from. */
     WatchExpiry() {
-        this(new java.util.concurrent.locks.ReentrantReadWriteLock().readLock(), (listener, then) -> then.run());
+        this(new ReentrantReadWriteLock().readLock(), (listener, then) -> then.run());
     }
 
     /**
@@ -47,9 +50,7 @@ final class WatchExpiry {
      * @param detach takes a closed watch's store listener out of the store's set at once, and runs the second argument
      *     (the listener's own shutdown) once no write in progress can still be sending to it
      */
-    WatchExpiry(
-            java.util.concurrent.locks.Lock storeReads,
-            java.util.function.BiConsumer<WebSocketListener, Runnable> detach) {
+    WatchExpiry(Lock storeReads, BiConsumer<WebSocketListener, Runnable> detach) {
         this.storeReads = storeReads;
         this.detach = detach;
     }

@@ -8,6 +8,7 @@ import io.meridian.contracts.desired.DesiredBundle;
 import io.meridian.contracts.sync.DriftEvent;
 import io.meridian.contracts.sync.ObjectOutcome;
 import io.meridian.eventing.Await;
+import io.meridian.inventory.config.BundlesConfig;
 import io.meridian.inventory.connect.ClusterConnections;
 import io.meridian.inventory.connect.ClusterOwnership;
 import io.meridian.inventory.connect.Workers;
@@ -36,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -93,7 +95,7 @@ public class BundleEngine {
             PartitionClaims claims,
             Clock clock,
             MeterRegistry registry,
-            io.meridian.inventory.config.BundlesConfig config) {
+            BundlesConfig config) {
         this.connections = connections;
         this.resyncInterval = config.resyncInterval();
         this.ownership = ownership;
@@ -335,7 +337,7 @@ public class BundleEngine {
             bundles.computeIfPresent(key, (k, s) -> s.retrying(retry.backOff()));
             if (e instanceof BundleApplier.ClusterUnavailable
                     || e instanceof IllegalStateException
-                    || e instanceof java.util.concurrent.CompletionException) {
+                    || e instanceof CompletionException) {
                 LOG.warnf(
                         "cluster %s, owner %s: generation %d not applied (%s); retrying in %d s",
                         cluster,
