@@ -21,6 +21,7 @@ public final class ServiceProcess implements AutoCloseable {
     private static final Duration READY_POLL = Duration.ofMillis(250);
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(30);
     private static final int FAILURE_LINES = 40;
+    private static final int READINESS_CHARS = 1500;
 
     private final ServiceLaunch launch;
     private final Process process;
@@ -120,6 +121,27 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
+     * What {@code /q/health/ready} says now, for a failure message: the status code and the body on one line (each
+     * check with its status and data, e.g. which streams a fleet view is still reading), or why it did not answer.
+     */
+    public String readiness() {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            String body = response.body().replaceAll("\\s+", " ").strip();
+            return response.statusCode() + " "
+                    + (body.length() > READINESS_CHARS ? body.substring(0, READINESS_CHARS) + "..." : body);
+        } catch (IOException e) {
+            return "no answer (" + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /**
      * Waits until the service is ready.
      *
      * @throws IllegalStateException when the process exits first or the timeout passes, with the end of its log
@@ -133,7 +155,7 @@ public final class ServiceProcess implements AutoCloseable {
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException(service() + " not ready within " + timeout + " on " + managementUrl()
-                        + "; log " + log() + ":\n" + logTail(FAILURE_LINES));
+                        + " (" + readiness() + "); log " + log() + ":\n" + logTail(FAILURE_LINES));
             }
             try {
                 Thread.sleep(READY_POLL);

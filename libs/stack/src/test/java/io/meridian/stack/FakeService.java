@@ -3,6 +3,7 @@ package io.meridian.stack;
 import com.sun.net.httpserver.HttpServer;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -44,7 +45,16 @@ public final class FakeService {
         management.createContext("/q/health/ready", exchange -> {
             boolean ready =
                     !mode.equals("never-ready") && (System.nanoTime() - started) / 1_000_000 >= readyAfterMillis;
-            exchange.sendResponseHeaders(ready ? 200 : 503, -1);
+            if (ready) {
+                exchange.sendResponseHeaders(200, -1);
+            } else {
+                // As Quarkus answers: the checks, the one that is down with its data.
+                byte[] body = ("{\n  \"status\": \"DOWN\",\n  \"checks\": [ { \"name\": \"fake-view\","
+                                + " \"status\": \"DOWN\", \"data\": { \"reading\": \"fleet.resources.v1\" } } ]\n}")
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(503, body.length);
+                exchange.getResponseBody().write(body);
+            }
             exchange.close();
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

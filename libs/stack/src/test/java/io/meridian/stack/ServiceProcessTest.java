@@ -137,7 +137,10 @@ class ServiceProcessTest {
 
         assertThatThrownBy(() -> service.awaitReady(Duration.ofSeconds(2)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("fake not ready within PT2S on " + service.managementUrl());
+                .hasMessageContaining("fake not ready within PT2S on " + service.managementUrl())
+                // What readiness said, on one line: which check is down and why.
+                .hasMessageContaining("(503 { \"status\": \"DOWN\", \"checks\": [ { \"name\": \"fake-view\","
+                        + " \"status\": \"DOWN\", \"data\": { \"reading\": \"fleet.resources.v1\" } } ] })");
         assertThat(service.isAlive()).isTrue();
     }
 
