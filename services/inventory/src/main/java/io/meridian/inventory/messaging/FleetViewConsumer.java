@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
  * and the replica that owns the cluster tombstones those its connection confirms are gone now, so every other
  * consumer drops them too. A marker read late (when a replica replays the topic from the start, or lags behind a
  * reconnect) thus never tombstones an object that exists again; one its connection cannot tell of yet (not connected)
- * is owed, and looked at again with the cluster's next marker, so no tombstone of an object that is gone is lost. The
+ * is owed, and looked at again when the cluster connects and with its next marker, so no tombstone of an object that
+ * is gone is lost. The
  * objects of a kind the resync could not list are kept.
  *
  * <p>This is a read model of topics other consumers also read, decoded by {@link FleetStreams}: a record it cannot
@@ -56,6 +57,14 @@ public class FleetViewConsumer {
         this.publisher = publisher;
         this.skipped = skipped;
         this.vanished = new VanishedObjects(ownership::owns, connections::presence, publisher::deleted);
+        connections.onConnected(cluster -> {
+            try {
+                vanished.connected(cluster);
+            } catch (RuntimeException e) {
+                // Still owed: the cluster's next marker looks again. The other listeners must still hear of it.
+                LOG.warnf(e, "cluster %s: could not look again at the deletions owed for it", cluster);
+            }
+        });
         this.unreadable = Counter.builder("meridian.inventory.fleet_view.unreadable")
                 .description("Records the search index could not read and skipped")
                 .register(registry);

@@ -16,9 +16,12 @@ import org.jboss.logging.Logger;
  * Decides which objects a completed resync called stale are tombstoned on {@code fleet.resources.v1}: only by the
  * replica that owns the cluster, and only those its connection says are gone now. A marker read late (a replay from
  * the start, a consumer behind a reconnect) thus never deletes an object that exists again; one the connection cannot
- * tell of yet (not connected, its kind not listed) is owed and looked at again with the cluster's next marker, so no
- * deletion of an object that is gone is lost. An object created again between the look and the tombstone is published
- * again by its informer, after the tombstone.
+ * tell of yet (not connected, its kind not listed) is owed and looked at again when the cluster connects here and with
+ * its next marker, so no deletion of an object that is gone is lost: a connection publishes its marker before it counts
+ * as connected, so a consumer quick enough reads the marker of a resync while the connection still says UNKNOWN. An
+ * object created again between the look and the tombstone is published again by its informer, after the tombstone.
+ *
+ * <p>Thread-safe: the view's consumer settles markers while connections report that they connected.
  */
 final class VanishedObjects {
 
@@ -45,7 +48,7 @@ final class VanishedObjects {
     }
 
     /** A completed resync of the cluster called {@code stale} stale: publishes the deletion of those gone. */
-    void settle(String clusterId, List<String> stale) {
+    synchronized void settle(String clusterId, List<String> stale) {
         Set<String> earlier = owed.remove(clusterId);
         if (!owns.test(clusterId)) {
             return; // the owner, which has a connection to ask, tombstones
@@ -74,8 +77,15 @@ final class VanishedObjects {
         }
     }
 
+    /** The cluster (re)connected here: what its connection could not tell of before is looked at again. */
+    synchronized void connected(String clusterId) {
+        if (owed.containsKey(clusterId)) {
+            settle(clusterId, List.of());
+        }
+    }
+
     /** The cluster left the fleet: nothing is owed for it any more. */
-    void forget(String clusterId) {
+    synchronized void forget(String clusterId) {
         owed.remove(clusterId);
     }
 

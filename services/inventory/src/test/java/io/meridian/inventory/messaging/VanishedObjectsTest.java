@@ -40,6 +40,23 @@ class VanishedObjectsTest {
     }
 
     @Test
+    void aMarkerReadBeforeItsConnectionCountedAsConnectedIsSettledWhenItDoes() {
+        // The connection publishes its marker, then counts as connected: a quick consumer asks in between.
+        cluster.put(GONE, Presence.UNKNOWN);
+        vanished.settle(CLUSTER, List.of(GONE));
+        assertThat(tombstones).isEmpty();
+
+        cluster.put(GONE, Presence.GONE);
+        vanished.connected(CLUSTER);
+        assertThat(tombstones).containsExactly(GONE);
+        assertThat(vanished.owedFor(CLUSTER)).isEmpty();
+
+        vanished.connected(CLUSTER); // nothing owed: nothing published twice
+        vanished.connected("gcp-2");
+        assertThat(tombstones).containsExactly(GONE);
+    }
+
+    @Test
     void anOwedObjectThatCameBackIsNotTombstoned() {
         cluster.put(NOT_LISTED_YET, Presence.UNKNOWN);
         vanished.settle(CLUSTER, List.of(NOT_LISTED_YET));
