@@ -396,6 +396,7 @@ class ChaosIT {
 
     private Instant awaitConvergence(Set<String> checked, Instant stormStart, List<String> lost) {
         AtomicReference<List<String>> last = new AtomicReference<>(List.of());
+        Instant from = Instant.now();
         try {
             await().atMost(CONVERGED_WITHIN).pollInterval(Duration.ofSeconds(1)).until(() -> {
                 // Every account each round, so that what is still wrong at the end is listed whole.
@@ -417,6 +418,14 @@ class ChaosIT {
                 }
                 if (!cutShort && !Thread.currentThread().isInterrupted()) {
                     // A round cut short by the timeout would list its interruption instead of what is still wrong.
+                    if (!problems.isEmpty() && !problems.equals(last.get())) {
+                        // What convergence waits for, as it changes: what a slow convergence spent its time on.
+                        System.out.printf(
+                                "[chaos] %.1f s into convergence, %d still wrong, e.g. %s%n",
+                                Duration.between(from, Instant.now()).toMillis() / 1000.0,
+                                problems.size(),
+                                problems.subList(0, Math.min(3, problems.size())));
+                    }
                     last.set(problems);
                 }
                 return problems.isEmpty();
