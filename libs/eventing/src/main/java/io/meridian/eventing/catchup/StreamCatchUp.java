@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,9 +25,14 @@ import org.jboss.logging.Logger;
 public final class StreamCatchUp {
 
     private static final Logger LOG = Logger.getLogger(StreamCatchUp.class);
+    // Each lookup of where partitions end; asked again while the broker is away, for at most the patience, which stays
+    // below max.poll.interval.ms (5 min by default): a listener that blocks past it makes the consumer leave its group.
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration ASSIGNMENT_PATIENCE = Duration.ofMinutes(4);
 
     private final String view;
     private final Set<String> required;
+    private final Duration patience;
     // The end offset each partition must reach; present only while it is behind.
     private final Map<TopicPartition, Long> behind = new ConcurrentHashMap<>();
     private final Set<String> assignedTopics = ConcurrentHashMap.newKeySet();
@@ -40,8 +46,13 @@ public final class StreamCatchUp {
      *     assignment of any topic will do
      */
     public StreamCatchUp(String view, Set<String> required) {
+        this(view, required, ASSIGNMENT_PATIENCE);
+    }
+
+    StreamCatchUp(String view, Set<String> required, Duration patience) {
         this.view = view;
         this.required = Set.copyOf(required);
+        this.patience = patience;
     }
 
     /**
@@ -49,17 +60,40 @@ public final class StreamCatchUp {
      * from the consumer itself (on its polling thread, inside the rebalance listener, as Kafka requires).
      */
     public void assigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-        Map<TopicPartition, Long> toReach = new HashMap<>();
         Set<String> topics = new TreeSet<>();
-        for (TopicPartition tp : partitions) {
-            topics.add(tp.topic());
-            long end = ends.getOrDefault(tp, 0L);
-            if (consumer.position(tp) < end) {
-                toReach.put(tp, end);
+        partitions.forEach(tp -> topics.add(tp.topic()));
+        assigned(topics, behindTheirEnds(consumer, partitions));
+    }
+
+    /**
+     * The partitions whose position is before their end, with that end. The broker may be away when partitions are
+     * assigned (a restart, a network split): the lookup is asked again for up to {@code patience}, here on the polling
+     * thread, which could fetch nothing meanwhile anyway. Thrown out of the listener, the timeout would fail the
+     * channel and leave the view waiting for good.
+     */
+    private Map<TopicPartition, Long> behindTheirEnds(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        long giveUpAt = System.nanoTime() + patience.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, LOOKUP_TIMEOUT);
+                Map<TopicPartition, Long> toReach = new HashMap<>();
+                for (TopicPartition tp : partitions) {
+                    long end = ends.getOrDefault(tp, 0L);
+                    if (consumer.position(tp, LOOKUP_TIMEOUT) < end) {
+                        toReach.put(tp, end);
+                    }
+                }
+                return toReach;
+            } catch (TimeoutException e) {
+                if (System.nanoTime() - giveUpAt > 0) {
+                    throw e;
+                }
+                LOG.warnf(
+                        "%s: could not learn where %s end (attempt %d: %s); asking again, the view is not whole"
+                                + " until it knows",
+                        view, partitions, attempt, e.getMessage());
             }
         }
-        assigned(topics, toReach);
     }
 
     /**
