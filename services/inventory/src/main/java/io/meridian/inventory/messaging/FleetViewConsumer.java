@@ -27,8 +27,7 @@ import org.jboss.logging.Logger;
  * consumer drops them too. A marker read late (when a replica replays the topic from the start, or lags behind a
  * reconnect) thus never tombstones an object that exists again; one its connection cannot tell of yet (not connected)
  * is owed, and looked at again when the cluster connects and with its next marker, so no tombstone of an object that
- * is gone is lost. The
- * objects of a kind the resync could not list are kept.
+ * is gone is lost. The objects of a kind the resync could not list are kept.
  *
  * <p>This is a read model of topics other consumers also read, decoded by {@link FleetStreams}: a record it cannot
  * read is counted and skipped here (the services that act on these topics dead-letter it), and so is a newer

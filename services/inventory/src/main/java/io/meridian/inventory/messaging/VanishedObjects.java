@@ -48,10 +48,31 @@ final class VanishedObjects {
     }
 
     /** A completed resync of the cluster called {@code stale} stale: publishes the deletion of those gone. */
-    synchronized void settle(String clusterId, List<String> stale) {
+    void settle(String clusterId, List<String> stale) {
+        publish(clusterId, judge(clusterId, stale));
+    }
+
+    /** The cluster (re)connected here: what its connection could not tell of before is looked at again. */
+    void connected(String clusterId) {
+        List<String> gone;
+        synchronized (this) {
+            if (!owed.containsKey(clusterId)) {
+                return;
+            }
+            gone = judge(clusterId, List.of());
+        }
+        publish(clusterId, gone);
+    }
+
+    /**
+     * Which of the stale objects (and those owed before) are gone now; those the connection cannot tell of are owed.
+     * Under the lock, so that a marker and a connect judge one after the other; the publishing happens outside it, as
+     * a send may block while the producer's buffer is full (a tombstone twice does no harm).
+     */
+    private synchronized List<String> judge(String clusterId, List<String> stale) {
         Set<String> earlier = owed.remove(clusterId);
         if (!owns.test(clusterId)) {
-            return; // the owner, which has a connection to ask, tombstones
+            return List.of(); // the owner, which has a connection to ask, tombstones
         }
         Set<String> candidates = new TreeSet<>(stale);
         if (earlier != null) {
@@ -69,18 +90,15 @@ final class VanishedObjects {
         if (!unknown.isEmpty()) {
             owed.put(clusterId, unknown);
         }
+        return gone;
+    }
+
+    private void publish(String clusterId, List<String> gone) {
         if (!gone.isEmpty()) {
             LOG.infof(
                     "cluster %s: %d objects vanished while it was away; publishing their deletion",
                     clusterId, gone.size());
             gone.forEach(key -> deletions.accept(clusterId, key));
-        }
-    }
-
-    /** The cluster (re)connected here: what its connection could not tell of before is looked at again. */
-    synchronized void connected(String clusterId) {
-        if (owed.containsKey(clusterId)) {
-            settle(clusterId, List.of());
         }
     }
 
