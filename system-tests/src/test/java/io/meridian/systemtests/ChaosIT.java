@@ -150,12 +150,16 @@ class ChaosIT {
                     .isAfter(stormStart.plus(STORM).minus(LONGEST_STEP));
             slow.forEach(c -> c.latency(Duration.ZERO));
             system.fleet().clusters().stream().filter(c -> !c.isUp()).forEach(SimulatedCluster::up);
-            await().atMost(Duration.ofMinutes(3))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> {
-                        supervise();
-                        return system.allReady();
-                    });
+            try {
+                await().atMost(Duration.ofMinutes(3))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() -> {
+                            supervise();
+                            return system.allReady();
+                        });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("replicas not ready again 3 minutes after the storm: " + system.notReady(), e);
+            }
             Instant allBack = Instant.now();
 
             Set<String> checked = checkedClusters();

@@ -58,7 +58,8 @@ public final class SystemUnderTest {
 
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofMinutes(3);
     // Six more JVMs boot while the first six run, and each replays the compacted fleet topics whole before it is ready,
-    // all on CI's two cores: locally the last (policy) took 136 s of which 62 s reading what the suite had published.
+    // all on CI's two cores: with C2, 157 s locally for ChaosIT alone (after the whole suite, policy's replica took
+    // 136 s, 62 s of it reading what the suite had published); the CI run that failed needed more than 180 s.
     private static final Duration SECOND_REPLICAS_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration SERVICE_STOP_GRACE = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -313,6 +314,14 @@ public final class SystemUnderTest {
     public synchronized boolean allReady() {
         return Stream.concat(services.values().stream(), secondReplicas.values().stream())
                 .allMatch(ServiceProcess::isReady);
+    }
+
+    /** Each replica not ready now, with what its readiness answers: for a failure message. */
+    public synchronized List<String> notReady() {
+        return Stream.concat(services.values().stream(), secondReplicas.values().stream())
+                .filter(s -> !s.isReady())
+                .map(s -> s + " answers " + s.readiness() + "; log " + s.log())
+                .toList();
     }
 
     /** Restarts Kafka or PostgreSQL of the local stack, down for {@code downFor}: see {@link LocalStack#restart}. */
