@@ -244,8 +244,21 @@ public final class Bench {
             }
             registration.latency("fleet search (300 mixed queries)", search);
             registration.row("inventory RSS after registration", inventory.rssMiB() + " MiB");
-            registration.row("inventory live heap after GC", LiveHeap.mib(LiveHeap.bytes(inventory.pid())));
+            LiveHeap.Histogram heap = LiveHeap.of(inventory.pid(), 15);
+            registration.row("inventory live heap after GC", LiveHeap.mib(heap.totalBytes()));
             registration.print();
+            // What holds the heap, for the goal of 1 GiB at 100k objects: the classes with the most bytes (shallow).
+            Table holders = new Table("inventory live heap by class (top 15, shallow bytes)");
+            for (LiveHeap.ClassShare share : heap.top()) {
+                holders.row(
+                        share.className(),
+                        "%s in %,d objects (%.1f %%)"
+                                .formatted(
+                                        LiveHeap.mib(share.bytes()),
+                                        share.instances(),
+                                        100.0 * share.bytes() / heap.totalBytes()));
+            }
+            holders.print();
 
             bundles(stack, fleet, inventory);
             double produced = new KafkaBaseline(stack.kafka(), totalObjects).run();

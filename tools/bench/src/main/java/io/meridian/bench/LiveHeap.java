@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -20,8 +21,24 @@ final class LiveHeap {
 
     private LiveHeap() {}
 
+    /** What a class histogram says: the live bytes and the classes holding the most. */
+    record Histogram(long totalBytes, List<ClassShare> top) {}
+
+    /** One line of a histogram: a class, its instances and the bytes they hold (shallow). */
+    record ClassShare(String className, long instances, long bytes) {}
+
     /** Bytes of live objects in the JVM of {@code pid}, after the full collection the histogram makes. */
     static long bytes(long pid) {
+        return totalBytes(histogram(pid));
+    }
+
+    /** The live heap of the JVM of {@code pid} and the {@code top} classes that hold most of it. */
+    static Histogram of(long pid, int top) {
+        String histogram = histogram(pid);
+        return new Histogram(totalBytes(histogram), top(histogram, top));
+    }
+
+    private static String histogram(long pid) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         Path output = null;
         try {
@@ -41,7 +58,7 @@ final class LiveHeap {
             if (process.exitValue() != 0) {
                 throw new IllegalStateException("jcmd " + pid + " GC.class_histogram failed: " + tail(histogram));
             }
-            return totalBytes(histogram);
+            return histogram;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + jcmd, e);
         } catch (InterruptedException e) {
@@ -71,6 +88,21 @@ final class LiveHeap {
             }
         }
         throw new IllegalArgumentException("no Total line in the class histogram: " + tail(histogram));
+    }
+
+    /**
+     * The first {@code n} classes of a class histogram (jcmd sorts them by bytes, largest first), from lines such as
+     * {@code 1:  166920  13452312  [B (java.base@25)}.
+     */
+    static List<ClassShare> top(String histogram, int n) {
+        List<ClassShare> top = new ArrayList<>();
+        for (String line : histogram.lines().toList()) {
+            String[] columns = line.strip().split("\\s+", 4);
+            if (top.size() < n && columns.length == 4 && columns[0].matches("\\d+:")) {
+                top.add(new ClassShare(columns[3], Long.parseLong(columns[1]), Long.parseLong(columns[2])));
+            }
+        }
+        return List.copyOf(top);
     }
 
     /** Bytes in MiB, one decimal, as the tables print memory. */

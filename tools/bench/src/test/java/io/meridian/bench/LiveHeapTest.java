@@ -20,6 +20,11 @@ class LiveHeapTest {
 
         assertThat(LiveHeap.totalBytes(histogram)).isEqualTo(98_765_432L);
         assertThat(LiveHeap.mib(98_765_432L)).isEqualTo("94.2 MiB");
+        assertThat(LiveHeap.top(histogram, 5))
+                .containsExactly(
+                        new LiveHeap.ClassShare("[B (java.base@25)", 166_920, 13_452_312),
+                        new LiveHeap.ClassShare("java.lang.String (java.base@25)", 160_540, 3_852_960));
+        assertThat(LiveHeap.top(histogram, 1)).hasSize(1);
     }
 
     @Test
@@ -31,9 +36,14 @@ class LiveHeapTest {
 
     @Test
     void measuresTheJvmThatRunsTheTest() {
-        long bytes = LiveHeap.bytes(ProcessHandle.current().pid());
+        LiveHeap.Histogram heap = LiveHeap.of(ProcessHandle.current().pid(), 3);
 
         // This JVM holds at least the test framework's classes' objects, and never more than its maximum heap.
-        assertThat(bytes).isPositive().isLessThanOrEqualTo(Runtime.getRuntime().maxMemory());
+        assertThat(heap.totalBytes())
+                .isPositive()
+                .isLessThanOrEqualTo(Runtime.getRuntime().maxMemory());
+        assertThat(heap.top())
+                .hasSize(3)
+                .allSatisfy(share -> assertThat(share.bytes()).isPositive().isLessThanOrEqualTo(heap.totalBytes()));
     }
 }
