@@ -70,14 +70,13 @@ final class VanishedObjects {
      * a send may block while the producer's buffer is full (a tombstone twice does no harm).
      */
     private synchronized List<String> judge(String clusterId, List<String> stale) {
-        Set<String> earlier = owed.remove(clusterId);
         if (!owns.test(clusterId)) {
+            owed.remove(clusterId);
             return List.of(); // the owner, which has a connection to ask, tombstones
         }
+        // What was owed stays owed until this judgement is complete: a look that fails half-way loses nothing.
         Set<String> candidates = new TreeSet<>(stale);
-        if (earlier != null) {
-            candidates.addAll(earlier);
-        }
+        candidates.addAll(owed.getOrDefault(clusterId, Set.of()));
         List<String> gone = new ArrayList<>();
         Set<String> unknown = new TreeSet<>();
         for (String key : candidates) {
@@ -87,7 +86,9 @@ final class VanishedObjects {
                 case HELD -> {}
             }
         }
-        if (!unknown.isEmpty()) {
+        if (unknown.isEmpty()) {
+            owed.remove(clusterId);
+        } else {
             owed.put(clusterId, unknown);
         }
         return gone;

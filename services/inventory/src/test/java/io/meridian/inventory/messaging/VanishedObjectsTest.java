@@ -1,12 +1,14 @@
 package io.meridian.inventory.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.inventory.connect.Presence;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Which stale objects a resync marker tombstones: those gone now, never one held again, none lost while unknown. */
@@ -54,6 +56,26 @@ class VanishedObjectsTest {
         vanished.connected(CLUSTER); // nothing owed: nothing published twice
         vanished.connected("gcp-2");
         assertThat(tombstones).containsExactly(GONE);
+    }
+
+    @Test
+    void aLookThatFailsHalfWayKeepsWhatWasOwed() {
+        AtomicBoolean broken = new AtomicBoolean();
+        VanishedObjects failing = new VanishedObjects(
+                id -> true,
+                (id, key) -> {
+                    if (broken.get()) {
+                        throw new IllegalStateException("informer replaced meanwhile");
+                    }
+                    return Presence.UNKNOWN;
+                },
+                (id, key) -> tombstones.add(key));
+        failing.settle(CLUSTER, List.of(NOT_LISTED_YET));
+        broken.set(true);
+
+        assertThatThrownBy(() -> failing.connected(CLUSTER)).isInstanceOf(IllegalStateException.class);
+        assertThat(failing.owedFor(CLUSTER)).containsExactly(NOT_LISTED_YET);
+        assertThat(tombstones).isEmpty();
     }
 
     @Test
