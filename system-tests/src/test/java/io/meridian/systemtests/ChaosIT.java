@@ -290,6 +290,8 @@ class ChaosIT {
                         .delete()
                         .isEmpty()) {
             count("binding deleted by hand");
+            // When and where, to read a slow convergence against the services' logs.
+            System.out.printf("[chaos] %s: deleted %s on %s by hand%n", Instant.now(), binding, cluster.name());
         }
     }
 
@@ -298,6 +300,7 @@ class ChaosIT {
         if (cluster.isUp()) {
             cluster.down(Duration.ofSeconds(5));
             count("cluster flapped for 5 s");
+            System.out.printf("[chaos] %s: %s down for 5 s%n", Instant.now(), cluster.name());
         }
     }
 
@@ -425,7 +428,8 @@ class ChaosIT {
                     if (!problems.isEmpty() && !problems.equals(last.get())) {
                         // What convergence waits for, as it changes: what a slow convergence spent its time on.
                         System.out.printf(
-                                "[chaos] %.1f s into convergence, %d still wrong, e.g. %s%n",
+                                "[chaos] %s: %.1f s into convergence, %d still wrong, e.g. %s%n",
+                                Instant.now(),
                                 Duration.between(from, Instant.now()).toMillis() / 1000.0,
                                 problems.size(),
                                 problems.subList(0, Math.min(3, problems.size())));

@@ -218,7 +218,7 @@ public final class SystemUnderTest {
                 throw new IllegalStateException("not ready within " + timeout + ": "
                         + pending.stream()
                                 .map(services::get)
-                                .map(s -> s + " answers " + s.readiness() + "; log " + s.log())
+                                .map(SystemUnderTest::notReady)
                                 .toList());
             }
             sleep(Duration.ofMillis(500));
@@ -320,8 +320,12 @@ public final class SystemUnderTest {
     public synchronized List<String> notReady() {
         return Stream.concat(services.values().stream(), secondReplicas.values().stream())
                 .filter(s -> !s.isReady())
-                .map(s -> s + " answers " + s.readiness() + "; log " + s.log())
+                .map(SystemUnderTest::notReady)
                 .toList();
+    }
+
+    private static String notReady(ServiceProcess service) {
+        return service + " answers " + service.readiness() + "; log " + service.log();
     }
 
     /** Restarts Kafka or PostgreSQL of the local stack, down for {@code downFor}: see {@link LocalStack#restart}. */
