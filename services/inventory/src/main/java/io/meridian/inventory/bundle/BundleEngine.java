@@ -335,27 +335,20 @@ public class BundleEngine {
             Instant now = clock.instant();
             BundleStep.RetryAt retry = BundlePlanner.retry(state, now);
             bundles.computeIfPresent(key, (k, s) -> s.retrying(retry.backOff()));
-            if (e instanceof BundleApplier.ClusterUnavailable
+            // The cluster or the database being away is expected; anything else is a defect, logged with its stack
+            // trace, and retried all the same.
+            boolean expected = e instanceof BundleApplier.ClusterUnavailable
                     || e instanceof IllegalStateException
-                    || e instanceof CompletionException) {
-                LOG.warnf(
-                        "cluster %s, owner %s: generation %d not applied (%s); retrying in %d s",
-                        cluster,
-                        owner,
-                        state.generation(),
-                        e.getMessage(),
-                        retry.backOff().toSeconds());
-            } else {
-                // Not the cluster or the database being away: a defect, with its stack trace; retried all the same.
-                LOG.errorf(
-                        e,
-                        "cluster %s, owner %s: generation %d not applied (%s); retrying in %d s",
-                        cluster,
-                        owner,
-                        state.generation(),
-                        e,
-                        retry.backOff().toSeconds());
-            }
+                    || e instanceof CompletionException;
+            LOG.logf(
+                    expected ? Logger.Level.WARN : Logger.Level.ERROR,
+                    expected ? null : e,
+                    "cluster %s, owner %s: generation %d not applied (%s); retrying in %d s",
+                    cluster,
+                    owner,
+                    state.generation(),
+                    expected ? e.getMessage() : e,
+                    retry.backOff().toSeconds());
             try {
                 Await.on(() -> store.recordError(owner, cluster, state.generation(), e.getMessage()));
             } catch (RuntimeException ignored) {
