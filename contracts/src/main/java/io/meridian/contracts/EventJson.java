@@ -47,11 +47,21 @@ public final class EventJson {
      * @throws UnreadableEventException when the bytes are not valid data of that type
      */
     public static <T> T read(byte[] data, Class<T> type) {
+        return read(MAPPER, data, type);
+    }
+
+    /**
+     * Reads event data into its record with a mapper derived from {@link #mapper()} (say one that skips a large
+     * field a reader never uses), failing as {@link #read(byte[], Class)} does.
+     *
+     * @throws UnreadableEventException when the bytes are not valid data of that type
+     */
+    public static <T> T read(ObjectMapper mapper, byte[] data, Class<T> type) {
         if (data == null) {
             throw new UnreadableEventException("record has no value, expected " + type.getSimpleName() + " data");
         }
         try {
-            return MAPPER.readValue(data, type);
+            return mapper.readValue(data, type);
         } catch (JsonProcessingException e) {
             throw new UnreadableEventException(
                     "data is not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);

@@ -1,5 +1,7 @@
 package io.meridian.contracts.fleet;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.contracts.CloudEvent;
 import io.meridian.contracts.EventJson;
 import io.meridian.contracts.EventType;
@@ -52,6 +54,22 @@ public final class FleetStreams {
     /** The {@code type} a skipped record without a {@code ce_type} header is counted under. */
     public static final String NO_TYPE = "none";
 
+    /**
+     * Whether a reader of {@code fleet.resources.v1} wants each object's manifest ({@link ObservedResource#object()}),
+     * most of a record's bytes. A reader that never uses it skips it: its JSON is then only scanned, not built into
+     * maps, and {@code object} is {@code null}.
+     */
+    public enum Manifests {
+        READ,
+        SKIPPED
+    }
+
+    @JsonIgnoreProperties({"object"})
+    private interface WithoutManifest {}
+
+    private static final ObjectMapper WITHOUT_MANIFEST =
+            EventJson.mapper().addMixIn(ObservedResource.class, WithoutManifest.class);
+
     private FleetStreams() {}
 
     /** A record of {@code fleet.clusters.v1}, decoded by the rule above. */
@@ -90,7 +108,12 @@ public final class FleetStreams {
 
     /** A record of {@code fleet.resources.v1}, decoded by the rule above. */
     public static ResourceEvent resourceEvent(ConsumerRecord<String, byte[]> record) {
-        return resourceEvent(record.key(), record.headers(), record.value());
+        return resourceEvent(record, Manifests.READ);
+    }
+
+    /** A record of {@code fleet.resources.v1}, decoded by the rule above, its manifest read or skipped. */
+    public static ResourceEvent resourceEvent(ConsumerRecord<String, byte[]> record, Manifests manifests) {
+        return resourceEvent(record.key(), record.headers(), record.value(), manifests);
     }
 
     /**
@@ -99,6 +122,16 @@ public final class FleetStreams {
      * @throws UnreadableEventException with the reason the dead letter carries
      */
     public static ResourceEvent resourceEvent(String key, Headers headers, byte[] value) {
+        return resourceEvent(key, headers, value, Manifests.READ);
+    }
+
+    /**
+     * A record of {@code fleet.resources.v1}, given as its key, headers and value, decoded by the rule above, its
+     * manifest read or skipped.
+     *
+     * @throws UnreadableEventException with the reason the dead letter carries
+     */
+    public static ResourceEvent resourceEvent(String key, Headers headers, byte[] value, Manifests manifests) {
         requireKey(key);
         Objects.requireNonNull(headers, "headers");
         if (value == null) {
@@ -113,7 +146,11 @@ public final class FleetStreams {
         }
         EventType type = requireOn(known.get(), Topic.RESOURCES);
         return switch (type) {
-            case RESOURCE_OBSERVED -> new ResourceEvent.Observed(EventJson.read(value, ObservedResource.class));
+            case RESOURCE_OBSERVED ->
+                new ResourceEvent.Observed(
+                        manifests == Manifests.SKIPPED
+                                ? EventJson.read(WITHOUT_MANIFEST, value, ObservedResource.class)
+                                : EventJson.read(value, ObservedResource.class));
             // The deletion type travels as a tombstone; a producer that sent the last known object along still
             // means the key is gone.
             case RESOURCE_DELETED -> deletion(key, type.type());

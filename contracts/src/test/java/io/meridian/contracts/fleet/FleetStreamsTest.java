@@ -47,6 +47,7 @@ class FleetStreamsTest {
     private static final String REGISTERED = "io.meridian.inventory.cluster.registered.v1/staging-gcp-1.json";
     private static final String DEREGISTERED = "io.meridian.inventory.cluster.deregistered.v1/dev-azure-2.json";
     private static final String POD = "io.meridian.inventory.resource.observed.v1/pod.json";
+    private static final String POD_WITH_MANIFEST = "io.meridian.inventory.resource.observed.v1/pod-with-manifest.json";
     private static final String RESYNC_STARTED = "io.meridian.inventory.resource.resync-started.v1/prod-aws-1.json";
     private static final String RESYNC_COMPLETED = "io.meridian.inventory.resource.resync-completed.v1/prod-aws-1.json";
     private static final String POD_KEY = "prod-aws-1//Pod/payments/checkout-7d9f8b6c5d-x2k4p";
@@ -218,6 +219,33 @@ class FleetStreamsTest {
                 FleetStreams.resourceEvent(record(Topic.RESOURCES, POD_KEY, EventType.RESOURCE_OBSERVED.type(), data));
 
         assertThat(event).isEqualTo(new ResourceEvent.Observed(EventJson.read(data, ObservedResource.class)));
+    }
+
+    @Test
+    void aReaderThatSkipsManifestsGetsEverythingButTheManifest() {
+        byte[] data = sample(POD_WITH_MANIFEST);
+        var record = record(Topic.RESOURCES, POD_KEY, EventType.RESOURCE_OBSERVED.type(), data);
+
+        ObservedResource read =
+                ((ResourceEvent.Observed) FleetStreams.resourceEvent(record, FleetStreams.Manifests.READ)).resource();
+        ObservedResource skipped = ((ResourceEvent.Observed)
+                        FleetStreams.resourceEvent(record, FleetStreams.Manifests.SKIPPED))
+                .resource();
+
+        assertThat(read.object()).containsKeys("spec", "metadata");
+        assertThat(skipped.object()).isNull();
+        assertThat(skipped).isEqualTo(read.withoutObject());
+    }
+
+    @Test
+    void aReaderThatSkipsManifestsStillRefusesWhatIsNoObservedResource() {
+        byte[] broken = "{\"clusterId\":\"c1\",\"object\":{\"spec\":".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> FleetStreams.resourceEvent(
+                        record(Topic.RESOURCES, POD_KEY, EventType.RESOURCE_OBSERVED.type(), broken),
+                        FleetStreams.Manifests.SKIPPED))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("ObservedResource");
     }
 
     @Test

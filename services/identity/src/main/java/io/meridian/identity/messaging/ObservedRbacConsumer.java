@@ -36,7 +36,7 @@ public class ObservedRbacConsumer {
             if (!FleetStreams.isResyncMarkerKey(key) && !isRbac(key)) {
                 return Uni.createFrom().voidItem();
             }
-            return switch (FleetStreams.resourceEvent(r)) {
+            return switch (FleetStreams.resourceEvent(r, FleetStreams.Manifests.SKIPPED)) {
                 case ResourceEvent.Observed o -> store.observed(key, o.resource());
                 case ResourceEvent.Deleted d -> store.deleted(d.key());
                 case ResourceEvent.ResyncCompleted c -> store.resynced(c.marker());

@@ -92,8 +92,9 @@ public class FleetViewConsumer {
     }
 
     private void applyResource(ConsumerRecord<String, byte[]> record) {
-        switch (FleetStreams.resourceEvent(record)) {
-            case ResourceEvent.Observed o -> index.put(o.resource().withoutObject());
+        // The index keeps no manifest: it is skipped while reading, not built and dropped (most of a record's bytes).
+        switch (FleetStreams.resourceEvent(record, FleetStreams.Manifests.SKIPPED)) {
+            case ResourceEvent.Observed o -> index.put(o.resource());
             case ResourceEvent.Deleted d -> index.remove(d.key());
             case ResourceEvent.ResyncCompleted c -> {
                 ResyncMarker marker = c.marker();
