@@ -272,20 +272,23 @@ final class ClusterConnection {
                     continue;
                 }
                 Duration probeWindow = timing.probeInterval().plus(timing.probeTimeout());
-                if (connected && lastProbeTimedOut && replicaBusyWithin.test(probeWindow)) {
+                if (lastProbeTimedOut && replicaBusyWithin.test(probeWindow)) {
                     if (busySilenceSince == 0) {
                         busySilenceSince = clock.millis();
                     }
                     if (clock.millis() - busySilenceSince < BUSY_SILENCE_FORGIVEN.toMillis()) {
                         // The answer may well have arrived and waited behind this replica's own backlog on an event
                         // loop that ran a second or more late: not the cluster's silence. Counted, it would relist
-                        // every kind and add to that backlog. Forgiven for a bounded time only, so that a cluster
-                        // that really went silent while this replica was overloaded is still found out.
+                        // every kind and add to that backlog, or, for a cluster not connected yet (a replica reading
+                        // a fleet in after a start), call a healthy cluster Unreachable and put off its first list.
+                        // Forgiven for a bounded time only, so that a cluster that really went silent while this
+                        // replica was overloaded is still found out.
                         LOG.debugf(
                                 "cluster %s: probe got no answer while this replica's event loops ran late; not"
                                         + " counted",
                                 spec.name());
-                        pause(timing.probeInterval().minusMillis(clock.millis() - started));
+                        Duration interval = connected ? timing.probeInterval() : timing.reconnectProbeInterval();
+                        pause(interval.minusMillis(clock.millis() - started));
                         continue;
                     }
                 }

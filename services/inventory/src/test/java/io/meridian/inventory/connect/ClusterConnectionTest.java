@@ -186,6 +186,32 @@ class ClusterConnectionTest {
     }
 
     @Test
+    void aClusterNotConnectedYetIsNotCalledUnreachableForProbesUnansweredWhileThisReplicaRunsLate() {
+        try (MockCluster cluster = MockCluster.start("busy-replica-2")) {
+            cluster.client().namespaces().resource(namespace("shop")).create();
+            Recorded recorded = new Recorded();
+            java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
+            // Every answer comes after the 500 ms probe timeout from the first probe on: a replica reading a fleet
+            // in, whose event loops run late, cannot tell a slow answer from none.
+            cluster.latency(Duration.ofSeconds(1));
+            ClusterConnection connection = connection(cluster, List.of(NAMESPACE), recorded, window -> busy.get());
+            connection.start();
+            try {
+                // Counted, two failed probes a second apart would make it Unreachable within about 2 s.
+                await().during(Duration.ofSeconds(5))
+                        .atMost(Duration.ofSeconds(7))
+                        .until(() -> recorded.phase() == ClusterPhase.Connecting);
+                // Once this replica keeps up again, the same silence is the cluster's.
+                busy.set(false);
+                await().atMost(Duration.ofSeconds(10)).until(() -> recorded.phase() == ClusterPhase.Unreachable);
+            } finally {
+                cluster.latency(Duration.ZERO);
+                connection.stop(true);
+            }
+        }
+    }
+
+    @Test
     void aKindThatCannotBeListedIsNamedNotResyncedInTheCompletedMarker() {
         try (MockCluster cluster = MockCluster.start("rbac-denied-1")) {
             cluster.client().namespaces().resource(namespace("shop")).create();
