@@ -1,5 +1,6 @@
 package io.meridian.inventory.connect;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -13,9 +14,16 @@ import io.vertx.core.Vertx;
  */
 final class ClusterClients {
 
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    // The mapper fabric8 configures for the model; informer stores write and read their objects with it too.
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization(MAPPER, true);
 
     private ClusterClients() {}
+
+    /** The Jackson mapper of every cluster client's serialization, configured by fabric8 for its model. */
+    static ObjectMapper mapper() {
+        return MAPPER;
+    }
 
     /**
      * A client of one cluster that connects only to the address {@code endpoint} judged (DNS pinning), on the

@@ -420,10 +420,16 @@ final class ClusterConnection {
                     continue;
                 }
                 Publishing handler = handlers.get(entry.getKey());
-                for (HasMetadata object : entry.getValue().getStore().list()) {
+                var store = entry.getValue().getStore();
+                // By key first: an object its handler published already is not read from the store again (a read
+                // parses it, see SerializedItemStore).
+                for (String storeKey : store.listKeys()) {
                     objects++;
-                    if (handler != null && relisted.add(handler.keyOf(object))) {
-                        handler.publish(object);
+                    if (handler != null && relisted.add(handler.keyOf(storeKey))) {
+                        HasMetadata object = store.getByKey(storeKey);
+                        if (object != null) {
+                            handler.publish(object);
+                        }
                     }
                 }
             }
@@ -623,8 +629,20 @@ final class ClusterConnection {
         }
 
         String keyOf(HasMetadata object) {
-            return kind.group() + "/" + kind.kind() + "/" + object.getMetadata().getNamespace() + "/"
-                    + object.getMetadata().getName();
+            return keyOf(
+                    object.getMetadata().getNamespace(), object.getMetadata().getName());
+        }
+
+        /** The key of the object an informer's store holds under {@code namespace/name} (or {@code name}). */
+        String keyOf(String storeKey) {
+            int slash = storeKey.indexOf('/');
+            return slash < 0
+                    ? keyOf(null, storeKey)
+                    : keyOf(storeKey.substring(0, slash), storeKey.substring(slash + 1));
+        }
+
+        private String keyOf(String namespace, String name) {
+            return kind.group() + "/" + kind.kind() + "/" + namespace + "/" + name;
         }
 
         @Override

@@ -43,16 +43,19 @@ final class ClusterInformers {
 
     private ClusterInformers() {}
 
-    /** An informer that is not started yet; no periodic resync, the watch keeps it current. */
-    @SuppressWarnings("unchecked")
+    /**
+     * An informer that is not started yet; no periodic resync, the watch keeps it current. Its store holds each object
+     * as JSON ({@link SerializedItemStore}): every cluster's every watched object is held, so the store is what
+     * inventory's heap grows with.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     static SharedIndexInformer<HasMetadata> create(KubernetesClient client, WatchedKind kind) {
         Class<? extends HasMetadata> type = TYPED.get(kind.apiVersion() + "/" + kind.kind());
         if (type != null) {
             var resources = client.resources(type);
-            return (SharedIndexInformer<HasMetadata>)
-                    (kind.namespaced()
-                            ? resources.inAnyNamespace().runnableInformer(0)
-                            : resources.runnableInformer(0));
+            SharedIndexInformer informer =
+                    kind.namespaced() ? resources.inAnyNamespace().runnableInformer(0) : resources.runnableInformer(0);
+            return informer.itemStore(new SerializedItemStore<>(ClusterClients.mapper(), type));
         }
         ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
                 .withGroup(kind.group())
@@ -64,6 +67,7 @@ final class ClusterInformers {
         var generic = client.genericKubernetesResources(context);
         SharedIndexInformer<GenericKubernetesResource> informer =
                 kind.namespaced() ? generic.inAnyNamespace().runnableInformer(0) : generic.runnableInformer(0);
+        informer.itemStore(new SerializedItemStore<>(ClusterClients.mapper(), GenericKubernetesResource.class));
         return (SharedIndexInformer<HasMetadata>) (SharedIndexInformer<?>) informer;
     }
 }
