@@ -57,7 +57,8 @@ public final class FleetStreams {
     /**
      * Whether a reader of {@code fleet.resources.v1} wants each object's manifest ({@link ObservedResource#object()}),
      * most of a record's bytes. A reader that never uses it skips it: its JSON is then only scanned, not built into
-     * maps, and {@code object} is {@code null}.
+     * maps, and {@code object} is {@code null}. Such a reader also takes a record whose {@code object} is no JSON
+     * object, which a reader of manifests refuses as unreadable (and dead-letters): it reads nothing of it.
      */
     public enum Manifests {
         READ,

@@ -238,6 +238,21 @@ class FleetStreamsTest {
     }
 
     @Test
+    void aReaderThatSkipsManifestsNeverBindsOneSoAManifestThatIsNoObjectHarmsOnlyReadersOfManifests() {
+        String pod = new String(sample(POD), StandardCharsets.UTF_8);
+        byte[] data = (pod.substring(0, pod.lastIndexOf('}')) + ",\"object\":\"not a manifest\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        var record = record(Topic.RESOURCES, POD_KEY, EventType.RESOURCE_OBSERVED.type(), data);
+
+        assertThatThrownBy(() -> FleetStreams.resourceEvent(record, FleetStreams.Manifests.READ))
+                .isInstanceOf(UnreadableEventException.class);
+        assertThat(((ResourceEvent.Observed) FleetStreams.resourceEvent(record, FleetStreams.Manifests.SKIPPED))
+                        .resource()
+                        .object())
+                .isNull();
+    }
+
+    @Test
     void aReaderThatSkipsManifestsStillRefusesWhatIsNoObservedResource() {
         byte[] broken = "{\"clusterId\":\"c1\",\"object\":{\"spec\":".getBytes(StandardCharsets.UTF_8);
 
