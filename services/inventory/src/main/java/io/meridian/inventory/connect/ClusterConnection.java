@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.meridian.contracts.cluster.ClusterPhase;
 import io.meridian.contracts.cluster.ConditionStatus;
 import io.meridian.contracts.resource.ResyncMarker.GroupKind;
@@ -629,20 +630,12 @@ final class ClusterConnection {
         }
 
         String keyOf(HasMetadata object) {
-            return keyOf(
-                    object.getMetadata().getNamespace(), object.getMetadata().getName());
+            return keyOf(Cache.metaNamespaceKeyFunc(object));
         }
 
-        /** The key of the object an informer's store holds under {@code namespace/name} (or {@code name}). */
+        /** The key of the object an informer's store holds under {@code storeKey} (fabric8's key of it). */
         String keyOf(String storeKey) {
-            int slash = storeKey.indexOf('/');
-            return slash < 0
-                    ? keyOf(null, storeKey)
-                    : keyOf(storeKey.substring(0, slash), storeKey.substring(slash + 1));
-        }
-
-        private String keyOf(String namespace, String name) {
-            return kind.group() + "/" + kind.kind() + "/" + namespace + "/" + name;
+            return kind.group() + "/" + kind.kind() + "/" + storeKey;
         }
 
         @Override

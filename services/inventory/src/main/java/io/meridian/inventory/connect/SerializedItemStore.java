@@ -8,27 +8,30 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * An informer's store that holds each object as its JSON bytes rather than as the fabric8 model. The model costs about
  * 20 KiB of heap per Pod (a map for {@code additionalProperties} in every nested object, boxed quantities, lists); its
  * JSON a tenth of that. Measured with {@code bench inventory}: the informer caches were most of inventory's live heap
- * at 100,000 objects. Every read answers a new object equal to the one stored, so the informer and every reader of its
- * store see what the default store would have given them, and a reader may change what it was given without changing
- * the store (fabric8's own store hands out the object it holds). The price is a parse per read (an update's previous
- * object, a lookup, a listing) and a write per change.
+ * at 100,000 objects (ADR 0017). Every read parses a new object equal to the one stored when it was stored: a reader
+ * may change what it was given without changing the store, and a handler that changes the object it is handed (say
+ * sets its kind) no longer changes the stored one (fabric8's own store hands out the object it holds). The price is a
+ * parse per read (an update's or deletion's previous object, a lookup, a listing) and a write per change.
  *
- * <p>Not a full-state store to fabric8 ({@link #isFullState()}): fabric8 then announces each object of a list to the
- * handlers as it is listed, instead of reading every listed object back from the store once the list completes, which
- * would parse each object once more per relist. Inventory's handlers never read the store while handling an object.
+ * <p>Not a full-state store to fabric8 ({@link #isFullState()}): an informer's first list then hands each object to
+ * the handlers as it is listed, instead of reading every listed object back from the store once the list completes
+ * (one parse per object per connect saved). Inventory's handlers never read the store while handling an object.
+ *
+ * <p>An object that cannot be read back (a defect: the store wrote it) is logged and treated as absent, so that one bad
+ * entry costs its own object, not the kind's every later relist or the connection.
  */
 final class SerializedItemStore<T extends HasMetadata> implements ItemStore<T> {
 
-    // Made once per mapper and type: every connect of every cluster makes a store per watched kind.
-    private static final Map<ObjectMapper, Map<Class<?>, ObjectReader>> READERS = new ConcurrentHashMap<>();
+    private static final Logger LOG = Logger.getLogger(SerializedItemStore.class);
 
     private final ConcurrentHashMap<String, byte[]> items = new ConcurrentHashMap<>();
     private final ObjectWriter writer;
@@ -37,8 +40,7 @@ final class SerializedItemStore<T extends HasMetadata> implements ItemStore<T> {
     /** {@code mapper}: one configured for fabric8's model (the cluster clients' own). */
     SerializedItemStore(ObjectMapper mapper, Class<T> type) {
         this.writer = mapper.writer();
-        this.reader = READERS.computeIfAbsent(mapper, m -> new ConcurrentHashMap<>())
-                .computeIfAbsent(type, mapper::readerFor);
+        this.reader = mapper.readerFor(type);
     }
 
     @Override
@@ -48,12 +50,12 @@ final class SerializedItemStore<T extends HasMetadata> implements ItemStore<T> {
 
     @Override
     public T put(String key, T object) {
-        return objectOf(items.put(key, bytesOf(object)));
+        return objectOf(key, items.put(key, bytesOf(object)));
     }
 
     @Override
     public T remove(String key) {
-        return objectOf(items.remove(key));
+        return objectOf(key, items.remove(key));
     }
 
     @Override
@@ -63,7 +65,9 @@ final class SerializedItemStore<T extends HasMetadata> implements ItemStore<T> {
 
     @Override
     public Stream<T> values() {
-        return items.values().stream().map(this::objectOf);
+        return items.entrySet().stream()
+                .map(entry -> objectOf(entry.getKey(), entry.getValue()))
+                .filter(Objects::nonNull);
     }
 
     @Override
@@ -73,7 +77,7 @@ final class SerializedItemStore<T extends HasMetadata> implements ItemStore<T> {
 
     @Override
     public T get(String key) {
-        return objectOf(items.get(key));
+        return objectOf(key, items.get(key));
     }
 
     @Override
@@ -89,14 +93,15 @@ final class SerializedItemStore<T extends HasMetadata> implements ItemStore<T> {
         }
     }
 
-    private T objectOf(byte[] json) {
+    private T objectOf(String key, byte[] json) {
         if (json == null) {
             return null;
         }
         try {
             return reader.readValue(json);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read back an object this store wrote", e);
+            LOG.errorf(e, "informer store: cannot read back %s, which it wrote; treated as absent", key);
+            return null;
         }
     }
 }
