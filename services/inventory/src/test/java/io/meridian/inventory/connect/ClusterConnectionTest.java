@@ -160,11 +160,9 @@ class ClusterConnectionTest {
     @Test
     void probesUnansweredWhileThisReplicaRunsLateAreNotCountedAgainstTheCluster() {
         try (MockCluster cluster = MockCluster.start("busy-replica-1")) {
-            cluster.client().namespaces().resource(namespace("shop")).create();
             Recorded recorded = new Recorded();
             java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
-            ClusterConnection connection = connection(cluster, List.of(NAMESPACE), recorded, window -> busy.get());
-            connection.start();
+            ClusterConnection connection = startedWhileBusy(cluster, recorded, busy);
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> recorded.phase() == ClusterPhase.Ready);
                 int relists = recorded.completed.size();
@@ -175,9 +173,7 @@ class ClusterConnectionTest {
                 await().during(Duration.ofSeconds(6))
                         .atMost(Duration.ofSeconds(8))
                         .until(() -> recorded.phase() == ClusterPhase.Ready && recorded.completed.size() == relists);
-                // Once it keeps up again, the same silence is the cluster's.
-                busy.set(false);
-                await().atMost(Duration.ofSeconds(10)).until(() -> recorded.phase() == ClusterPhase.Unreachable);
+                keepsUpAgainAndTheSilenceIsTheClusters(busy, recorded);
             } finally {
                 cluster.latency(Duration.ZERO);
                 connection.stop(true);
@@ -188,22 +184,18 @@ class ClusterConnectionTest {
     @Test
     void aClusterNotConnectedYetIsNotCalledUnreachableForProbesUnansweredWhileThisReplicaRunsLate() {
         try (MockCluster cluster = MockCluster.start("busy-replica-2")) {
-            cluster.client().namespaces().resource(namespace("shop")).create();
             Recorded recorded = new Recorded();
             java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
             // Every answer comes after the 500 ms probe timeout from the first probe on: a replica reading a fleet
             // in, whose event loops run late, cannot tell a slow answer from none.
             cluster.latency(Duration.ofSeconds(1));
-            ClusterConnection connection = connection(cluster, List.of(NAMESPACE), recorded, window -> busy.get());
-            connection.start();
+            ClusterConnection connection = startedWhileBusy(cluster, recorded, busy);
             try {
                 // Counted, two failed probes a second apart would make it Unreachable within about 2 s.
                 await().during(Duration.ofSeconds(5))
                         .atMost(Duration.ofSeconds(7))
                         .until(() -> recorded.phase() == ClusterPhase.Connecting);
-                // Once this replica keeps up again, the same silence is the cluster's.
-                busy.set(false);
-                await().atMost(Duration.ofSeconds(10)).until(() -> recorded.phase() == ClusterPhase.Unreachable);
+                keepsUpAgainAndTheSilenceIsTheClusters(busy, recorded);
             } finally {
                 cluster.latency(Duration.ZERO);
                 connection.stop(true);
@@ -252,6 +244,22 @@ class ClusterConnectionTest {
             Recorded recorded,
             java.util.function.Predicate<Duration> replicaBusyWithin) {
         return connection(cluster, kinds, recorded, replicaBusyWithin, recorded.statuses::add);
+    }
+
+    /** A started connection to a cluster holding namespace shop, told that this replica runs late while busy. */
+    private static ClusterConnection startedWhileBusy(
+            MockCluster cluster, Recorded recorded, java.util.concurrent.atomic.AtomicBoolean busy) {
+        cluster.client().namespaces().resource(namespace("shop")).create();
+        ClusterConnection connection = connection(cluster, List.of(NAMESPACE), recorded, window -> busy.get());
+        connection.start();
+        return connection;
+    }
+
+    /** Once this replica keeps up again, the same silence is the cluster's: Unreachable soon after. */
+    private static void keepsUpAgainAndTheSilenceIsTheClusters(
+            java.util.concurrent.atomic.AtomicBoolean busy, Recorded recorded) {
+        busy.set(false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> recorded.phase() == ClusterPhase.Unreachable);
     }
 
     private static ClusterConnection connection(
