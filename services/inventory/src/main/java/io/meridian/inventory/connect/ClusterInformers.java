@@ -48,14 +48,10 @@ final class ClusterInformers {
      * as JSON ({@link SerializedItemStore}): every cluster's every watched object is held, so the store is what
      * inventory's heap grows with.
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     static SharedIndexInformer<HasMetadata> create(KubernetesClient client, WatchedKind kind) {
         Class<? extends HasMetadata> type = TYPED.get(kind.apiVersion() + "/" + kind.kind());
         if (type != null) {
-            var resources = client.resources(type);
-            SharedIndexInformer informer =
-                    kind.namespaced() ? resources.inAnyNamespace().runnableInformer(0) : resources.runnableInformer(0);
-            return informer.itemStore(new SerializedItemStore<>(ClusterClients.mapper(), type));
+            return typed(client, type, kind.namespaced());
         }
         ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
                 .withGroup(kind.group())
@@ -65,9 +61,22 @@ final class ClusterInformers {
                 .withNamespaced(kind.namespaced())
                 .build();
         var generic = client.genericKubernetesResources(context);
-        SharedIndexInformer<GenericKubernetesResource> informer =
-                kind.namespaced() ? generic.inAnyNamespace().runnableInformer(0) : generic.runnableInformer(0);
-        informer.itemStore(new SerializedItemStore<>(ClusterClients.mapper(), GenericKubernetesResource.class));
+        return storingJson(
+                kind.namespaced() ? generic.inAnyNamespace().runnableInformer(0) : generic.runnableInformer(0),
+                GenericKubernetesResource.class);
+    }
+
+    private static <T extends HasMetadata> SharedIndexInformer<HasMetadata> typed(
+            KubernetesClient client, Class<T> type, boolean namespaced) {
+        var resources = client.resources(type);
+        return storingJson(
+                namespaced ? resources.inAnyNamespace().runnableInformer(0) : resources.runnableInformer(0), type);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends HasMetadata> SharedIndexInformer<HasMetadata> storingJson(
+            SharedIndexInformer<T> informer, Class<T> type) {
+        informer.itemStore(new SerializedItemStore<>(ClusterClients.mapper(), type));
         return (SharedIndexInformer<HasMetadata>) (SharedIndexInformer<?>) informer;
     }
 }
