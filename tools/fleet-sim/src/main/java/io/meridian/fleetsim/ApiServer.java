@@ -34,7 +34,8 @@ import java.util.logging.Logger;
  * and the cluster looks unreachable when it is only busy. This server still reads and writes HTTP on one Vert.x event
  * loop of its own, but answers each request on a thread of its own (goroutine-like; the operating system shares the
  * cores between them), then writes the response back on the loop.
- * WebSocket upgrades (watches, exec) are set up on the event loop and handed to fabric8's own handler, as before.
+ * WebSocket upgrades (watches, exec) are set up on the event loop and handed to fabric8's own handler, as before; a
+ * watch asked for over plain HTTP is set up there too and streamed as a real server streams it ({@link HttpWatchStream}).
  */
 final class ApiServer {
 
@@ -107,7 +108,22 @@ final class ApiServer {
     private void receive(HttpServerRequest request) {
         Context context = Vertx.currentContext();
         request.resume();
-        if (mayBecomeWebSocket(request)) {
+        if (HttpWatchStream.isPlainWatch(request)) {
+            // A watch over plain HTTP is set up on the event loop as a WebSocket one is: the store answers both alike.
+            RecordedRequest recorded = recorded(request, null);
+            try {
+                MockResponse answer = dispatcher.dispatch(recorded);
+                if (answer.getWebSocketListener() != null) {
+                    HttpWatchStream.open(context, request, recorded, answer);
+                } else {
+                    respond(context, request, recorded, answer); // refused: 403, 410 Gone
+                }
+            } catch (Throwable e) {
+                failed(request, recorded, e);
+            }
+            return;
+        }
+        if (isWebSocketUpgrade(request)) {
             // A WebSocket (a watch, exec) must be accepted before the request is read to its end, so it is set up here
             // on the event loop, body unread: setting one up is cheap, what it carries later is sent from other
             // threads.
@@ -190,12 +206,9 @@ final class ApiServer {
         }
     }
 
-    // A request the store may answer with a WebSocket: an upgrade, or a watch (which fabric8's store answers with a
-    // WebSocket whatever the client asked for, and which then fails as it did in fabric8's own server).
-    private static boolean mayBecomeWebSocket(HttpServerRequest request) {
-        String query = request.query();
-        return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
-                || (query != null && (query.contains("watch=true") || query.contains("watch=1")));
+    // A WebSocket (a watch, exec): a plain HTTP watch is streamed instead (HttpWatchStream).
+    private static boolean isWebSocketUpgrade(HttpServerRequest request) {
+        return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
     }
 
     // As fabric8's mock server: a request has a body when it declares a length or a type.

@@ -1,0 +1,165 @@
+package io.meridian.fleetsim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A watch asked for over plain HTTP (no WebSocket upgrade) is a chunked stream of JSON lines, as a real API server
+ * serves it. fabric8's client falls back to such a watch when a new watch's WebSocket cannot be opened, for instance
+ * while the API server is down, and keeps it: answered 400 as it was, the informer never heard of a change again.
+ */
+class HttpWatchTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration EVENTUALLY = Duration.ofSeconds(20);
+
+    @Test
+    void aPlainHttpWatchStreamsOneJsonEventPerLineAndEndsWhenTheClientHangsUp() throws Exception {
+        try (StandaloneApiServer server = StandaloneApiServer.start("http-watch-1");
+                KubernetesClient client = WatchExpiryTest.client(server)) {
+            namespace(client, "http-watch");
+            client.configMaps()
+                    .inNamespace("http-watch")
+                    .resource(configMap("before"))
+                    .create();
+            int watchesBefore = server.openWatches();
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<InputStream> response = http.send(
+                    HttpRequest.newBuilder(
+                                    URI.create(server.url() + "/api/v1/namespaces/http-watch/configmaps?watch=true"))
+                            .header("Authorization", "Bearer sim-token")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+
+            List<JsonNode> events = new CopyOnWriteArrayList<>();
+            InputStream body = response.body();
+            CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        events.add(JSON.readTree(line));
+                    }
+                } catch (java.io.IOException e) {
+                    // the stream was closed by this test
+                }
+            });
+            await().atMost(EVENTUALLY).until(() -> events.size() == 1);
+
+            client.configMaps()
+                    .inNamespace("http-watch")
+                    .resource(configMap("after"))
+                    .create();
+            client.configMaps()
+                    .inNamespace("http-watch")
+                    .withName("after")
+                    .edit(c -> new ConfigMapBuilder(c).addToData("v", "2").build());
+            client.configMaps().inNamespace("http-watch").withName("before").delete();
+
+            await().atMost(EVENTUALLY).until(() -> events.size() == 4);
+            assertThat(events)
+                    .extracting(e -> e.path("type").asText() + " "
+                            + e.path("object").path("metadata").path("name").asText())
+                    .containsExactly("ADDED before", "ADDED after", "MODIFIED after", "DELETED before");
+            assertThat(events.get(2).path("object").path("data").path("v").asText())
+                    .isEqualTo("2");
+            assertThat(server.openWatches()).isEqualTo(watchesBefore + 1);
+
+            body.close();
+            await().atMost(EVENTUALLY).until(() -> server.openWatches() == watchesBefore);
+            reading.join();
+        }
+    }
+
+    @Test
+    void anInformerWatchingOverHttpHearsChangesAfterAnExpiryAndAfterAnOutage() {
+        try (Fleet fleet =
+                Fleet.start(FleetOptions.defaults().withClusters(1).withSeed(3).withObjectsPerCluster(20))) {
+            SimulatedCluster cluster = fleet.clusters().getFirst();
+            KubernetesClient writer = cluster.client();
+            namespace(writer, "http-watch");
+            try (KubernetesClient httpOnly = new KubernetesClientBuilder()
+                    .withConfig(new ConfigBuilder()
+                            .withMasterUrl(cluster.apiServerUrl())
+                            .withOauthToken("sim-token")
+                            .withRequestRetryBackoffLimit(0)
+                            .withOnlyHttpWatches(true)
+                            .build())
+                    .build()) {
+                SharedIndexInformer<ConfigMap> informer =
+                        httpOnly.configMaps().inNamespace("http-watch").inform();
+                try {
+                    await().atMost(EVENTUALLY).until(informer::hasSynced);
+                    assertHeard(writer, informer, "first");
+
+                    cluster.expireWatches(); // 410 Expired in the stream: the informer lists again and watches on
+                    assertHeard(writer, informer, "after-expiry");
+
+                    cluster.down(Duration.ofSeconds(2));
+                    await().atMost(EVENTUALLY).until(cluster::isUp);
+                    assertHeard(writer, informer, "after-outage");
+
+                    writer.configMaps()
+                            .inNamespace("http-watch")
+                            .withName("first")
+                            .delete();
+                    await().atMost(EVENTUALLY).until(() -> informer.getStore().getByKey("http-watch/first") == null);
+                } finally {
+                    informer.stop();
+                }
+            }
+        }
+    }
+
+    private static void assertHeard(KubernetesClient writer, SharedIndexInformer<ConfigMap> informer, String name) {
+        writer.configMaps().inNamespace("http-watch").resource(configMap(name)).create();
+        await().atMost(EVENTUALLY)
+                .alias("the informer hears of " + name)
+                .until(() -> informer.getStore().getByKey("http-watch/" + name) != null);
+    }
+
+    private static ConfigMap configMap(String name) {
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withNamespace("http-watch")
+                .withName(name)
+                .endMetadata()
+                .withData(Map.of("v", "1"))
+                .build();
+    }
+
+    private static void namespace(KubernetesClient client, String name) {
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .build())
+                .create();
+    }
+}
