@@ -113,8 +113,8 @@ final class DriftWatch {
     }
 
     /**
-     * The object as the watch last saw it. Unknown when its kind is not watched yet or the initial list has not
-     * completed: then only the API server knows. A known absence may still be wrong (the watch lags, or an
+     * The object as the watch last saw it. Unknown when its kind is not watched yet, the initial list has not
+     * completed or the watch is not open: then only the API server knows. A known absence may still be wrong (the watch lags, or an
      * informer of our own does not see unmanaged objects): the applier confirms an absence with a read unless the
      * cache is the connection's, which sees every object of the kind.
      */
@@ -123,7 +123,11 @@ final class DriftWatch {
         Watch watch = byKind == null
                 ? null
                 : byKind.get(object.ref().apiVersion() + "/" + object.ref().kind());
-        if (watch == null || !watch.informer().hasSynced() || !watch.informer().isRunning()) {
+        // A watch being reopened (or one that cannot be) has missed what happened meanwhile: only the server knows.
+        if (watch == null
+                || !watch.informer().hasSynced()
+                || !watch.informer().isRunning()
+                || !watch.informer().isWatching()) {
             return BundleApplier.Cached.UNKNOWN;
         }
         String namespace = object.ref().namespace();

@@ -1,0 +1,52 @@
+package io.meridian.inventory.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meridian.testsupport.MockCluster;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the drift watch's cache may tell the applier, against a simulated API server. */
+class DriftWatchTest {
+
+    private static final String ROLE_BINDING = "rbac.authorization.k8s.io/v1/RoleBinding";
+
+    @Test
+    void aCacheWhoseWatchIsClosedIsNotTrustedSoTheApplierAsksTheServer() {
+        try (MockCluster cluster = MockCluster.start("drift-watch-closed")) {
+            DriftWatch drift = new DriftWatch((name, live, deleted) -> {}, (name, kind) -> null);
+            DesiredObject binding = binding("readers");
+            try {
+                drift.watch(cluster.name(), cluster.client(), List.of(ROLE_BINDING));
+                await().atMost(Duration.ofSeconds(15))
+                        .until(() -> drift.cached(cluster.name(), binding).known());
+                assertThat(drift.cached(cluster.name(), binding).live())
+                        .as("absent, and the cache knows it")
+                        .isNull();
+
+                // The watch ends (410) and cannot list again: its cache holds what it last saw, for as long as it
+                // takes.
+                cluster.forbidKinds(List.of("RoleBinding"));
+                cluster.expireWatches();
+
+                await().atMost(Duration.ofSeconds(15))
+                        .until(() -> !drift.cached(cluster.name(), binding).known());
+            } finally {
+                drift.stop(cluster.name());
+            }
+        }
+    }
+
+    private static DesiredObject binding(String name) {
+        Map<String, Object> manifest = Map.of(
+                "apiVersion", "rbac.authorization.k8s.io/v1",
+                "kind", "RoleBinding",
+                "metadata", Map.of("name", name, "namespace", "payments"),
+                "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", "view"),
+                "subjects", List.of(Map.of("kind", "Group", "name", "oidc:" + name)));
+        return ((DesiredObject.Ok) DesiredObject.of("identity", manifest)).object();
+    }
+}
