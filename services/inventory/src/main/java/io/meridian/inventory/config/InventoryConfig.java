@@ -128,6 +128,13 @@ public interface InventoryConfig {
         @WithDefault("60s")
         Duration degradedRetry();
 
+        /**
+         * How long a listed kind's watch may stay closed while its cluster answers probes before the cluster is relisted.
+         * Longer than fabric8's tries to reopen a watch take after an outage too short to make the cluster Unreachable.
+         */
+        @WithDefault("30s")
+        Duration watchStallTolerance();
+
         /** Kinds watched besides the built-in ones: {@code group/version/Kind/plural[/cluster]}. */
         Optional<List<String>> extraKinds();
     }

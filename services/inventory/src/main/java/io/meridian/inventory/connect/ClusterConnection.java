@@ -39,7 +39,8 @@ final class ClusterConnection {
     /**
      * Timing of probes and reconnects: a connected cluster is probed every {@code probeInterval}, an unreachable one
      * every {@code reconnectProbeInterval}; {@code maxBackoff} caps the wait before a full relist of a cluster whose
-     * connections keep ending soon after they were made.
+     * connections keep ending soon after they were made; {@code watchStallTolerance} is how long a listed kind's watch
+     * may stay closed while the cluster answers probes before the cluster is relisted.
      */
     record Timing(
             Duration probeInterval,
@@ -48,7 +49,8 @@ final class ClusterConnection {
             Duration maxBackoff,
             Duration syncTimeout,
             Duration degradedRetry,
-            Duration reconnectProbeInterval) {}
+            Duration reconnectProbeInterval,
+            Duration watchStallTolerance) {}
 
     private static final Logger LOG = Logger.getLogger(ClusterConnection.class);
     private static final Duration RETRY_SOON = Duration.ofSeconds(2);
@@ -102,6 +104,9 @@ final class ClusterConnection {
     private String lastProbeError;
     // When the current run of forgiven probe timeouts began (clock millis), 0 when none.
     private long busySilenceSince;
+    // When a listed kind's watch was first found closed while the cluster answered probes (clock millis), 0 when all
+    // watch; supervisor only.
+    private long watchesClosedSince;
     private boolean lastProbeTimedOut;
     private Thread supervisor;
 
@@ -246,6 +251,9 @@ final class ClusterConnection {
                             && clock.millis() - connectedAt
                                     > timing.degradedRetry().toMillis()) {
                         LOG.infof("cluster %s: retrying the kinds it could not list", spec.name());
+                        disconnect();
+                        connect();
+                    } else if (watchesStalled()) {
                         disconnect();
                         connect();
                     } else if (nodesChanged.getAndSet(false) || statusUnrecorded.get()) {
@@ -455,6 +463,43 @@ final class ClusterConnection {
         }
         report(null);
         connectedListener.accept(spec.name());
+    }
+
+    /**
+     * Whether a listed kind's watch has stayed closed for longer than the tolerance while the cluster answers probes.
+     * fabric8 reopens a lost watch by itself, with a back-off of at most 32 s between tries; a watch that never opens
+     * again (its kind's RBAC revoked since the list, a proxy that drops long requests, a reflector that gave up) leaves
+     * the kind's objects stale, its drift unseen and the status still Synced. Relisting fixes what can be fixed and
+     * reports what cannot (a kind that can no longer be listed is then KindsUnavailable).
+     */
+    private boolean watchesStalled() {
+        List<String> closed = new ArrayList<>();
+        informers.forEach((kind, informer) -> {
+            boolean unavailable;
+            synchronized (unavailableKinds) {
+                unavailable = unavailableKinds.containsKey(kind);
+            }
+            if (!unavailable && informer.hasSynced() && !informer.isWatching()) {
+                closed.add(kind.kind());
+            }
+        });
+        if (closed.isEmpty()) {
+            watchesClosedSince = 0;
+            return false;
+        }
+        long now = clock.millis();
+        if (watchesClosedSince == 0) {
+            watchesClosedSince = now;
+            return false;
+        }
+        if (now - watchesClosedSince < timing.watchStallTolerance().toMillis()) {
+            return false;
+        }
+        LOG.warnf(
+                "cluster %s answers probes, but its watches of %s have been closed for %d s; relisting it",
+                spec.name(), String.join(", ", closed), (now - watchesClosedSince) / 1000);
+        watchesClosedSince = 0;
+        return true;
     }
 
     private boolean hasUnavailableKinds() {

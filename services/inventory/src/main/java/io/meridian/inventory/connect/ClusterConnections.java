@@ -243,7 +243,8 @@ public class ClusterConnections {
                 config.connections().maxReconnectBackoff(),
                 config.connections().requestTimeout(),
                 config.connections().degradedRetry(),
-                config.connections().reconnectProbeInterval());
+                config.connections().reconnectProbeInterval(),
+                config.connections().watchStallTolerance());
         ClusterConnection connection = new ClusterConnection(
                 ClusterEntities.spec(cluster),
                 () -> ClusterClients.connect(clientConfig, network.vertx(), endpoint),

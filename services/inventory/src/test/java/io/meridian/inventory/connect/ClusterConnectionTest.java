@@ -43,7 +43,8 @@ class ClusterConnectionTest {
             Duration.ofSeconds(15),
             Duration.ofSeconds(5),
             Duration.ofSeconds(60),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(3));
 
     /** Longer than the max back-off: with a doubling back-off (1, 2, 4, 8, 15 s) the next probe is 14 s away. */
     private static final Duration OUTAGE = Duration.ofSeconds(16);
@@ -228,6 +229,41 @@ class ClusterConnectionTest {
                 assertThat(completed.objectCount()).isEqualTo(1);
                 assertThat(recorded.observed).extracting(ObservedResource::kind).containsOnly("Namespace");
                 assertThat(recorded.phase()).isEqualTo(ClusterPhase.Degraded);
+            } finally {
+                connection.stop(true);
+            }
+        }
+    }
+
+    @Test
+    void aKindWhoseWatchCannotBeReopenedIsRelistedAndReportedInsteadOfGoingStaleUnseen() {
+        try (MockCluster cluster = MockCluster.start("stalled-watch-1")) {
+            cluster.client().namespaces().resource(namespace("shop")).create();
+            cluster.client()
+                    .rbac()
+                    .clusterRoles()
+                    .resource(new ClusterRoleBuilder()
+                            .withNewMetadata()
+                            .withName("ops-debug")
+                            .endMetadata()
+                            .build())
+                    .create();
+            Recorded recorded = new Recorded();
+            ClusterConnection connection = connection(cluster, List.of(NAMESPACE, CLUSTER_ROLE), recorded);
+            connection.start();
+            try {
+                await().atMost(Duration.ofSeconds(15)).until(() -> recorded.phase() == ClusterPhase.Ready);
+
+                // Inventory's RBAC on the cluster loses ClusterRoles; the open watches end (410) and must list again.
+                cluster.forbidKinds(List.of("ClusterRole"));
+                cluster.expireWatches();
+
+                // The cluster still answers every probe, and Namespaces still list and watch: only a relist finds out.
+                await().atMost(Duration.ofSeconds(20)).until(() -> recorded.completed.size() == 2);
+                assertThat(recorded.completed.get(1).notResynced())
+                        .containsExactly(new GroupKind("rbac.authorization.k8s.io", "ClusterRole"));
+                await().atMost(Duration.ofSeconds(5)).until(() -> recorded.phase() == ClusterPhase.Degraded);
+                assertThat(recorded.deleted).as("nothing reported deleted").isEmpty();
             } finally {
                 connection.stop(true);
             }
