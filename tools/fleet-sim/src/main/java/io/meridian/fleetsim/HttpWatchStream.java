@@ -75,12 +75,11 @@ final class HttpWatchStream implements WebSocket {
             return false;
         }
         String line = text.endsWith("\n") ? text : text + "\n";
-        context.runOnContext(v -> {
+        return onLoop(() -> {
             if (!ended.get()) {
                 response.write(line);
             }
         });
-        return true;
     }
 
     @Override
@@ -94,13 +93,23 @@ final class HttpWatchStream implements WebSocket {
         if (ended.get()) {
             return false;
         }
-        context.runOnContext(v -> {
+        return onLoop(() -> {
             if (!response.ended() && !response.closed()) {
                 response.end();
             }
             ended(code, reason);
         });
-        return true;
+    }
+
+    /** Runs {@code write} on the response's event loop; false when the server stopped and its loop with it. */
+    private boolean onLoop(Runnable write) {
+        try {
+            context.runOnContext(v -> write.run());
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            ended(1001, "the API server stopped");
+            return false;
+        }
     }
 
     private void ended(int code, String reason) {

@@ -253,7 +253,8 @@ final class WatchExpiry {
         @Override
         public void onFailure(WebSocket webSocket, Throwable t, Response response) {
             open.remove(this);
-            detach.accept(inner, () -> inner.onFailure(webSocket, t, response));
+            // The store's listener closes the socket it is given first: guarded, since the server may be gone.
+            detach.accept(inner, () -> inner.onFailure(new GuardedSocket(webSocket), t, response));
         }
 
         synchronized boolean expire(long oldest) {
@@ -310,7 +311,17 @@ final class WatchExpiry {
             public boolean close(int code, String reason) {
                 synchronized (ExpiringWatch.this) {
                     // Closed already by the expiry: a second close would only fail.
-                    return expired || socket.close(code, reason);
+                    if (expired) {
+                        return true;
+                    }
+                    try {
+                        return socket.close(code, reason);
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // The server stopped (an outage, or the end of a test) and its event loop with it: the
+                        // connection is gone already. Thrown on, it would also keep the store's listener from shutting
+                        // its sender down.
+                        return false;
+                    }
                 }
             }
         }
