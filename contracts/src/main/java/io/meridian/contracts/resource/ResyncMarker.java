@@ -13,6 +13,10 @@ import java.util.Objects;
  * <p>{@code notResynced} (optional, added within v1, only on {@code Completed}) names the kinds this relist could not
  * list completely (forbidden by RBAC, not served, timed out): it says nothing about their objects, so a consumer keeps
  * them as they were. A consumer older than the field ignores it and drops them; {@link #removes} is the rule to use.
+ *
+ * <p>A kind whose list outlasts the relist's timeout is resynced on its own once listed: another {@code Completed} of
+ * the same epoch, without a {@code Started}, naming every other kind in {@code notResynced}. The same rule then drops
+ * exactly that kind's objects the late list no longer carried.
  */
 public record ResyncMarker(
         String clusterId,

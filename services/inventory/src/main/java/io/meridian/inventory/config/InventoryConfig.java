@@ -130,9 +130,10 @@ public interface InventoryConfig {
 
         /**
          * How long a listed kind's watch may stay closed while its cluster answers probes before the cluster is relisted.
-         * Longer than fabric8's tries to reopen a watch take after an outage too short to make the cluster Unreachable.
+         * Longer than a watch is legitimately closed: the relist after an expired watch (bounded by the request timeout,
+         * 60 s) plus fabric8's longest wait between two tries to reopen it (32 s).
          */
-        @WithDefault("30s")
+        @WithDefault("95s")
         Duration watchStallTolerance();
 
         /** Kinds watched besides the built-in ones: {@code group/version/Kind/plural[/cluster]}. */

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -88,6 +89,13 @@ final class ClusterConnection {
     private final Map<WatchedKind, String> unavailableKinds = new java.util.LinkedHashMap<>();
     // Of those, the kinds answered 404 (not served: a deleted CRD); guarded by unavailableKinds.
     private final java.util.Set<WatchedKind> notServedKinds = new java.util.HashSet<>();
+    // Of those, the kinds whose list had not completed by the sync timeout and is still going on: each is resynced on
+    // its own once listed (completeLateKinds), not by relisting every kind. Guarded by unavailableKinds.
+    private final java.util.Set<WatchedKind> lateKinds = new java.util.HashSet<>();
+    // The publishing handler of each informer of the current connection; supervisor only.
+    private final Map<WatchedKind, Publishing> handlers = new java.util.HashMap<>();
+    // Kinds whose informer was replaced because its watch stalled, until their list completes; supervisor only.
+    private final java.util.Set<WatchedKind> restartedKinds = new java.util.HashSet<>();
     private SharedIndexInformer<HasMetadata> nodeInformer;
     private volatile boolean connected;
     private volatile long epoch;
@@ -104,10 +112,12 @@ final class ClusterConnection {
     private String lastProbeError;
     // When the current run of forgiven probe timeouts began (clock millis), 0 when none.
     private long busySilenceSince;
-    // When a listed kind's watch was first found closed while the cluster answered probes (clock millis), 0 when all
-    // watch; supervisor only.
-    private long watchesClosedSince;
+    // Per listed kind whose watch was found closed while the cluster answered probes, since when (clock millis);
+    // supervisor only.
+    private final Map<WatchedKind, Long> watchClosedSince = new java.util.HashMap<>();
     private boolean lastProbeTimedOut;
+    // The unavailable kinds, with why, as the last status report gave them; supervisor only.
+    private List<String> reportedUnavailable = List.of();
     private Thread supervisor;
 
     ClusterConnection(
@@ -247,17 +257,20 @@ final class ClusterConnection {
                                     "cluster %s answers again; relisting in %d ms (it flaps)",
                                     spec.name(), relistNotBefore - clock.millis());
                         }
-                    } else if (hasUnavailableKinds()
+                    } else if (completeLateKinds()) {
+                        report(null);
+                    } else if (hasFailedKinds()
                             && clock.millis() - connectedAt
                                     > timing.degradedRetry().toMillis()) {
                         LOG.infof("cluster %s: retrying the kinds it could not list", spec.name());
                         disconnect();
                         connect();
-                    } else if (watchesStalled()) {
-                        disconnect();
-                        connect();
-                    } else if (nodesChanged.getAndSet(false) || statusUnrecorded.get()) {
+                    } else if (restartStalledWatches()) {
                         report(null);
+                    } else if (nodesChanged.getAndSet(false)
+                            || statusUnrecorded.get()
+                            || !unavailableDescription().equals(reportedUnavailable)) {
+                        report(null); // nodes changed, or a kind's list failed since: the conditions say so
                     }
                     Duration interval = connected ? timing.probeInterval() : timing.reconnectProbeInterval();
                     pause(interval.minusMillis(clock.millis() - started));
@@ -363,27 +376,13 @@ final class ClusterConnection {
         synchronized (unavailableKinds) {
             unavailableKinds.clear();
             notServedKinds.clear();
+            lateKinds.clear();
         }
+        watchClosedSince.clear();
         List<CompletableFuture<Void>> synced = new ArrayList<>();
-        Map<WatchedKind, Publishing> handlers = new java.util.HashMap<>();
+        handlers.clear();
         for (WatchedKind kind : kinds) {
-            SharedIndexInformer<HasMetadata> informer = ClusterInformers.create(client, kind);
-            Publishing handler = new Publishing(kind);
-            handlers.put(kind, handler);
-            informer.addEventHandler(handler);
-            informers.put(kind, informer);
-            if ("Node".equals(kind.kind()) && kind.group().isEmpty()) {
-                nodeInformer = informer;
-            }
-            synced.add(informer.start().toCompletableFuture().exceptionally(error -> {
-                synchronized (unavailableKinds) {
-                    unavailableKinds.put(kind, rootMessage(error));
-                    if (notServed(error)) {
-                        notServedKinds.add(kind);
-                    }
-                }
-                return null;
-            }));
+            synced.add(startInformer(kind));
         }
         try {
             CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new))
@@ -396,7 +395,9 @@ final class ClusterConnection {
             informers.forEach((kind, informer) -> {
                 if (!informer.hasSynced()) {
                     synchronized (unavailableKinds) {
-                        unavailableKinds.putIfAbsent(kind, "not listed within " + timing.syncTimeout());
+                        if (unavailableKinds.putIfAbsent(kind, "not listed within " + timing.syncTimeout()) == null) {
+                            lateKinds.add(kind);
+                        }
                     }
                 }
             });
@@ -421,32 +422,10 @@ final class ClusterConnection {
         // An informer has synced once its store holds the list; its handler hears of the listed objects later, on
         // fabric8's own thread. Whatever the handlers have not published yet is published here, before the marker:
         // a consumer takes an object the marker's relist did not carry for gone.
-        int objects = 0;
-        relistLock.writeLock().lock();
-        try {
-            for (Map.Entry<WatchedKind, SharedIndexInformer<HasMetadata>> entry : informers.entrySet()) {
-                if (!entry.getValue().hasSynced()) {
-                    continue;
-                }
-                Publishing handler = handlers.get(entry.getKey());
-                var store = entry.getValue().getStore();
-                // By key first: an object its handler published already is not read from the store again (a read
-                // parses it, see SerializedItemStore).
-                for (String storeKey : store.listKeys()) {
-                    objects++;
-                    if (handler != null && relisted.add(handler.keyOf(storeKey))) {
-                        HasMetadata object = store.getByKey(storeKey);
-                        if (object != null) {
-                            handler.publish(object);
-                        }
-                    }
-                }
-            }
-            publisher.resyncCompleted(spec.name(), epoch, objects, notResynced);
-            relisting = false;
-            relisted.clear();
-        } finally {
-            relistLock.writeLock().unlock();
+        int objects = publishListedThenMarker(informers.keySet(), notResynced);
+        synchronized (unavailableKinds) {
+            // Only a late kind needs to know, at its own resync, which of its objects its handler published already.
+            handlers.forEach((kind, handler) -> handler.trackPublished(lateKinds.contains(kind)));
         }
         connected = true;
         connectedAt = clock.millis();
@@ -466,45 +445,173 @@ final class ClusterConnection {
     }
 
     /**
-     * Whether a listed kind's watch has stayed closed for longer than the tolerance while the cluster answers probes.
-     * fabric8 reopens a lost watch by itself, with a back-off of at most 32 s between tries; a watch that never opens
-     * again (its kind's RBAC revoked since the list, a proxy that drops long requests, a reflector that gave up) leaves
-     * the kind's objects stale, its drift unseen and the status still Synced. Relisting fixes what can be fixed and
-     * reports what cannot (a kind that can no longer be listed is then KindsUnavailable).
+     * An informer of {@code kind}, with its publishing handler, started; the future completes once it has listed, or
+     * with the kind marked unavailable when it could not.
      */
-    private boolean watchesStalled() {
-        List<String> closed = new ArrayList<>();
+    private CompletableFuture<Void> startInformer(WatchedKind kind) {
+        SharedIndexInformer<HasMetadata> informer = ClusterInformers.create(client, kind);
+        Publishing handler = new Publishing(kind);
+        handlers.put(kind, handler);
+        informer.addEventHandler(handler);
+        informers.put(kind, informer);
+        if ("Node".equals(kind.kind()) && kind.group().isEmpty()) {
+            nodeInformer = informer;
+        }
+        return informer.start().toCompletableFuture().exceptionally(error -> {
+            synchronized (unavailableKinds) {
+                unavailableKinds.put(kind, rootMessage(error));
+                lateKinds.remove(kind); // a late list that failed: retried with the others that failed
+                if (notServed(error)) {
+                    notServedKinds.add(kind);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Lists again, on its own, each listed kind whose watch has stayed closed for longer than the tolerance while the
+     * cluster answers probes. fabric8 reopens a lost watch by itself, with a back-off of at most 32 s between tries; a
+     * watch that never opens again (its kind's RBAC revoked since the list, a proxy that drops long requests, a
+     * reflector that gave up) left the kind's objects stale, its drift unseen and the cluster Synced. A fresh informer
+     * goes through the late-kind path: the kind shows as unavailable until listed, then is resynced by a marker of the
+     * current epoch; one that can no longer be listed turns the cluster Degraded.
+     *
+     * @return whether a kind was restarted
+     */
+    private boolean restartStalledWatches() {
+        long now = clock.millis();
+        List<WatchedKind> stalled = new ArrayList<>();
         informers.forEach((kind, informer) -> {
             boolean unavailable;
             synchronized (unavailableKinds) {
                 unavailable = unavailableKinds.containsKey(kind);
             }
-            if (!unavailable && informer.hasSynced() && !informer.isWatching()) {
-                closed.add(kind.kind());
+            if (unavailable || !informer.hasSynced() || informer.isWatching()) {
+                watchClosedSince.remove(kind);
+                return;
+            }
+            long since = watchClosedSince.computeIfAbsent(kind, k -> now);
+            if (now - since >= timing.watchStallTolerance().toMillis()) {
+                stalled.add(kind);
             }
         });
-        if (closed.isEmpty()) {
-            watchesClosedSince = 0;
+        for (WatchedKind kind : stalled) {
+            long closedFor = (now - watchClosedSince.remove(kind)) / 1000;
+            LOG.warnf(
+                    "cluster %s answers probes, but its watch of %s has been closed for %d s; listing %s again",
+                    spec.name(), kind.kind(), closedFor, kind.kind());
+            informers.get(kind).stop();
+            synchronized (unavailableKinds) {
+                unavailableKinds.put(kind, "watch closed for " + closedFor + " s; listing again");
+                lateKinds.add(kind);
+            }
+            restartedKinds.add(kind);
+            startInformer(kind); // its handler tracks what it publishes from the start, as at a connect
+        }
+        return !stalled.isEmpty();
+    }
+
+    /**
+     * Publishes every object the synced informers of {@code listed} hold that their handlers have not published during
+     * this relist, then the completed marker: a consumer takes an object the relist did not carry before its marker for
+     * gone. Handlers publish a relisted object under the read lock, so none they claimed is still on its way.
+     *
+     * @return how many objects the listed kinds hold
+     */
+    private int publishListedThenMarker(java.util.Collection<WatchedKind> listed, List<GroupKind> notResynced) {
+        int objects = 0;
+        relistLock.writeLock().lock();
+        try {
+            for (WatchedKind kind : listed) {
+                SharedIndexInformer<HasMetadata> informer = informers.get(kind);
+                if (informer == null || !informer.hasSynced()) {
+                    continue;
+                }
+                Publishing handler = handlers.get(kind);
+                var store = informer.getStore();
+                // By key first: an object its handler published already is not read from the store again (a read
+                // parses it, see SerializedItemStore).
+                for (String storeKey : store.listKeys()) {
+                    objects++;
+                    if (handler != null && relisted.add(handler.keyOf(storeKey))) {
+                        HasMetadata object = store.getByKey(storeKey);
+                        if (object != null) {
+                            handler.publish(object);
+                        }
+                    }
+                }
+            }
+            publisher.resyncCompleted(spec.name(), epoch, objects, notResynced);
+            relisting = false;
+            relisted.clear();
+        } finally {
+            relistLock.writeLock().unlock();
+        }
+        return objects;
+    }
+
+    /**
+     * Resyncs, on their own, the kinds whose list outlasted the connect's sync timeout and has completed since: their
+     * objects, then a completed marker of the same epoch that names every other kind as not resynced, so that
+     * consumers drop exactly the objects of these kinds that the list no longer carried. On a loaded replica a large
+     * kind (Pods) can take longer to list than the timeout; relisting every kind for it only added to the load.
+     *
+     * @return whether a kind was completed
+     */
+    private boolean completeLateKinds() {
+        List<WatchedKind> listed = new ArrayList<>();
+        synchronized (unavailableKinds) {
+            for (WatchedKind kind : lateKinds) {
+                SharedIndexInformer<HasMetadata> informer = informers.get(kind);
+                if (informer != null && informer.hasSynced()) {
+                    listed.add(kind);
+                }
+            }
+        }
+        if (listed.isEmpty()) {
             return false;
         }
-        long now = clock.millis();
-        if (watchesClosedSince == 0) {
-            watchesClosedSince = now;
-            return false;
+        // The marker names only what is still not listed: for the kinds listed before, it says again what the first
+        // marker of this epoch said (everything since carries this epoch), so the latest marker of the cluster, the
+        // one a compacted topic keeps, holds the whole relist.
+        List<GroupKind> stillUnlisted = new ArrayList<>();
+        synchronized (unavailableKinds) {
+            unavailableKinds.keySet().stream()
+                    .filter(kind -> !listed.contains(kind) && !notServedKinds.contains(kind))
+                    .forEach(kind -> stillUnlisted.add(new GroupKind(kind.group(), kind.kind())));
         }
-        if (now - watchesClosedSince < timing.watchStallTolerance().toMillis()) {
-            return false;
+        // As in connect(): from here, a handler's publication waits for the marker to be sent, and an object its
+        // handler published since the kind started listing is not published again.
+        relisted.clear();
+        listed.forEach(kind -> relisted.addAll(handlers.get(kind).published()));
+        relisting = true;
+        int objects = publishListedThenMarker(listed, stillUnlisted);
+        boolean restarted = false;
+        synchronized (unavailableKinds) {
+            for (WatchedKind kind : listed) {
+                // A kind whose list failed meanwhile keeps its failure: it is no longer late.
+                if (lateKinds.remove(kind)) {
+                    unavailableKinds.remove(kind);
+                }
+                handlers.get(kind).trackPublished(false);
+                restarted |= restartedKinds.remove(kind);
+            }
         }
-        LOG.warnf(
-                "cluster %s answers probes, but its watches of %s have been closed for %d s; relisting it",
-                spec.name(), String.join(", ", closed), (now - watchesClosedSince) / 1000);
-        watchesClosedSince = 0;
+        LOG.infof(
+                "cluster %s: %s listed late (%d objects); resynced on their own, epoch %d",
+                spec.name(), listed.stream().map(WatchedKind::kind).toList(), objects, epoch);
+        if (restarted) {
+            // A kind's informer was replaced: whoever follows the connection's informers (drift) looks again.
+            connectedListener.accept(spec.name());
+        }
         return true;
     }
 
-    private boolean hasUnavailableKinds() {
+    /** Whether a kind could not be listed for a reason other than a list still going on. */
+    private boolean hasFailedKinds() {
         synchronized (unavailableKinds) {
-            return !unavailableKinds.isEmpty();
+            return !lateKinds.containsAll(unavailableKinds.keySet());
         }
     }
 
@@ -524,6 +631,7 @@ final class ClusterConnection {
                         .toList();
         ClusterFacts facts = ClusterFacts.of(nodes, kubernetesVersion);
         List<String> unavailable = unavailableDescription();
+        reportedUnavailable = unavailable;
         ClusterPhase phase = forced != null ? forced : phaseOf(facts, unavailable);
         List<ConditionState> conditions = new ArrayList<>();
         boolean reachable = phase != ClusterPhase.Unreachable;
@@ -640,9 +748,23 @@ final class ClusterConnection {
     private final class Publishing implements ResourceEventHandler<HasMetadata> {
 
         private final WatchedKind kind;
+        // While its kind is being listed (the connect, or a late list), the keys this handler published, so that the
+        // kind's own resync does not publish them again; null when not tracking.
+        private volatile java.util.Set<String> published = ConcurrentHashMap.newKeySet();
 
         Publishing(WatchedKind kind) {
             this.kind = kind;
+        }
+
+        /** Starts (or stops, forgetting them) remembering which objects this handler publishes. */
+        void trackPublished(boolean track) {
+            published = track ? (published == null ? ConcurrentHashMap.newKeySet() : published) : null;
+        }
+
+        /** The keys published since tracking began. */
+        java.util.Set<String> published() {
+            java.util.Set<String> keys = published;
+            return keys == null ? java.util.Set.of() : keys;
         }
 
         @Override
@@ -704,6 +826,10 @@ final class ClusterConnection {
             duringRelist(() -> {
                 // One created again under the same name during the relist is a new object: published when added.
                 relisted.remove(keyOf(object));
+                java.util.Set<String> keys = published;
+                if (keys != null) {
+                    keys.remove(keyOf(object));
+                }
                 try {
                     publisher.deleted(
                             spec.name(),
@@ -726,6 +852,10 @@ final class ClusterConnection {
             }
             try {
                 publisher.observed(mapper.map(spec.name(), withKind(object), epoch, clock.instant()));
+                java.util.Set<String> keys = published;
+                if (keys != null) {
+                    keys.add(keyOf(object));
+                }
             } catch (RuntimeException e) {
                 LOG.warnf(
                         "could not map %s %s on cluster %s: %s",

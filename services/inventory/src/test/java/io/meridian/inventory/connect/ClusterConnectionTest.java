@@ -139,14 +139,19 @@ class ClusterConnectionTest {
             java.util.concurrent.atomic.AtomicBoolean databaseAway =
                     new java.util.concurrent.atomic.AtomicBoolean(true);
             List<ObservedStatus> refused = new CopyOnWriteArrayList<>();
-            ClusterConnection connection =
-                    connection(cluster, List.of(NAMESPACE), recorded, window -> false, status -> {
+            ClusterConnection connection = connection(
+                    cluster,
+                    List.of(NAMESPACE),
+                    recorded,
+                    window -> false,
+                    status -> {
                         if (status.phase() == ClusterPhase.Ready && databaseAway.getAndSet(false)) {
                             refused.add(status);
                             return false;
                         }
                         return recorded.statuses.add(status);
-                    });
+                    },
+                    TIMING);
             connection.start();
             try {
                 // Nothing changes on the cluster: only the retry can record Ready (a probe each second here).
@@ -236,6 +241,86 @@ class ClusterConnectionTest {
     }
 
     @Test
+    void kindsListedAfterTheSyncTimeoutAreResyncedOnTheirOwnWithoutRelistingTheOthers() {
+        try (MockCluster cluster = MockCluster.start("late-kinds-1")) {
+            cluster.client().namespaces().resource(namespace("shop")).create();
+            cluster.client()
+                    .rbac()
+                    .clusterRoles()
+                    .resource(new ClusterRoleBuilder()
+                            .withNewMetadata()
+                            .withName("ops-debug")
+                            .endMetadata()
+                            .build())
+                    .create();
+            // No list completes within a millisecond: at the connect every kind is late, and each finishes later.
+            ClusterConnection.Timing impatient = new ClusterConnection.Timing(
+                    TIMING.probeInterval(),
+                    TIMING.probeTimeout(),
+                    TIMING.failuresBeforeUnreachable(),
+                    TIMING.maxBackoff(),
+                    Duration.ofMillis(1),
+                    TIMING.degradedRetry(),
+                    TIMING.reconnectProbeInterval(),
+                    TIMING.watchStallTolerance());
+            List<String> order = new CopyOnWriteArrayList<>();
+            Recorded recorded = new Recorded() {
+                @Override
+                public void observed(ObservedResource resource) {
+                    order.add(resource.kind());
+                    super.observed(resource);
+                }
+
+                @Override
+                public void resyncCompleted(
+                        String clusterId, long epoch, int objectCount, List<GroupKind> notResynced) {
+                    order.add("(marker " + notResynced + ")");
+                    super.resyncCompleted(clusterId, epoch, objectCount, notResynced);
+                }
+            };
+            ClusterConnection connection = connection(
+                    cluster,
+                    List.of(NAMESPACE, CLUSTER_ROLE),
+                    recorded,
+                    window -> false,
+                    recorded.statuses::add,
+                    impatient);
+            connection.start();
+            try {
+                // Ready once both kinds are in, long before the 60 s after which a degraded cluster is relisted.
+                await().atMost(Duration.ofSeconds(10)).until(() -> recorded.phase() == ClusterPhase.Ready);
+
+                GroupKind namespaces = new GroupKind("", "Namespace");
+                GroupKind clusterRoles = new GroupKind("rbac.authorization.k8s.io", "ClusterRole");
+                List<Completed> markers = List.copyOf(recorded.completed);
+                assertThat(markers)
+                        .extracting(Completed::epoch)
+                        .as("one connect, no relist")
+                        .containsOnly(markers.getFirst().epoch());
+                assertThat(markers.getFirst().notResynced()).isNotEmpty();
+                // The latest marker, the one a compacted topic keeps, holds the whole relist.
+                assertThat(markers.getLast().notResynced()).isEmpty();
+                // A late kind's objects are published before the first marker that no longer names it.
+                for (GroupKind kind : List.of(namespaces, clusterRoles)) {
+                    Completed resyncing = markers.stream()
+                            .filter(m -> !m.notResynced().contains(kind))
+                            .findFirst()
+                            .orElseThrow();
+                    List<String> before = order.subList(0, order.indexOf("(marker " + resyncing.notResynced() + ")"));
+                    assertThat(before)
+                            .as("published before %s is resynced", kind)
+                            .contains(kind.kind());
+                }
+                // Each late object is published once: by its handler as listed, not again at its kind's resync.
+                assertThat(recorded.observed).extracting(ObservedResource::name).containsOnlyOnce("shop", "ops-debug");
+                assertThat(recorded.deleted).isEmpty();
+            } finally {
+                connection.stop(true);
+            }
+        }
+    }
+
+    @Test
     void aKindWhoseWatchCannotBeReopenedIsRelistedAndReportedInsteadOfGoingStaleUnseen() {
         try (MockCluster cluster = MockCluster.start("stalled-watch-1")) {
             cluster.client().namespaces().resource(namespace("shop")).create();
@@ -258,16 +343,28 @@ class ClusterConnectionTest {
                 cluster.forbidKinds(List.of("ClusterRole"));
                 cluster.expireWatches();
 
-                // The cluster still answers every probe, and Namespaces still list and watch: only a relist finds out.
-                await().atMost(Duration.ofSeconds(20)).until(() -> recorded.completed.size() == 2);
-                assertThat(recorded.completed.get(1).notResynced())
-                        .containsExactly(new GroupKind("rbac.authorization.k8s.io", "ClusterRole"));
-                await().atMost(Duration.ofSeconds(5)).until(() -> recorded.phase() == ClusterPhase.Degraded);
+                // The cluster still answers every probe, and Namespaces still list and watch: only listing ClusterRoles
+                // again finds out, and says so.
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> recorded.phase() == ClusterPhase.Degraded
+                                && syncedMessage(recorded).contains("ClusterRole (KubernetesClientException")
+                                && syncedMessage(recorded).contains("forbidden"));
+                assertThat(recorded.completed)
+                        .as("the other kinds not listed again")
+                        .hasSize(1);
                 assertThat(recorded.deleted).as("nothing reported deleted").isEmpty();
             } finally {
                 connection.stop(true);
             }
         }
+    }
+
+    private static String syncedMessage(Recorded recorded) {
+        return recorded.statuses.getLast().conditions().stream()
+                .filter(c -> c.type().equals("Synced"))
+                .map(c -> String.valueOf(c.message()))
+                .findFirst()
+                .orElse("");
     }
 
     private static ClusterConnection connection(MockCluster cluster, List<WatchedKind> kinds, Recorded recorded) {
@@ -279,7 +376,7 @@ class ClusterConnectionTest {
             List<WatchedKind> kinds,
             Recorded recorded,
             java.util.function.Predicate<Duration> replicaBusyWithin) {
-        return connection(cluster, kinds, recorded, replicaBusyWithin, recorded.statuses::add);
+        return connection(cluster, kinds, recorded, replicaBusyWithin, recorded.statuses::add, TIMING);
     }
 
     /** A started connection to a cluster holding namespace shop, told that this replica runs late while busy. */
@@ -303,7 +400,8 @@ class ClusterConnectionTest {
             List<WatchedKind> kinds,
             Recorded recorded,
             java.util.function.Predicate<Duration> replicaBusyWithin,
-            java.util.function.Predicate<ObservedStatus> statusSink) {
+            java.util.function.Predicate<ObservedStatus> statusSink,
+            ClusterConnection.Timing timing) {
         String url = cluster.url();
         PinnedEndpoint endpoint = PinnedEndpoint.resolve(
                 url,
@@ -315,7 +413,7 @@ class ClusterConnectionTest {
                 endpoint,
                 "r1",
                 kinds,
-                TIMING,
+                timing,
                 recorded,
                 new ObservedResourceMapper(),
                 statusSink,
