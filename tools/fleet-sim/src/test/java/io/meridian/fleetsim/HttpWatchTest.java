@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -41,7 +40,7 @@ class HttpWatchTest {
     void aPlainHttpWatchStreamsOneJsonEventPerLineAndEndsWhenTheClientHangsUp() throws Exception {
         try (StandaloneApiServer server = StandaloneApiServer.start("http-watch-1");
                 KubernetesClient client = WatchExpiryTest.client(server)) {
-            namespace(client, "http-watch");
+            WatchExpiryTest.namespace(client, "http-watch");
             client.configMaps()
                     .inNamespace("http-watch")
                     .resource(configMap("before"))
@@ -102,7 +101,7 @@ class HttpWatchTest {
                 Fleet.start(FleetOptions.defaults().withClusters(1).withSeed(3).withObjectsPerCluster(20))) {
             SimulatedCluster cluster = fleet.clusters().getFirst();
             KubernetesClient writer = cluster.client();
-            namespace(writer, "http-watch");
+            WatchExpiryTest.namespace(writer, "http-watch");
             try (KubernetesClient httpOnly = new KubernetesClientBuilder()
                     .withConfig(new ConfigBuilder()
                             .withMasterUrl(cluster.apiServerUrl())
@@ -151,15 +150,5 @@ class HttpWatchTest {
                 .endMetadata()
                 .withData(Map.of("v", "1"))
                 .build();
-    }
-
-    private static void namespace(KubernetesClient client, String name) {
-        client.namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .endMetadata()
-                        .build())
-                .create();
     }
 }

@@ -415,7 +415,7 @@ class WatchExpiryTest {
                 .build();
     }
 
-    private static void namespace(KubernetesClient client, String name) {
+    static void namespace(KubernetesClient client, String name) {
         client.namespaces()
                 .resource(new NamespaceBuilder()
                         .withNewMetadata()

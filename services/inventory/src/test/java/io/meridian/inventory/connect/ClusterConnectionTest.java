@@ -212,16 +212,7 @@ class ClusterConnectionTest {
     @Test
     void aKindThatCannotBeListedIsNamedNotResyncedInTheCompletedMarker() {
         try (MockCluster cluster = MockCluster.start("rbac-denied-1")) {
-            cluster.client().namespaces().resource(namespace("shop")).create();
-            cluster.client()
-                    .rbac()
-                    .clusterRoles()
-                    .resource(new ClusterRoleBuilder()
-                            .withNewMetadata()
-                            .withName("ops-debug")
-                            .endMetadata()
-                            .build())
-                    .create();
+            holdingShopAndOpsDebug(cluster);
             cluster.forbidKinds(List.of("ClusterRole"));
             Recorded recorded = new Recorded();
             ClusterConnection connection = connection(cluster, List.of(NAMESPACE, CLUSTER_ROLE), recorded);
@@ -243,16 +234,7 @@ class ClusterConnectionTest {
     @Test
     void kindsListedAfterTheSyncTimeoutAreResyncedOnTheirOwnWithoutRelistingTheOthers() {
         try (MockCluster cluster = MockCluster.start("late-kinds-1")) {
-            cluster.client().namespaces().resource(namespace("shop")).create();
-            cluster.client()
-                    .rbac()
-                    .clusterRoles()
-                    .resource(new ClusterRoleBuilder()
-                            .withNewMetadata()
-                            .withName("ops-debug")
-                            .endMetadata()
-                            .build())
-                    .create();
+            holdingShopAndOpsDebug(cluster);
             // No list completes within a millisecond: at the connect every kind is late, and each finishes later.
             ClusterConnection.Timing impatient = new ClusterConnection.Timing(
                     TIMING.probeInterval(),
@@ -323,16 +305,7 @@ class ClusterConnectionTest {
     @Test
     void aKindWhoseWatchCannotBeReopenedIsRelistedAndReportedInsteadOfGoingStaleUnseen() {
         try (MockCluster cluster = MockCluster.start("stalled-watch-1")) {
-            cluster.client().namespaces().resource(namespace("shop")).create();
-            cluster.client()
-                    .rbac()
-                    .clusterRoles()
-                    .resource(new ClusterRoleBuilder()
-                            .withNewMetadata()
-                            .withName("ops-debug")
-                            .endMetadata()
-                            .build())
-                    .create();
+            holdingShopAndOpsDebug(cluster);
             Recorded recorded = new Recorded();
             ClusterConnection connection = connection(cluster, List.of(NAMESPACE, CLUSTER_ROLE), recorded);
             connection.start();
@@ -357,6 +330,20 @@ class ClusterConnectionTest {
                 connection.stop(true);
             }
         }
+    }
+
+    /** The cluster holds namespace shop and ClusterRole ops-debug: one object of each kind these tests watch. */
+    private static void holdingShopAndOpsDebug(MockCluster cluster) {
+        cluster.client().namespaces().resource(namespace("shop")).create();
+        cluster.client()
+                .rbac()
+                .clusterRoles()
+                .resource(new ClusterRoleBuilder()
+                        .withNewMetadata()
+                        .withName("ops-debug")
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     private static String syncedMessage(Recorded recorded) {
