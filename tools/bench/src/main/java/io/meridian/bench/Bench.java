@@ -68,7 +68,7 @@ public final class Bench {
     private static final String USAGE =
             "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--warmup W] [--warmup-seconds S] [--drifts D]"
                     + " [--churn-seconds S]"
-                    + " [--churn-period P] [--keep-stack]\n"
+                    + " [--churn-period P] [--restart 0|1] [--restart-settle S] [--keep-stack]\n"
                     + "       bench identity [--clusters N] [--objects M] [--rounds R] [--warmup W] [--warmup-seconds S] [--keep-stack]\n"
                     + "       bench policy [--clusters N] [--objects M] [--probes P] [--keep-stack]\n"
                     + "       bench observability [--clusters N] [--objects M] [--seconds S] [--rules R] [--keep-stack]\n"
@@ -261,19 +261,77 @@ public final class Bench {
             holders.print();
 
             bundles(stack, fleet, inventory);
-            double produced = new KafkaBaseline(stack.kafka(), totalObjects).run();
-            if (published > 0) {
-                new Table("ingest against raw Kafka")
-                        .row(
-                                "observed objects/s / raw produce records/s (goal >= 25 %)",
-                                String.format("%.1f %%", 100 * (totalObjects / published) / produced))
-                        .print();
+            ServiceProcess restarted = option("restart", 1) > 0 ? restart(stack, fleet, inventory, api) : null;
+            try (AutoCloseable ignored = restarted == null ? () -> {} : restarted) {
+                double produced = new KafkaBaseline(stack.kafka(), totalObjects).run();
+                if (published > 0) {
+                    new Table("ingest against raw Kafka")
+                            .row(
+                                    "observed objects/s / raw produce records/s (goal >= 25 %)",
+                                    String.format("%.1f %%", 100 * (totalObjects / published) / produced))
+                            .print();
+                }
             }
         } finally {
             if (!options.containsKey("keep-stack")) {
                 stack.down();
             }
         }
+    }
+
+    /**
+     * Restart cost: inventory killed with SIGKILL once the fleet is in and the bench's bundles are applied, then
+     * started again on its ports as a supervisor would. Until it answers, until every cluster's objects are relisted
+     * (each cluster's resync-completed marker after the kill) and until every cluster is Ready again; then the writes
+     * the clusters answered from the kill until {@code --restart-settle} (20) seconds after that (goal 0: a restart
+     * re-applies nothing that is in place).
+     *
+     * @return the restarted inventory, for the caller to stop
+     */
+    private ServiceProcess restart(BenchStack stack, Fleet fleet, ServiceProcess inventory, Api api) throws Exception {
+        List<SimulatedCluster> clusters = fleet.clusters();
+        int settle = option("restart-settle", 20);
+        Set<String> resynced = ConcurrentHashMap.newKeySet();
+        Thread markers = watchResyncMarkers(stack.kafka(), resynced);
+        long writesBefore = writeRequests(clusters);
+        long start = System.nanoTime();
+        inventory.kill();
+        ServiceProcess again = inventory.restarted();
+        double answering = -1;
+        double relisted = -1;
+        double ready = -1;
+        while (seconds(start) < 300 && ready < 0) {
+            if (answering < 0 && again.isReady()) {
+                answering = seconds(start);
+            }
+            if (relisted < 0 && resynced.size() >= clusters.size()) {
+                relisted = seconds(start);
+            }
+            // Every cluster reported Connecting when its new connection began, before its marker: Ready from here on
+            // is the restarted inventory's own.
+            if (relisted >= 0
+                    && api.get("/api/v1/clusters?phase=Ready&limit=1")
+                                    .path("total")
+                                    .asInt()
+                            == clusters.size()) {
+                ready = seconds(start);
+            }
+            Thread.sleep(200);
+        }
+        markers.interrupt();
+        Thread.sleep(settle * 1000L);
+        long writes = writeRequests(clusters) - writesBefore;
+        new Table("restart: inventory killed (SIGKILL) with " + clusters.size() + " clusters, started again")
+                .row("answering again", answering < 0 ? "not within 300 s" : String.format("%.1f s", answering))
+                .row(
+                        "every cluster relisted (its marker)",
+                        relisted < 0 ? "not within 300 s" : String.format("%.1f s", relisted))
+                .row(
+                        "every cluster Ready again (goal <= 15 s)",
+                        ready < 0 ? "not within 300 s" : String.format("%.1f s", ready))
+                .row("writes to clusters, kill + " + settle + " s after Ready (goal 0)", String.valueOf(writes))
+                .print();
+        return again;
     }
 
     private void bundles(BenchStack stack, Fleet fleet, ServiceProcess inventory) throws Exception {
