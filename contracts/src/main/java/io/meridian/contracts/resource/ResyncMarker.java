@@ -15,8 +15,9 @@ import java.util.Objects;
  * them as they were. A consumer older than the field ignores it and drops them; {@link #removes} is the rule to use.
  *
  * <p>A kind whose list outlasts the relist's timeout is resynced on its own once listed: another {@code Completed} of
- * the same epoch, without a {@code Started}, naming every other kind in {@code notResynced}. The same rule then drops
- * exactly that kind's objects the late list no longer carried.
+ * the same epoch, without a {@code Started}, naming in {@code notResynced} only the kinds still not listed. The same
+ * rule then drops that kind's objects the late list no longer carried, and repeats for the others what the first
+ * marker of the epoch said, so that the latest marker (the one a compacted topic keeps) holds the whole relist.
  */
 public record ResyncMarker(
         String clusterId,

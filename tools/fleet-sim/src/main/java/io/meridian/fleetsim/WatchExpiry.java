@@ -271,12 +271,16 @@ final class WatchExpiry {
 
         private void sendErrorAndClose(long oldest) {
             ended = true;
+            open.remove(this);
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("type", "ERROR");
             event.put("object", expiredStatus(startedFrom, oldest));
-            socket.send(toJson(event));
-            socket.close(1000, "");
-            open.remove(this);
+            try {
+                socket.send(toJson(event));
+                socket.close(1000, "");
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // The server stopped and its event loop with it: the connection is gone already.
+            }
         }
 
         /** The socket the store's listener writes to: silent once the watch has expired. */
@@ -296,14 +300,22 @@ final class WatchExpiry {
             @Override
             public boolean send(String text) {
                 synchronized (ExpiringWatch.this) {
-                    return !expired && socket.send(text);
+                    try {
+                        return !expired && socket.send(text);
+                    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                        return false; // the server stopped: nobody to send to
+                    }
                 }
             }
 
             @Override
             public boolean send(byte[] bytes) {
                 synchronized (ExpiringWatch.this) {
-                    return !expired && socket.send(bytes);
+                    try {
+                        return !expired && socket.send(bytes);
+                    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                        return false; // the server stopped: nobody to send to
+                    }
                 }
             }
 

@@ -55,6 +55,8 @@ final class ClusterConnection {
 
     private static final Logger LOG = Logger.getLogger(ClusterConnection.class);
     private static final Duration RETRY_SOON = Duration.ofSeconds(2);
+    // How long a late kind that has listed may wait for its handler to have published the list before its resync.
+    private static final Duration LATE_HANDLER_WAIT = Duration.ofSeconds(10);
     // How long probe timeouts are forgiven while this replica is too busy to hear the answers.
     private static final Duration BUSY_SILENCE_FORGIVEN = Duration.ofSeconds(30);
     // When the cluster's watches last delivered an object (clock millis): a cluster streaming objects is reachable.
@@ -94,8 +96,8 @@ final class ClusterConnection {
     private final java.util.Set<WatchedKind> lateKinds = new java.util.HashSet<>();
     // The publishing handler of each informer of the current connection; supervisor only.
     private final Map<WatchedKind, Publishing> handlers = new java.util.HashMap<>();
-    // Kinds whose informer was replaced because its watch stalled, until their list completes; supervisor only.
-    private final java.util.Set<WatchedKind> restartedKinds = new java.util.HashSet<>();
+    // Per late kind whose informer has listed, since when (clock millis); supervisor only.
+    private final Map<WatchedKind, Long> lateListedSince = new java.util.HashMap<>();
     private SharedIndexInformer<HasMetadata> nodeInformer;
     private volatile boolean connected;
     private volatile long epoch;
@@ -265,8 +267,9 @@ final class ClusterConnection {
                         LOG.infof("cluster %s: retrying the kinds it could not list", spec.name());
                         disconnect();
                         connect();
-                    } else if (restartStalledWatches()) {
-                        report(null);
+                    } else if (watchesStalled()) {
+                        disconnect();
+                        connect();
                     } else if (nodesChanged.getAndSet(false)
                             || statusUnrecorded.get()
                             || !unavailableDescription().equals(reportedUnavailable)) {
@@ -379,6 +382,7 @@ final class ClusterConnection {
             lateKinds.clear();
         }
         watchClosedSince.clear();
+        lateListedSince.clear();
         List<CompletableFuture<Void>> synced = new ArrayList<>();
         handlers.clear();
         for (WatchedKind kind : kinds) {
@@ -459,6 +463,9 @@ final class ClusterConnection {
         }
         return informer.start().toCompletableFuture().exceptionally(error -> {
             synchronized (unavailableKinds) {
+                if (informers.get(kind) != informer) {
+                    return null; // an informer of an earlier connection, stopped: it speaks for nothing now
+                }
                 unavailableKinds.put(kind, rootMessage(error));
                 lateKinds.remove(kind); // a late list that failed: retried with the others that failed
                 if (notServed(error)) {
@@ -470,18 +477,16 @@ final class ClusterConnection {
     }
 
     /**
-     * Lists again, on its own, each listed kind whose watch has stayed closed for longer than the tolerance while the
-     * cluster answers probes. fabric8 reopens a lost watch by itself, with a back-off of at most 32 s between tries; a
-     * watch that never opens again (its kind's RBAC revoked since the list, a proxy that drops long requests, a
-     * reflector that gave up) left the kind's objects stale, its drift unseen and the cluster Synced. A fresh informer
-     * goes through the late-kind path: the kind shows as unavailable until listed, then is resynced by a marker of the
-     * current epoch; one that can no longer be listed turns the cluster Degraded.
-     *
-     * @return whether a kind was restarted
+     * Whether a listed kind's watch has stayed closed for longer than the tolerance while the cluster answers probes.
+     * fabric8 reopens a lost watch by itself, with a back-off of at most 32 s between tries; a watch that never opens
+     * again (its kind's RBAC revoked since the list, a proxy that drops long requests, a reflector that gave up) left
+     * the kind's objects stale, its drift unseen and the cluster Synced. The cluster is then relisted with a new epoch,
+     * so that what was deleted while the watch was closed is dropped too; a kind that can no longer be listed turns the
+     * cluster Degraded. Timed per kind, from the first probe that found its watch closed.
      */
-    private boolean restartStalledWatches() {
+    private boolean watchesStalled() {
         long now = clock.millis();
-        List<WatchedKind> stalled = new ArrayList<>();
+        List<String> stalled = new ArrayList<>();
         informers.forEach((kind, informer) -> {
             boolean unavailable;
             synchronized (unavailableKinds) {
@@ -493,23 +498,16 @@ final class ClusterConnection {
             }
             long since = watchClosedSince.computeIfAbsent(kind, k -> now);
             if (now - since >= timing.watchStallTolerance().toMillis()) {
-                stalled.add(kind);
+                stalled.add(kind.kind() + " (" + (now - since) / 1000 + " s)");
             }
         });
-        for (WatchedKind kind : stalled) {
-            long closedFor = (now - watchClosedSince.remove(kind)) / 1000;
-            LOG.warnf(
-                    "cluster %s answers probes, but its watch of %s has been closed for %d s; listing %s again",
-                    spec.name(), kind.kind(), closedFor, kind.kind());
-            informers.get(kind).stop();
-            synchronized (unavailableKinds) {
-                unavailableKinds.put(kind, "watch closed for " + closedFor + " s; listing again");
-                lateKinds.add(kind);
-            }
-            restartedKinds.add(kind);
-            startInformer(kind); // its handler tracks what it publishes from the start, as at a connect
+        if (stalled.isEmpty()) {
+            return false;
         }
-        return !stalled.isEmpty();
+        LOG.warnf(
+                "cluster %s answers probes, but its watches of %s have been closed that long; relisting it",
+                spec.name(), String.join(", ", stalled));
+        return true;
     }
 
     /**
@@ -553,18 +551,31 @@ final class ClusterConnection {
 
     /**
      * Resyncs, on their own, the kinds whose list outlasted the connect's sync timeout and has completed since: their
-     * objects, then a completed marker of the same epoch that names every other kind as not resynced, so that
-     * consumers drop exactly the objects of these kinds that the list no longer carried. On a loaded replica a large
+     * objects not published yet, then a completed marker of the same epoch that names only the kinds still not listed,
+     * so that consumers drop the objects of these kinds that the list no longer carried. On a loaded replica a large
      * kind (Pods) can take longer to list than the timeout; relisting every kind for it only added to the load.
      *
      * @return whether a kind was completed
      */
     private boolean completeLateKinds() {
         List<WatchedKind> listed = new ArrayList<>();
+        long now = clock.millis();
         synchronized (unavailableKinds) {
             for (WatchedKind kind : lateKinds) {
                 SharedIndexInformer<HasMetadata> informer = informers.get(kind);
-                if (informer != null && informer.hasSynced()) {
+                if (informer == null || !informer.hasSynced()) {
+                    continue;
+                }
+                // The store holds the list before the handler has heard of all of it: completed from the store now,
+                // the objects still on their way to the handler would go out twice. Waited for, but not forever (an
+                // object the mapper cannot map is never published by the handler).
+                long since = lateListedSince.computeIfAbsent(kind, k -> now);
+                if (handlers.get(kind)
+                                .published()
+                                .containsAll(informer.getStore().listKeys().stream()
+                                        .map(handlers.get(kind)::keyOf)
+                                        .toList())
+                        || now - since >= LATE_HANDLER_WAIT.toMillis()) {
                     listed.add(kind);
                 }
             }
@@ -572,6 +583,7 @@ final class ClusterConnection {
         if (listed.isEmpty()) {
             return false;
         }
+        listed.forEach(lateListedSince::remove);
         // The marker names only what is still not listed: for the kinds listed before, it says again what the first
         // marker of this epoch said (everything since carries this epoch), so the latest marker of the cluster, the
         // one a compacted topic keeps, holds the whole relist.
@@ -582,12 +594,18 @@ final class ClusterConnection {
                     .forEach(kind -> stillUnlisted.add(new GroupKind(kind.group(), kind.kind())));
         }
         // As in connect(): from here, a handler's publication waits for the marker to be sent, and an object its
-        // handler published since the kind started listing is not published again.
-        relisted.clear();
-        listed.forEach(kind -> relisted.addAll(handlers.get(kind).published()));
+        // handler published since the kind started listing is not published again. The snapshot of what the handlers
+        // published is taken under the write lock, so that no publication in progress is missed.
+        int objects;
         relisting = true;
-        int objects = publishListedThenMarker(listed, stillUnlisted);
-        boolean restarted = false;
+        relistLock.writeLock().lock();
+        try {
+            relisted.clear();
+            listed.forEach(kind -> relisted.addAll(handlers.get(kind).published()));
+            objects = publishListedThenMarker(listed, stillUnlisted);
+        } finally {
+            relistLock.writeLock().unlock();
+        }
         synchronized (unavailableKinds) {
             for (WatchedKind kind : listed) {
                 // A kind whose list failed meanwhile keeps its failure: it is no longer late.
@@ -595,16 +613,11 @@ final class ClusterConnection {
                     unavailableKinds.remove(kind);
                 }
                 handlers.get(kind).trackPublished(false);
-                restarted |= restartedKinds.remove(kind);
             }
         }
         LOG.infof(
                 "cluster %s: %s listed late (%d objects); resynced on their own, epoch %d",
                 spec.name(), listed.stream().map(WatchedKind::kind).toList(), objects, epoch);
-        if (restarted) {
-            // A kind's informer was replaced: whoever follows the connection's informers (drift) looks again.
-            connectedListener.accept(spec.name());
-        }
         return true;
     }
 

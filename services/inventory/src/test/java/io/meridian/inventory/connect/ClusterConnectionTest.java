@@ -316,15 +316,17 @@ class ClusterConnectionTest {
                 cluster.forbidKinds(List.of("ClusterRole"));
                 cluster.expireWatches();
 
-                // The cluster still answers every probe, and Namespaces still list and watch: only listing ClusterRoles
-                // again finds out, and says so.
+                // The cluster still answers every probe, and Namespaces still list and watch: only a relist finds out,
+                // says why, and keeps the ClusterRoles it could not list.
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> recorded.phase() == ClusterPhase.Degraded
                                 && syncedMessage(recorded).contains("ClusterRole (KubernetesClientException")
                                 && syncedMessage(recorded).contains("forbidden"));
-                assertThat(recorded.completed)
-                        .as("the other kinds not listed again")
-                        .hasSize(1);
+                assertThat(recorded.completed).hasSize(2);
+                assertThat(recorded.completed.get(1).epoch())
+                        .isGreaterThan(recorded.completed.get(0).epoch());
+                assertThat(recorded.completed.get(1).notResynced())
+                        .containsExactly(new GroupKind("rbac.authorization.k8s.io", "ClusterRole"));
                 assertThat(recorded.deleted).as("nothing reported deleted").isEmpty();
             } finally {
                 connection.stop(true);
