@@ -599,11 +599,18 @@ public final class Bench {
         return objects;
     }
 
+    /**
+     * Collects the clusters whose relist is complete: a completed marker that names no kind as not resynced (a kind
+     * listed late gets a marker of its own later, and only the last one names nothing).
+     */
     private static Thread watchResyncMarkers(Properties kafka, Set<String> resynced) {
         return consume(kafka, Topic.RESOURCES.topicName(), record -> {
             CloudEvent event = read(record);
             if (event != null && event.type().equals(EventType.RESOURCE_RESYNC_COMPLETED.type())) {
-                resynced.add(EventJson.read(event.data(), ResyncMarker.class).clusterId());
+                ResyncMarker marker = EventJson.read(event.data(), ResyncMarker.class);
+                if (marker.notResynced().isEmpty()) {
+                    resynced.add(marker.clusterId());
+                }
             }
         });
     }
