@@ -35,7 +35,8 @@ import java.util.logging.Logger;
  * loop of its own, but answers each request on a thread of its own (goroutine-like; the operating system shares the
  * cores between them), then writes the response back on the loop.
  * WebSocket upgrades (watches, exec) are set up on the event loop and handed to fabric8's own handler, as before; a
- * watch asked for over plain HTTP is set up there too and streamed as a real server streams it ({@link HttpWatchStream}).
+ * watch asked for over plain HTTP is set up there too and streamed as a real server streams it
+ * ({@link HttpWatchStream}).
  */
 final class ApiServer {
 

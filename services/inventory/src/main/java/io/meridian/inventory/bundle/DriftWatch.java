@@ -114,9 +114,9 @@ final class DriftWatch {
 
     /**
      * The object as the watch last saw it. Unknown when its kind is not watched yet, the initial list has not
-     * completed or the watch is not open: then only the API server knows. A known absence may still be wrong (the watch lags, or an
-     * informer of our own does not see unmanaged objects): the applier confirms an absence with a read unless the
-     * cache is the connection's, which sees every object of the kind.
+     * completed or the watch is not open: then only the API server knows. A known absence may still be wrong (the
+     * watch lags, or an informer of our own does not see unmanaged objects): the applier confirms an absence with a
+     * read unless the cache is the connection's, which sees every object of the kind.
      */
     BundleApplier.Cached cached(String cluster, DesiredObject object) {
         Map<String, Watch> byKind = watches.get(cluster);

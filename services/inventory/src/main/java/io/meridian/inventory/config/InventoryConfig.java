@@ -129,9 +129,9 @@ public interface InventoryConfig {
         Duration degradedRetry();
 
         /**
-         * How long a listed kind's watch may stay closed while its cluster answers probes before the cluster is relisted.
-         * Longer than a watch is legitimately closed: the relist after an expired watch (bounded by the request timeout,
-         * 60 s) plus fabric8's longest wait between two tries to reopen it (32 s).
+         * How long a listed kind's watch may stay closed while its cluster answers probes before the cluster is
+         * relisted. Longer than a watch is legitimately closed: the relist after an expired watch (bounded by the
+         * request timeout, 60 s) plus fabric8's longest wait between two tries to reopen it (32 s).
          */
         @WithDefault("95s")
         Duration watchStallTolerance();
