@@ -130,13 +130,11 @@ final class DriftWatch {
                 || !watch.informer().isWatching()) {
             return BundleApplier.Cached.UNKNOWN;
         }
-        String namespace = object.ref().namespace();
+        // The informer's own key function, as its store keys the object.
         HasMetadata live = watch.informer()
                 .getStore()
-                .getByKey(
-                        namespace == null
-                                ? object.ref().name()
-                                : namespace + "/" + object.ref().name());
+                .getByKey(io.fabric8.kubernetes.client.informers.cache.Cache.namespaceKeyFunc(
+                        object.ref().namespace(), object.ref().name()));
         // The connection's shared informer sees every object of the kind; one of our own sees only Meridian's.
         return new BundleApplier.Cached(
                 true,

@@ -88,12 +88,7 @@ final class ClusterConnection {
     private final Map<WatchedKind, SharedIndexInformer<HasMetadata>> informers =
             new java.util.concurrent.ConcurrentHashMap<>();
     // Kinds of the current connection that could not be listed, with why; guarded by itself.
-    private final Map<WatchedKind, String> unavailableKinds = new java.util.LinkedHashMap<>();
-    // Of those, the kinds answered 404 (not served: a deleted CRD); guarded by unavailableKinds.
-    private final java.util.Set<WatchedKind> notServedKinds = new java.util.HashSet<>();
-    // Of those, the kinds whose list had not completed by the sync timeout and is still going on: each is resynced on
-    // its own once listed (completeLateKinds), not by relisting every kind. Guarded by unavailableKinds.
-    private final java.util.Set<WatchedKind> lateKinds = new java.util.HashSet<>();
+    private final Map<WatchedKind, Unavailable> unavailableKinds = new java.util.LinkedHashMap<>();
     // The publishing handler of each informer of the current connection; supervisor only.
     private final Map<WatchedKind, Publishing> handlers = new java.util.HashMap<>();
     // Per late kind whose informer has listed, since when (clock millis); supervisor only.
@@ -201,7 +196,8 @@ final class ClusterConnection {
             WatchedKind kind = entry.getKey();
             if (kind.group().equals(parts[1]) && kind.kind().equals(parts[2])) {
                 synchronized (unavailableKinds) {
-                    if (notServedKinds.contains(kind)) {
+                    Unavailable unavailable = unavailableKinds.get(kind);
+                    if (unavailable != null && unavailable.notServed()) {
                         return Presence.GONE;
                     }
                 }
@@ -209,8 +205,10 @@ final class ClusterConnection {
                 if (!informer.hasSynced()) {
                     return Presence.UNKNOWN;
                 }
-                String storeKey = parts[3].isEmpty() ? parts[4] : parts[3] + "/" + parts[4];
-                return informer.getStore().getByKey(storeKey) != null ? Presence.HELD : Presence.GONE;
+                // A record key's empty namespace segment is a cluster-scoped object, as in the informer's own keys.
+                return informer.getStore().getByKey(Cache.namespaceKeyFunc(parts[3], parts[4])) != null
+                        ? Presence.HELD
+                        : Presence.GONE;
             }
         }
         return Presence.GONE; // a kind no longer watched: its objects are no longer observed
@@ -378,8 +376,6 @@ final class ClusterConnection {
         publisher.resyncStarted(spec.name(), epoch);
         synchronized (unavailableKinds) {
             unavailableKinds.clear();
-            notServedKinds.clear();
-            lateKinds.clear();
         }
         watchClosedSince.clear();
         lateListedSince.clear();
@@ -399,9 +395,8 @@ final class ClusterConnection {
             informers.forEach((kind, informer) -> {
                 if (!informer.hasSynced()) {
                     synchronized (unavailableKinds) {
-                        if (unavailableKinds.putIfAbsent(kind, "not listed within " + timing.syncTimeout()) == null) {
-                            lateKinds.add(kind);
-                        }
+                        unavailableKinds.putIfAbsent(
+                                kind, new Unavailable("not listed within " + timing.syncTimeout(), false, true));
                     }
                 }
             });
@@ -411,15 +406,12 @@ final class ClusterConnection {
         // 404 for is not served any more (its CRD was deleted, and its objects with it): listed, and empty.
         List<GroupKind> notResynced = new ArrayList<>();
         informers.forEach((kind, informer) -> {
-            boolean failed;
+            Unavailable unavailable;
             synchronized (unavailableKinds) {
-                failed = unavailableKinds.containsKey(kind) && !notServedKinds.contains(kind);
+                unavailable = unavailableKinds.get(kind);
             }
-            boolean gone;
-            synchronized (unavailableKinds) {
-                gone = notServedKinds.contains(kind);
-            }
-            if (failed || (!gone && !informer.hasSynced())) {
+            boolean gone = unavailable != null && unavailable.notServed();
+            if ((unavailable != null && !gone) || (!gone && !informer.hasSynced())) {
                 notResynced.add(new GroupKind(kind.group(), kind.kind()));
             }
         });
@@ -429,7 +421,7 @@ final class ClusterConnection {
         int objects = publishListedThenMarker(informers.keySet(), notResynced);
         synchronized (unavailableKinds) {
             // Only a late kind needs to know, at its own resync, which of its objects its handler published already.
-            handlers.forEach((kind, handler) -> handler.trackPublished(lateKinds.contains(kind)));
+            handlers.forEach((kind, handler) -> handler.trackPublished(isLate(kind)));
         }
         connected = true;
         connectedAt = clock.millis();
@@ -466,11 +458,8 @@ final class ClusterConnection {
                 if (informers.get(kind) != informer) {
                     return null; // an informer of an earlier connection, stopped: it speaks for nothing now
                 }
-                unavailableKinds.put(kind, rootMessage(error));
-                lateKinds.remove(kind); // a late list that failed: retried with the others that failed
-                if (notServed(error)) {
-                    notServedKinds.add(kind);
-                }
+                // A late list that failed is no longer late: retried with the others that failed.
+                unavailableKinds.put(kind, new Unavailable(rootMessage(error), notServed(error), false));
             }
             return null;
         });
@@ -561,8 +550,11 @@ final class ClusterConnection {
         List<WatchedKind> listed = new ArrayList<>();
         long now = clock.millis();
         synchronized (unavailableKinds) {
-            for (WatchedKind kind : lateKinds) {
+            for (WatchedKind kind : informers.keySet()) {
                 SharedIndexInformer<HasMetadata> informer = informers.get(kind);
+                if (!isLate(kind)) {
+                    continue;
+                }
                 if (informer == null || !informer.hasSynced()) {
                     continue;
                 }
@@ -589,8 +581,9 @@ final class ClusterConnection {
         // one a compacted topic keeps, holds the whole relist.
         List<GroupKind> stillUnlisted = new ArrayList<>();
         synchronized (unavailableKinds) {
-            unavailableKinds.keySet().stream()
-                    .filter(kind -> !listed.contains(kind) && !notServedKinds.contains(kind))
+            unavailableKinds.entrySet().stream()
+                    .filter(e -> !listed.contains(e.getKey()) && !e.getValue().notServed())
+                    .map(Map.Entry::getKey)
                     .forEach(kind -> stillUnlisted.add(new GroupKind(kind.group(), kind.kind())));
         }
         // As in connect(): from here, a handler's publication waits for the marker to be sent, and an object its
@@ -609,7 +602,7 @@ final class ClusterConnection {
         synchronized (unavailableKinds) {
             for (WatchedKind kind : listed) {
                 // A kind whose list failed meanwhile keeps its failure: it is no longer late.
-                if (lateKinds.remove(kind)) {
+                if (isLate(kind)) {
                     unavailableKinds.remove(kind);
                 }
                 handlers.get(kind).trackPublished(false);
@@ -624,9 +617,24 @@ final class ClusterConnection {
     /** Whether a kind could not be listed for a reason other than a list still going on. */
     private boolean hasFailedKinds() {
         synchronized (unavailableKinds) {
-            return !lateKinds.containsAll(unavailableKinds.keySet());
+            return unavailableKinds.values().stream().anyMatch(u -> !u.late());
         }
     }
+
+    /** Whether the kind's list had not completed by the sync timeout and is still going on. */
+    private boolean isLate(WatchedKind kind) {
+        synchronized (unavailableKinds) {
+            Unavailable unavailable = unavailableKinds.get(kind);
+            return unavailable != null && unavailable.late();
+        }
+    }
+
+    /**
+     * Why a kind of the current connection is not listed: {@code notServed} when the API server answered 404 (a deleted
+     * CRD: listed, and empty); {@code late} when its list had not completed by the sync timeout and is still going on,
+     * to be resynced on its own once listed (completeLateKinds) rather than by relisting every kind.
+     */
+    private record Unavailable(String reason, boolean notServed, boolean late) {}
 
     private void disconnect() {
         connected = false;
@@ -709,7 +717,7 @@ final class ClusterConnection {
     private List<String> unavailableDescription() {
         synchronized (unavailableKinds) {
             return unavailableKinds.entrySet().stream()
-                    .map(e -> e.getKey().kind() + " (" + e.getValue() + ")")
+                    .map(e -> e.getKey().kind() + " (" + e.getValue().reason() + ")")
                     .toList();
         }
     }
