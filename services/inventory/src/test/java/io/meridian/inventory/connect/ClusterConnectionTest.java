@@ -232,6 +232,32 @@ class ClusterConnectionTest {
     }
 
     @Test
+    void presenceTellsHeldFromGoneByTheRecordKeyOnceTheKindIsListed() {
+        try (MockCluster cluster = MockCluster.start("presence-1")) {
+            holdingShopAndOpsDebug(cluster);
+            Recorded recorded = new Recorded();
+            ClusterConnection connection = connection(cluster, List.of(NAMESPACE, CLUSTER_ROLE), recorded);
+            assertThat(connection.presence("presence-1//Namespace//shop"))
+                    .as("not connected")
+                    .isEqualTo(Presence.UNKNOWN);
+            connection.start();
+            try {
+                await().atMost(Duration.ofSeconds(15)).until(() -> recorded.phase() == ClusterPhase.Ready);
+                // Cluster-scoped objects: an empty namespace segment in the record key.
+                assertThat(connection.presence("presence-1//Namespace//shop")).isEqualTo(Presence.HELD);
+                assertThat(connection.presence("presence-1/rbac.authorization.k8s.io/ClusterRole//ops-debug"))
+                        .isEqualTo(Presence.HELD);
+                assertThat(connection.presence("presence-1//Namespace//gone")).isEqualTo(Presence.GONE);
+                assertThat(connection.presence("presence-1/apps/Deployment/shop/api"))
+                        .as("a kind not watched")
+                        .isEqualTo(Presence.GONE);
+            } finally {
+                connection.stop(true);
+            }
+        }
+    }
+
+    @Test
     void kindsListedAfterTheSyncTimeoutAreResyncedOnTheirOwnWithoutRelistingTheOthers() {
         try (MockCluster cluster = MockCluster.start("late-kinds-1")) {
             holdingShopAndOpsDebug(cluster);
