@@ -77,8 +77,8 @@ public final class MockCluster implements AutoCloseable {
 
     /**
      * Ends every open watch as a real API server does when their resourceVersion has been compacted (an ERROR event
-     * with a 410 Expired Status); for 30 s a watch from an older resourceVersion is refused with 410 Gone, so a
-     * client has to list again.
+     * with a 410 Expired Status); for 30 s a watch from an older resourceVersion gets that event at once, so a client
+     * has to list again.
      *
      * @return how many watches were ended
      */

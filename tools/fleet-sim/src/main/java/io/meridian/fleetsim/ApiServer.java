@@ -117,7 +117,7 @@ final class ApiServer {
                 if (answer.getWebSocketListener() != null) {
                     HttpWatchStream.open(context, request, recorded, answer);
                 } else {
-                    respond(context, request, recorded, answer); // refused: 403, 410 Gone
+                    respond(context, request, recorded, answer); // refused: 403 Forbidden
                 }
             } catch (Throwable e) {
                 failed(request, recorded, e);

@@ -139,6 +139,10 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
         if (newState == null && oldAttributes != null) {
             // A deletion is a write: it gets a resourceVersion of its own (the store's write lock is held here).
             Deletion deletion = new Deletion(requestResourceVersion(), oldAttributes);
+            // The DELETED event carries the object at that resourceVersion, as a real API server's does, so a client
+            // that heard of the deletion resumes its watch after it. The mock sent the object as last written, and a
+            // client whose watch broke then asked for a version older than the deletion, and was Gone for good.
+            map.computeIfPresent(oldAttributes, (key, stored) -> atResourceVersion(stored, deletion.resourceVersion()));
             synchronized (deletions) {
                 deletions.addLast(deletion);
                 if (deletions.size() > DELETIONS_KEPT) {
@@ -150,6 +154,15 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
         if (change != null) {
             listener.accept(change);
         }
+    }
+
+    private static String atResourceVersion(String stored, long resourceVersion) {
+        GenericKubernetesResource object = Serialization.unmarshal(stored, GenericKubernetesResource.class);
+        if (object == null || object.getMetadata() == null) {
+            return stored;
+        }
+        object.getMetadata().setResourceVersion(String.valueOf(resourceVersion));
+        return Serialization.asJson(object);
     }
 
     /**

@@ -24,8 +24,9 @@ import java.util.function.Supplier;
 /**
  * Ends watches the way a real API server does when the resourceVersion a client watches from has been compacted
  * away: an {@code ERROR} event carrying a 410 {@code Expired} Status, then the end of the stream. For a window
- * afterwards, a watch that asks for a resourceVersion older than the store's at expiry is refused with 410 Gone too,
- * so a client has to list again (which gives it a current resourceVersion) before it can watch.
+ * afterwards, a watch that asks for a resourceVersion older than the store's at expiry gets that error event at once
+ * (accepted, then ended: the API server never refuses the request itself), so a client has to list again (which
+ * gives it a current resourceVersion) before it can watch.
  */
 final class WatchExpiry {
 
@@ -64,11 +65,11 @@ final class WatchExpiry {
     }
 
     /**
-     * Answers a watch request: 410 Gone inside an expiry window when it asks for a compacted resourceVersion, or when
-     * it asks for one older than the latest deletion (the store replays what exists, not what was deleted, so such a
-     * watch would never tell the client of that deletion: a real server answers 410 once its watch cache no longer
-     * holds the version, and the client lists again); otherwise the store's own watch, wrapped so that it can be
-     * expired later.
+     * Answers a watch request: a watch that a 410 Expired error event ends at once, inside an expiry window when it asks
+     * for a compacted resourceVersion, or when it asks for one older than the latest deletion (the store replays what
+     * exists, not what was deleted, so such a watch would never tell the client of that deletion: a real server ends
+     * it with 410 once its watch cache no longer holds the version, and the client lists again); otherwise the store's
+     * own watch, wrapped so that it can be expired later.
      *
      * @param current the store's resourceVersion now
      * @param lastDeletion the resourceVersion of the newest deletion this watch selects but could not report, 0 when
@@ -83,10 +84,10 @@ final class WatchExpiry {
         long oldest =
                 c != null && c.refuses(requested) ? c.oldest() : requested > 0 && requested < deleted ? deleted : 0;
         if (oldest > 0) {
-            return new MockResponse()
-                    .setResponseCode(410)
-                    .setHeader("Content-Type", "application/json")
-                    .setBody(toJson(expiredStatus(requested, oldest)));
+            // Accepted, then ended by an ERROR event, as the API server's watch cache ends it: it never refuses such a
+            // request outright. A client tells a 410 event from a failed upgrade: it lists again after the event, but
+            // retries a refused upgrade with the same resourceVersion (fabric8 does, forever).
+            return new MockResponse().withWebSocketUpgrade(new GoneOnOpen(expiredStatus(requested, oldest)));
         }
         MockResponse response = watch.get();
         WebSocketListener inner = response.getWebSocketListener();
@@ -97,6 +98,29 @@ final class WatchExpiry {
                 new ExpiringWatch(inner, requested > 0 ? requested : current, requested > 0 ? lastDeletion : () -> 0);
         open.add(expiring);
         return response.withWebSocketUpgrade(expiring);
+    }
+
+    /** A watch from a resourceVersion the server no longer holds: its one event is the 410 error, then it ends. */
+    private static final class GoneOnOpen extends WebSocketListener {
+
+        private final Map<String, Object> status;
+
+        GoneOnOpen(Map<String, Object> status) {
+            this.status = status;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket, Response response) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("type", "ERROR");
+            event.put("object", status);
+            try {
+                webSocket.send(toJson(event));
+                webSocket.close(1000, "");
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // The server stopped and its event loop with it: the connection is gone already.
+            }
+        }
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.meridian.fleetsim;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +11,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -226,7 +224,7 @@ class WatchExpiryTest {
     }
 
     @Test
-    void aWatchFromBeforeADeletionIsGoneSoTheClientNeverMissesIt() {
+    void aWatchFromBeforeADeletionIsGoneSoTheClientNeverMissesIt() throws Exception {
         try (StandaloneApiServer server = StandaloneApiServer.start("deleted-while-away");
                 KubernetesClient client = client(server)) {
             namespace(client, "w");
@@ -236,13 +234,7 @@ class WatchExpiryTest {
                     client.configMaps().inNamespace("w").list().getMetadata().getResourceVersion();
             // Deleted while the client had no watch: replaying what exists would never tell it.
             client.configMaps().inNamespace("w").withName("a").delete();
-            assertThatThrownBy(() -> client.configMaps()
-                            .inNamespace("w")
-                            .withResourceVersion(before)
-                            .watch(closing(new CompletableFuture<>())))
-                    .isInstanceOfSatisfying(
-                            KubernetesClientException.class,
-                            e -> assertThat(e.getCode()).isEqualTo(410));
+            assertGoneAtOnce(client, before);
 
             // A deletion of something the watch does not select sends it nowhere.
             String beforeOther =
@@ -270,6 +262,61 @@ class WatchExpiryTest {
         }
     }
 
+    /**
+     * A real API server's DELETED event carries the object at the deletion's own resourceVersion. A client whose watch
+     * broke after it heard of a deletion resumes from that version, and must be told what came next, not sent back to
+     * list for the deletion it has seen (the mock sent the object's last version, and every resumed watch was Gone).
+     */
+    @Test
+    void aWatchResumedFromADeletedEventGoesOnWithoutListingAgain() throws Exception {
+        try (StandaloneApiServer server = StandaloneApiServer.start("resume-after-deletion");
+                KubernetesClient client = client(server)) {
+            namespace(client, "w");
+            configMap(client, "w", "a");
+            String listed =
+                    client.configMaps().inNamespace("w").list().getMetadata().getResourceVersion();
+            List<String> heard = new CopyOnWriteArrayList<>();
+            Watcher<ConfigMap> recording = new Watcher<>() {
+                @Override
+                public void eventReceived(Action action, ConfigMap cm) {
+                    heard.add(action + " " + cm.getMetadata().getName() + " "
+                            + cm.getMetadata().getResourceVersion());
+                }
+
+                @Override
+                public void onClose(WatcherException cause) {
+                    heard.add("CLOSED " + cause.getMessage());
+                }
+            };
+            String createdAt;
+            try (Watch watch = client.configMaps()
+                    .inNamespace("w")
+                    .withResourceVersion(listed)
+                    .watch(recording)) {
+                await().atMost(EVENTUALLY).until(() -> server.openWatches() == 1);
+                createdAt = configMap(client, "w", "b").getMetadata().getResourceVersion();
+                client.configMaps().inNamespace("w").withName("b").delete();
+                await().atMost(EVENTUALLY).until(() -> heard.stream().anyMatch(e -> e.startsWith("DELETED b ")));
+            }
+            String deletedAt = heard.stream()
+                    .filter(e -> e.startsWith("DELETED b "))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring("DELETED b ".length());
+            assertThat(Long.parseLong(deletedAt)).isGreaterThan(Long.parseLong(createdAt));
+
+            heard.clear();
+            try (Watch resumed = client.configMaps()
+                    .inNamespace("w")
+                    .withResourceVersion(deletedAt)
+                    .watch(recording)) {
+                configMap(client, "w", "c");
+                await().atMost(EVENTUALLY).until(() -> heard.stream().anyMatch(e -> e.startsWith("ADDED c ")));
+                assertThat(heard).noneMatch(e -> e.startsWith("CLOSED"));
+            }
+        }
+    }
+
     @Test
     void aWatchFromAnOldResourceVersionIsGoneUntilTheClientRelists() throws Exception {
         try (StandaloneApiServer server = StandaloneApiServer.start("expiry-gone");
@@ -291,14 +338,8 @@ class WatchExpiryTest {
                 assertThat(expired.getMessage()).contains("too old resource version: " + old);
             }
 
-            // Within the window, the old resourceVersion is refused outright.
-            assertThatThrownBy(() -> client.configMaps()
-                            .inNamespace("w")
-                            .withResourceVersion(old)
-                            .watch(closing(new CompletableFuture<>())))
-                    .isInstanceOfSatisfying(
-                            KubernetesClientException.class,
-                            e -> assertThat(e.getCode()).isEqualTo(410));
+            // Within the window, a watch from the old resourceVersion is ended at once.
+            assertGoneAtOnce(client, old);
 
             // After a list, the client holds a current resourceVersion and watches as usual.
             String fresh =
@@ -381,6 +422,23 @@ class WatchExpiryTest {
         }
     }
 
+    /**
+     * A watch of namespace {@code w} from {@code resourceVersion} opens, as a real API server's does, and its first
+     * event is the 410 error: a client then lists again. A refused upgrade would have fabric8 retry the same
+     * resourceVersion for ever.
+     */
+    private static void assertGoneAtOnce(KubernetesClient client, String resourceVersion) throws Exception {
+        CompletableFuture<WatcherException> closed = new CompletableFuture<>();
+        try (Watch watch = client.configMaps()
+                .inNamespace("w")
+                .withResourceVersion(resourceVersion)
+                .watch(closing(closed))) {
+            WatcherException gone = closed.get(10, TimeUnit.SECONDS);
+            assertThat(gone.isHttpGone()).as("the watch ended with 410 Gone").isTrue();
+            assertThat(gone.getMessage()).contains("too old resource version: " + resourceVersion);
+        }
+    }
+
     private static Watcher<ConfigMap> closing(CompletableFuture<WatcherException> closed) {
         return new Watcher<>() {
             @Override
@@ -425,8 +483,8 @@ class WatchExpiryTest {
                 .create();
     }
 
-    private static void configMap(KubernetesClient client, String ns, String name) {
-        client.configMaps()
+    private static ConfigMap configMap(KubernetesClient client, String ns, String name) {
+        return client.configMaps()
                 .inNamespace(ns)
                 .resource(new ConfigMapBuilder()
                         .withNewMetadata()
