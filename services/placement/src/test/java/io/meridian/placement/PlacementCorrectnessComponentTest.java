@@ -165,30 +165,8 @@ class PlacementCorrectnessComponentTest {
         register("z-2", Cloud.GCP, scope, 0.05);
         awaitReady();
         // Each workload carries a ConfigMap of 200,000 bytes: three fit in z-1's bundle (768 KiB), a fourth does not.
-        String payload = "x".repeat(200_000);
         for (String name : List.of("big-1", "big-2", "big-3", "big-4")) {
-            Map<String, Object> body = workload(
-                    name,
-                    scope,
-                    "registry.example/" + name + ":1",
-                    Map.of("clusters", Map.of("min", 1, "max", 1)),
-                    Map.of());
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> manifests = (List<Map<String, Object>>) body.get("manifests");
-            body.put(
-                    "manifests",
-                    List.of(
-                            manifests.get(0),
-                            Map.of(
-                                    "apiVersion",
-                                    "v1",
-                                    "kind",
-                                    "ConfigMap",
-                                    "metadata",
-                                    Map.of("name", name + "-config"),
-                                    "data",
-                                    Map.of("blob", payload))));
-            create(body);
+            create(big(name, scope, 1, 200_000, List.of()));
             awaitDecision(name, d -> !d.chosen().isEmpty());
         }
 
@@ -207,6 +185,78 @@ class PlacementCorrectnessComponentTest {
                     assertThat(r.reason()).isEqualTo(WorkloadPlacement.RejectionReason.BundleFull);
                     assertThat(r.detail()).contains("over the limit of 786432");
                 });
+    }
+
+    /**
+     * A workload already in a cluster's bundle is judged by what it holds there, not by its estimate: here an override
+     * for GCP clusters doubles inc-1's estimate but not what it holds on the AWS cluster. Five more workloads then fill
+     * that bundle; inc-1's next generation, no larger, stays. (It was judged as a newcomer, its estimate against the
+     * others' bytes, and moved out of a bundle it fitted in.)
+     */
+    @Test
+    void aWorkloadKeepsItsPlaceInABundleOthersFilledWhenItChangesWithoutGrowing() {
+        String scope = "bundle-incumbent";
+        register("i-1", Cloud.AWS, scope, 0.02); // the cheapest: every workload wants it
+        register("i-2", Cloud.GCP, scope, 0.05);
+        awaitReady();
+        // inc-1: 120,000 bytes on i-1, estimated at 260,000 (the override counts); five others of 120,000 each.
+        List<Map<String, Object>> gcpOnly = List.of(Map.of(
+                "clusters",
+                Map.of("clouds", List.of("gcp")),
+                "manifest",
+                "ConfigMap/inc-1-config",
+                "mergePatch",
+                Map.of("data", Map.of("gcp", "y".repeat(140_000)))));
+        create(big("inc-1", scope, 1, 120_000, gcpOnly));
+        List<String> names = List.of("inc-1", "inc-2", "inc-3", "inc-4", "inc-5", "inc-6");
+        for (String name : names) {
+            if (!name.equals("inc-1")) {
+                create(big(name, scope, 1, 120_000, List.of()));
+            }
+            assertThat(awaitDecision(name, d -> !d.chosen().isEmpty()).chosen())
+                    .extracting(WorkloadPlacement.ChosenCluster::clusterId)
+                    .containsExactly("i-1");
+        }
+        awaitBundle("i-1", b -> names.stream().allMatch(n -> generationOf(b, n).isPresent()));
+
+        replace(big("inc-1", scope, 2, 120_000, gcpOnly)); // a new image: no larger than before
+
+        WorkloadPlacement kept = awaitDecision("inc-1", d -> d.generation() == 2);
+        assertThat(kept.chosen())
+                .extracting(WorkloadPlacement.ChosenCluster::clusterId)
+                .containsExactly("i-1");
+        DesiredBundle bundle = awaitBundle("i-1", b -> generationOf(b, "inc-1").orElse(0L) == 2);
+        assertThat(EventJson.write(bundle.objects()).length).isLessThanOrEqualTo(786_432);
+        assertThat(names).allSatisfy(n -> assertThat(generationOf(bundle, n)).isPresent());
+    }
+
+    /**
+     * A workload of one Deployment and a ConfigMap of {@code blobBytes}, on one cluster, at image version {@code v}.
+     */
+    private static Map<String, Object> big(
+            String name, String scope, int v, int blobBytes, List<Map<String, Object>> overrides) {
+        Map<String, Object> body = workload(
+                name,
+                scope,
+                "registry.example/" + name + ":" + v,
+                Map.of("clusters", Map.of("min", 1, "max", 1)),
+                overrides.isEmpty() ? Map.of() : Map.of("overrides", overrides));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> manifests = (List<Map<String, Object>>) body.get("manifests");
+        body.put(
+                "manifests",
+                List.of(
+                        manifests.get(0),
+                        Map.of(
+                                "apiVersion",
+                                "v1",
+                                "kind",
+                                "ConfigMap",
+                                "metadata",
+                                Map.of("name", name + "-config"),
+                                "data",
+                                Map.of("blob", "x".repeat(blobBytes)))));
+        return body;
     }
 
     // ------------------------------------------------------------------ failover.unhealthyAfter

@@ -418,8 +418,14 @@ public final class PlacementScheduler {
         private String bundleFull(String clusterId) {
             BundleBudget budget = request.bundleBudget();
             long used = budget.used(clusterId);
-            return "its bundle holds " + used + " bytes of other workloads; with this workload's "
-                    + budget.workloadBytes() + " it would hold " + (used + budget.workloadBytes())
+            long held = budget.heldBytes(clusterId);
+            long growth = budget.growth(clusterId);
+            String what = held > 0
+                    ? "; this workload holds " + held + " there and would grow by " + growth + " (its estimate from "
+                            + (budget.workloadBytes() - growth) + " to " + budget.workloadBytes()
+                            + "), so it would hold "
+                    : "; with this workload's " + budget.workloadBytes() + " it would hold ";
+            return "its bundle holds " + used + " bytes of other workloads" + what + (used + held + growth)
                     + " bytes, over the limit of " + budget.limitBytes()
                     + " (one bundle per cluster travels as one Kafka record)";
         }

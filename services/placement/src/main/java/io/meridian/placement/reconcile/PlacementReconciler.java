@@ -404,6 +404,7 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
         private Map<String, Long> applied;
         private Map<String, WorkloadSync.ApplyFailure> applyFailures;
         private Map<String, Long> bundleBytesOfOthers;
+        private Map<String, DesiredBundleStore.Held> bundleBytesHeld;
         // Other workloads' progress, read once per reconcile when their clusters are rendered.
         private final Map<String, WorkloadProgress> others = new HashMap<>();
 
@@ -430,6 +431,8 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
                     .invoke(f -> applyFailures = f)
                     .chain(() -> bundles.bundleBytesOfOthers(s, name))
                     .invoke(b -> bundleBytesOfOthers = b)
+                    .chain(() -> bundles.bundleBytesHeld(s, name))
+                    .invoke(b -> bundleBytesHeld = b)
                     .chain(() -> workload != null ? place() : withdraw());
         }
 
@@ -442,11 +445,21 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
             if (progress != null) {
                 progress.assignments().values().forEach(a -> generations.add(a.generation()));
             }
+            bundleBytesHeld.values().forEach(h -> generations.add(h.generation()));
             Uni<Void> loaded = Uni.createFrom().voidItem();
             for (long g : generations) {
                 loaded = loaded.chain(() -> revision(name, g)).replaceWithVoid();
             }
             return loaded.chain(this::previousPolicy).chain(this::decide);
+        }
+
+        /** What the workload holds in each cluster's bundle, with the estimate of the generation it holds there. */
+        private Map<String, BundleBudget.Held> held() {
+            Map<String, BundleBudget.Held> held = new HashMap<>();
+            bundleBytesHeld.forEach((clusterId, h) -> held.put(
+                    clusterId,
+                    new BundleBudget.Held(h.bytes(), footprint(revisions.get(new RevisionKey(name, h.generation()))))));
+            return held;
         }
 
         /** The policy the previous decision was made under, when it was made for another generation. */
@@ -484,7 +497,8 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
                     new BundleBudget(
                             config.bundleMaxBytes(),
                             footprint(revisions.get(new RevisionKey(name, workload.generation()))),
-                            bundleBytesOfOthers)));
+                            bundleBytesOfOthers,
+                            held())));
             boolean changed = previous == null || !sameDecision(previous, decision);
             RolloutCommand command = pending.resume() ? new RolloutCommand.Resume() : null;
             Actuation actuation =
@@ -638,7 +652,7 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
             for (String clusterId : clusters) {
                 chain = chain.chain(() -> bundleOf(clusterId, own.get(clusterId)))
                         .invoke(bundle -> {
-                            requireRoom(bundle, own.get(clusterId), ownBefore.get(clusterId));
+                            requireRoom(bundle, own.get(clusterId), ownBefore.get(clusterId), heldOn(clusterId));
                             wanted.add(bundle);
                             ClusterFacts facts = view.get(clusterId);
                             if (facts != null) {
@@ -658,10 +672,14 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
          * a workload off a cluster without room, but its size is an estimate and two workloads reconciled at once may
          * both have counted on the same room. The reconcile fails and is retried, deciding again with the room that is
          * left, while the bundle in force (which Kafka carries) stays. A bundle that is over only because the limit was
-         * lowered still lets a workload leave or stay as it is.
+         * lowered (or because another workload filled it) still lets a workload leave, stay as it is, or change without
+         * taking more bytes than it holds there.
          */
-        private void requireRoom(ClusterBundle bundle, Assignment own, Assignment ownBefore) {
+        private void requireRoom(ClusterBundle bundle, Assignment own, Assignment ownBefore, long heldBytes) {
             if (own == null || own.equals(ownBefore)) {
+                return;
+            }
+            if (heldBytes > 0 && DesiredBundleStore.bytesOf(bundle, name) <= heldBytes) {
                 return;
             }
             long bytes = DesiredBundleStore.bytesOf(bundle.objects());
@@ -670,6 +688,11 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
                         + own.generation() + " of workload " + name + " would hold " + bytes
                         + " bytes, over the limit of " + config.bundleMaxBytes() + "; deciding again");
             }
+        }
+
+        private long heldOn(String clusterId) {
+            DesiredBundleStore.Held h = bundleBytesHeld == null ? null : bundleBytesHeld.get(clusterId);
+            return h == null ? 0 : h.bytes();
         }
 
         private Uni<ClusterBundle> bundleOf(String clusterId, Assignment own) {

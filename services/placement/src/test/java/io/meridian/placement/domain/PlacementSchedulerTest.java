@@ -367,31 +367,68 @@ class PlacementSchedulerTest {
 
         // The others fill aws-1's bundle up to what is left beside this workload: it still fits, and stays.
         BundleBudget full = new BundleBudget(786_432, 200_000, Map.of("aws-1", 586_432L));
-        PlacementDecision kept = scheduler.schedule(new SchedulingRequest(
-                workload,
-                FleetView.of(fleet.values()),
-                first,
-                false,
-                Set.of(),
-                T0.plusSeconds(60),
-                null,
-                Set.of(),
-                full));
+        PlacementDecision kept = scheduleWithin(workload, fleet, first, T0.plusSeconds(60), full);
         assertThat(ids(kept)).containsExactly("aws-1");
 
         // Its next generation grows past the room left: it goes where it fits.
         BundleBudget grown = new BundleBudget(786_432, 200_001, Map.of("aws-1", 586_432L));
-        PlacementDecision moved = scheduler.schedule(new SchedulingRequest(
-                workload,
-                FleetView.of(fleet.values()),
-                kept,
-                false,
-                Set.of(),
-                T0.plusSeconds(120),
-                null,
-                Set.of(),
-                grown));
+        PlacementDecision moved = scheduleWithin(workload, fleet, kept, T0.plusSeconds(120), grown);
         assertThat(ids(moved)).containsExactly("gcp-1");
+    }
+
+    /**
+     * An incumbent is judged by what it holds, not by its estimate: a bundle another workload filled later, or an
+     * estimate larger than what rendering produced, never pushes it out; only growing past the room left does. (It
+     * was judged as a newcomer, estimate against the others' bytes, and flapped out of a bundle it fitted in.)
+     */
+    @Test
+    void anIncumbentKeepsItsPlaceUnlessItGrowsPastTheRoomLeft() {
+        Workload workload = workload(policy(PlacementMode.DUPLICATED, 0, DivideBy.WEIGHTS, 1, List.of()));
+        Map<String, ClusterFacts> fleet = fleet("aws-1", "gcp-1");
+        PlacementDecision first = schedule(workload, fleet, null, T0);
+        assertThat(ids(first)).containsExactly("aws-1");
+        // It holds 150,000 bytes on aws-1 (estimated 200,000); the others have since filled the bundle to 600,000.
+        Map<String, BundleBudget.Held> holds = Map.of("aws-1", new BundleBudget.Held(150_000, 200_000));
+
+        PlacementDecision kept = scheduleWithin(
+                workload, fleet, first, T0.plusSeconds(60), new BundleBudget(786_432, 200_000, OTHERS, holds));
+        assertThat(ids(kept))
+                .as("600,000 + its estimate is over the limit, but it does not grow")
+                .containsExactly("aws-1");
+
+        PlacementDecision grownALittle = scheduleWithin(
+                workload, fleet, kept, T0.plusSeconds(120), new BundleBudget(786_432, 236_432, OTHERS, holds));
+        assertThat(ids(grownALittle))
+                .as("600,000 + 150,000 + 36,432 fills it exactly")
+                .containsExactly("aws-1");
+
+        PlacementDecision grownTooMuch = scheduleWithin(
+                workload, fleet, grownALittle, T0.plusSeconds(180), new BundleBudget(786_432, 236_433, OTHERS, holds));
+        assertThat(ids(grownTooMuch)).containsExactly("gcp-1");
+        assertThat(grownTooMuch.rejected())
+                .filteredOn(r -> r.clusterId().equals("aws-1"))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.reason()).isEqualTo(Rejection.BUNDLE_FULL);
+                    assertThat(r.detail()).contains("holds 150000", "grow by 36433", "786433", "786432");
+                });
+
+        // In a bundle that is over only because the limit was lowered, it stays as it is.
+        PlacementDecision lowered = scheduleWithin(
+                workload, fleet, first, T0.plusSeconds(240), new BundleBudget(500_000, 200_000, OTHERS, holds));
+        assertThat(ids(lowered)).containsExactly("aws-1");
+    }
+
+    private static final Map<String, Long> OTHERS = Map.of("aws-1", 600_000L);
+
+    private PlacementDecision scheduleWithin(
+            Workload workload,
+            Map<String, ClusterFacts> fleet,
+            PlacementDecision previous,
+            Instant now,
+            BundleBudget budget) {
+        return scheduler.schedule(new SchedulingRequest(
+                workload, FleetView.of(fleet.values()), previous, false, Set.of(), now, null, Set.of(), budget));
     }
 
     @Test

@@ -57,13 +57,24 @@ final class SchedulerYaml {
                 in.hasNonNull("bundle") ? bundleBudget(in.path("bundle")) : null);
     }
 
-    /** {@code bundle: {limit: 786432, workload: 200000, used: {aws-1: 600000}}}: the room in each cluster's bundle. */
+    /**
+     * {@code bundle: {limit: 786432, workload: 200000, used: {aws-1: 600000}, held: {aws-2: {bytes: 150000,
+     * estimated: 200000}}}}: the room in each cluster's bundle, and what the workload holds where it is already.
+     */
     private static BundleBudget bundleBudget(JsonNode b) {
         Map<String, Long> used = new LinkedHashMap<>();
         b.path("used")
                 .properties()
                 .forEach(e -> used.put(e.getKey(), e.getValue().asLong()));
-        return new BundleBudget(b.path("limit").asLong(), b.path("workload").asLong(), used);
+        Map<String, BundleBudget.Held> held = new LinkedHashMap<>();
+        b.path("held")
+                .properties()
+                .forEach(e -> held.put(
+                        e.getKey(),
+                        new BundleBudget.Held(
+                                e.getValue().path("bytes").asLong(),
+                                e.getValue().path("estimated").asLong())));
+        return new BundleBudget(b.path("limit").asLong(), b.path("workload").asLong(), used, held);
     }
 
     // ---------------------------------------------------------------- workload
