@@ -8,6 +8,7 @@ import io.meridian.contracts.desired.DesiredBundle;
 import io.meridian.contracts.desired.DriftPolicy;
 import io.meridian.contracts.kafka.CloudEventHeaders;
 import io.meridian.contracts.kafka.ClusterKeyPartitioner;
+import io.meridian.contracts.resource.ObservedResource;
 import io.meridian.contracts.resource.ResyncMarker;
 import io.meridian.contracts.sync.SyncReport;
 import io.meridian.fleetsim.Fleet;
@@ -639,6 +640,22 @@ public final class Bench {
         }
         try {
             return EventJson.read(event.data(), SyncReport.class);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** An observed object on {@code fleet.resources.v1}, or null for a marker, a tombstone or what cannot be read. */
+    static ObservedResource observed(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return null;
+        }
+        CloudEvent event = read(record);
+        if (event == null || !event.type().equals(EventType.RESOURCE_OBSERVED.type())) {
+            return null;
+        }
+        try {
+            return EventJson.read(event.data(), ObservedResource.class);
         } catch (RuntimeException e) {
             return null;
         }
