@@ -43,7 +43,8 @@ import java.util.stream.Collectors;
  *       Ready ({@code NOT_READY}), and its free capacity (allocatable minus requests; a previously chosen cluster gets
  *       its own share back, so a running workload does not evict itself) fits its share ({@code NO_CAPACITY}, with the
  *       numbers), and its bundle has room for the workload's objects beside the other workloads there ({@code
- *       BUNDLE_FULL}, with the bytes used and the limit). A previously chosen cluster Unreachable or not Ready for
+ *       BUNDLE_FULL}, with the bytes used and the limit; a workload already there is judged by what it renders, see
+ *       {@link BundleBudget}). A previously chosen cluster Unreachable or not Ready for
  *       less than {@code failover.after} stays a candidate (grace), unless the workload itself was unhealthy there
  *       for {@code failover.unhealthyAfter}, which was its grace. A cluster the workload failed over from waits for
  *       its failback ({@code NOT_READY}): {@code stableFor} Ready with an automatic failback, an operator's release
@@ -418,16 +419,14 @@ public final class PlacementScheduler {
         private String bundleFull(String clusterId) {
             BundleBudget budget = request.bundleBudget();
             long used = budget.used(clusterId);
-            long held = budget.heldBytes(clusterId);
-            long growth = budget.growth(clusterId);
-            String what = held > 0
-                    ? "; this workload holds " + held + " there and would grow by " + growth + " (its estimate from "
-                            + (budget.workloadBytes() - growth) + " to " + budget.workloadBytes()
-                            + "), so it would hold "
-                    : "; with this workload's " + budget.workloadBytes() + " it would hold ";
-            return "its bundle holds " + used + " bytes of other workloads" + what + (used + held + growth)
-                    + " bytes, over the limit of " + budget.limitBytes()
-                    + " (one bundle per cluster travels as one Kafka record)";
+            BundleBudget.Rendered rendered = budget.rendered().get(clusterId);
+            String what = rendered != null
+                    ? "; this workload holds " + budget.held(clusterId) + " there and would take " + rendered.bytes()
+                            + ", so it would hold " + (used + rendered.bytes())
+                    : "; with this workload's " + budget.workloadBytes() + " it would hold "
+                            + (used + budget.workloadBytes());
+            return "its bundle holds " + used + " bytes of other workloads" + what + " bytes, over the limit of "
+                    + budget.limitBytes() + " (one bundle per cluster travels as one Kafka record)";
         }
 
         /**

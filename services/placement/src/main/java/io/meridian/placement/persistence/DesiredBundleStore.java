@@ -210,33 +210,25 @@ public class DesiredBundleStore {
                 .map(DesiredBundleStore::byFirstColumn);
     }
 
-    /** What a workload's objects take in one cluster's bundle, and the workload generation they are of. */
-    public record Held(long bytes, long generation) {}
-
     /**
-     * By cluster, what {@code workload}'s own objects take in the cluster's bundle now: an incumbent is judged by
-     * what it holds, not by its estimate. Clusters whose bundle does not carry it are absent.
+     * By cluster, the bytes {@code workload}'s own objects take in the cluster's bundle now: a workload already in a
+     * bundle is judged by what it holds there. Clusters whose bundle does not carry it are absent.
      */
-    public Uni<Map<String, Held>> bundleBytesHeld(Mutiny.Session session, String workload) {
+    public Uni<Map<String, Long>> bundleBytesHeld(Mutiny.Session session, String workload) {
         return session.createNativeQuery(
-                        "SELECT cluster_id, bundle_bytes, declared_generation FROM workload_cluster"
+                        "SELECT cluster_id, bundle_bytes FROM workload_cluster"
                                 + " WHERE workload = :workload AND bundle_bytes > 0",
                         Object[].class)
                 .setParameter("workload", workload)
                 .getResultList()
-                .map(rows -> {
-                    Map<String, Held> held = new HashMap<>();
-                    rows.forEach(r -> held.put(
-                            (String) r[0], new Held(((Number) r[1]).longValue(), ((Number) r[2]).longValue())));
-                    return held;
-                });
+                .map(DesiredBundleStore::byFirstColumn);
     }
 
-    /** The bytes {@code workload}'s own objects take in {@code bundle}. */
-    public static long bytesOf(ClusterBundle bundle, String workload) {
-        return bytesOf(bundle.objects().stream()
+    /** {@code workload}'s own objects in {@code bundle}. */
+    public static List<Map<String, Object>> objectsOf(ClusterBundle bundle, String workload) {
+        return bundle.objects().stream()
                 .filter(o -> workload.equals(workloadOf(o)))
-                .toList());
+                .toList();
     }
 
     /** The bytes of {@code objects} as placement's bundle carries them: JSON, UTF-8, uncompressed. */

@@ -93,6 +93,8 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
      * workload label (twice with a pod template) and the generation annotation, with their quotes and a generation.
      */
     private static final long STAMP_BYTES = 200;
+    // Per rendered object, for a replica count that changes by a few digits between the check and the declaration.
+    private static final long RENDER_TOLERANCE_BYTES = 16;
 
     private final Mutiny.SessionFactory sessions;
     private final WorkloadStore workloads;
@@ -404,7 +406,7 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
         private Map<String, Long> applied;
         private Map<String, WorkloadSync.ApplyFailure> applyFailures;
         private Map<String, Long> bundleBytesOfOthers;
-        private Map<String, DesiredBundleStore.Held> bundleBytesHeld;
+        private Map<String, Long> bundleBytesHeld;
         // Other workloads' progress, read once per reconcile when their clusters are rendered.
         private final Map<String, WorkloadProgress> others = new HashMap<>();
 
@@ -445,7 +447,6 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
             if (progress != null) {
                 progress.assignments().values().forEach(a -> generations.add(a.generation()));
             }
-            bundleBytesHeld.values().forEach(h -> generations.add(h.generation()));
             Uni<Void> loaded = Uni.createFrom().voidItem();
             for (long g : generations) {
                 loaded = loaded.chain(() -> revision(name, g)).replaceWithVoid();
@@ -453,13 +454,31 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
             return loaded.chain(this::previousPolicy).chain(this::decide);
         }
 
-        /** What the workload holds in each cluster's bundle, with the estimate of the generation it holds there. */
-        private Map<String, BundleBudget.Held> held() {
-            Map<String, BundleBudget.Held> held = new HashMap<>();
-            bundleBytesHeld.forEach((clusterId, h) -> held.put(
-                    clusterId,
-                    new BundleBudget.Held(h.bytes(), footprint(revisions.get(new RevisionKey(name, h.generation()))))));
-            return held;
+        /**
+         * The room in each cluster's bundle. Where the workload's estimate does not fit but it is in the bundle already,
+         * what its current generation renders there, at the replicas it runs there now (a share the decision changes
+         * moves a few digits, hence the tolerance): so the scheduler judges an incumbent as {@link #requireRoom} will.
+         */
+        private BundleBudget budget(WorkloadRevision current) {
+            BundleBudget estimated = new BundleBudget(
+                    config.bundleMaxBytes(), footprint(current), bundleBytesOfOthers, bundleBytesHeld, Map.of());
+            Map<String, BundleBudget.Rendered> rendered = new HashMap<>();
+            bundleBytesHeld.keySet().forEach(clusterId -> {
+                Assignment now =
+                        progress == null ? null : progress.assignments().get(clusterId);
+                ClusterFacts cluster = view.get(clusterId);
+                if (now == null || cluster == null || !estimated.needsRendering(clusterId)) {
+                    return;
+                }
+                List<Map<String, Object>> objects = renderer.render(
+                        current, clusterId, cluster.labels(), new Assignment(current.generation(), now.replicas()));
+                rendered.put(
+                        clusterId,
+                        new BundleBudget.Rendered(
+                                DesiredBundleStore.bytesOf(objects), RENDER_TOLERANCE_BYTES * objects.size()));
+            });
+            return new BundleBudget(
+                    estimated.limitBytes(), estimated.workloadBytes(), bundleBytesOfOthers, bundleBytesHeld, rendered);
         }
 
         /** The policy the previous decision was made under, when it was made for another generation. */
@@ -494,11 +513,7 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
                     now,
                     previousPolicy,
                     unhealthy,
-                    new BundleBudget(
-                            config.bundleMaxBytes(),
-                            footprint(revisions.get(new RevisionKey(name, workload.generation()))),
-                            bundleBytesOfOthers,
-                            held())));
+                    budget(WorkloadRevision.of(workload))));
             boolean changed = previous == null || !sameDecision(previous, decision);
             RolloutCommand command = pending.resume() ? new RolloutCommand.Resume() : null;
             Actuation actuation =
@@ -671,19 +686,23 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
          * Refuses to declare a bundle past the limit when this workload puts something new in it: the scheduler keeps
          * a workload off a cluster without room, but its size is an estimate and two workloads reconciled at once may
          * both have counted on the same room. The reconcile fails and is retried, deciding again with the room that is
-         * left, while the bundle in force (which Kafka carries) stays. A bundle that is over only because the limit was
-         * lowered (or because another workload filled it) still lets a workload leave, stay as it is, or change without
-         * taking more bytes than it holds there.
+         * left, while the bundle in force (which Kafka carries) stays. The rule is {@link BundleBudget#admits}, which
+         * the scheduler applies to a workload already in the bundle too: a bundle over the limit only because the limit
+         * was lowered (or because another workload filled it) still lets a workload leave, stay as it is, or change
+         * without taking more bytes than it holds there.
          */
         private void requireRoom(ClusterBundle bundle, Assignment own, Assignment ownBefore, long heldBytes) {
             if (own == null || own.equals(ownBefore)) {
                 return;
             }
-            if (heldBytes > 0 && DesiredBundleStore.bytesOf(bundle, name) <= heldBytes) {
-                return;
-            }
             long bytes = DesiredBundleStore.bytesOf(bundle.objects());
-            if (bytes > config.bundleMaxBytes()) {
+            List<Map<String, Object>> ownObjects = DesiredBundleStore.objectsOf(bundle, name);
+            if (!BundleBudget.admits(
+                    bytes,
+                    DesiredBundleStore.bytesOf(ownObjects),
+                    heldBytes,
+                    config.bundleMaxBytes(),
+                    RENDER_TOLERANCE_BYTES * ownObjects.size())) {
                 throw new IllegalStateException("cluster " + bundle.clusterId() + ": the bundle with generation "
                         + own.generation() + " of workload " + name + " would hold " + bytes
                         + " bytes, over the limit of " + config.bundleMaxBytes() + "; deciding again");
@@ -691,8 +710,7 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
         }
 
         private long heldOn(String clusterId) {
-            DesiredBundleStore.Held h = bundleBytesHeld == null ? null : bundleBytesHeld.get(clusterId);
-            return h == null ? 0 : h.bytes();
+            return bundleBytesHeld == null ? 0 : bundleBytesHeld.getOrDefault(clusterId, 0L);
         }
 
         private Uni<ClusterBundle> bundleOf(String clusterId, Assignment own) {

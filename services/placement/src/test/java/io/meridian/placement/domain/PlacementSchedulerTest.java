@@ -377,46 +377,72 @@ class PlacementSchedulerTest {
     }
 
     /**
-     * An incumbent is judged by what it holds, not by its estimate: a bundle another workload filled later, or an
-     * estimate larger than what rendering produced, never pushes it out; only growing past the room left does. (It
-     * was judged as a newcomer, estimate against the others' bytes, and flapped out of a bundle it fitted in.)
+     * An incumbent whose estimate no longer fits is judged by what its current generation renders there: a bundle
+     * another workload filled later, or an estimate larger than the rendering, never pushes it out; only rendering
+     * more than it holds and more than the room left does. (It was judged as a newcomer, estimate against the others'
+     * bytes, and flapped out of a bundle it fitted in.)
      */
     @Test
-    void anIncumbentKeepsItsPlaceUnlessItGrowsPastTheRoomLeft() {
+    void anIncumbentKeepsItsPlaceUnlessWhatItRendersGrowsPastTheRoomLeft() {
         Workload workload = workload(policy(PlacementMode.DUPLICATED, 0, DivideBy.WEIGHTS, 1, List.of()));
         Map<String, ClusterFacts> fleet = fleet("aws-1", "gcp-1");
         PlacementDecision first = schedule(workload, fleet, null, T0);
         assertThat(ids(first)).containsExactly("aws-1");
-        // It holds 150,000 bytes on aws-1 (estimated 200,000); the others have since filled the bundle to 600,000.
-        Map<String, BundleBudget.Held> holds = Map.of("aws-1", new BundleBudget.Held(150_000, 200_000));
+        // It holds 150,000 bytes on aws-1 and is estimated at 200,000; the others have filled the bundle to 600,000.
 
-        PlacementDecision kept = scheduleWithin(
-                workload, fleet, first, T0.plusSeconds(60), new BundleBudget(786_432, 200_000, OTHERS, holds));
+        PlacementDecision kept =
+                scheduleWithin(workload, fleet, first, T0.plusSeconds(60), rendering(786_432, 150_000));
         assertThat(ids(kept))
-                .as("600,000 + its estimate is over the limit, but it does not grow")
+                .as("600,000 + its estimate is over the limit, but it renders no more")
                 .containsExactly("aws-1");
 
-        PlacementDecision grownALittle = scheduleWithin(
-                workload, fleet, kept, T0.plusSeconds(120), new BundleBudget(786_432, 236_432, OTHERS, holds));
+        PlacementDecision grownALittle =
+                scheduleWithin(workload, fleet, kept, T0.plusSeconds(120), rendering(786_432, 186_400));
         assertThat(ids(grownALittle))
-                .as("600,000 + 150,000 + 36,432 fills it exactly")
+                .as("600,000 + 186,400 + 32 of tolerance fits")
                 .containsExactly("aws-1");
 
-        PlacementDecision grownTooMuch = scheduleWithin(
-                workload, fleet, grownALittle, T0.plusSeconds(180), new BundleBudget(786_432, 236_433, OTHERS, holds));
+        PlacementDecision grownTooMuch =
+                scheduleWithin(workload, fleet, grownALittle, T0.plusSeconds(180), rendering(786_432, 186_401));
         assertThat(ids(grownTooMuch)).containsExactly("gcp-1");
         assertThat(grownTooMuch.rejected())
                 .filteredOn(r -> r.clusterId().equals("aws-1"))
                 .singleElement()
                 .satisfies(r -> {
                     assertThat(r.reason()).isEqualTo(Rejection.BUNDLE_FULL);
-                    assertThat(r.detail()).contains("holds 150000", "grow by 36433", "786433", "786432");
+                    assertThat(r.detail()).contains("holds 150000", "would take 186401", "786401", "786432");
                 });
 
         // In a bundle that is over only because the limit was lowered, it stays as it is.
-        PlacementDecision lowered = scheduleWithin(
-                workload, fleet, first, T0.plusSeconds(240), new BundleBudget(500_000, 200_000, OTHERS, holds));
+        PlacementDecision lowered =
+                scheduleWithin(workload, fleet, first, T0.plusSeconds(240), rendering(500_000, 150_000));
         assertThat(ids(lowered)).containsExactly("aws-1");
+    }
+
+    /** aws-1's bundle: 600,000 bytes of others, 150,000 of this workload, which now renders {@code rendered} there. */
+    private static BundleBudget rendering(long limit, long rendered) {
+        return new BundleBudget(
+                limit,
+                200_000,
+                OTHERS,
+                Map.of("aws-1", 150_000L),
+                Map.of("aws-1", new BundleBudget.Rendered(rendered, 32)));
+    }
+
+    @Test
+    void aDeclaredBundleIsAdmittedUnderTheLimitOrWhenTheWorkloadTakesNoMoreThanItHeld() {
+        assertThat(BundleBudget.admits(786_432, 200_000, 0, 786_432, 0))
+                .as("at the limit")
+                .isTrue();
+        assertThat(BundleBudget.admits(786_433, 200_000, 0, 786_432, 0))
+                .as("a newcomer past it")
+                .isFalse();
+        assertThat(BundleBudget.admits(900_000, 150_016, 150_000, 786_432, 16))
+                .as("no more than held, give or take")
+                .isTrue();
+        assertThat(BundleBudget.admits(900_000, 150_017, 150_000, 786_432, 16))
+                .as("grown past it")
+                .isFalse();
     }
 
     private static final Map<String, Long> OTHERS = Map.of("aws-1", 600_000L);

@@ -58,23 +58,25 @@ final class SchedulerYaml {
     }
 
     /**
-     * {@code bundle: {limit: 786432, workload: 200000, used: {aws-1: 600000}, held: {aws-2: {bytes: 150000,
-     * estimated: 200000}}}}: the room in each cluster's bundle, and what the workload holds where it is already.
+     * {@code bundle: {limit: 786432, workload: 200000, used: {aws-1: 600000}, held: {aws-2: 150000}, rendered: {aws-2:
+     * 150000}}}: the room in each cluster's bundle, what the workload holds where it is already, and what it renders
+     * there now (with 16 bytes of tolerance per object, two objects).
      */
     private static BundleBudget bundleBudget(JsonNode b) {
-        Map<String, Long> used = new LinkedHashMap<>();
-        b.path("used")
-                .properties()
-                .forEach(e -> used.put(e.getKey(), e.getValue().asLong()));
-        Map<String, BundleBudget.Held> held = new LinkedHashMap<>();
-        b.path("held")
-                .properties()
-                .forEach(e -> held.put(
-                        e.getKey(),
-                        new BundleBudget.Held(
-                                e.getValue().path("bytes").asLong(),
-                                e.getValue().path("estimated").asLong())));
-        return new BundleBudget(b.path("limit").asLong(), b.path("workload").asLong(), used, held);
+        Map<String, BundleBudget.Rendered> rendered = new LinkedHashMap<>();
+        longs(b.path("rendered")).forEach((id, bytes) -> rendered.put(id, new BundleBudget.Rendered(bytes, 32)));
+        return new BundleBudget(
+                b.path("limit").asLong(),
+                b.path("workload").asLong(),
+                longs(b.path("used")),
+                longs(b.path("held")),
+                rendered);
+    }
+
+    private static Map<String, Long> longs(JsonNode byCluster) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        byCluster.properties().forEach(e -> values.put(e.getKey(), e.getValue().asLong()));
+        return values;
     }
 
     // ---------------------------------------------------------------- workload
