@@ -37,8 +37,8 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
 
     private final AtomicLong resourceVersion = new AtomicLong();
     // The latest deletions, with what they deleted: the store cannot replay a DELETED event to a watch that starts from
-    // before one it would have reported, so such a watch is answered 410 Gone and the client lists again. Guarded by
-    // itself; beyond the last DELETIONS_KEPT, every watch from before the newest forgotten one is Gone.
+    // before one it would have reported, so such a watch is ended at once with a 410 error event and the client lists
+    // again. Guarded by itself; beyond the last DELETIONS_KEPT, every watch from before the newest forgotten one is.
     private final java.util.Deque<Deletion> deletions = new java.util.ArrayDeque<>();
     private long forgottenUpTo;
 
@@ -92,7 +92,7 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
         return resourceVersion.get();
     }
 
-    /** Ends every open watch with a 410 Expired event; old resourceVersions stay refused for {@code window}. */
+    /** Ends every open watch with a 410 Expired event; watches from older resourceVersions end so for {@code window}. */
     int expireWatches(Duration window) {
         return watches.expireAll(resourceVersion.get(), window);
     }

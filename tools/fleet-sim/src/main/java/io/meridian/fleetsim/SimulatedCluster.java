@@ -244,7 +244,7 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /**
      * Ends every open watch as a real API server does when their resourceVersion is compacted away (an ERROR event
-     * with a 410 Expired Status); for 30 s, a watch from an older resourceVersion is refused with 410 Gone.
+     * with a 410 Expired Status); for 30 s, a watch from an older resourceVersion gets that event at once.
      *
      * @return how many watches were ended
      */
@@ -252,7 +252,7 @@ public final class SimulatedCluster implements AutoCloseable {
         return expireWatches(WatchExpiry.DEFAULT_WINDOW);
     }
 
-    /** As {@link #expireWatches()}, with old resourceVersions refused for {@code window}. */
+    /** As {@link #expireWatches()}, with watches from older resourceVersions ended so for {@code window}. */
     public int expireWatches(Duration window) {
         return dispatcher.crud().expireWatches(window);
     }

@@ -104,12 +104,12 @@ public final class StandaloneApiServer implements AutoCloseable {
         return backend.dispatcher().writeRequests();
     }
 
-    /** Ends every open watch with a 410 Expired error; watches from older resourceVersions are refused for 30 s. */
+    /** Ends every open watch with a 410 Expired error; watches from older resourceVersions get it at once for 30 s. */
     public int expireWatches() {
         return expireWatches(WatchExpiry.DEFAULT_WINDOW);
     }
 
-    /** As {@link #expireWatches()}, refusing older resourceVersions for {@code window}. */
+    /** As {@link #expireWatches()}, ending watches from older resourceVersions so for {@code window}. */
     public synchronized int expireWatches(Duration window) {
         return backend.dispatcher().crud().expireWatches(window);
     }

@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  */
 final class WatchExpiry {
 
-    /** How long old resourceVersions stay refused after an expiry unless the caller says otherwise. */
+    /** How long watches from older resourceVersions are ended at once after an expiry unless the caller says otherwise. */
     static final Duration DEFAULT_WINDOW = Duration.ofSeconds(30);
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -111,21 +111,26 @@ final class WatchExpiry {
 
         @Override
         public void onOpen(WebSocket webSocket, Response response) {
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("type", "ERROR");
-            event.put("object", status);
-            try {
-                webSocket.send(toJson(event));
-                webSocket.close(1000, "");
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                // The server stopped and its event loop with it: the connection is gone already.
-            }
+            sendExpired(webSocket, status);
+        }
+    }
+
+    /** Sends the 410 error event and ends the watch. */
+    private static void sendExpired(WebSocket socket, Map<String, Object> status) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("type", "ERROR");
+        event.put("object", status);
+        try {
+            socket.send(toJson(event));
+            socket.close(1000, "");
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // The server stopped and its event loop with it: the connection is gone already.
         }
     }
 
     /**
-     * Ends every open watch with a 410 {@code Expired} error event and refuses resourceVersions older than
-     * {@code current} for {@code window}.
+     * Ends every open watch with a 410 {@code Expired} error event, and for {@code window} every new one from a
+     * resourceVersion older than {@code current}.
      *
      * @return how many watches were ended
      */
@@ -296,15 +301,7 @@ final class WatchExpiry {
         private void sendErrorAndClose(long oldest) {
             ended = true;
             open.remove(this);
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("type", "ERROR");
-            event.put("object", expiredStatus(startedFrom, oldest));
-            try {
-                socket.send(toJson(event));
-                socket.close(1000, "");
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                // The server stopped and its event loop with it: the connection is gone already.
-            }
+            sendExpired(socket, expiredStatus(startedFrom, oldest));
         }
 
         /** The socket the store's listener writes to: silent once the watch has expired. */
