@@ -36,6 +36,48 @@ class HttpWatchTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration EVENTUALLY = Duration.ofSeconds(20);
 
+    /**
+     * A plain HTTP watch from before a deletion it selects is answered as a real API server's watch cache answers it:
+     * 200, one ERROR event carrying the 410 Expired Status, and the end of the stream (not a 410 answer: fabric8 would
+     * retry that resourceVersion for ever).
+     */
+    @Test
+    void aPlainHttpWatchFromBeforeADeletionGetsA410EventAndEnds() throws Exception {
+        try (StandaloneApiServer server = StandaloneApiServer.start("http-watch-gone");
+                KubernetesClient client = WatchExpiryTest.client(server)) {
+            WatchExpiryTest.namespace(client, "http-watch");
+            client.configMaps()
+                    .inNamespace("http-watch")
+                    .resource(configMap("gone"))
+                    .create();
+            String before = client.configMaps()
+                    .inNamespace("http-watch")
+                    .list()
+                    .getMetadata()
+                    .getResourceVersion();
+            client.configMaps().inNamespace("http-watch").withName("gone").delete();
+
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(server.url()
+                                            + "/api/v1/namespaces/http-watch/configmaps?watch=true&resourceVersion="
+                                            + before))
+                                    .header("Authorization", "Bearer sim-token")
+                                    .timeout(EVENTUALLY)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            List<String> lines = response.body().lines().toList();
+            assertThat(lines).singleElement().satisfies(line -> {
+                JsonNode event = JSON.readTree(line);
+                assertThat(event.path("type").asText()).isEqualTo("ERROR");
+                assertThat(event.path("object").path("code").asInt()).isEqualTo(410);
+                assertThat(event.path("object").path("reason").asText()).isEqualTo("Expired");
+            });
+        }
+    }
+
     @Test
     void aPlainHttpWatchStreamsOneJsonEventPerLineAndEndsWhenTheClientHangsUp() throws Exception {
         try (StandaloneApiServer server = StandaloneApiServer.start("http-watch-1");
