@@ -353,9 +353,13 @@ final class BundleApplier {
         return serialization.convertValue(live, Map.class);
     }
 
+    /**
+     * Whether the failure is the cluster's (no answer, a server error, throttling), retried for the whole run, rather
+     * than an answer about the object. fabric8 gives a request that got no answer code 0 or -1 (a laundered I/O error).
+     */
     private static boolean isClusterFailure(KubernetesClientException e) {
         int code = e.getCode();
-        return code == 0 || code >= 500 || code == 429;
+        return code <= 0 || code >= 500 || code == 429;
     }
 
     private static String reason(KubernetesClientException e) {

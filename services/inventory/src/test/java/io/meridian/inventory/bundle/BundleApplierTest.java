@@ -65,6 +65,36 @@ class BundleApplierTest {
         }
     }
 
+    /**
+     * An API server that does not answer is the cluster's failure, not the object's: the run fails and is retried with
+     * back-off. fabric8 reports a read that got no answer with code -1, which was taken for an answer about the object:
+     * every object came back Failed, and the bundle waited for the periodic resync (45 s in a chaos run).
+     */
+    @Test
+    void aClusterThatDoesNotAnswerFailsTheRunInsteadOfEachObject() {
+        try (MockCluster cluster = MockCluster.start("applier-down");
+                ExecutorService pool = Executors.newFixedThreadPool(2);
+                // A client of its own: the mock cluster closes its client when it stops, as inventory's does not.
+                io.fabric8.kubernetes.client.KubernetesClient client =
+                        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+                                        .withAutoConfigure(false)
+                                        .withMasterUrl(cluster.url())
+                                        .withOauthToken("sim-token")
+                                        .withRequestRetryBackoffLimit(0)
+                                        .build())
+                                .build()) {
+            BundleApplier applier =
+                    new BundleApplier(client, 4, pool, object -> BundleApplier.Cached.UNKNOWN, (object, live) -> {});
+            cluster.stop();
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> run(applier, false, desired("unanswered"), List.of()))
+                    .isInstanceOf(BundleApplier.ClusterUnavailable.class)
+                    .hasMessageContaining("unanswered");
+        }
+    }
+
     private static BundleApplier.Result run(
             BundleApplier applier, boolean leaveAlone, DesiredObject desired, List<AppliedObject> previous) {
         return applier.apply(
