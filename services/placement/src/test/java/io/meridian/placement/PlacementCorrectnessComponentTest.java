@@ -243,19 +243,7 @@ class PlacementCorrectnessComponentTest {
                 overrides.isEmpty() ? Map.of() : Map.of("overrides", overrides));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> manifests = (List<Map<String, Object>>) body.get("manifests");
-        body.put(
-                "manifests",
-                List.of(
-                        manifests.get(0),
-                        Map.of(
-                                "apiVersion",
-                                "v1",
-                                "kind",
-                                "ConfigMap",
-                                "metadata",
-                                Map.of("name", name + "-config"),
-                                "data",
-                                Map.of("blob", "x".repeat(blobBytes)))));
+        body.put("manifests", List.of(manifests.get(0), configMap(name, Map.of("blob", "x".repeat(blobBytes)))));
         return body;
     }
 
@@ -485,15 +473,7 @@ class PlacementCorrectnessComponentTest {
                                 Map.of("labels", Map.of("app", name)),
                                 "spec",
                                 Map.of("containers", List.of(container)))));
-        Map<String, Object> config = Map.of(
-                "apiVersion",
-                "v1",
-                "kind",
-                "ConfigMap",
-                "metadata",
-                Map.of("name", name + "-config"),
-                "data",
-                Map.of("greeting", "hello"));
+        Map<String, Object> config = configMap(name, Map.of("greeting", "hello"));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("namespace", NAMESPACE);
@@ -501,6 +481,12 @@ class PlacementCorrectnessComponentTest {
         body.put("placement", placement);
         body.putAll(extras);
         return body;
+    }
+
+    /** The workload's ConfigMap, {@code <name>-config}, holding {@code data}. */
+    private static Map<String, Object> configMap(String name, Map<String, Object> data) {
+        return Map.of(
+                "apiVersion", "v1", "kind", "ConfigMap", "metadata", Map.of("name", name + "-config"), "data", data);
     }
 
     private static void create(Map<String, Object> body) {
