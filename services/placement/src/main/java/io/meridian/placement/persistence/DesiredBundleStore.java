@@ -197,31 +197,41 @@ public class DesiredBundleStore {
     }
 
     /**
-     * The bytes the other workloads' objects take in each cluster's bundle (as JSON, uncompressed): what is left of a
-     * cluster's bundle budget for {@code workload}. Clusters whose bundle carries no other workload are absent.
+     * The bytes in each cluster's bundle (as JSON, uncompressed), read in one query for a reconcile of {@code
+     * workload}.
+     *
+     * @param others by cluster, what the other workloads' objects take: what is left of the bundle budget for it
+     *     (clusters whose bundle carries no other workload are absent)
+     * @param held by cluster, what {@code workload}'s own objects take now: a workload already in a bundle is judged
+     *     by what it holds there (clusters whose bundle does not carry it are absent)
      */
-    public Uni<Map<String, Long>> bundleBytesOfOthers(Mutiny.Session session, String workload) {
+    public record BundleBytes(Map<String, Long> others, Map<String, Long> held) {}
+
+    /** The bytes of the other workloads and of {@code workload} itself in each cluster's bundle. */
+    public Uni<BundleBytes> bundleBytes(Mutiny.Session session, String workload) {
         return session.createNativeQuery(
-                        "SELECT cluster_id, SUM(bundle_bytes) FROM workload_cluster WHERE workload <> :workload"
-                                + " GROUP BY cluster_id",
+                        "SELECT cluster_id,"
+                                + " SUM(CASE WHEN workload <> :workload THEN bundle_bytes ELSE 0 END),"
+                                + " SUM(CASE WHEN workload = :workload THEN bundle_bytes ELSE 0 END)"
+                                + " FROM workload_cluster GROUP BY cluster_id",
                         Object[].class)
                 .setParameter("workload", workload)
                 .getResultList()
-                .map(DesiredBundleStore::byFirstColumn);
+                .map(rows -> {
+                    Map<String, Long> others = new HashMap<>();
+                    Map<String, Long> held = new HashMap<>();
+                    for (Object[] r : rows) {
+                        putPositive(others, (String) r[0], ((Number) r[1]).longValue());
+                        putPositive(held, (String) r[0], ((Number) r[2]).longValue());
+                    }
+                    return new BundleBytes(others, held);
+                });
     }
 
-    /**
-     * By cluster, the bytes {@code workload}'s own objects take in the cluster's bundle now: a workload already in a
-     * bundle is judged by what it holds there. Clusters whose bundle does not carry it are absent.
-     */
-    public Uni<Map<String, Long>> bundleBytesHeld(Mutiny.Session session, String workload) {
-        return session.createNativeQuery(
-                        "SELECT cluster_id, bundle_bytes FROM workload_cluster"
-                                + " WHERE workload = :workload AND bundle_bytes > 0",
-                        Object[].class)
-                .setParameter("workload", workload)
-                .getResultList()
-                .map(DesiredBundleStore::byFirstColumn);
+    private static void putPositive(Map<String, Long> bytes, String clusterId, long value) {
+        if (value > 0) {
+            bytes.put(clusterId, value);
+        }
     }
 
     /** {@code workload}'s own objects in {@code bundle}. */

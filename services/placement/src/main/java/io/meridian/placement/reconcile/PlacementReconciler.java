@@ -431,10 +431,11 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
                     .invoke(a -> applied = a)
                     .chain(() -> bundles.applyFailures(s, name))
                     .invoke(f -> applyFailures = f)
-                    .chain(() -> bundles.bundleBytesOfOthers(s, name))
-                    .invoke(b -> bundleBytesOfOthers = b)
-                    .chain(() -> bundles.bundleBytesHeld(s, name))
-                    .invoke(b -> bundleBytesHeld = b)
+                    .chain(() -> bundles.bundleBytes(s, name))
+                    .invoke(b -> {
+                        bundleBytesOfOthers = b.others();
+                        bundleBytesHeld = b.held();
+                    })
                     .chain(() -> workload != null ? place() : withdraw());
         }
 
