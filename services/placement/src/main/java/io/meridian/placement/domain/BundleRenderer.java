@@ -22,6 +22,16 @@ public final class BundleRenderer {
     /** The kinds that run pods from a template: the ones images, replicas and the pod label go to. */
     static final Set<String> POD_TEMPLATE_KINDS = Set.of("Deployment", "StatefulSet");
 
+    // Compact JSON of what stamp() may add to one object when the manifest has none of it: "metadata":{},
+    // "namespace":"",  "labels":{}, "meridian.io/workload":"", "annotations":{},
+    // "meridian.io/workload-generation":"<19 digits>" with their commas.
+    private static final long OBJECT_STAMP_BYTES = 14 + 15 + 12 + 26 + 17 + 57;
+    // To a pod template kind: "spec":{}, "template":{}, "metadata":{}, "labels":{}, "meridian.io/workload":"",
+    // and "replicas":<int> (an override's or a Divided share's).
+    private static final long POD_TEMPLATE_STAMP_BYTES = 10 + 14 + 14 + 12 + 26 + 23;
+    // "image":"", with its comma, where a container had none (a manifest's image is replaced, so this is more).
+    private static final long IMAGE_FIELD_BYTES = 11;
+
     /**
      * Renders {@code revision} for one cluster. Nothing of the revision is changed; the result shares nothing with it.
      *
@@ -64,6 +74,56 @@ public final class BundleRenderer {
         }
         objects.forEach(object -> stamp(object, revision));
         return List.copyOf(objects);
+    }
+
+    /**
+     * At most how many bytes {@link #render} adds, on any cluster, to the compact JSON of the revision's manifests and
+     * its overrides' merge patches: the stamps on every object, a replica count on every pod template, and the longest
+     * override image on every container a manifest or a patch holds (a patch's list replaces the manifest's, so the
+     * rendering never holds more containers than both). The reconciler sizes a workload by this without rendering it for
+     * every cluster, so it must be a bound, not a guess.
+     */
+    public static long bytesAddedAtMost(WorkloadRevision revision) {
+        long longestImage = 0;
+        long containers = 0;
+        for (WorkloadOverride override : revision.overrides()) {
+            if (override.image() != null) {
+                longestImage = Math.max(longestImage, override.image().length());
+            }
+            containers += containersIn(override.mergePatch());
+        }
+        long podTemplates = 0;
+        for (Map<String, Object> manifest : revision.manifests()) {
+            if (POD_TEMPLATE_KINDS.contains(manifest.get("kind"))) {
+                podTemplates++;
+                containers += containersIn(manifest);
+            }
+        }
+        long perObject = OBJECT_STAMP_BYTES
+                + revision.namespace().length()
+                + revision.workload().length();
+        long perPodTemplate = POD_TEMPLATE_STAMP_BYTES + revision.workload().length();
+        long images = longestImage == 0 ? 0 : containers * (IMAGE_FIELD_BYTES + longestImage);
+        return perObject * revision.manifests().size() + perPodTemplate * podTemplates + images;
+    }
+
+    private static long containersIn(Object tree) {
+        long count = 0;
+        if (tree instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (("containers".equals(e.getKey()) || "initContainers".equals(e.getKey()))
+                        && e.getValue() instanceof List<?> list) {
+                    count += list.size();
+                } else {
+                    count += containersIn(e.getValue());
+                }
+            }
+        } else if (tree instanceof List<?> list) {
+            for (Object item : list) {
+                count += containersIn(item);
+            }
+        }
+        return count;
     }
 
     /** The {@code Kind/name} a manifest is referred to by (overrides, messages). */

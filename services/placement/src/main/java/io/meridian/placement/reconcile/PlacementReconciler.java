@@ -88,11 +88,6 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
     /** Revisions never change once written, so they are kept; this many at most, the least recently used go first. */
     private static final int REVISIONS_KEPT = 4096;
 
-    /**
-     * The most a rendered object grows by the stamps, beside the names it repeats: the keys of the namespace, the
-     * workload label (twice with a pod template) and the generation annotation, with their quotes and a generation.
-     */
-    private static final long STAMP_BYTES = 200;
     // Per rendered object, for a replica count that changes by a few digits between the check and the declaration.
     private static final long RENDER_TOLERANCE_BYTES = 16;
 
@@ -852,20 +847,16 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
     }
 
     /**
-     * What a workload's objects take in a cluster's bundle, estimated without rendering it for every cluster: its
-     * manifests and overrides as JSON, plus what rendering stamps on each object (namespace, workload label, on the pod
-     * template too, and generation annotation).
+     * At most what a workload's objects take in a cluster's bundle, without rendering it for every cluster: its
+     * manifests and overrides as JSON, plus the most that rendering adds to them anywhere.
      */
     static long footprint(WorkloadRevision revision) {
         if (revision == null) {
             return 0;
         }
-        long stamps = STAMP_BYTES
-                + 2L * revision.workload().length()
-                + revision.namespace().length();
         return DesiredBundleStore.bytesOf(revision.manifests())
                 + (revision.overrides().isEmpty() ? 0 : EventJson.write(revision.overrides()).length)
-                + stamps * revision.manifests().size();
+                + BundleRenderer.bytesAddedAtMost(revision);
     }
 
     /** The observations with the object of the workload that inventory could not apply, by cluster. */

@@ -108,6 +108,61 @@ class PlacementReconcilerTest {
     }
 
     @Test
+    void theFootprintBoundsARenderingThatSetsALongImageOnManyContainers() {
+        List<Map<String, Object>> containers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            containers.add(Map.of("name", "c" + i, "image", "a"));
+        }
+        Map<String, Object> deployment = Map.of(
+                "apiVersion",
+                "apps/v1",
+                "kind",
+                "Deployment",
+                "metadata",
+                Map.of("name", "web"),
+                "spec",
+                Map.of(
+                        "template",
+                        Map.of(
+                                "spec",
+                                Map.of(
+                                        "containers",
+                                        containers,
+                                        "initContainers",
+                                        List.of(Map.of("name", "i", "image", "b"))))));
+        // The patch brings containers of its own, which the image override then sets too.
+        List<Map<String, Object>> patched = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            patched.add(Map.of("name", "p" + i, "image", "c"));
+        }
+        String mirror = "mirror.registry.eu-west-1.example.com/platform/team-checkout/" + "x".repeat(120) + ":1.2.3";
+        WorkloadRevision revision = new WorkloadRevision(
+                "w".repeat(63),
+                "n".repeat(63),
+                Long.MAX_VALUE,
+                List.of(deployment),
+                List.of(
+                        new WorkloadOverride(
+                                null,
+                                "Deployment/web",
+                                Map.of("spec", Map.of("template", Map.of("spec", Map.of("containers", patched)))),
+                                null,
+                                null),
+                        new WorkloadOverride(null, null, null, mirror, null)),
+                PlacementMode.DIVIDED);
+
+        List<Map<String, Object>> rendered = new BundleRenderer()
+                .render(
+                        revision,
+                        "aws-1",
+                        SelectableLabels.of("aws-1", "aws", "eu-west-1", "prod", Map.of()),
+                        new Assignment(Long.MAX_VALUE, Integer.MAX_VALUE));
+
+        assertThat(PlacementReconciler.footprint(revision))
+                .isGreaterThanOrEqualTo(DesiredBundleStore.bytesOf(rendered));
+    }
+
+    @Test
     void anObjectInventoryCouldNotApplyJoinsTheObservationOfItsCluster() {
         WorkloadSync.ApplyFailure conflict =
                 new WorkloadSync.ApplyFailure(2, "Service/web in shop", "Conflict", "conflict with kubectl");
