@@ -15,12 +15,17 @@ class SerializedItemStoreTest {
     private final SerializedItemStore<Pod> pods = new SerializedItemStore<>(ClusterClients.mapper(), Pod.class);
 
     @Test
-    void whatIsReadBackEqualsWhatWasStoredAndPutAnswersThePreviousObject() {
+    void whatIsReadBackEqualsWhatWasStoredAndPutAnswersThePreviousObjectsMetadata() {
         Pod first = pod("checkout-1", "100");
         Pod second = pod("checkout-1", "101");
 
         assertThat(pods.put(pods.getKey(first), first)).isNull();
-        assertThat(pods.put(pods.getKey(second), second)).isEqualTo(first);
+        Pod previous = pods.put(pods.getKey(second), second);
+        // What fabric8 and the update handlers read of it: the resourceVersion, the labels, the kind.
+        assertThat(previous.getMetadata()).isEqualTo(first.getMetadata());
+        assertThat(previous.getKind()).isEqualTo("Pod");
+        assertThat(previous.getApiVersion()).isEqualTo("v1");
+        assertThat(previous.getSpec()).as("the rest is not read back").isNull();
 
         assertThat(pods.getKey(first)).isEqualTo("payments/checkout-1");
         assertThat(pods.get("payments/checkout-1")).isEqualTo(second);
@@ -34,7 +39,7 @@ class SerializedItemStoreTest {
         Pod pod = pod("checkout-1", "100");
         pods.put(pods.getKey(pod), pod);
 
-        assertThat(pods.remove("payments/checkout-1")).isEqualTo(pod);
+        assertThat(pods.remove("payments/checkout-1").getMetadata()).isEqualTo(pod.getMetadata());
         assertThat(pods.remove("payments/checkout-1")).isNull();
         assertThat(pods.get("payments/checkout-1")).isNull();
         assertThat(pods.size()).isZero();
@@ -69,6 +74,11 @@ class SerializedItemStoreTest {
 
         assertThat(generic.getKey(widget)).isEqualTo("blue");
         assertThat(generic.get("blue")).isEqualTo(widget);
+        GenericKubernetesResource previous = generic.put(generic.getKey(widget), widget);
+        assertThat(previous.getKind()).isEqualTo("Widget");
+        assertThat(previous.getApiVersion()).isEqualTo("example.com/v1");
+        assertThat(previous.getMetadata()).isEqualTo(widget.getMetadata());
+        assertThat(previous.getAdditionalProperties()).doesNotContainKey("spec");
     }
 
     private static Pod pod(String name, String resourceVersion) {
