@@ -25,6 +25,22 @@ final class CpuTime {
         }
     }
 
+    /** CPU seconds every process of the machine has used since boot (user, nice and system time of all cores). */
+    static double ofMachine() {
+        try {
+            String[] fields =
+                    Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            // "cpu user nice system idle iowait irq softirq ...": the busy part without the waits.
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7}) {
+                busy += Long.parseLong(fields[i]);
+            }
+            return busy / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** This JVM's CPU seconds. */
     static double ofThisJvm() {
         return ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)

@@ -25,8 +25,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,8 +45,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * scrape duration, rule evaluation latency, the service's CPU and RSS, and the health API latency.
  */
 final class ObservabilityBench {
-
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (\\S+)$");
 
     private final Path repo;
     private final Map<String, String> options;
@@ -98,7 +94,7 @@ final class ObservabilityBench {
             System.out.printf(
                     "%d of %d clusters scraped at least once after %.1f s%n", batches.size(), clusters, firstRound);
 
-            Map<String, Double> before = scrapeSelf(service.managementUrl());
+            Map<String, Double> before = ServiceMetrics.scrape(service.managementUrl());
             long batchesBefore = total(batches);
             long samplesBefore = samples.get();
             long bytesBefore = bytes.get();
@@ -113,7 +109,7 @@ final class ObservabilityBench {
                 Thread.sleep(1000);
             }
             double elapsed = Bench.seconds(start);
-            Map<String, Double> after = scrapeSelf(service.managementUrl());
+            Map<String, Double> after = ServiceMetrics.scrape(service.managementUrl());
             watcher.interrupt();
 
             double cpuSeconds = delta(after, before, "process_cpu_time_ns_total") / 1e9;
@@ -301,38 +297,6 @@ final class ObservabilityBench {
 
     private static long total(Map<String, AtomicLong> batches) {
         return batches.values().stream().mapToLong(AtomicLong::get).sum();
-    }
-
-    /** The service's own /q/metrics (on its management port), summed per metric name (labels dropped). */
-    private static Map<String, Double> scrapeSelf(String managementUrl) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(managementUrl + "/q/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        // A page that is not the exposition would add up to zeros: figures that look measured but are not.
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(
-                    managementUrl + "/q/metrics answered " + response.statusCode() + " instead of the metrics");
-        }
-        String text = response.body();
-        Map<String, Double> out = new ConcurrentHashMap<>();
-        for (String line : text.split("\n")) {
-            Matcher m = SAMPLE.matcher(line.trim());
-            if (!line.startsWith("#") && m.matches()) {
-                try {
-                    double value = Double.parseDouble(m.group(3));
-                    if (m.group(1).endsWith("_max")) {
-                        out.merge(m.group(1), value, Math::max);
-                    } else {
-                        out.merge(m.group(1), value, Double::sum);
-                    }
-                } catch (NumberFormatException ignored) {
-                    // NaN and friends carry nothing to add up
-                }
-            }
-        }
-        return out;
     }
 
     private static double delta(Map<String, Double> after, Map<String, Double> before, String name) {

@@ -111,7 +111,7 @@ final class PlacementBench {
 
             Table table = new Table("placement: " + clusters + " clusters, controller delay "
                     + controllerDelay.toMillis() + " ms, 2 cores");
-            Created created = create(stack, clusters, table);
+            Created created = create(stack, clusters, table, inventory, placement);
             rollOut(created.rolled(), table);
             long heapLoaded = LiveHeap.bytes(placement.pid());
             table.row(
@@ -165,7 +165,9 @@ final class PlacementBench {
     private record Created(String rolled, List<String> roomy) {}
 
     /** Creates the workloads one at a time and times each until available on every cluster placement chose. */
-    private Created create(BenchStack stack, int clusters, Table table) throws Exception {
+    private Created create(
+            BenchStack stack, int clusters, Table table, ServiceProcess inventory, ServiceProcess placement)
+            throws Exception {
         int warmup = option("warmup", 2);
         int workloads = option("workloads", 10);
         Map<String, Long> declared = new ConcurrentHashMap<>();
@@ -183,8 +185,12 @@ final class PlacementBench {
         int late = 0;
         int fewest = clusters;
         List<String> chosen = List.of();
+        CpuSplit cpu = null;
         for (int i = 1; i <= warmup + workloads; i++) {
             boolean timed = i > warmup;
+            if (i == warmup + 1) {
+                cpu = CpuSplit.now(inventory, placement);
+            }
             String name = String.format("place-%03d", i);
             // The new name first: an event of the previous workload read in between no longer matches.
             watched.set(name);
@@ -248,9 +254,61 @@ final class PlacementBench {
         if (late > 0) {
             table.row("  workloads not available everywhere within " + AVAILABLE_WITHIN.toSeconds() + " s", "" + late);
         }
+        if (cpu != null) {
+            table.row(
+                    "  CPU seconds per timed workload",
+                    cpu.perWorkloadUntil(CpuSplit.now(inventory, placement), workloads));
+        }
         return new Created(
                 String.format("place-%03d", warmup + 1),
                 chosen.stream().sorted().toList());
+    }
+
+    /**
+     * The CPU seconds of each part of the stack since the timed workloads began, and placement's reconciles: what one
+     * workload's creation costs where. The create phase keeps the machine busy, so that cost, more than any wait, sets
+     * the latency figures.
+     */
+    private record CpuSplit(
+            double inventory,
+            double placement,
+            double bench,
+            double machine,
+            double reconciles,
+            double reconcileSeconds,
+            long atNanos) {
+
+        static CpuSplit now(ServiceProcess inventory, ServiceProcess placement) throws Exception {
+            Map<String, Double> metrics = ServiceMetrics.scrape(placement.managementUrl());
+            return new CpuSplit(
+                    CpuTime.ofProcess(inventory.pid()),
+                    CpuTime.ofProcess(placement.pid()),
+                    CpuTime.ofThisJvm(),
+                    CpuTime.ofMachine(),
+                    metrics.getOrDefault("meridian_placement_reconcile_seconds_count", Double.NaN),
+                    metrics.getOrDefault("meridian_placement_reconcile_seconds_sum", Double.NaN),
+                    System.nanoTime());
+        }
+
+        String perWorkloadUntil(CpuSplit end, int workloads) {
+            double inv = end.inventory - inventory, pla = end.placement - placement, sim = end.bench - bench;
+            double all = end.machine - machine;
+            double seconds = (end.atNanos - atNanos) / 1e9;
+            int cores = Runtime.getRuntime().availableProcessors();
+            double runs = end.reconciles - reconciles;
+            return String.format(
+                    "inventory %.2f, placement %.2f (%.0f reconciles of %.0f ms on average), simulated clusters and"
+                            + " bench %.2f, the rest (Kafka, PostgreSQL, Keycloak) %.2f; the machine was %.0f %% busy"
+                            + " (%d cores)",
+                    inv / workloads,
+                    pla / workloads,
+                    runs / workloads,
+                    1000 * (end.reconcileSeconds - reconcileSeconds) / runs,
+                    sim / workloads,
+                    (all - inv - pla - sim) / workloads,
+                    100 * all / (cores * seconds),
+                    cores);
+        }
     }
 
     /** The time from {@code start} until the last of {@code expected} clusters had it, or NaN when some never did. */
