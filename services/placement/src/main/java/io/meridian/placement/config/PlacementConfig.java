@@ -16,6 +16,14 @@ public interface PlacementConfig {
     @WithDefault("500ms")
     Duration retryBackoff();
 
+    /**
+     * How long after a fleet event (an object's status, a sync report, a cluster's health) the workloads it touches
+     * are reconciled: the same change on a workload's other clusters arrives meanwhile and is looked at in the same
+     * reconcile. It delays what placement sees of the fleet by at most this; 0 reconciles on every event.
+     */
+    @WithDefault("250ms")
+    Duration fleetEventSettle();
+
     /** How often every workload is reconciled even when no event came. */
     @WithDefault("30s")
     Duration resyncPeriod();

@@ -159,7 +159,7 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
         this.clock = clock;
         this.config = config;
         this.registry = registry;
-        this.queue = new ReconcileQueue(clock, ownership::owns);
+        this.queue = new ReconcileQueue(clock, ownership::owns, config.fleetEventSettle());
         for (RolloutPhase phase : RolloutPhase.values()) {
             Gauge.builder("meridian.placement.workloads", phases, p -> count(p, phase))
                     .description("Placed workloads by the phase of their rollout")
@@ -215,14 +215,14 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
     public void wake(FleetViewCache.Affected affected) {
         switch (affected) {
             case FleetViewCache.Affected.Nothing ignored -> {}
-            case FleetViewCache.Affected.AllWorkloads ignored -> queue.addAll(known);
-            case FleetViewCache.Affected.Workloads w -> queue.addAll(w.names());
+            case FleetViewCache.Affected.AllWorkloads ignored -> queue.addAllSettled(known);
+            case FleetViewCache.Affected.Workloads w -> queue.addAllSettled(w.names());
         }
     }
 
     /** Inventory applied bundles carrying these workloads on a cluster. */
     public void applied(Collection<String> names) {
-        queue.addAll(names);
+        queue.addAllSettled(names);
     }
 
     /** Looks at every workload again: the repair for a lost event, a failed write, another replica's change. */

@@ -21,6 +21,12 @@ import java.util.function.Predicate;
  * woken while a worker reconciles it is queued again when that worker is done, so the change is seen. Wake-ups at a
  * time (a pause ends, a grace period runs out) keep only the earliest per workload.
  *
+ * <p>A fleet event (an object's status, a sync report) queues its workloads after a settle time rather than at once:
+ * it comes from one cluster of many, and the same change on the other clusters follows within moments, so one
+ * reconcile looks at them together instead of one reconcile each (in {@code bench placement}, 57 reconciles per workload
+ * created on 100 clusters, most of placement's CPU, on a machine the creation keeps busy). An API write, a timed
+ * wake-up and the resync queue at once.
+ *
  * <p>Wake-ups of many workloads at once (a fleet change, a sync report, the periodic resync) queue only the workloads
  * this replica owns ({@link WorkloadOwnership}, ADR 0011); a single workload's wake-up (an API write this replica took)
  * and the timed wake-ups its own reconciles planned are queued whoever owns it: the advisory locks keep that safe, and
@@ -30,6 +36,7 @@ final class ReconcileQueue {
 
     private final Clock clock;
     private final Predicate<String> owned;
+    private final Duration settle;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "placement-wake-ups");
         t.setDaemon(true);
@@ -45,17 +52,19 @@ final class ReconcileQueue {
     /** A timed wake-up of one workload. */
     private record Wake(Instant at, ScheduledFuture<?> future) {}
 
-    /** A queue of a replica that owns every workload (a single replica, tests). */
+    /** A queue of a replica that owns every workload (a single replica, tests), where fleet events settle for none. */
     ReconcileQueue(Clock clock) {
-        this(clock, name -> true);
+        this(clock, name -> true, Duration.ZERO);
     }
 
     /**
      * @param owned whether this replica reconciles a workload on a fleet event or a resync
+     * @param settle how long after a fleet event its workloads are queued ({@link #addAllSettled})
      */
-    ReconcileQueue(Clock clock, Predicate<String> owned) {
+    ReconcileQueue(Clock clock, Predicate<String> owned, Duration settle) {
         this.clock = clock;
         this.owned = owned;
+        this.settle = settle;
     }
 
     /** Queues a workload for a reconcile, whoever owns it: a change this replica was told of directly. */
@@ -72,6 +81,24 @@ final class ReconcileQueue {
         for (String name : names) {
             if (owned.test(name)) {
                 add(name);
+            }
+        }
+    }
+
+    /**
+     * Queues those of {@code names} this replica owns, a settle time from now: the wake-up of a fleet event. A
+     * workload queued already, or with a wake-up planned sooner, is left as it is: the reconcile to come reads the
+     * fleet as it is then.
+     */
+    synchronized void addAllSettled(Collection<String> names) {
+        if (settle.isZero()) {
+            addAll(names);
+            return;
+        }
+        Instant at = clock.instant().plus(settle);
+        for (String name : names) {
+            if (owned.test(name) && !queued.contains(name)) {
+                addAt(name, at);
             }
         }
     }

@@ -43,6 +43,41 @@ class ReconcileQueueTest {
     }
 
     @Test
+    void theEventsOfAFleetChangeWakeAWorkloadOnceTheyHaveSettled() throws InterruptedException {
+        ReconcileQueue settling =
+                new ReconcileQueue(Clock.systemUTC(), name -> !name.equals("theirs"), Duration.ofMillis(300));
+        try {
+            long start = System.nanoTime();
+            settling.addAllSettled(List.of("a", "theirs")); // the first cluster's report
+            settling.addAllSettled(List.of("a")); // the next one's, moments later
+            assertThat(settling.depth()).as("not at once").isZero();
+
+            assertThat(settling.take()).isEqualTo("a");
+            // The timer counts whole milliseconds from the clock's instant: a little less than 300 ms may have passed.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(280));
+            settling.done("a");
+            Thread.sleep(600);
+            assertThat(settling.depth())
+                    .as("once for both, and never for another replica's")
+                    .isZero();
+
+            settling.add("b"); // an API write: at once
+            assertThat(settling.depth()).isOne();
+            settling.addAllSettled(List.of("b")); // queued already: the reconcile to come sees the event
+            assertThat(settling.take()).isEqualTo("b");
+            settling.done("b");
+            Thread.sleep(600);
+            assertThat(settling.depth()).isZero();
+
+            settling.addAt("c", Instant.now().minusSeconds(1)); // a sooner wake-up is not put off
+            settling.addAllSettled(List.of("c"));
+            Awaitility.await().atMost(Duration.ofMillis(250)).until(() -> settling.depth() == 1);
+        } finally {
+            settling.close();
+        }
+    }
+
+    @Test
     void aTimedWakeUpQueuesTheWorkloadWhenItIsDue() {
         queue.addAt("a", Instant.now().plus(Duration.ofDays(1)));
         queue.addAt("b", Instant.now().minusSeconds(1));

@@ -8,6 +8,7 @@ import io.meridian.contracts.placement.PlacementKey;
 import io.meridian.eventing.catchup.FleetViewCatchUp;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -129,9 +130,9 @@ class WorkloadOwnershipTest {
     void theQueueTakesOnlyOwnedWorkloadsFromAWakeUpOfManyButAnyFromASingleChange() throws InterruptedException {
         WorkloadOwnership ownership = new WorkloadOwnership();
         ownership.assigned(PARTITIONS, Set.of(0));
-        ReconcileQueue queue = new ReconcileQueue(Clock.systemUTC(), ownership::owns);
+        ReconcileQueue queue = new ReconcileQueue(Clock.systemUTC(), ownership::owns, Duration.ZERO);
         try {
-            queue.addAll(WORKLOADS); // a cluster changed, or the periodic resync
+            queue.addAll(WORKLOADS); // the periodic resync
             List<String> taken = new ArrayList<>();
             while (queue.depth() > 0) {
                 String name = queue.take();
