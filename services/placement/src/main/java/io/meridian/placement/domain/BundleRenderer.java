@@ -24,7 +24,7 @@ public final class BundleRenderer {
 
     // Compact JSON of what stamp() may add to one object when the manifest has none of it: "metadata":{},
     // "namespace":"",  "labels":{}, "meridian.io/workload":"", "annotations":{},
-    // "meridian.io/workload-generation":"<19 digits>" with their commas.
+    // "meridian.io/workload-generation":"<a long's 20 characters>" with their commas.
     private static final long OBJECT_STAMP_BYTES = 14 + 15 + 12 + 26 + 17 + 57;
     // To a pod template kind: "spec":{}, "template":{}, "metadata":{}, "labels":{}, "meridian.io/workload":"",
     // and "replicas":<int> (an override's or a Divided share's).
@@ -81,7 +81,8 @@ public final class BundleRenderer {
      * its overrides' merge patches: the stamps on every object, a replica count on every pod template, and the longest
      * override image on every container a manifest or a patch holds (a patch's list replaces the manifest's, so the
      * rendering never holds more containers than both). The reconciler sizes a workload by this without rendering it for
-     * every cluster, so it must be a bound, not a guess.
+     * every cluster, so it must be a bound, not a guess. It is one for revisions {@link ManifestRules} accepted: a patch
+     * keeps its manifest's kind, and names and images need no escaping in JSON.
      */
     public static long bytesAddedAtMost(WorkloadRevision revision) {
         long longestImage = 0;

@@ -2,7 +2,6 @@ package io.meridian.placement.messaging;
 
 import io.meridian.eventing.Await;
 import io.meridian.placement.persistence.ReconcileIndex;
-import io.meridian.placement.reconcile.FleetViewCache;
 import io.meridian.placement.reconcile.PlacementReconciler;
 import io.meridian.placement.reconcile.WorkloadOwnership;
 import io.smallrye.common.annotation.Identifier;
@@ -83,7 +82,7 @@ public class WorkloadOwnershipListener implements KafkaConsumerRebalanceListener
             List<String> mine = names.stream()
                     .filter(name -> WorkloadOwnership.in(name, count, gained))
                     .toList();
-            reconciler.wake(new FleetViewCache.Affected.Workloads(Set.copyOf(mine)));
+            reconciler.handedOver(mine);
             LOG.infof("partitions %s gained: %d workloads to look at", gained, mine.size());
         } catch (RuntimeException e) {
             LOG.warnf("partitions %s gained, but their workloads could not be listed (%s); the resync will", gained, e);

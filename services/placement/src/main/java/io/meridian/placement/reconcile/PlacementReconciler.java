@@ -220,6 +220,11 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
         }
     }
 
+    /** Workloads whose partitions this replica was just assigned: the new owner looks at each at once. */
+    public void handedOver(Collection<String> names) {
+        queue.addAll(names);
+    }
+
     /** Inventory applied bundles carrying these workloads on a cluster. */
     public void applied(Collection<String> names) {
         queue.addAllSettled(names);

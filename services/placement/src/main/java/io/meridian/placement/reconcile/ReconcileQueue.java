@@ -10,9 +10,8 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -25,7 +24,7 @@ import java.util.function.Predicate;
  * it comes from one cluster of many, and the same change on the other clusters follows within moments, so one
  * reconcile looks at them together instead of one reconcile each (in {@code bench placement}, 57 reconciles per workload
  * created on 100 clusters, most of placement's CPU, on a machine the creation keeps busy). An API write, a timed
- * wake-up and the resync queue at once.
+ * wake-up, the periodic resync and a hand-over of workloads to this replica queue at once.
  *
  * <p>Wake-ups of many workloads at once (a fleet change, a sync report, the periodic resync) queue only the workloads
  * this replica owns ({@link WorkloadOwnership}, ADR 0011); a single workload's wake-up (an API write this replica took)
@@ -37,17 +36,27 @@ final class ReconcileQueue {
     private final Clock clock;
     private final Predicate<String> owned;
     private final Duration settle;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "placement-wake-ups");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor timer = wakeUpTimer();
     // Guarded by this.
     private final LinkedHashSet<String> queued = new LinkedHashSet<>();
     private final Set<String> running = new HashSet<>();
     private final Set<String> again = new HashSet<>();
     private final Map<String, Wake> wakes = new HashMap<>();
     private boolean closed;
+
+    /**
+     * One thread for every timed wake-up. A cancelled wake-up leaves its queue at once: fleet events replace planned
+     * wake-ups minutes away (a health timeout) many times over, and each would otherwise wait there until its time.
+     */
+    private static ScheduledThreadPoolExecutor wakeUpTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "placement-wake-ups");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
 
     /** A timed wake-up of one workload. */
     private record Wake(Instant at, ScheduledFuture<?> future) {}
@@ -88,7 +97,8 @@ final class ReconcileQueue {
     /**
      * Queues those of {@code names} this replica owns, a settle time from now: the wake-up of a fleet event. A
      * workload queued already, or with a wake-up planned sooner, is left as it is: the reconcile to come reads the
-     * fleet as it is then.
+     * fleet as it is then. A wake-up planned later (a pause's end, a health timeout) is replaced: every reconcile
+     * plans its next wake-up again from what is stored.
      */
     synchronized void addAllSettled(Collection<String> names) {
         if (settle.isZero()) {
