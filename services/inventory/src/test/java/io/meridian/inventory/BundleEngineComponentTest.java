@@ -329,7 +329,7 @@ class BundleEngineComponentTest {
                             .containsEntry("app.kubernetes.io/managed-by", "meridian")
                             .containsEntry("meridian.io/owner", OWNER)
                             .containsEntry("team", "shop"));
-            sync.awaitFirst(
+            Received unlabelled = sync.awaitFirst(
                     r -> r.event() != null
                             && r.event().type().equals(EventType.SYNC_DRIFT_REPAIRED.type())
                             && r.key().equals(OWNER + "/bundle-kinds")
@@ -338,6 +338,9 @@ class BundleEngineComponentTest {
                                     .kind()
                                     .equals("RoleBinding"),
                     EVENTUALLY);
+            // Named by the field manager that took the labels off (the test's client), not one that wrote it before.
+            assertThat(EventJson.read(unlabelled.value(), DriftEvent.class).changedBy())
+                    .isEqualTo("fabric8-kubernetes-client");
         }
     }
 

@@ -2,6 +2,7 @@ package io.meridian.inventory.bundle;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -192,6 +193,17 @@ final class DriftWatch {
         return object;
     }
 
+    /** The object as it was labelled, with the field managers it has now: what a drift by unlabelling reports. */
+    static HasMetadata unlabelled(HasMetadata before, HasMetadata now, String apiVersion, String kind) {
+        GenericKubernetesResource object = new GenericKubernetesResource();
+        object.setApiVersion(before.getApiVersion() == null ? apiVersion : before.getApiVersion());
+        object.setKind(before.getKind() == null ? kind : before.getKind());
+        object.setMetadata(new ObjectMetaBuilder(before.getMetadata())
+                .withManagedFields(now.getMetadata().getManagedFields())
+                .build());
+        return object;
+    }
+
     private static Class<? extends HasMetadata> typeOf(KubernetesClient client, String apiVersion, String kind) {
         HasMetadata probe = client.getKubernetesSerialization()
                 .convertValue(
@@ -222,8 +234,9 @@ final class DriftWatch {
             if (DesiredObject.ownerOf(newObj.getMetadata().getLabels()) == null
                     && DesiredObject.ownerOf(oldObj.getMetadata().getLabels()) != null) {
                 // Someone took our labels off: for a label-filtered informer the object would have vanished, and
-                // it is repaired as if it had.
-                listener.changed(cluster, withKind(oldObj, apiVersion, kind), true);
+                // it is repaired as if it had. It is named by the labels it had, and the field managers it has now
+                // say who took them.
+                listener.changed(cluster, unlabelled(oldObj, newObj, apiVersion, kind), true);
                 return;
             }
             changed(newObj, false);

@@ -3,6 +3,11 @@ package io.meridian.inventory.bundle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.meridian.testsupport.MockCluster;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +18,45 @@ import org.junit.jupiter.api.Test;
 class DriftWatchTest {
 
     private static final String ROLE_BINDING = "rbac.authorization.k8s.io/v1/RoleBinding";
+
+    @Test
+    void anObjectWhoseLabelsWereTakenOffIsReportedByItsLabelsAndTheManagersItHasNow() {
+        RoleBinding before = new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName("readers")
+                .withNamespace("shop")
+                .withLabels(Map.of("app.kubernetes.io/managed-by", "meridian", "meridian.io/owner", "identity"))
+                .withManagedFields(new ManagedFieldsEntryBuilder()
+                        .withManager("meridian-identity")
+                        .build())
+                .endMetadata()
+                .build();
+        RoleBinding now = new RoleBindingBuilder(before)
+                .editMetadata()
+                .withLabels(Map.of())
+                .withManagedFields(
+                        new ManagedFieldsEntryBuilder()
+                                .withManager("meridian-identity")
+                                .build(),
+                        new ManagedFieldsEntryBuilder()
+                                .withManager("kubectl-edit")
+                                .build())
+                .endMetadata()
+                .build();
+
+        HasMetadata reported = DriftWatch.unlabelled(before, now, "rbac.authorization.k8s.io/v1", "RoleBinding");
+
+        assertThat(reported.getKind()).isEqualTo("RoleBinding");
+        assertThat(reported.getApiVersion()).isEqualTo("rbac.authorization.k8s.io/v1");
+        assertThat(reported.getMetadata().getNamespace()).isEqualTo("shop");
+        assertThat(reported.getMetadata().getLabels()).containsEntry("meridian.io/owner", "identity");
+        assertThat(reported.getMetadata().getManagedFields())
+                .extracting(ManagedFieldsEntry::getManager)
+                .containsExactly("meridian-identity", "kubectl-edit");
+        assertThat(before.getMetadata().getManagedFields())
+                .as("nothing it was given changes")
+                .hasSize(1);
+    }
 
     @Test
     void aCacheWhoseWatchIsClosedIsNotTrustedSoTheApplierAsksTheServer() {
