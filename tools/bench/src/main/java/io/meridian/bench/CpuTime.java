@@ -25,7 +25,7 @@ final class CpuTime {
         }
     }
 
-    /** CPU seconds every process of the machine has used since boot (user, nice and system time of all cores). */
+    /** CPU seconds every process of the machine has used since boot (user, nice, system and interrupt time, all cores). */
     static double ofMachine() {
         try {
             String[] fields =
