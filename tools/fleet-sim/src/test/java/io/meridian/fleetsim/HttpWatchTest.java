@@ -59,10 +59,7 @@ class HttpWatchTest {
 
             HttpResponse<String> response = HttpClient.newHttpClient()
                     .send(
-                            HttpRequest.newBuilder(URI.create(server.url()
-                                            + "/api/v1/namespaces/http-watch/configmaps?watch=true&resourceVersion="
-                                            + before))
-                                    .header("Authorization", "Bearer sim-token")
+                            plainWatch(server, "&resourceVersion=" + before)
                                     .timeout(EVENTUALLY)
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
@@ -90,12 +87,8 @@ class HttpWatchTest {
             int watchesBefore = server.openWatches();
 
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<InputStream> response = http.send(
-                    HttpRequest.newBuilder(
-                                    URI.create(server.url() + "/api/v1/namespaces/http-watch/configmaps?watch=true"))
-                            .header("Authorization", "Bearer sim-token")
-                            .build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response =
+                    http.send(plainWatch(server, "").build(), HttpResponse.BodyHandlers.ofInputStream());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
 
@@ -192,5 +185,12 @@ class HttpWatchTest {
                 .endMetadata()
                 .withData(Map.of("v", "1"))
                 .build();
+    }
+
+    /** A watch of the test namespace's ConfigMaps over plain HTTP; {@code query} adds parameters ({@code &...}). */
+    private static HttpRequest.Builder plainWatch(StandaloneApiServer server, String query) {
+        return HttpRequest.newBuilder(
+                        URI.create(server.url() + "/api/v1/namespaces/http-watch/configmaps?watch=true" + query))
+                .header("Authorization", "Bearer sim-token");
     }
 }

@@ -8,10 +8,11 @@ import java.util.Map;
  * cluster for no workload at all. Sizes are the objects as JSON (UTF-8, uncompressed).
  *
  * <p>A workload fits when its estimate (every manifest and every override as JSON, plus the most rendering adds: a
- * bound of what it renders on any cluster, {@link BundleRenderer#bytesAddedAtMost}) fits beside the others' bytes. Where that fails and the workload is already in the bundle (an incumbent),
- * it is judged by what its current generation renders there ({@link #admits}): it keeps its place when that is no
- * more than it holds now, or fits beside the others, so that neither a bundle another workload filled later nor an
- * estimate larger than the rendering pushes it out. The reconciler checks every bundle it declares by the same rule.
+ * bound of what it renders on any cluster, {@link BundleRenderer#bytesAddedAtMost}) fits beside the others' bytes.
+ * Where that fails and the workload is already in the bundle (an incumbent), it is judged by what its current
+ * generation renders there ({@link #admits}): it keeps its place when that is no more than it holds now, or fits beside
+ * the others, so that neither a bundle another workload filled later nor an estimate larger than the rendering pushes
+ * it out. The reconciler checks every bundle it declares by the same rule.
  *
  * @param limitBytes the most bytes one cluster's bundle may hold
  * @param workloadBytes what the workload's objects take in a bundle (a bound from its manifests and overrides)

@@ -56,21 +56,14 @@ class ReconcileQueueTest {
             assertThat(since(start)).isGreaterThan(settle.minusMillis(50));
             assertThat(settling.take()).isEqualTo("a");
             settling.done("a");
-            // Once for both, and never for another replica's.
-            Awaitility.await()
-                    .during(Duration.ofMillis(300))
-                    .atMost(Duration.ofSeconds(2))
-                    .until(() -> settling.depth() == 0);
+            staysEmpty(settling); // once for both, and never for another replica's
 
             settling.add("b"); // an API write: at once
             assertThat(settling.depth()).isOne();
             settling.addAllSettled(List.of("b")); // queued already: the reconcile to come sees the event
             assertThat(settling.take()).isEqualTo("b");
             settling.done("b");
-            Awaitility.await()
-                    .during(Duration.ofMillis(300))
-                    .atMost(Duration.ofSeconds(2))
-                    .until(() -> settling.depth() == 0);
+            staysEmpty(settling);
 
             long planned = System.nanoTime();
             settling.addAt("c", Instant.now().plusMillis(100)); // say, a pause that ends sooner
@@ -80,6 +73,13 @@ class ReconcileQueueTest {
         } finally {
             settling.close();
         }
+    }
+
+    private static void staysEmpty(ReconcileQueue queue) {
+        Awaitility.await()
+                .during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> queue.depth() == 0);
     }
 
     private static Duration since(long nanos) {
