@@ -31,8 +31,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  *       PostgreSQL error of class 08, 53, 57P, 58 or a serialization failure or deadlock. Retried with a capped
  *       back-off for as long as it lasts, never dead-lettered: a consumer must not skip a record it could read
  *       because its own database was down;
- *   <li>the record itself is rejected ({@link UnreadableEventException}, {@link IllegalArgumentException}): fails at
- *       once and goes to the dead-letter topic;
+ *   <li>the record itself is rejected ({@link UnreadableEventException}, {@link IllegalArgumentException}, or a value
+ *       the database refuses: SQLSTATE class 22): fails at once and goes to the dead-letter topic;
  *   <li>anything else (a failure nobody explained): retried a bounded number of times, then dead-lettered, so one
  *       record that trips a bug cannot stop its partition for good.
  * </ul>
@@ -98,6 +98,29 @@ public final class TransientFailures {
     }
 
     /**
+     * {@code processing} retried while the database is away, however long that lasts, and failed at once on any other
+     * failure: for a batch of records, which on such a failure the caller takes apart to find the record at fault
+     * rather than retry them all.
+     */
+    public static <T> Uni<T> whileDatabaseAway(Uni<T> processing) {
+        EventingConfig.Inbound settings = settings();
+        if (settings == null) {
+            return whileDatabaseAway(processing, FIRST_BACKOFF, MAX_BACKOFF);
+        }
+        return whileDatabaseAway(processing, settings.retryFirstBackoff(), settings.retryMaxBackoff());
+    }
+
+    static <T> Uni<T> whileDatabaseAway(Uni<T> processing, Duration first, Duration max) {
+        return processing
+                .onFailure(failure -> kindOf(failure) == Kind.DATABASE_AWAY)
+                .invoke(TransientFailures::waiting)
+                .onFailure(failure -> kindOf(failure) == Kind.DATABASE_AWAY)
+                .retry()
+                .withBackOff(first, max)
+                .indefinitely();
+    }
+
+    /**
      * {@code processing} retried with back-off from {@code first} up to {@code max}: forever while the database is
      * away, {@code unexplainedRetries} times for any other failure but a rejected record.
      */
@@ -110,12 +133,7 @@ public final class TransientFailures {
                         .retry()
                         .withBackOff(first, max)
                         .atMost(unexplainedRetries));
-        return bounded.onFailure(failure -> kindOf(failure) == Kind.DATABASE_AWAY)
-                .invoke(TransientFailures::waiting)
-                .onFailure(failure -> kindOf(failure) == Kind.DATABASE_AWAY)
-                .retry()
-                .withBackOff(first, max)
-                .indefinitely();
+        return whileDatabaseAway(bounded, first, max);
     }
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TransientFailures.class);
@@ -159,6 +177,9 @@ public final class TransientFailures {
             if (isDatabaseAway(t)) {
                 return Kind.DATABASE_AWAY;
             }
+            if (isValueRefused(t)) {
+                return Kind.REJECTED;
+            }
         }
         return Kind.UNEXPLAINED;
     }
@@ -182,6 +203,19 @@ public final class TransientFailures {
             case TimeoutException e -> true;
             default -> false;
         };
+    }
+
+    /**
+     * A value of the record the database will never take (SQLSTATE class 22, data exception: a NUL character in a
+     * text, a number out of range, an invalid timestamp): the same record fails the same way on every attempt.
+     */
+    private static boolean isValueRefused(Throwable t) {
+        String sqlState = switch (t) {
+            case DatabaseException e -> e.getSqlState();
+            case SQLException e -> e.getSQLState();
+            default -> null;
+        };
+        return sqlState != null && sqlState.startsWith("22");
     }
 
     private static boolean isTransientState(String sqlState) {

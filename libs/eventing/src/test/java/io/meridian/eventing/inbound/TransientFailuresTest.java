@@ -42,7 +42,11 @@ class TransientFailuresTest {
     @Test
     void anUnreadableOrInvalidRecordFailsAtOnceForTheDeadLetterTopic() {
         for (RuntimeException rejection : new RuntimeException[] {
-            new UnreadableEventException("not JSON"), new IllegalArgumentException("bad key")
+            new UnreadableEventException("not JSON"),
+            new IllegalArgumentException("bad key"),
+            new HibernateException(
+                    new PgException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "22021", null)),
+            new IllegalStateException(new SQLException("value out of range", "22003"))
         }) {
             AtomicInteger attempts = new AtomicInteger();
             Uni<String> processing = Uni.createFrom().item(() -> {
@@ -111,6 +115,35 @@ class TransientFailuresTest {
                     .isEqualTo("stored");
             assertThat(attempts).hasValue(downFor + 1);
         }
+    }
+
+    @Test
+    void aBatchWaitsOutTheDatabaseButFailsAtOnceOnAnythingElseToBeTakenApart() {
+        AtomicInteger attempts = new AtomicInteger();
+        Uni<String> batch = Uni.createFrom().item(() -> {
+            if (attempts.incrementAndGet() <= 5) {
+                throw DATABASE_AWAY.get(attempts.get()).get();
+            }
+            return "stored";
+        });
+        assertThat(TransientFailures.whileDatabaseAway(batch, PAUSE, PAUSE)
+                        .await()
+                        .atMost(Duration.ofSeconds(10)))
+                .isEqualTo("stored");
+        assertThat(attempts).hasValue(6);
+
+        AtomicInteger tried = new AtomicInteger();
+        Uni<String> faulty = Uni.createFrom().item(() -> {
+            if (tried.incrementAndGet() == 1) {
+                throw DATABASE_AWAY.getFirst().get();
+            }
+            throw new IllegalStateException("no applicable rule");
+        });
+        assertThatThrownBy(() -> TransientFailures.whileDatabaseAway(faulty, PAUSE, PAUSE)
+                        .await()
+                        .atMost(Duration.ofSeconds(10)))
+                .hasMessageContaining("no applicable rule");
+        assertThat(tried).hasValue(2);
     }
 
     @Test
