@@ -87,7 +87,10 @@ class PlacementComponentTest {
         desired = CloudEventCollector.collect(servers, Topic.DESIRED_PLACEMENT.topicName());
         placement = CloudEventCollector.collect(servers, Topic.PLACEMENT.topicName());
         deadLetters = CloudEventCollector.collect(
-                servers, Topic.RESOURCES.deadLetterTopicName(), Topic.COST.deadLetterTopicName());
+                servers,
+                Topic.RESOURCES.deadLetterTopicName(),
+                Topic.COST.deadLetterTopicName(),
+                Topic.SYNC.deadLetterTopicName());
         inventory = new EventProducer(servers, "/meridian/inventory");
         cost = new EventProducer(servers, "/meridian/cost");
     }
@@ -526,11 +529,15 @@ class PlacementComponentTest {
         byte[] garbage = "not a cloud event".getBytes(StandardCharsets.UTF_8);
         inventory.sendRaw(Topic.RESOURCES.topicName(), "e-1//Node//broken", garbage);
         cost.sendRaw(Topic.COST.topicName(), "rates/e-1", garbage);
+        inventory.sendRaw(Topic.SYNC.topicName(), "placement/e-1", garbage);
         Received resource = deadLetters.awaitFirst(r -> "e-1//Node//broken".equals(r.key()), EVENTUALLY);
         assertThat(resource.topic()).isEqualTo(Topic.RESOURCES.deadLetterTopicName());
         assertThat(resource.header("dead-letter-reason")).isNotBlank();
         Received rates = deadLetters.awaitFirst(r -> "rates/e-1".equals(r.key()), EVENTUALLY);
         assertThat(rates.topic()).isEqualTo(Topic.COST.deadLetterTopicName());
+        Received report = deadLetters.awaitFirst(r -> "placement/e-1".equals(r.key()), EVENTUALLY);
+        assertThat(report.topic()).isEqualTo(Topic.SYNC.deadLetterTopicName());
+        assertThat(report.header("dead-letter-reason")).isNotBlank();
 
         // What follows is read: a cluster with rates and capacity takes a workload.
         register("e-1", Cloud.AZURE, "after-dlq", ClusterPhase.Ready, 0.02);
@@ -538,6 +545,21 @@ class PlacementComponentTest {
         awaitBundle("e-1", b -> generationOf(b, "after-dlq").isPresent());
         WorkloadPlacement decision = awaitDecision("after-dlq", d -> !d.chosen().isEmpty());
         assertThat(decision.chosen().getFirst().monthlyCost()).isNotNull().isPositive();
+        // A report the database refuses (a NUL in its cluster id) is dead-lettered by itself; the cluster's report
+        // polled with it is processed: the cluster shows the generation applied.
+        SyncReport refused = new SyncReport("placement", "e-1\u0000", 1, 1, List.of(), 12, Instant.now());
+        inventory.send(EventType.SYNC_REPORTED, refused.key(), "e-1", refused);
+        settle("e-1", "after-dlq", 1);
+        Received letter = deadLetters.awaitFirst(r -> refused.key().equals(r.key()), EVENTUALLY);
+        assertThat(letter.topic()).isEqualTo(Topic.SYNC.deadLetterTopicName());
+        assertThat(letter.header("dead-letter-reason")).contains("0x00");
+        org.awaitility.Awaitility.await()
+                .atMost(EVENTUALLY)
+                .untilAsserted(() -> given().header("Authorization", VIEWER)
+                        .get("/api/v1/workloads/after-dlq/placement")
+                        .then()
+                        .statusCode(200)
+                        .body("clusters.find { it.clusterId == 'e-1' }.appliedGeneration", equalTo(1)));
     }
 
     @Test

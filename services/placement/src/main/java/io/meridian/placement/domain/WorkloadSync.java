@@ -46,6 +46,17 @@ public final class WorkloadSync {
             objects = objects == null ? Set.of() : Set.copyOf(objects);
         }
 
+        /** The same workload on the same cluster after a report left it in {@code state}. */
+        public Carried after(State state) {
+            return new Carried(
+                    workload,
+                    declaredGeneration,
+                    bundleGeneration,
+                    state.appliedGeneration(),
+                    objects,
+                    state.failure());
+        }
+
         /** The failure of the generation it carries now; an older generation's failure says nothing about it. */
         public ApplyFailure currentFailure() {
             return failure != null && failure.generation() == declaredGeneration ? failure : null;

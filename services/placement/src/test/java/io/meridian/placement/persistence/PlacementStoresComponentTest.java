@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.contracts.Topic;
 import io.meridian.contracts.selector.ClusterSelector;
+import io.meridian.contracts.sync.ObjectOutcome;
+import io.meridian.contracts.sync.SyncReport;
 import io.meridian.eventing.desired.Declaration;
 import io.meridian.placement.domain.Assignment;
 import io.meridian.placement.domain.FailoverPolicy;
@@ -18,6 +20,7 @@ import io.meridian.placement.domain.Workload;
 import io.meridian.placement.domain.WorkloadOverride;
 import io.meridian.placement.domain.WorkloadProgress;
 import io.meridian.placement.domain.WorkloadRevision;
+import io.meridian.placement.domain.WorkloadSync;
 import io.meridian.placement.reconcile.WorkloadOwnership;
 import io.meridian.testsupport.KafkaTestResource;
 import io.meridian.testsupport.PostgresTestResource;
@@ -96,6 +99,78 @@ class PlacementStoresComponentTest {
         assertThat(applied("store-alpha")).doesNotContainKey(cluster);
         assertThat(declare(cluster, Map.of())).isEqualTo(new Declaration.Tombstoned(cluster, 3));
         assertThat(applied("store-beta")).doesNotContainKey(cluster);
+    }
+
+    @Test
+    void reportsOfSeveralClustersReadTogetherLeaveWhatEachWouldHaveLeftInTurn() {
+        unreconciled(List.of("store-gamma", "store-delta"), this::reportsReadTogether);
+    }
+
+    private void reportsReadTogether() {
+        String east = "store-batch-aws-1";
+        String west = "store-batch-gcp-1";
+        declareLabelled(east, Map.of("store-gamma", 1L, "store-delta", 3L));
+        declareLabelled(west, Map.of("store-gamma", 1L));
+        ObjectOutcome gammaFailed = outcome("store-gamma", ObjectOutcome.Outcome.Failed, "denied by a webhook");
+        ObjectOutcome deltaCreated = outcome("store-delta", ObjectOutcome.Outcome.Created, null);
+
+        // One poll: east fails gamma's object, west applies its bundle, then east's retry applies the whole bundle.
+        List<Map<String, WorkloadSync.State>> states = inTransaction(s -> bundles.reported(
+                s,
+                List.of(
+                        report(east, 0, List.of(gammaFailed, deltaCreated)),
+                        report(west, 1, List.of()),
+                        report(east, 1, List.of()))));
+
+        WorkloadSync.ApplyFailure failure =
+                new WorkloadSync.ApplyFailure(1, "ConfigMap/store-gamma in shop", "Failed", "denied by a webhook");
+        assertThat(states)
+                .containsExactly(
+                        Map.of(
+                                "store-gamma",
+                                new WorkloadSync.State(0, failure),
+                                "store-delta",
+                                new WorkloadSync.State(3, null)),
+                        Map.of("store-gamma", new WorkloadSync.State(1, null)),
+                        Map.of(
+                                "store-gamma",
+                                new WorkloadSync.State(1, null),
+                                "store-delta",
+                                new WorkloadSync.State(3, null)));
+        assertThat(applied("store-gamma")).containsEntry(east, 1L).containsEntry(west, 1L);
+        assertThat(applied("store-delta")).containsEntry(east, 3L);
+        Map<String, WorkloadSync.ApplyFailure> none = inTransaction(s -> bundles.applyFailures(s, "store-gamma"));
+        assertThat(none).isEmpty();
+
+        // A failure that is the last word on its cluster is kept, with what inventory said.
+        inTransaction(s -> bundles.reported(s, List.of(report(east, 0, List.of(gammaFailed, deltaCreated)))));
+        Map<String, WorkloadSync.ApplyFailure> kept = inTransaction(s -> bundles.applyFailures(s, "store-gamma"));
+        assertThat(kept).containsExactly(Map.entry(east, failure));
+        assertThat(applied("store-gamma")).containsEntry(east, 1L);
+    }
+
+    private static SyncReport report(String cluster, long bundleApplied, List<ObjectOutcome> outcomes) {
+        return new SyncReport(DesiredBundleStore.OWNER, cluster, 1, bundleApplied, outcomes, 5, T0);
+    }
+
+    private static ObjectOutcome outcome(String name, ObjectOutcome.Outcome outcome, String reason) {
+        return new ObjectOutcome("v1", "ConfigMap", "shop", name, outcome, reason);
+    }
+
+    /** A bundle of one ConfigMap per workload, labelled with it: what a report's outcomes are matched against. */
+    private void declareLabelled(String cluster, Map<String, Long> generations) {
+        List<Map<String, Object>> objects = generations.keySet().stream()
+                .sorted()
+                .map(name -> Map.<String, Object>of(
+                        "apiVersion",
+                        "v1",
+                        "kind",
+                        "ConfigMap",
+                        "metadata",
+                        Map.of("name", name, "namespace", "shop", "labels", Map.of(Workload.WORKLOAD_LABEL, name))))
+                .toList();
+        inTransaction(
+                s -> bundles.declare(s, List.of(new DesiredBundleStore.ClusterBundle(cluster, objects, generations))));
     }
 
     @Test
