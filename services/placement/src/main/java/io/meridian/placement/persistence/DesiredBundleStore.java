@@ -320,14 +320,12 @@ public class DesiredBundleStore {
             long bytes) {}
 
     private Uni<Void> remember(Mutiny.Session session, List<ClusterBundle> bundles, List<Declaration> declarations) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
+        // A workload no longer in the cluster's bundle is no longer declared there, whatever was applied.
+        Uni<Void> chain = forgetOthers(session, bundles);
         List<Carried> rows = new ArrayList<>();
         for (int i = 0; i < bundles.size(); i++) {
             ClusterBundle bundle = bundles.get(i);
             Declaration declaration = declarations.get(i);
-            // A workload no longer in the cluster's bundle is no longer declared there, whatever was applied.
-            List<String> kept = List.copyOf(bundle.workloadGenerations().keySet());
-            chain = chain.chain(() -> forgetOthers(session, bundle.clusterId(), kept));
             if (declaration instanceof Declaration.Tombstoned
                     || bundle.objects().isEmpty()) {
                 continue;
@@ -378,18 +376,47 @@ public class DesiredBundleStore {
         return "";
     }
 
-    private static Uni<Void> forgetOthers(Mutiny.Session session, String clusterId, List<String> kept) {
-        if (kept.isEmpty()) {
-            return session.createNativeQuery("DELETE FROM workload_cluster WHERE cluster_id = :cluster")
-                    .setParameter("cluster", clusterId)
-                    .executeUpdate()
-                    .replaceWithVoid();
+    /**
+     * Deletes the rows of the bundles' clusters whose workload the cluster's bundle no longer carries: one statement
+     * for up to {@link #ROWS_PER_STATEMENT} clusters and kept workloads.
+     */
+    private static Uni<Void> forgetOthers(Mutiny.Session session, List<ClusterBundle> bundles) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        List<ClusterBundle> slice = new ArrayList<>();
+        int rows = 0;
+        for (ClusterBundle bundle : bundles) {
+            if (!slice.isEmpty() && rows + 1 + bundle.workloadGenerations().size() > ROWS_PER_STATEMENT) {
+                List<ClusterBundle> full = List.copyOf(slice);
+                chain = chain.chain(() -> forgetOthersOf(session, full));
+                slice.clear();
+                rows = 0;
+            }
+            slice.add(bundle);
+            rows += 1 + bundle.workloadGenerations().size();
         }
-        Mutiny.Query<?> query = session.createNativeQuery("DELETE FROM workload_cluster WHERE cluster_id = :cluster"
-                        + " AND workload NOT IN (" + MultiRowValues.of(":kept#", kept.size()) + ")")
-                .setParameter("cluster", clusterId);
+        List<ClusterBundle> last = List.copyOf(slice);
+        return last.isEmpty() ? chain : chain.chain(() -> forgetOthersOf(session, last));
+    }
+
+    private static Uni<Void> forgetOthersOf(Mutiny.Session session, List<ClusterBundle> bundles) {
+        List<String[]> kept = new ArrayList<>();
+        bundles.forEach(b -> b.workloadGenerations().keySet().stream()
+                .sorted()
+                .forEach(w -> kept.add(new String[] {b.clusterId(), w})));
+        String sql = "DELETE FROM workload_cluster WHERE cluster_id IN ("
+                + MultiRowValues.of(":cluster#", bundles.size()) + ")"
+                + (kept.isEmpty()
+                        ? ""
+                        : " AND (cluster_id, workload) NOT IN (VALUES "
+                                + MultiRowValues.of(
+                                        "(CAST(:keptCluster# AS TEXT), CAST(:keptWorkload# AS TEXT))", kept.size())
+                                + ")");
+        Mutiny.Query<?> query = session.createNativeQuery(sql);
+        for (int i = 0; i < bundles.size(); i++) {
+            query.setParameter("cluster" + i, bundles.get(i).clusterId());
+        }
         for (int i = 0; i < kept.size(); i++) {
-            query.setParameter("kept" + i, kept.get(i));
+            query.setParameter("keptCluster" + i, kept.get(i)[0]).setParameter("keptWorkload" + i, kept.get(i)[1]);
         }
         return query.executeUpdate().replaceWithVoid();
     }

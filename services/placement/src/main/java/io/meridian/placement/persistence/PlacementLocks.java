@@ -1,8 +1,10 @@
 package io.meridian.placement.persistence;
 
+import io.meridian.eventing.sql.MultiRowValues;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
+import java.util.List;
 import java.util.TreeSet;
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -18,6 +20,8 @@ public class PlacementLocks {
     private static final String WORKLOAD = "placement/workload/";
     private static final String CLUSTER = "placement/cluster/";
 
+    private static final int KEYS_PER_STATEMENT = 1000;
+
     /** Waits for and takes the lock of one workload until the transaction ends; works for a deleted one too. */
     public Uni<Void> workload(Mutiny.Session s, String name) {
         return lock(s, WORKLOAD + name);
@@ -25,12 +29,30 @@ public class PlacementLocks {
 
     /**
      * Waits for and takes the locks of the clusters' bundles until the transaction ends, in sorted order, so that two
-     * reconciles sharing clusters never wait for each other in a circle.
+     * reconciles sharing clusters never wait for each other in a circle. One statement for all of them: a workload
+     * placed on 100 clusters took 100 round trips here. Its VALUES are scanned, and each lock taken, in the order
+     * they are listed.
      */
     public Uni<Void> clusters(Mutiny.Session s, Collection<String> clusterIds) {
+        List<String> keys =
+                new TreeSet<>(clusterIds).stream().map(id -> CLUSTER + id).toList();
+        if (keys.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String id : new TreeSet<>(clusterIds)) {
-            chain = chain.chain(() -> lock(s, CLUSTER + id));
+        for (int from = 0; from < keys.size(); from += KEYS_PER_STATEMENT) {
+            List<String> slice = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_STATEMENT));
+            chain = chain.chain(() -> {
+                var query = s.createNativeQuery(
+                        "SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM (VALUES "
+                                + MultiRowValues.of("(CAST(:key# AS TEXT))", slice.size())
+                                + ") AS v(k)",
+                        Long.class);
+                for (int i = 0; i < slice.size(); i++) {
+                    query.setParameter("key" + i, slice.get(i));
+                }
+                return query.getSingleResult().replaceWithVoid();
+            });
         }
         return chain;
     }

@@ -1,8 +1,14 @@
 package io.meridian.placement.persistence;
 
+import io.meridian.eventing.sql.MultiRowValues;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
@@ -25,12 +31,29 @@ public class ReconcileIndex {
                 .getResultList();
     }
 
-    /** The workloads the last bundle declared to a cluster carries, by name. */
-    public Uni<List<String>> on(Mutiny.Session s, String clusterId) {
-        return s.createNativeQuery(
-                        "SELECT workload FROM workload_cluster WHERE cluster_id = :cluster ORDER BY workload",
-                        String.class)
-                .setParameter("cluster", clusterId)
-                .getResultList();
+    /**
+     * The workloads the last bundle declared to each of the clusters carries, by name; a cluster whose bundle carries
+     * none is absent. One statement for all of them.
+     */
+    public Uni<Map<String, List<String>>> on(Mutiny.Session s, Collection<String> clusterIds) {
+        List<String> clusters = List.copyOf(new TreeSet<>(clusterIds));
+        if (clusters.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        var query = s.createNativeQuery(
+                "SELECT cluster_id, workload FROM workload_cluster WHERE cluster_id IN ("
+                        + MultiRowValues.of(":cluster#", clusters.size())
+                        + ") ORDER BY cluster_id, workload",
+                Object[].class);
+        for (int i = 0; i < clusters.size(); i++) {
+            query.setParameter("cluster" + i, clusters.get(i));
+        }
+        return query.getResultList().map(rows -> {
+            Map<String, List<String>> carried = new HashMap<>();
+            for (Object[] row : rows) {
+                carried.computeIfAbsent((String) row[0], c -> new ArrayList<>()).add((String) row[1]);
+            }
+            return carried;
+        });
     }
 }

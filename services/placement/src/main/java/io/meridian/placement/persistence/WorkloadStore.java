@@ -18,6 +18,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -528,6 +530,32 @@ public class WorkloadStore {
                         .findFirst()
                         .map(json -> WorkloadJson.read(
                                 json, WorkloadProgress.class, "the progress of workload " + workload)));
+    }
+
+    /** The progress of each of the workloads that was ever placed, by name; one statement for all of them. */
+    public Uni<Map<String, WorkloadProgress>> progresses(Mutiny.Session s, Collection<String> names) {
+        List<String> wanted = List.copyOf(new TreeSet<>(names));
+        if (wanted.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        var query = s.createNativeQuery(
+                "SELECT workload, progress FROM workload_progress WHERE workload IN ("
+                        + MultiRowValues.of(":w#", wanted.size())
+                        + ")",
+                Object[].class);
+        for (int i = 0; i < wanted.size(); i++) {
+            query.setParameter("w" + i, wanted.get(i));
+        }
+        return query.getResultList().map(rows -> {
+            Map<String, WorkloadProgress> progress = new HashMap<>();
+            for (Object[] row : rows) {
+                progress.put(
+                        (String) row[0],
+                        WorkloadJson.read(
+                                (String) row[1], WorkloadProgress.class, "the progress of workload " + row[0]));
+            }
+            return progress;
+        });
     }
 
     /** Stores a workload's progress and when to look at it again without an event (null: only an event). */

@@ -664,23 +664,32 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
             }
             List<ClusterBundle> wanted = new ArrayList<>();
             Map<String, SelectableLabels> rendered = new HashMap<>();
-            Uni<Void> chain = locks.clusters(s, clusters);
-            for (String clusterId : clusters) {
-                chain = chain.chain(() -> bundleOf(clusterId, own.get(clusterId)))
-                        .invoke(bundle -> {
+            // A few statements whatever the number of clusters: the locks, what each bundle carries, the progress of
+            // the other workloads there, then the declaration.
+            return locks.clusters(s, clusters)
+                    .chain(() -> index.on(s, clusters))
+                    .call(carried -> loadProgress(carried.values().stream()
+                            .flatMap(List::stream)
+                            .filter(w -> !w.equals(name))
+                            .toList()))
+                    .call(() -> loadRevisions(name, own.values()))
+                    .chain(carried -> {
+                        for (String clusterId : new TreeSet<>(clusters)) {
+                            ClusterBundle bundle =
+                                    bundleOf(clusterId, own.get(clusterId), carried.getOrDefault(clusterId, List.of()));
                             requireRoom(bundle, own.get(clusterId), ownBefore.get(clusterId), heldOn(clusterId));
                             wanted.add(bundle);
                             ClusterFacts facts = view.get(clusterId);
                             if (facts != null) {
                                 rendered.put(clusterId, facts.labels());
                             }
-                        })
-                        .replaceWithVoid();
-            }
-            return chain.chain(() -> bundles.declare(s, wanted)).map(declarations -> {
-                declarations.forEach(d -> LOG.debugf("cluster %s: placement bundle %s", d.clusterId(), d));
-                return rendered;
-            });
+                        }
+                        return bundles.declare(s, wanted);
+                    })
+                    .map(declarations -> {
+                        declarations.forEach(d -> LOG.debugf("cluster %s: placement bundle %s", d.clusterId(), d));
+                        return rendered;
+                    });
         }
 
         /**
@@ -714,59 +723,72 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
             return bundleBytesHeld == null ? 0 : bundleBytesHeld.getOrDefault(clusterId, 0L);
         }
 
-        private Uni<ClusterBundle> bundleOf(String clusterId, Assignment own) {
+        /**
+         * The bundle of one cluster: each workload it carries at its assignment there, and this workload at {@code
+         * own}. Every revision and every progress it needs is loaded already.
+         */
+        private ClusterBundle bundleOf(String clusterId, Assignment own, List<String> carried) {
             ClusterFacts cluster = view.get(clusterId);
             if (cluster == null) {
-                return Uni.createFrom().item(new ClusterBundle(clusterId, List.of(), Map.of()));
+                return new ClusterBundle(clusterId, List.of(), Map.of());
             }
-            return index.on(s, clusterId).chain(carried -> {
-                Set<String> names = new TreeSet<>(carried);
-                names.remove(name);
-                Map<String, Assignment> assignments = new TreeMap<>();
-                if (own != null) {
-                    assignments.put(name, own);
+            // By workload name (a TreeMap), so that the same assignments always render the same bundle.
+            Map<String, Assignment> assignments = new TreeMap<>();
+            if (own != null) {
+                assignments.put(name, own);
+            }
+            for (String other : carried) {
+                WorkloadProgress p = other.equals(name) ? null : others.get(other);
+                Assignment a = p == null ? null : p.assignments().get(clusterId);
+                if (a != null) {
+                    assignments.put(other, a);
                 }
-                Uni<Void> chain = Uni.createFrom().voidItem();
-                for (String other : names) {
-                    chain = chain.chain(() -> progressOf(other))
-                            .invoke(p -> {
-                                Assignment a =
-                                        p == null ? null : p.assignments().get(clusterId);
-                                if (a != null) {
-                                    assignments.put(other, a);
-                                }
-                            })
-                            .replaceWithVoid();
-                }
-                return chain.chain(() -> renderAll(clusterId, cluster.labels(), assignments));
-            });
-        }
-
-        private Uni<ClusterBundle> renderAll(
-                String clusterId, SelectableLabels labels, Map<String, Assignment> assignments) {
+            }
             List<Map<String, Object>> objects = new ArrayList<>();
             Map<String, Long> generations = new TreeMap<>();
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            // By workload name (a TreeMap), so that the same assignments always render the same bundle.
-            for (Map.Entry<String, Assignment> e : assignments.entrySet()) {
-                chain = chain.chain(() -> revision(e.getKey(), e.getValue().generation()))
-                        .invoke(revision -> {
-                            objects.addAll(renderer.render(revision, clusterId, labels, e.getValue()));
-                            generations.put(e.getKey(), e.getValue().generation());
-                        })
-                        .replaceWithVoid();
-            }
-            return chain.map(ignored -> new ClusterBundle(clusterId, objects, generations));
+            assignments.forEach((workload, assignment) -> {
+                WorkloadRevision revision = revisions.get(new RevisionKey(workload, assignment.generation()));
+                if (revision == null) {
+                    throw new IllegalStateException(
+                            "generation " + assignment.generation() + " of workload " + workload + " was not loaded");
+                }
+                objects.addAll(renderer.render(revision, clusterId, cluster.labels(), assignment));
+                generations.put(workload, assignment.generation());
+            });
+            return new ClusterBundle(clusterId, objects, generations);
         }
 
-        private Uni<WorkloadProgress> progressOf(String workloadName) {
-            if (others.containsKey(workloadName)) {
-                return Uni.createFrom().item(others.get(workloadName));
-            }
-            return workloads.progress(s, workloadName).map(p -> {
-                others.put(workloadName, p.orElse(null));
-                return p.orElse(null);
+        /**
+         * Reads, in one statement, the progress of the workloads not read yet in this reconcile, then every revision
+         * they run that is not kept yet.
+         */
+        private Uni<Void> loadProgress(Collection<String> names) {
+            List<String> missing = names.stream()
+                    .distinct()
+                    .filter(w -> !others.containsKey(w))
+                    .toList();
+            return workloads.progresses(s, missing).chain(read -> {
+                missing.forEach(w -> others.put(w, read.get(w)));
+                Uni<Void> chain = Uni.createFrom().voidItem();
+                for (String w : new TreeSet<>(names)) {
+                    WorkloadProgress p = others.get(w);
+                    if (p != null) {
+                        chain = chain.chain(
+                                () -> loadRevisions(w, p.assignments().values()));
+                    }
+                }
+                return chain;
             });
+        }
+
+        /** Every revision of {@code workload} that {@code assignments} run, read where it is not kept yet. */
+        private Uni<Void> loadRevisions(String workload, Collection<Assignment> assignments) {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (long g :
+                    assignments.stream().map(Assignment::generation).collect(Collectors.toCollection(TreeSet::new))) {
+                chain = chain.chain(() -> revision(workload, g)).replaceWithVoid();
+            }
+            return chain;
         }
 
         private Uni<WorkloadRevision> revision(String workloadName, long generation) {

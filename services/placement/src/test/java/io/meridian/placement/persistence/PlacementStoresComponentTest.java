@@ -147,6 +147,16 @@ class PlacementStoresComponentTest {
         Map<String, WorkloadSync.ApplyFailure> kept = inTransaction(s -> bundles.applyFailures(s, "store-gamma"));
         assertThat(kept).containsExactly(Map.entry(east, failure));
         assertThat(applied("store-gamma")).containsEntry(east, 1L);
+
+        // One declaration of both clusters forgets, per cluster, only what that cluster's bundle no longer carries.
+        inTransaction(s -> bundles.declare(
+                s,
+                List.of(
+                        new DesiredBundleStore.ClusterBundle(
+                                east, labelled(List.of("store-gamma")), Map.of("store-gamma", 1L)),
+                        new DesiredBundleStore.ClusterBundle(west, List.of(), Map.of()))));
+        assertThat(applied("store-gamma")).containsOnlyKeys(east);
+        assertThat(applied("store-delta")).isEmpty();
     }
 
     private static SyncReport report(String cluster, long bundleApplied, List<ObjectOutcome> outcomes) {
@@ -157,9 +167,8 @@ class PlacementStoresComponentTest {
         return new ObjectOutcome("v1", "ConfigMap", "shop", name, outcome, reason);
     }
 
-    /** A bundle of one ConfigMap per workload, labelled with it: what a report's outcomes are matched against. */
-    private void declareLabelled(String cluster, Map<String, Long> generations) {
-        List<Map<String, Object>> objects = generations.keySet().stream()
+    private static List<Map<String, Object>> labelled(java.util.Collection<String> workloads) {
+        return workloads.stream()
                 .sorted()
                 .map(name -> Map.<String, Object>of(
                         "apiVersion",
@@ -169,6 +178,11 @@ class PlacementStoresComponentTest {
                         "metadata",
                         Map.of("name", name, "namespace", "shop", "labels", Map.of(Workload.WORKLOAD_LABEL, name))))
                 .toList();
+    }
+
+    /** A bundle of one ConfigMap per workload, labelled with it: what a report's outcomes are matched against. */
+    private void declareLabelled(String cluster, Map<String, Long> generations) {
+        List<Map<String, Object>> objects = labelled(generations.keySet());
         inTransaction(
                 s -> bundles.declare(s, List.of(new DesiredBundleStore.ClusterBundle(cluster, objects, generations))));
     }
