@@ -99,24 +99,25 @@ public class PlacementResource {
     @APIResponse(responseCode = "200", description = "The explanation; decided=false until the first decision")
     @APIResponse(responseCode = "404", ref = "NoSuchWorkload")
     public Uni<PlacementView> placement(@PathParam("name") String name) {
-        return sessions.withSession(s -> live(s, name)
-                .chain(workload -> workloads
-                        .decision(s, name)
-                        .chain(decision -> workloads
-                                .progress(s, name)
-                                .chain(progress -> bundles.appliedGenerations(s, name)
-                                        .chain(applied -> revisions(s, name, progress)
-                                                // Rendering what each cluster should show is CPU work on every
-                                                // manifest of every generation placed: off the event loop.
-                                                .chain(at -> WorkerThreads.compute(() -> PlacementView.of(
-                                                        name,
-                                                        workload.generation(),
-                                                        decision.map(d -> PlacementFacts.decision(d, fleet.fleet()))
-                                                                .orElse(null),
-                                                        progress.orElse(null),
-                                                        reconciler.observe(
-                                                                workload, progress.orElse(null), applied, at),
-                                                        applied))))))));
+        return sessions.withSession(s -> workloads.state(s, name).chain(state -> {
+            Workload workload =
+                    state.workload().orElseThrow(() -> ProblemException.notFound("workload '" + name + "'"));
+            Optional<WorkloadProgress> progress = state.progress();
+            return bundles.reportedOf(s, name)
+                    .map(DesiredBundleStore.Reported::applied)
+                    .chain(applied -> revisions(s, name, progress)
+                            // Rendering what each cluster should show is CPU work on every manifest of every
+                            // generation placed: off the event loop.
+                            .chain(at -> WorkerThreads.compute(() -> PlacementView.of(
+                                    name,
+                                    workload.generation(),
+                                    state.decision()
+                                            .map(d -> PlacementFacts.decision(d, fleet.fleet()))
+                                            .orElse(null),
+                                    progress.orElse(null),
+                                    reconciler.observe(workload, progress.orElse(null), applied, at),
+                                    applied))));
+        }));
     }
 
     @POST

@@ -220,24 +220,36 @@ public class DesiredBundleStore {
     }
 
     /**
-     * The object of the workload that inventory last could not apply on each cluster, at the generation the cluster's
-     * bundle carries now; clusters without such a failure are absent.
+     * What inventory reported of a workload on the clusters its bundles carry it to.
+     *
+     * @param applied the workload generation applied on each cluster the workload is declared to (0: none yet)
+     * @param failures the object of the workload that inventory last could not apply on each cluster, at the
+     *     generation the cluster's bundle carries now; clusters without such a failure are absent
      */
-    public Uni<Map<String, WorkloadSync.ApplyFailure>> applyFailures(Mutiny.Session session, String workload) {
+    public record Reported(Map<String, Long> applied, Map<String, WorkloadSync.ApplyFailure> failures) {}
+
+    /** What inventory reported of a workload on each of its clusters, in one statement. */
+    public Uni<Reported> reportedOf(Mutiny.Session session, String workload) {
         return session.createNativeQuery(
-                        "SELECT cluster_id, failed_generation, failed_object, failed_outcome, failed_reason"
-                                + " FROM workload_cluster WHERE workload = :workload"
-                                + " AND failed_generation = declared_generation",
+                        "SELECT cluster_id, applied_generation, failed_generation = declared_generation,"
+                                + " failed_generation, failed_object, failed_outcome, failed_reason"
+                                + " FROM workload_cluster WHERE workload = :workload",
                         Object[].class)
                 .setParameter("workload", workload)
                 .getResultList()
                 .map(rows -> {
+                    Map<String, Long> applied = new HashMap<>();
                     Map<String, WorkloadSync.ApplyFailure> failures = new HashMap<>();
-                    rows.forEach(r -> failures.put(
-                            (String) r[0],
-                            new WorkloadSync.ApplyFailure(
-                                    ((Number) r[1]).longValue(), (String) r[2], (String) r[3], (String) r[4])));
-                    return failures;
+                    for (Object[] r : rows) {
+                        applied.put((String) r[0], ((Number) r[1]).longValue());
+                        if (Boolean.TRUE.equals(r[2])) {
+                            failures.put(
+                                    (String) r[0],
+                                    new WorkloadSync.ApplyFailure(
+                                            ((Number) r[3]).longValue(), (String) r[4], (String) r[5], (String) r[6]));
+                        }
+                    }
+                    return new Reported(applied, failures);
                 });
     }
 
@@ -289,16 +301,6 @@ public class DesiredBundleStore {
     /** The bytes of {@code objects} as placement's bundle carries them: JSON, UTF-8, uncompressed. */
     public static long bytesOf(List<Map<String, Object>> objects) {
         return EventJson.write(objects).length;
-    }
-
-    /** The workload generation inventory reported applied on each cluster the workload is declared to (0: none). */
-    public Uni<Map<String, Long>> appliedGenerations(Mutiny.Session session, String workload) {
-        return session.createNativeQuery(
-                        "SELECT cluster_id, applied_generation FROM workload_cluster WHERE workload = :workload",
-                        Object[].class)
-                .setParameter("workload", workload)
-                .getResultList()
-                .map(DesiredBundleStore::byFirstColumn);
     }
 
     private static Map<String, Long> byFirstColumn(List<Object[]> rows) {

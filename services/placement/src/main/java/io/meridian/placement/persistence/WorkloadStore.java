@@ -497,6 +497,40 @@ public class WorkloadStore {
         return revisionOf(s, name, generation).map(Optional::ofNullable);
     }
 
+    /**
+     * What placement holds of one workload, read in one statement for a reconcile or a view of it.
+     *
+     * @param workload the live declaration at its current generation; empty when never created or deleted
+     * @param decision the scheduler's last decision; empty before the first
+     * @param progress what each cluster runs and the rollout; empty when it was never placed
+     */
+    public record State(
+            Optional<Workload> workload, Optional<PlacementDecision> decision, Optional<WorkloadProgress> progress) {}
+
+    /** The live declaration, the last decision and the progress of a workload, in one statement. */
+    public Uni<State> state(Mutiny.Session s, String name) {
+        return s.createNativeQuery(
+                        "SELECT w.generation, w.spec,"
+                                + " (SELECT decision FROM placement_decision WHERE workload = k.name),"
+                                + " (SELECT progress FROM workload_progress WHERE workload = k.name)"
+                                + " FROM (SELECT CAST(:name AS TEXT) AS name) AS k"
+                                + " LEFT JOIN workload w ON w.name = k.name AND w.deleted_at IS NULL",
+                        Object[].class)
+                .setParameter("name", name)
+                .getSingleResult()
+                .map(r -> new State(
+                        Optional.ofNullable((String) r[1])
+                                .map(spec -> at(
+                                        WorkloadJson.read(spec, Workload.class, "workload " + name),
+                                        ((Number) r[0]).longValue())),
+                        Optional.ofNullable((String) r[2])
+                                .map(json -> WorkloadJson.read(
+                                        json, PlacementDecision.class, "the decision of workload " + name)),
+                        Optional.ofNullable((String) r[3])
+                                .map(json -> WorkloadJson.read(
+                                        json, WorkloadProgress.class, "the progress of workload " + name))));
+    }
+
     /** The last decision of the scheduler for a workload; empty before the first. */
     public Uni<Optional<PlacementDecision>> decision(Mutiny.Session s, String workload) {
         return s.createNativeQuery("SELECT decision FROM placement_decision WHERE workload = :w", String.class)

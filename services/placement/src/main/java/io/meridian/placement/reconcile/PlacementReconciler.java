@@ -419,18 +419,19 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
 
         Uni<Outcome> run() {
             return locks.workload(s, name)
-                    .chain(() -> workloads.find(s, name))
-                    .invoke(w -> workload = w.orElse(null))
-                    .chain(() -> workloads.decision(s, name))
-                    .invoke(d -> previous = d.orElse(null))
-                    .chain(() -> workloads.progress(s, name))
-                    .invoke(p -> progress = p.orElse(null))
+                    .chain(() -> workloads.state(s, name))
+                    .invoke(state -> {
+                        workload = state.workload().orElse(null);
+                        previous = state.decision().orElse(null);
+                        progress = state.progress().orElse(null);
+                    })
                     .chain(() -> commands.lock(s, name))
                     .invoke(c -> pending = c)
-                    .chain(() -> bundles.appliedGenerations(s, name))
-                    .invoke(a -> applied = a)
-                    .chain(() -> bundles.applyFailures(s, name))
-                    .invoke(f -> applyFailures = f)
+                    .chain(() -> bundles.reportedOf(s, name))
+                    .invoke(r -> {
+                        applied = r.applied();
+                        applyFailures = r.failures();
+                    })
                     .chain(() -> bundles.bundleBytes(s, name))
                     .invoke(b -> {
                         bundleBytesOfOthers = b.others();

@@ -139,13 +139,11 @@ class PlacementStoresComponentTest {
                                 new WorkloadSync.State(3, null)));
         assertThat(applied("store-gamma")).containsEntry(east, 1L).containsEntry(west, 1L);
         assertThat(applied("store-delta")).containsEntry(east, 3L);
-        Map<String, WorkloadSync.ApplyFailure> none = inTransaction(s -> bundles.applyFailures(s, "store-gamma"));
-        assertThat(none).isEmpty();
+        assertThat(failures("store-gamma")).isEmpty();
 
         // A failure that is the last word on its cluster is kept, with what inventory said.
         inTransaction(s -> bundles.reported(s, List.of(report(east, 0, List.of(gammaFailed, deltaCreated)))));
-        Map<String, WorkloadSync.ApplyFailure> kept = inTransaction(s -> bundles.applyFailures(s, "store-gamma"));
-        assertThat(kept).containsExactly(Map.entry(east, failure));
+        assertThat(failures("store-gamma")).containsExactly(Map.entry(east, failure));
         assertThat(applied("store-gamma")).containsEntry(east, 1L);
 
         // One declaration of both clusters forgets, per cluster, only what that cluster's bundle no longer carries.
@@ -239,6 +237,12 @@ class PlacementStoresComponentTest {
         assertThat(decided).contains(decision);
         Optional<WorkloadProgress> progressed = inTransaction(s -> workloads.progress(s, "store-live"));
         assertThat(progressed).contains(progress);
+        // The reconciler reads the three at once.
+        WorkloadStore.State state = inTransaction(s -> workloads.state(s, "store-live"));
+        assertThat(state)
+                .isEqualTo(new WorkloadStore.State(Optional.of(stored), Optional.of(decision), Optional.of(progress)));
+        WorkloadStore.State unknown = inTransaction(s -> workloads.state(s, "store-never"));
+        assertThat(unknown).isEqualTo(new WorkloadStore.State(Optional.empty(), Optional.empty(), Optional.empty()));
         List<String> dueLater = inTransaction(s -> workloads.due(s, T0.plusSeconds(31)));
         assertThat(dueLater).contains("store-live");
         List<String> dueNow = inTransaction(s -> workloads.due(s, T0));
@@ -247,6 +251,9 @@ class PlacementStoresComponentTest {
         // Deleted, the workload is gone for the reconciler but its revisions are not: it withdraws from them.
         await(() -> workloads.delete("store-live", "test", (current, next) -> {}));
         assertThat(await(() -> workloads.find("store-live"))).isEmpty();
+        WorkloadStore.State deleted = inTransaction(s -> workloads.state(s, "store-live"));
+        assertThat(deleted.workload()).isEmpty();
+        assertThat(deleted.progress()).contains(progress);
         assertThat(await(() -> workloads.revision("store-live", 1))).isPresent();
         // Saved again in the same transaction, so a reconciler forgetting it meanwhile does not change the answer.
         List<String> withdrawing =
@@ -375,7 +382,11 @@ class PlacementStoresComponentTest {
     }
 
     private Map<String, Long> applied(String workload) {
-        return inTransaction(s -> bundles.appliedGenerations(s, workload));
+        return inTransaction(s -> bundles.reportedOf(s, workload)).applied();
+    }
+
+    private Map<String, WorkloadSync.ApplyFailure> failures(String workload) {
+        return inTransaction(s -> bundles.reportedOf(s, workload)).failures();
     }
 
     private static Map<String, Object> deleting(String key) {
