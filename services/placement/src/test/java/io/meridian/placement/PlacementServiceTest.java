@@ -22,6 +22,6 @@ class PlacementServiceTest extends ServiceBaselineTest {
 
     @Override
     protected String schemaVersion() {
-        return "22";
+        return "23";
     }
 }

@@ -264,13 +264,15 @@ public class DesiredBundleStore {
      */
     public record BundleBytes(Map<String, Long> others, Map<String, Long> held) {}
 
-    /** The bytes of the other workloads and of {@code workload} itself in each cluster's bundle. */
+    /**
+     * The bytes of the other workloads and of {@code workload} itself in each cluster's bundle: one row per cluster
+     * (the size kept with each declaration), whatever the number of workloads.
+     */
     public Uni<BundleBytes> bundleBytes(Mutiny.Session session, String workload) {
         return session.createNativeQuery(
-                        "SELECT cluster_id,"
-                                + " SUM(CASE WHEN workload <> :workload THEN bundle_bytes ELSE 0 END),"
-                                + " SUM(CASE WHEN workload = :workload THEN bundle_bytes ELSE 0 END)"
-                                + " FROM workload_cluster GROUP BY cluster_id",
+                        "SELECT b.cluster_id, b.bundle_bytes - COALESCE(w.bundle_bytes, 0), COALESCE(w.bundle_bytes, 0)"
+                                + " FROM bundle_size b LEFT JOIN workload_cluster w"
+                                + " ON w.cluster_id = b.cluster_id AND w.workload = :workload",
                         Object[].class)
                 .setParameter("workload", workload)
                 .getResultList()
@@ -362,6 +364,31 @@ public class DesiredBundleStore {
                             .setParameter("bundle" + n, row.bundleGeneration())
                             .setParameter("objects" + n, row.objects())
                             .setParameter("bytes" + n, row.bytes());
+                }
+                return query.executeUpdate().replaceWithVoid();
+            });
+        }
+        return chain.chain(() -> keepSizes(session, bundles));
+    }
+
+    /** The size of each of the bundles' clusters, summed again from what the declaration left. */
+    private static Uni<Void> keepSizes(Mutiny.Session session, List<ClusterBundle> bundles) {
+        List<String> clusters = bundles.stream()
+                .map(ClusterBundle::clusterId)
+                .distinct()
+                .sorted()
+                .toList();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < clusters.size(); from += ROWS_PER_STATEMENT) {
+            List<String> slice = clusters.subList(from, Math.min(clusters.size(), from + ROWS_PER_STATEMENT));
+            chain = chain.chain(() -> {
+                Mutiny.Query<?> query = session.createNativeQuery("INSERT INTO bundle_size (cluster_id, bundle_bytes)"
+                        + " SELECT c.id, COALESCE((SELECT SUM(w.bundle_bytes) FROM workload_cluster w"
+                        + " WHERE w.cluster_id = c.id), 0) FROM (VALUES "
+                        + MultiRowValues.of("(CAST(:cluster# AS TEXT))", slice.size())
+                        + ") AS c(id) ON CONFLICT (cluster_id) DO UPDATE SET bundle_bytes = EXCLUDED.bundle_bytes");
+                for (int i = 0; i < slice.size(); i++) {
+                    query.setParameter("cluster" + i, slice.get(i));
                 }
                 return query.executeUpdate().replaceWithVoid();
             });

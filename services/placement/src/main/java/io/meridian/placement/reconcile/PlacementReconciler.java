@@ -409,6 +409,8 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
         private Map<String, Long> bundleBytesHeld;
         // Other workloads' progress, read once per reconcile when their clusters are rendered.
         private final Map<String, WorkloadProgress> others = new HashMap<>();
+        // The revisions this reconcile renders: the shared cache may let one go meanwhile (another worker's reads).
+        private final Map<RevisionKey, WorkloadRevision> loaded = new HashMap<>();
 
         Step(Mutiny.Session s, String name, FleetView view, Instant now) {
             this.s = s;
@@ -502,7 +504,7 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
                                     workload.namespace(),
                                     progress.assignments(),
                                     applied,
-                                    g -> expectedObjects(revisions.get(new RevisionKey(name, g)))),
+                                    g -> expectedObjects(loaded.get(new RevisionKey(name, g)))),
                             applyFailures);
             Set<String> unhealthy = RolloutPlanner.unhealthyClusters(workload, progress, observed, now);
             FleetView forWorkload = unhealthy.isEmpty() ? view : unhealthyFor(view, unhealthy, observed);
@@ -748,7 +750,7 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
             List<Map<String, Object>> objects = new ArrayList<>();
             Map<String, Long> generations = new TreeMap<>();
             assignments.forEach((workload, assignment) -> {
-                WorkloadRevision revision = revisions.get(new RevisionKey(workload, assignment.generation()));
+                WorkloadRevision revision = loaded.get(new RevisionKey(workload, assignment.generation()));
                 if (revision == null) {
                     throw new IllegalStateException(
                             "generation " + assignment.generation() + " of workload " + workload + " was not loaded");
@@ -796,12 +798,14 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
             RevisionKey key = new RevisionKey(workloadName, generation);
             WorkloadRevision cached = revisions.get(key);
             if (cached != null) {
+                loaded.put(key, cached);
                 return Uni.createFrom().item(cached);
             }
             return workloads.revision(s, workloadName, generation).map(r -> {
                 WorkloadRevision revision = r.orElseThrow(() -> new IllegalStateException(
                         "generation " + generation + " of workload " + workloadName + " was never written"));
                 revisions.put(key, revision);
+                loaded.put(key, revision);
                 return revision;
             });
         }

@@ -111,6 +111,12 @@ class PlacementStoresComponentTest {
         String west = "store-batch-gcp-1";
         declareLabelled(east, Map.of("store-gamma", 1L, "store-delta", 3L));
         declareLabelled(west, Map.of("store-gamma", 1L));
+        // The room the scheduler sees: what the workload holds in each bundle, and what the others take there.
+        long gamma = DesiredBundleStore.bytesOf(labelled(List.of("store-gamma")));
+        long delta = DesiredBundleStore.bytesOf(labelled(List.of("store-delta")));
+        DesiredBundleStore.BundleBytes sizes = inTransaction(s -> bundles.bundleBytes(s, "store-gamma"));
+        assertThat(sizes.held()).containsEntry(east, gamma).containsEntry(west, gamma);
+        assertThat(sizes.others()).containsEntry(east, delta).doesNotContainKey(west);
         ObjectOutcome gammaFailed = outcome("store-gamma", ObjectOutcome.Outcome.Failed, "denied by a webhook");
         ObjectOutcome deltaCreated = outcome("store-delta", ObjectOutcome.Outcome.Created, null);
 
@@ -155,6 +161,9 @@ class PlacementStoresComponentTest {
                         new DesiredBundleStore.ClusterBundle(west, List.of(), Map.of()))));
         assertThat(applied("store-gamma")).containsOnlyKeys(east);
         assertThat(applied("store-delta")).isEmpty();
+        DesiredBundleStore.BundleBytes after = inTransaction(s -> bundles.bundleBytes(s, "store-gamma"));
+        assertThat(after.held()).containsEntry(east, gamma).doesNotContainKey(west);
+        assertThat(after.others()).doesNotContainKey(east).doesNotContainKey(west);
     }
 
     private static SyncReport report(String cluster, long bundleApplied, List<ObjectOutcome> outcomes) {
