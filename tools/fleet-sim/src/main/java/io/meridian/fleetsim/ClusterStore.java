@@ -72,7 +72,11 @@ final class ClusterStore {
      * the controllers list pods and replica sets on every reconcile, and the tree cost as much again as the objects).
      */
     <T extends HasMetadata> List<T> list(ResourceKind kind, String namespace, Class<T> type) {
-        MockResponse response = dispatcher.local(HttpMethod.GET, kind.collectionPath(namespace), null, null);
+        return list(kind.collectionPath(namespace), kind, type);
+    }
+
+    private <T extends HasMetadata> List<T> list(String path, ResourceKind kind, Class<T> type) {
+        MockResponse response = dispatcher.local(HttpMethod.GET, path, null, null);
         expectSuccess(response, "list " + kind);
         try {
             ObjectMapper mapper = Serialization.jsonMapper();
@@ -82,6 +86,26 @@ final class ClusterStore {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot read the " + kind + " list", e);
         }
+    }
+
+    /**
+     * The objects of a kind in one namespace whose labels hold every one of {@code labels}, as a controller lists by
+     * its selector: the store answers (and this parses) only those. No labels lists them all.
+     */
+    <T extends HasMetadata> List<T> list(
+            ResourceKind kind, String namespace, Map<String, String> labels, Class<T> type) {
+        if (labels.isEmpty()) {
+            return list(kind, namespace, type);
+        }
+        String selector = new java.util.TreeMap<>(labels)
+                .entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(java.util.stream.Collectors.joining(","));
+        return list(
+                kind.collectionPath(namespace) + "?labelSelector="
+                        + java.net.URLEncoder.encode(selector, java.nio.charset.StandardCharsets.UTF_8),
+                kind,
+                type);
     }
 
     /** The items of a list answer; its kind and metadata are not needed. */

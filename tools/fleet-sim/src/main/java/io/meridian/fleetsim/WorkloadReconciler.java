@@ -102,8 +102,9 @@ final class WorkloadReconciler {
         PodStates.Breakage breakage = breakage(template, brokenByControl);
         Instant now = clock.instant();
 
-        List<ReplicaSet> inNamespace = store.list(REPLICA_SET, ns, ReplicaSet.class);
-        List<ReplicaSet> owned = inNamespace.stream()
+        Map<String, String> selected = selectedBy(deployment.getSpec().getSelector(), template);
+        List<ReplicaSet> candidates = store.list(REPLICA_SET, ns, selected, ReplicaSet.class);
+        List<ReplicaSet> owned = candidates.stream()
                 .filter(rs -> controlledBy(rs.getMetadata(), "Deployment", deployment.getMetadata()))
                 .toList();
         int maxRevision =
@@ -114,6 +115,9 @@ final class WorkloadReconciler {
                 .max(Comparator.comparingInt(WorkloadReconciler::revision))
                 .orElse(null);
         if (current == null) {
+            // A new ReplicaSet's name must not be any other's in the namespace, whatever its labels.
+            List<ReplicaSet> inNamespace =
+                    selected.isEmpty() ? candidates : store.list(REPLICA_SET, ns, ReplicaSet.class);
             current = createReplicaSet(deployment, normalized, desired, maxRevision + 1, inNamespace, now);
         } else {
             boolean rollback = revision(current) < maxRevision;
@@ -136,7 +140,7 @@ final class WorkloadReconciler {
             }
         }
 
-        List<Pod> pods = store.list(POD, ns, Pod.class);
+        List<Pod> pods = store.list(POD, ns, selected, Pod.class);
         String currentUid = current.getMetadata().getUid();
         for (ReplicaSet old : owned) {
             if (!old.getMetadata().getUid().equals(currentUid)) {
@@ -190,7 +194,10 @@ final class WorkloadReconciler {
         Instant now = clock.instant();
 
         Map<Integer, Pod> byOrdinal = new HashMap<>();
-        for (Pod pod : podsOf(store.list(POD, ns, Pod.class), "StatefulSet", set)) {
+        for (Pod pod : podsOf(
+                store.list(POD, ns, selectedBy(set.getSpec().getSelector(), template), Pod.class),
+                "StatefulSet",
+                set)) {
             int ordinal = ordinal(pod.getMetadata().getName(), key.name());
             if (ordinal < 0 || ordinal >= desired || byOrdinal.containsKey(ordinal)) {
                 writes.delete(POD, ns, pod.getMetadata().getName());
@@ -614,6 +621,32 @@ final class WorkloadReconciler {
         return stuck && deadlineExceeded
                 ? WorkloadStatus.Rollout.DEADLINE_EXCEEDED
                 : WorkloadStatus.Rollout.PROGRESSING;
+    }
+
+    /**
+     * The labels a workload's ReplicaSets and pods are listed by: its selector's {@code matchLabels}, as the
+     * controllers of a kube-controller-manager list by selector. Only when the pod template carries all of them (every
+     * object made from it then does) and the selector has no expressions; otherwise none, and everything in the
+     * namespace is listed (the owner references decide either way).
+     */
+    static Map<String, String> selectedBy(LabelSelector selector, PodTemplateSpec template) {
+        if (selector == null
+                || selector.getMatchLabels() == null
+                || selector.getMatchLabels().isEmpty()
+                || (selector.getMatchExpressions() != null
+                        && !selector.getMatchExpressions().isEmpty())
+                || template == null
+                || template.getMetadata() == null
+                || template.getMetadata().getLabels() == null) {
+            return Map.of();
+        }
+        Map<String, String> labels = template.getMetadata().getLabels();
+        for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
+            if (e.getKey() == null || e.getValue() == null || !e.getValue().equals(labels.get(e.getKey()))) {
+                return Map.of();
+            }
+        }
+        return Map.copyOf(selector.getMatchLabels());
     }
 
     /** Why this template's pods never become ready, or null when they do. */

@@ -194,6 +194,62 @@ class WorkloadControllersTest {
     }
 
     @Test
+    void deploymentsOfOneNamespaceKeepTheirOwnPodsWhetherOrNotTheirTemplateCarriesTheirSelector() {
+        String ns = namespace("selectors");
+        client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .resource(deployment(ns, "a", "nginx:1", 2, null))
+                .create();
+        client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .resource(deployment(ns, "b", "nginx:1", 2, null))
+                .create();
+        // A real API server refuses a selector its template does not carry; the controllers then list everything.
+        Deployment odd = deployment(ns, "odd", "nginx:1", 1, null);
+        odd.getSpec().getTemplate().getMetadata().getLabels().put("app", "other");
+        client.apps().deployments().inNamespace(ns).resource(odd).create();
+
+        for (String name : List.of("a", "b", "odd")) {
+            Deployment observed = awaitObserved(ns, name);
+            int replicas = observed.getSpec().getReplicas();
+            await().atMost(EVENTUALLY)
+                    .untilAsserted(() -> assertThat(podsOf(ns, onlyReplicaSetOf(ns, awaitObserved(ns, name))))
+                            .hasSize(replicas));
+        }
+        List<String> podsOfB = podsOf(ns, onlyReplicaSetOf(ns, awaitObserved(ns, "b"))).stream()
+                .map(p -> p.getMetadata().getName())
+                .toList();
+
+        // A rollout of a retires its own ReplicaSet and leaves b's pods where they are.
+        client.apps().deployments().inNamespace(ns).withName("a").edit(d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().getFirst().setImage("nginx:2");
+            return d;
+        });
+        await().atMost(EVENTUALLY).untilAsserted(() -> {
+            Deployment a = awaitObserved(ns, "a");
+            List<ReplicaSet> sets = replicaSetsOf(ns, a);
+            assertThat(sets).hasSize(2);
+            assertThat(sets.stream().mapToInt(rs -> podsOf(ns, rs).size()).sum())
+                    .isEqualTo(2);
+            assertThat(sets)
+                    .filteredOn(rs -> rs.getSpec().getReplicas() == 2)
+                    .singleElement()
+                    .satisfies(rs -> assertThat(rs.getSpec()
+                                    .getTemplate()
+                                    .getSpec()
+                                    .getContainers()
+                                    .getFirst()
+                                    .getImage())
+                            .isEqualTo("nginx:2"));
+        });
+        assertThat(podsOf(ns, onlyReplicaSetOf(ns, awaitObserved(ns, "b"))))
+                .extracting(p -> p.getMetadata().getName())
+                .containsExactlyInAnyOrderElementsOf(podsOfB);
+    }
+
+    @Test
     void aStatefulSetGetsOrderedPodsAndRevisions() {
         String ns = namespace("db-team");
         client.apps()
