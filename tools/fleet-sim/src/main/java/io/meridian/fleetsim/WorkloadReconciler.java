@@ -104,9 +104,14 @@ final class WorkloadReconciler {
 
         Map<String, String> selected = selectedBy(deployment.getSpec().getSelector(), template);
         List<ReplicaSet> candidates = store.list(REPLICA_SET, ns, selected, ReplicaSet.class);
-        List<ReplicaSet> owned = candidates.stream()
-                .filter(rs -> controlledBy(rs.getMetadata(), "Deployment", deployment.getMetadata()))
-                .toList();
+        List<ReplicaSet> owned = ownedBy(candidates, deployment);
+        if (owned.isEmpty() && !selected.isEmpty() && revisionOf(deployment.getMetadata()) != null) {
+            // Reconciled before, yet none of its ReplicaSets carries its selector: it was changed (a real API server
+            // refuses that). Everything in the namespace, so that the old ones are retired.
+            selected = Map.of();
+            candidates = store.list(REPLICA_SET, ns, ReplicaSet.class);
+            owned = ownedBy(candidates, deployment);
+        }
         int maxRevision =
                 owned.stream().mapToInt(WorkloadReconciler::revision).max().orElse(0);
         ReplicaSet current = owned.stream()
@@ -194,10 +199,8 @@ final class WorkloadReconciler {
         Instant now = clock.instant();
 
         Map<Integer, Pod> byOrdinal = new HashMap<>();
-        for (Pod pod : podsOf(
-                store.list(POD, ns, selectedBy(set.getSpec().getSelector(), template), Pod.class),
-                "StatefulSet",
-                set)) {
+        // Every pod of the namespace: a pod named for an ordinal may be there whatever its labels.
+        for (Pod pod : podsOf(store.list(POD, ns, Pod.class), "StatefulSet", set)) {
             int ordinal = ordinal(pod.getMetadata().getName(), key.name());
             if (ordinal < 0 || ordinal >= desired || byOrdinal.containsKey(ordinal)) {
                 writes.delete(POD, ns, pod.getMetadata().getName());
@@ -624,7 +627,7 @@ final class WorkloadReconciler {
     }
 
     /**
-     * The labels a workload's ReplicaSets and pods are listed by: its selector's {@code matchLabels}, as the
+     * The labels a Deployment's ReplicaSets and pods are listed by: its selector's {@code matchLabels}, as the
      * controllers of a kube-controller-manager list by selector. Only when the pod template carries all of them (every
      * object made from it then does) and the selector has no expressions; otherwise none, and everything in the
      * namespace is listed (the owner references decide either way).
@@ -647,6 +650,16 @@ final class WorkloadReconciler {
             }
         }
         return Map.copyOf(selector.getMatchLabels());
+    }
+
+    private static List<ReplicaSet> ownedBy(List<ReplicaSet> replicaSets, Deployment deployment) {
+        return replicaSets.stream()
+                .filter(rs -> controlledBy(rs.getMetadata(), "Deployment", deployment.getMetadata()))
+                .toList();
+    }
+
+    private static String revisionOf(ObjectMeta meta) {
+        return meta.getAnnotations() == null ? null : meta.getAnnotations().get(REVISION);
     }
 
     /** Why this template's pods never become ready, or null when they do. */

@@ -247,6 +247,27 @@ class WorkloadControllersTest {
         assertThat(podsOf(ns, onlyReplicaSetOf(ns, awaitObserved(ns, "b"))))
                 .extracting(p -> p.getMetadata().getName())
                 .containsExactlyInAnyOrderElementsOf(podsOfB);
+
+        // A changed selector (a real API server refuses it) still retires the ReplicaSets of the old one.
+        client.apps().deployments().inNamespace(ns).withName("a").edit(d -> {
+            d.getSpec().getSelector().setMatchLabels(Map.of("app", "a2"));
+            d.getSpec().getTemplate().getMetadata().setLabels(Map.of("app", "a2"));
+            return d;
+        });
+        await().atMost(EVENTUALLY).untilAsserted(() -> {
+            List<ReplicaSet> sets = replicaSetsOf(ns, awaitObserved(ns, "a"));
+            assertThat(sets).hasSize(3);
+            assertThat(sets)
+                    .filteredOn(rs -> rs.getSpec().getReplicas() > 0)
+                    .singleElement()
+                    .satisfies(rs -> {
+                        assertThat(rs.getSpec().getTemplate().getMetadata().getLabels())
+                                .containsEntry("app", "a2");
+                        assertThat(podsOf(ns, rs)).hasSize(2);
+                    });
+            assertThat(sets.stream().mapToInt(rs -> podsOf(ns, rs).size()).sum())
+                    .isEqualTo(2);
+        });
     }
 
     @Test
