@@ -9,14 +9,18 @@ import io.meridian.eventing.inbound.TransientFailures;
 import io.meridian.placement.domain.WorkloadSync;
 import io.meridian.placement.persistence.DesiredBundleStore;
 import io.meridian.placement.reconcile.PlacementReconciler;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -37,10 +41,15 @@ public class SyncReportConsumer {
 
     private static final Logger LOG = Logger.getLogger(SyncReportConsumer.class);
 
+    // A fleet of 100 clusters in one transaction; a replica reading the topic from the start locks no more at a time.
+    private static final int REPORTS_PER_TRANSACTION = 100;
+
     private final Mutiny.SessionFactory sessions;
     private final DesiredBundleStore bundles;
     private final PlacementReconciler reconciler;
     private final DeadLetters deadLetters;
+    private final ExecutorService letters = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("placement-sync-dead-letters").daemon().factory());
     // What this replica last saw per cluster and workload, to wake only the workloads a report moved.
     private final Map<String, Map<String, WorkloadSync.State>> lastSeen = new ConcurrentHashMap<>();
 
@@ -63,7 +72,7 @@ public class SyncReportConsumer {
     /**
      * A poll at a time: a change of 100 clusters brings 100 reports at once, and each took a transaction of its own.
      * An unreadable record goes to the dead-letter topic by itself ({@link DeadLetters}); the rest are processed in one
-     * transaction, retried while the database is away. Should that transaction fail otherwise, the reports are
+     * transaction per 100, retried while the database is away. Should that transaction fail otherwise, the reports are
      * processed one by one, so that only the one at fault is dead-lettered.
      */
     @Incoming("sync")
@@ -76,9 +85,15 @@ public class SyncReportConsumer {
                 deadLetter(record, e);
             }
         }
-        if (reads.isEmpty()) {
-            return Uni.createFrom().voidItem();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < reads.size(); from += REPORTS_PER_TRANSACTION) {
+            List<Read> slice = reads.subList(from, Math.min(reads.size(), from + REPORTS_PER_TRANSACTION));
+            chain = chain.chain(() -> together(slice));
         }
+        return chain;
+    }
+
+    private Uni<Void> together(List<Read> reads) {
         return TransientFailures.whileDatabaseAway(Uni.createFrom().deferred(() -> reported(reads)))
                 .onFailure()
                 .recoverWithUni(failure -> {
@@ -137,9 +152,23 @@ public class SyncReportConsumer {
         reconciler.applied(moved);
     }
 
-    /** Off the event loop: the first dead letter creates the producer, and a send may wait for metadata. */
+    /**
+     * Off the event loop (the first dead letter creates the producer, and a send may wait for metadata), one at a time
+     * in the order of the records. Refused only while the service stops: the record stays in its topic, which every
+     * replica reads again from the start.
+     */
     private void deadLetter(ConsumerRecord<String, byte[]> record, Throwable failure) {
-        Infrastructure.getDefaultWorkerPool().execute(() -> deadLetters.send(record, failure));
+        try {
+            letters.execute(() -> deadLetters.send(record, failure));
+        } catch (RejectedExecutionException e) {
+            LOG.warnf(
+                    "record %s-%d@%d not dead-lettered: the service is stopping",
+                    record.topic(), record.partition(), record.offset());
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        letters.shutdown();
     }
 
     /** A readable report and the record it came in, for its dead letter. */

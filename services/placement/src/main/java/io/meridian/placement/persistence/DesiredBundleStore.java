@@ -138,14 +138,13 @@ public class DesiredBundleStore {
         }
         List<String> clusters =
                 reports.stream().map(SyncReport::clusterId).distinct().sorted().toList();
-        // Locked in the order of the key, as a declaration upserts them; a deadlock with its deletions is detected by
-        // PostgreSQL and the loser retried.
+        // Locked in the order of the key, as a declaration locks them first (lockRows): the two cannot deadlock.
         var read = session.createNativeQuery(
                 "SELECT workload, declared_generation, bundle_generation, applied_generation, objects,"
                         + " failed_generation, failed_object, failed_outcome, failed_reason, cluster_id"
                         + " FROM workload_cluster WHERE cluster_id IN ("
                         + MultiRowValues.of(":cluster#", clusters.size())
-                        + ") ORDER BY cluster_id, workload FOR UPDATE",
+                        + ") ORDER BY cluster_id COLLATE \"C\", workload COLLATE \"C\" FOR UPDATE",
                 Object[].class);
         for (int i = 0; i < clusters.size(); i++) {
             read.setParameter("cluster" + i, clusters.get(i));
@@ -325,7 +324,7 @@ public class DesiredBundleStore {
 
     private Uni<Void> remember(Mutiny.Session session, List<ClusterBundle> bundles, List<Declaration> declarations) {
         // A workload no longer in the cluster's bundle is no longer declared there, whatever was applied.
-        Uni<Void> chain = forgetOthers(session, bundles);
+        Uni<Void> chain = lockRows(session, bundles).chain(() -> forgetOthers(session, bundles));
         List<Carried> rows = new ArrayList<>();
         for (int i = 0; i < bundles.size(); i++) {
             ClusterBundle bundle = bundles.get(i);
@@ -347,7 +346,7 @@ public class DesiredBundleStore {
                         workload, bundle.clusterId(), generation, declaration.generation(), refs, bytesOf(own)));
             });
         }
-        // In the order of the key, as the sync reports' reads lock them.
+        // In the order of the key (the rows there are locked already; these are the new ones).
         rows.sort(Comparator.comparing(Carried::clusterId).thenComparing(Carried::workload));
         for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
             int start = from;
@@ -371,6 +370,35 @@ public class DesiredBundleStore {
         return chain.chain(() -> keepSizes(session, bundles));
     }
 
+    /**
+     * Locks the rows of the bundles' clusters in the order of their key, before anything deletes or updates one: the
+     * sync reports' reads lock them in that order too, so neither can hold a row the other waits for while it waits
+     * for one the other holds.
+     */
+    private static Uni<Void> lockRows(Mutiny.Session session, List<ClusterBundle> bundles) {
+        List<String> clusters = bundles.stream()
+                .map(ClusterBundle::clusterId)
+                .distinct()
+                .sorted()
+                .toList();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < clusters.size(); from += ROWS_PER_STATEMENT) {
+            List<String> slice = clusters.subList(from, Math.min(clusters.size(), from + ROWS_PER_STATEMENT));
+            chain = chain.chain(() -> {
+                var query = session.createNativeQuery(
+                        "SELECT count(*) FROM (SELECT 1 FROM workload_cluster WHERE cluster_id IN ("
+                                + MultiRowValues.of(":cluster#", slice.size())
+                                + ") ORDER BY cluster_id COLLATE \"C\", workload COLLATE \"C\" FOR UPDATE) AS locked",
+                        Long.class);
+                for (int i = 0; i < slice.size(); i++) {
+                    query.setParameter("cluster" + i, slice.get(i));
+                }
+                return query.getSingleResult().replaceWithVoid();
+            });
+        }
+        return chain;
+    }
+
     /** The size of each of the bundles' clusters, summed again from what the declaration left. */
     private static Uni<Void> keepSizes(Mutiny.Session session, List<ClusterBundle> bundles) {
         List<String> clusters = bundles.stream()
@@ -382,11 +410,14 @@ public class DesiredBundleStore {
         for (int from = 0; from < clusters.size(); from += ROWS_PER_STATEMENT) {
             List<String> slice = clusters.subList(from, Math.min(clusters.size(), from + ROWS_PER_STATEMENT));
             chain = chain.chain(() -> {
-                Mutiny.Query<?> query = session.createNativeQuery("INSERT INTO bundle_size (cluster_id, bundle_bytes)"
-                        + " SELECT c.id, COALESCE((SELECT SUM(w.bundle_bytes) FROM workload_cluster w"
-                        + " WHERE w.cluster_id = c.id), 0) FROM (VALUES "
-                        + MultiRowValues.of("(CAST(:cluster# AS TEXT))", slice.size())
-                        + ") AS c(id) ON CONFLICT (cluster_id) DO UPDATE SET bundle_bytes = EXCLUDED.bundle_bytes");
+                // A cluster whose bundle is empty (withdrawn, deregistered) keeps no row.
+                Mutiny.Query<?> query = session.createNativeQuery("WITH sums AS (SELECT c.id, COALESCE((SELECT"
+                        + " SUM(w.bundle_bytes) FROM workload_cluster w WHERE w.cluster_id = c.id), 0) AS bytes"
+                        + " FROM (VALUES " + MultiRowValues.of("(CAST(:cluster# AS TEXT))", slice.size())
+                        + ") AS c(id)), emptied AS (DELETE FROM bundle_size WHERE cluster_id IN"
+                        + " (SELECT id FROM sums WHERE bytes = 0))"
+                        + " INSERT INTO bundle_size (cluster_id, bundle_bytes) SELECT id, bytes FROM sums WHERE bytes > 0"
+                        + " ON CONFLICT (cluster_id) DO UPDATE SET bundle_bytes = EXCLUDED.bundle_bytes");
                 for (int i = 0; i < slice.size(); i++) {
                     query.setParameter("cluster" + i, slice.get(i));
                 }

@@ -19,6 +19,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
 @ApplicationScoped
 public class ReconcileIndex {
 
+    private static final int CLUSTERS_PER_STATEMENT = 1000;
+
     /** Every workload with something to converge: live ones, and deleted ones not yet withdrawn everywhere. */
     public Uni<List<String>> workloads(Mutiny.Session s) {
         return s.createNativeQuery(
@@ -37,23 +39,29 @@ public class ReconcileIndex {
      */
     public Uni<Map<String, List<String>>> on(Mutiny.Session s, Collection<String> clusterIds) {
         List<String> clusters = List.copyOf(new TreeSet<>(clusterIds));
-        if (clusters.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
+        Map<String, List<String>> carried = new HashMap<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < clusters.size(); from += CLUSTERS_PER_STATEMENT) {
+            List<String> slice = clusters.subList(from, Math.min(clusters.size(), from + CLUSTERS_PER_STATEMENT));
+            chain = chain.chain(() -> {
+                var query = s.createNativeQuery(
+                        "SELECT cluster_id, workload FROM workload_cluster WHERE cluster_id IN ("
+                                + MultiRowValues.of(":cluster#", slice.size())
+                                + ") ORDER BY cluster_id, workload",
+                        Object[].class);
+                for (int i = 0; i < slice.size(); i++) {
+                    query.setParameter("cluster" + i, slice.get(i));
+                }
+                return query.getResultList()
+                        .invoke(rows -> {
+                            for (Object[] row : rows) {
+                                carried.computeIfAbsent((String) row[0], c -> new ArrayList<>())
+                                        .add((String) row[1]);
+                            }
+                        })
+                        .replaceWithVoid();
+            });
         }
-        var query = s.createNativeQuery(
-                "SELECT cluster_id, workload FROM workload_cluster WHERE cluster_id IN ("
-                        + MultiRowValues.of(":cluster#", clusters.size())
-                        + ") ORDER BY cluster_id, workload",
-                Object[].class);
-        for (int i = 0; i < clusters.size(); i++) {
-            query.setParameter("cluster" + i, clusters.get(i));
-        }
-        return query.getResultList().map(rows -> {
-            Map<String, List<String>> carried = new HashMap<>();
-            for (Object[] row : rows) {
-                carried.computeIfAbsent((String) row[0], c -> new ArrayList<>()).add((String) row[1]);
-            }
-            return carried;
-        });
+        return chain.replaceWith(carried);
     }
 }

@@ -671,10 +671,12 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
             // the other workloads there, then the declaration.
             return locks.clusters(s, clusters)
                     .chain(() -> index.on(s, clusters))
-                    .call(carried -> loadProgress(carried.values().stream()
-                            .flatMap(List::stream)
-                            .filter(w -> !w.equals(name))
-                            .toList()))
+                    .call(carried -> loadProgress(
+                            carried.values().stream()
+                                    .flatMap(List::stream)
+                                    .filter(w -> !w.equals(name))
+                                    .toList(),
+                            clusters))
                     .call(() -> loadRevisions(name, own.values()))
                     .chain(carried -> {
                         for (String clusterId : new TreeSet<>(clusters)) {
@@ -763,9 +765,9 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
 
         /**
          * Reads, in one statement, the progress of the workloads not read yet in this reconcile, then every revision
-         * they run that is not kept yet.
+         * they run on those of {@code clusters} still in the fleet (the ones rendered) that is not kept yet.
          */
-        private Uni<Void> loadProgress(Collection<String> names) {
+        private Uni<Void> loadProgress(Collection<String> names, Set<String> clusters) {
             List<String> missing = names.stream()
                     .distinct()
                     .filter(w -> !others.containsKey(w))
@@ -775,10 +777,15 @@ public class PlacementReconciler implements WorkloadReconcileTrigger {
                 Uni<Void> chain = Uni.createFrom().voidItem();
                 for (String w : new TreeSet<>(names)) {
                     WorkloadProgress p = others.get(w);
-                    if (p != null) {
-                        chain = chain.chain(
-                                () -> loadRevisions(w, p.assignments().values()));
+                    if (p == null) {
+                        continue;
                     }
+                    List<Assignment> rendered = clusters.stream()
+                            .filter(c -> view.get(c) != null)
+                            .map(c -> p.assignments().get(c))
+                            .filter(Objects::nonNull)
+                            .toList();
+                    chain = chain.chain(() -> loadRevisions(w, rendered));
                 }
                 return chain;
             });
