@@ -33,9 +33,6 @@ public class DesiredBundleStore {
     /** The owner name inventory stamps on everything placement asks for: {@code placement/<clusterId>}. */
     public static final String OWNER = "placement";
 
-    // Seven parameters per row; PostgreSQL takes at most 65,535 per statement.
-    private static final int ROWS_PER_STATEMENT = 1000;
-
     private static final String UPSERT = "INSERT INTO workload_cluster (workload, cluster_id, declared_generation,"
             + " bundle_generation, applied_generation, objects, bundle_bytes) VALUES %s"
             + " ON CONFLICT (workload, cluster_id) DO UPDATE SET"
@@ -137,18 +134,16 @@ public class DesiredBundleStore {
             return Uni.createFrom().item(List.of());
         }
         List<String> clusters =
-                reports.stream().map(SyncReport::clusterId).distinct().sorted().toList();
+                Slices.sorted(reports.stream().map(SyncReport::clusterId).toList());
         // Locked in the order of the key, as a declaration locks them first (lockRows): the two cannot deadlock.
         var read = session.createNativeQuery(
                 "SELECT workload, declared_generation, bundle_generation, applied_generation, objects,"
                         + " failed_generation, failed_object, failed_outcome, failed_reason, cluster_id"
                         + " FROM workload_cluster WHERE cluster_id IN ("
-                        + MultiRowValues.of(":cluster#", clusters.size())
+                        + Slices.parameters("cluster", clusters.size())
                         + ") ORDER BY cluster_id COLLATE \"C\", workload COLLATE \"C\" FOR UPDATE",
                 Object[].class);
-        for (int i = 0; i < clusters.size(); i++) {
-            read.setParameter("cluster" + i, clusters.get(i));
-        }
+        Slices.bind(read::setParameter, "cluster", clusters);
         return read.getResultList().chain(rows -> {
             Map<String, Map<String, WorkloadSync.Carried>> byCluster = new HashMap<>();
             for (Object[] row : rows) {
@@ -195,27 +190,22 @@ public class DesiredBundleStore {
     }
 
     private static Uni<Void> save(Mutiny.Session session, List<SavedState> states) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int from = 0; from < states.size(); from += ROWS_PER_STATEMENT) {
-            List<SavedState> slice = states.subList(from, Math.min(states.size(), from + ROWS_PER_STATEMENT));
-            chain = chain.chain(() -> {
-                Mutiny.Query<?> query = session.createNativeQuery(
-                        SAVE_STATES.formatted(MultiRowValues.of(SAVE_STATES_ROW, slice.size())));
-                for (int i = 0; i < slice.size(); i++) {
-                    SavedState row = slice.get(i);
-                    WorkloadSync.ApplyFailure f = row.carried().failure();
-                    query.setParameter("cluster" + i, row.clusterId())
-                            .setParameter("workload" + i, row.workload())
-                            .setParameter("applied" + i, row.carried().appliedGeneration())
-                            .setParameter("failedGeneration" + i, f == null ? null : f.generation())
-                            .setParameter("failedObject" + i, f == null ? null : f.object())
-                            .setParameter("failedOutcome" + i, f == null ? null : f.outcome())
-                            .setParameter("failedReason" + i, f == null ? null : f.reason());
-                }
-                return query.executeUpdate().replaceWithVoid();
-            });
-        }
-        return chain;
+        return Slices.each(states, slice -> {
+            Mutiny.Query<?> query =
+                    session.createNativeQuery(SAVE_STATES.formatted(MultiRowValues.of(SAVE_STATES_ROW, slice.size())));
+            for (int i = 0; i < slice.size(); i++) {
+                SavedState row = slice.get(i);
+                WorkloadSync.ApplyFailure f = row.carried().failure();
+                query.setParameter("cluster" + i, row.clusterId())
+                        .setParameter("workload" + i, row.workload())
+                        .setParameter("applied" + i, row.carried().appliedGeneration())
+                        .setParameter("failedGeneration" + i, f == null ? null : f.generation())
+                        .setParameter("failedObject" + i, f == null ? null : f.object())
+                        .setParameter("failedOutcome" + i, f == null ? null : f.outcome())
+                        .setParameter("failedReason" + i, f == null ? null : f.reason());
+            }
+            return query.executeUpdate();
+        });
     }
 
     /**
@@ -348,26 +338,21 @@ public class DesiredBundleStore {
         }
         // In the order of the key (the rows there are locked already; these are the new ones).
         rows.sort(Comparator.comparing(Carried::clusterId).thenComparing(Carried::workload));
-        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-            int start = from;
-            int end = Math.min(rows.size(), from + ROWS_PER_STATEMENT);
-            chain = chain.chain(() -> {
-                Mutiny.Query<?> query =
-                        session.createNativeQuery(UPSERT.formatted(MultiRowValues.of(UPSERT_ROW, end - start)));
-                for (int i = start; i < end; i++) {
-                    int n = i - start;
-                    Carried row = rows.get(i);
-                    query.setParameter("workload" + n, row.workload())
-                            .setParameter("cluster" + n, row.clusterId())
-                            .setParameter("declared" + n, row.workloadGeneration())
-                            .setParameter("bundle" + n, row.bundleGeneration())
-                            .setParameter("objects" + n, row.objects())
-                            .setParameter("bytes" + n, row.bytes());
-                }
-                return query.executeUpdate().replaceWithVoid();
-            });
-        }
-        return chain.chain(() -> keepSizes(session, bundles));
+        Uni<Void> upserts = Slices.each(rows, slice -> {
+            Mutiny.Query<?> query =
+                    session.createNativeQuery(UPSERT.formatted(MultiRowValues.of(UPSERT_ROW, slice.size())));
+            for (int i = 0; i < slice.size(); i++) {
+                Carried row = slice.get(i);
+                query.setParameter("workload" + i, row.workload())
+                        .setParameter("cluster" + i, row.clusterId())
+                        .setParameter("declared" + i, row.workloadGeneration())
+                        .setParameter("bundle" + i, row.bundleGeneration())
+                        .setParameter("objects" + i, row.objects())
+                        .setParameter("bytes" + i, row.bytes());
+            }
+            return query.executeUpdate();
+        });
+        return chain.chain(() -> upserts).chain(() -> keepSizes(session, bundles));
     }
 
     /**
@@ -376,55 +361,35 @@ public class DesiredBundleStore {
      * for one the other holds.
      */
     private static Uni<Void> lockRows(Mutiny.Session session, List<ClusterBundle> bundles) {
-        List<String> clusters = bundles.stream()
-                .map(ClusterBundle::clusterId)
-                .distinct()
-                .sorted()
-                .toList();
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int from = 0; from < clusters.size(); from += ROWS_PER_STATEMENT) {
-            List<String> slice = clusters.subList(from, Math.min(clusters.size(), from + ROWS_PER_STATEMENT));
-            chain = chain.chain(() -> {
-                var query = session.createNativeQuery(
-                        "SELECT count(*) FROM (SELECT 1 FROM workload_cluster WHERE cluster_id IN ("
-                                + MultiRowValues.of(":cluster#", slice.size())
-                                + ") ORDER BY cluster_id COLLATE \"C\", workload COLLATE \"C\" FOR UPDATE) AS locked",
-                        Long.class);
-                for (int i = 0; i < slice.size(); i++) {
-                    query.setParameter("cluster" + i, slice.get(i));
-                }
-                return query.getSingleResult().replaceWithVoid();
-            });
-        }
-        return chain;
+        return Slices.each(clustersOf(bundles), slice -> {
+            var query = session.createNativeQuery(
+                    "SELECT count(*) FROM (SELECT 1 FROM workload_cluster WHERE cluster_id IN ("
+                            + Slices.parameters("cluster", slice.size())
+                            + ") ORDER BY cluster_id COLLATE \"C\", workload COLLATE \"C\" FOR UPDATE) AS locked",
+                    Long.class);
+            Slices.bind(query::setParameter, "cluster", slice);
+            return query.getSingleResult();
+        });
+    }
+
+    private static List<String> clustersOf(List<ClusterBundle> bundles) {
+        return Slices.sorted(bundles.stream().map(ClusterBundle::clusterId).toList());
     }
 
     /** The size of each of the bundles' clusters, summed again from what the declaration left. */
     private static Uni<Void> keepSizes(Mutiny.Session session, List<ClusterBundle> bundles) {
-        List<String> clusters = bundles.stream()
-                .map(ClusterBundle::clusterId)
-                .distinct()
-                .sorted()
-                .toList();
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int from = 0; from < clusters.size(); from += ROWS_PER_STATEMENT) {
-            List<String> slice = clusters.subList(from, Math.min(clusters.size(), from + ROWS_PER_STATEMENT));
-            chain = chain.chain(() -> {
-                // A cluster whose bundle is empty (withdrawn, deregistered) keeps no row.
-                Mutiny.Query<?> query = session.createNativeQuery("WITH sums AS (SELECT c.id, COALESCE((SELECT"
-                        + " SUM(w.bundle_bytes) FROM workload_cluster w WHERE w.cluster_id = c.id), 0) AS bytes"
-                        + " FROM (VALUES " + MultiRowValues.of("(CAST(:cluster# AS TEXT))", slice.size())
-                        + ") AS c(id)), emptied AS (DELETE FROM bundle_size WHERE cluster_id IN"
-                        + " (SELECT id FROM sums WHERE bytes = 0))"
-                        + " INSERT INTO bundle_size (cluster_id, bundle_bytes) SELECT id, bytes FROM sums WHERE bytes > 0"
-                        + " ON CONFLICT (cluster_id) DO UPDATE SET bundle_bytes = EXCLUDED.bundle_bytes");
-                for (int i = 0; i < slice.size(); i++) {
-                    query.setParameter("cluster" + i, slice.get(i));
-                }
-                return query.executeUpdate().replaceWithVoid();
-            });
-        }
-        return chain;
+        return Slices.each(clustersOf(bundles), slice -> {
+            // A cluster whose bundle is empty (withdrawn, deregistered) keeps no row.
+            Mutiny.Query<?> query = session.createNativeQuery("WITH sums AS (SELECT c.id, COALESCE((SELECT"
+                    + " SUM(w.bundle_bytes) FROM workload_cluster w WHERE w.cluster_id = c.id), 0) AS bytes"
+                    + " FROM (VALUES " + MultiRowValues.of("(CAST(:cluster# AS TEXT))", slice.size())
+                    + ") AS c(id)), emptied AS (DELETE FROM bundle_size WHERE cluster_id IN"
+                    + " (SELECT id FROM sums WHERE bytes = 0))"
+                    + " INSERT INTO bundle_size (cluster_id, bundle_bytes) SELECT id, bytes FROM sums WHERE bytes > 0"
+                    + " ON CONFLICT (cluster_id) DO UPDATE SET bundle_bytes = EXCLUDED.bundle_bytes");
+            Slices.bind(query::setParameter, "cluster", slice);
+            return query.executeUpdate();
+        });
     }
 
     private static String workloadOf(Map<String, Object> object) {
@@ -438,14 +403,14 @@ public class DesiredBundleStore {
 
     /**
      * Deletes the rows of the bundles' clusters whose workload the cluster's bundle no longer carries: one statement
-     * for up to {@link #ROWS_PER_STATEMENT} clusters and kept workloads.
+     * for up to {@link Slices#PER_STATEMENT} clusters and kept workloads.
      */
     private static Uni<Void> forgetOthers(Mutiny.Session session, List<ClusterBundle> bundles) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         List<ClusterBundle> slice = new ArrayList<>();
         int rows = 0;
         for (ClusterBundle bundle : bundles) {
-            if (!slice.isEmpty() && rows + 1 + bundle.workloadGenerations().size() > ROWS_PER_STATEMENT) {
+            if (!slice.isEmpty() && rows + 1 + bundle.workloadGenerations().size() > Slices.PER_STATEMENT) {
                 List<ClusterBundle> full = List.copyOf(slice);
                 chain = chain.chain(() -> forgetOthersOf(session, full));
                 slice.clear();

@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.List;
-import java.util.TreeSet;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
@@ -20,8 +19,6 @@ public class PlacementLocks {
     private static final String WORKLOAD = "placement/workload/";
     private static final String CLUSTER = "placement/cluster/";
 
-    private static final int KEYS_PER_STATEMENT = 1000;
-
     /** Waits for and takes the lock of one workload until the transaction ends; works for a deleted one too. */
     public Uni<Void> workload(Mutiny.Session s, String name) {
         return lock(s, WORKLOAD + name);
@@ -35,26 +32,16 @@ public class PlacementLocks {
      */
     public Uni<Void> clusters(Mutiny.Session s, Collection<String> clusterIds) {
         List<String> keys =
-                new TreeSet<>(clusterIds).stream().map(id -> CLUSTER + id).toList();
-        if (keys.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int from = 0; from < keys.size(); from += KEYS_PER_STATEMENT) {
-            List<String> slice = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_STATEMENT));
-            chain = chain.chain(() -> {
-                var query = s.createNativeQuery(
-                        "SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM (VALUES "
-                                + MultiRowValues.of("(CAST(:key# AS TEXT))", slice.size())
-                                + ") AS v(k)",
-                        Long.class);
-                for (int i = 0; i < slice.size(); i++) {
-                    query.setParameter("key" + i, slice.get(i));
-                }
-                return query.getSingleResult().replaceWithVoid();
-            });
-        }
-        return chain;
+                Slices.sorted(clusterIds).stream().map(id -> CLUSTER + id).toList();
+        return Slices.each(keys, slice -> {
+            var query = s.createNativeQuery(
+                    "SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM (VALUES "
+                            + MultiRowValues.of("(CAST(:key# AS TEXT))", slice.size())
+                            + ") AS v(k)",
+                    Long.class);
+            Slices.bind(query::setParameter, "key", slice);
+            return query.getSingleResult();
+        });
     }
 
     private static Uni<Void> lock(Mutiny.Session s, String key) {

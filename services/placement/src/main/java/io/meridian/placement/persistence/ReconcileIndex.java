@@ -1,6 +1,5 @@
 package io.meridian.placement.persistence;
 
-import io.meridian.eventing.sql.MultiRowValues;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -8,7 +7,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
@@ -18,8 +16,6 @@ import org.hibernate.reactive.mutiny.Mutiny;
  */
 @ApplicationScoped
 public class ReconcileIndex {
-
-    private static final int CLUSTERS_PER_STATEMENT = 1000;
 
     /** Every workload with something to converge: live ones, and deleted ones not yet withdrawn everywhere. */
     public Uni<List<String>> workloads(Mutiny.Session s) {
@@ -38,30 +34,21 @@ public class ReconcileIndex {
      * none is absent. One statement for all of them.
      */
     public Uni<Map<String, List<String>>> on(Mutiny.Session s, Collection<String> clusterIds) {
-        List<String> clusters = List.copyOf(new TreeSet<>(clusterIds));
         Map<String, List<String>> carried = new HashMap<>();
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int from = 0; from < clusters.size(); from += CLUSTERS_PER_STATEMENT) {
-            List<String> slice = clusters.subList(from, Math.min(clusters.size(), from + CLUSTERS_PER_STATEMENT));
-            chain = chain.chain(() -> {
-                var query = s.createNativeQuery(
-                        "SELECT cluster_id, workload FROM workload_cluster WHERE cluster_id IN ("
-                                + MultiRowValues.of(":cluster#", slice.size())
-                                + ") ORDER BY cluster_id, workload",
-                        Object[].class);
-                for (int i = 0; i < slice.size(); i++) {
-                    query.setParameter("cluster" + i, slice.get(i));
-                }
-                return query.getResultList()
-                        .invoke(rows -> {
-                            for (Object[] row : rows) {
-                                carried.computeIfAbsent((String) row[0], c -> new ArrayList<>())
-                                        .add((String) row[1]);
-                            }
-                        })
-                        .replaceWithVoid();
-            });
-        }
-        return chain.replaceWith(carried);
+        return Slices.each(Slices.sorted(clusterIds), slice -> {
+                    var query = s.createNativeQuery(
+                            "SELECT cluster_id, workload FROM workload_cluster WHERE cluster_id IN ("
+                                    + Slices.parameters("cluster", slice.size())
+                                    + ") ORDER BY cluster_id, workload",
+                            Object[].class);
+                    Slices.bind(query::setParameter, "cluster", slice);
+                    return query.getResultList().invoke(rows -> {
+                        for (Object[] row : rows) {
+                            carried.computeIfAbsent((String) row[0], c -> new ArrayList<>())
+                                    .add((String) row[1]);
+                        }
+                    });
+                })
+                .replaceWith(carried);
     }
 }

@@ -61,7 +61,6 @@ public class WorkloadStore {
     private static final String SELECT =
             "SELECT name, generation, spec, created_at, created_by, updated_at, updated_by FROM workload";
     private static final String LIVE = " WHERE name = :name AND deleted_at IS NULL";
-    private static final int NAMES_PER_STATEMENT = 1000;
 
     private final Mutiny.SessionFactory sessions;
     private final AuditTrail audit;
@@ -569,35 +568,26 @@ public class WorkloadStore {
 
     /** The progress of each of the workloads that was ever placed, by name; one statement for all of them. */
     public Uni<Map<String, WorkloadProgress>> progresses(Mutiny.Session s, Collection<String> names) {
-        List<String> wanted = List.copyOf(new TreeSet<>(names));
         Map<String, WorkloadProgress> progress = new HashMap<>();
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int from = 0; from < wanted.size(); from += NAMES_PER_STATEMENT) {
-            List<String> slice = wanted.subList(from, Math.min(wanted.size(), from + NAMES_PER_STATEMENT));
-            chain = chain.chain(() -> {
-                var query = s.createNativeQuery(
-                        "SELECT workload, progress FROM workload_progress WHERE workload IN ("
-                                + MultiRowValues.of(":w#", slice.size())
-                                + ")",
-                        Object[].class);
-                for (int i = 0; i < slice.size(); i++) {
-                    query.setParameter("w" + i, slice.get(i));
-                }
-                return query.getResultList()
-                        .invoke(rows -> {
-                            for (Object[] row : rows) {
-                                progress.put(
-                                        (String) row[0],
-                                        WorkloadJson.read(
-                                                (String) row[1],
-                                                WorkloadProgress.class,
-                                                "the progress of workload " + row[0]));
-                            }
-                        })
-                        .replaceWithVoid();
-            });
-        }
-        return chain.replaceWith(progress);
+        return Slices.each(Slices.sorted(names), slice -> {
+                    var query = s.createNativeQuery(
+                            "SELECT workload, progress FROM workload_progress WHERE workload IN ("
+                                    + Slices.parameters("w", slice.size())
+                                    + ")",
+                            Object[].class);
+                    Slices.bind(query::setParameter, "w", slice);
+                    return query.getResultList().invoke(rows -> {
+                        for (Object[] row : rows) {
+                            progress.put(
+                                    (String) row[0],
+                                    WorkloadJson.read(
+                                            (String) row[1],
+                                            WorkloadProgress.class,
+                                            "the progress of workload " + row[0]));
+                        }
+                    });
+                })
+                .replaceWith(progress);
     }
 
     /** Stores a workload's progress and when to look at it again without an event (null: only an event). */
