@@ -1,5 +1,6 @@
 package io.meridian.placement.domain;
 
+import io.meridian.contracts.selector.LabelSelector;
 import io.meridian.contracts.selector.LabelSyntax;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -118,6 +119,15 @@ public final class ManifestRules {
      * filled in where none was given, and without status or what the API server sets in metadata.
      */
     public static Checked check(String namespace, List<Map<String, Object>> manifests) {
+        return check(null, namespace, manifests);
+    }
+
+    /**
+     * The same for the workload named {@code workload}, whose name the renderer stamps on every pod template (a
+     * selector may select by it); null when it is not known yet.
+     */
+    public static Checked check(String workload, String namespace, List<Map<String, Object>> manifests) {
+        Map<String, String> stamped = stamped(workload);
         List<FieldProblem> problems = new ArrayList<>();
         List<Map<String, Object>> normalized = new ArrayList<>(manifests.size());
         Map<String, Integer> seen = new HashMap<>();
@@ -129,7 +139,7 @@ public final class ManifestRules {
             String path = "manifests[" + i + "]";
             Map<String, Object> manifest = normalized.get(i);
             int before = problems.size();
-            checkObject(manifest, namespace, serviceAccounts, path, problems);
+            checkObject(manifest, namespace, serviceAccounts, stamped, path, problems);
             if (problems.size() == before) {
                 String reference = BundleRenderer.reference(manifest);
                 Integer first = seen.putIfAbsent(reference, i);
@@ -151,6 +161,13 @@ public final class ManifestRules {
      */
     public static List<FieldProblem> checkOverrides(
             String namespace, List<Map<String, Object>> manifests, List<WorkloadOverride> overrides) {
+        return checkOverrides(null, namespace, manifests, overrides);
+    }
+
+    /** The same for the workload named {@code workload} (see {@link #check(String, String, List)}). */
+    public static List<FieldProblem> checkOverrides(
+            String workload, String namespace, List<Map<String, Object>> manifests, List<WorkloadOverride> overrides) {
+        Map<String, String> stamped = stamped(workload);
         List<FieldProblem> problems = new ArrayList<>();
         Map<String, Map<String, Object>> byReference = new LinkedHashMap<>();
         manifests.forEach(m -> byReference.putIfAbsent(BundleRenderer.reference(m), m));
@@ -181,7 +198,14 @@ public final class ManifestRules {
                         path + ".manifest", "is required with mergePatch: the Kind/name of the manifest it patches"));
             }
             if (target != null && override.mergePatch() != null) {
-                checkPatch(namespace, serviceAccounts, target, override.mergePatch(), path + ".mergePatch", problems);
+                checkPatch(
+                        namespace,
+                        serviceAccounts,
+                        stamped,
+                        target,
+                        override.mergePatch(),
+                        path + ".mergePatch",
+                        problems);
             }
             if (override.image() != null) {
                 String problem = ImageReference.problem(override.image());
@@ -207,6 +231,7 @@ public final class ManifestRules {
     private static void checkPatch(
             String namespace,
             Set<String> serviceAccounts,
+            Map<String, String> stamped,
             Map<String, Object> target,
             Map<String, Object> patch,
             String path,
@@ -229,7 +254,7 @@ public final class ManifestRules {
         }
         if (identityKept) {
             // What the patch makes must pass as a manifest too (no owner references, no reserved labels, pods).
-            checkObject(patched, namespace, serviceAccounts, path, problems);
+            checkObject(patched, namespace, serviceAccounts, stamped, path, problems);
         }
     }
 
@@ -284,6 +309,7 @@ public final class ManifestRules {
             Map<String, Object> m,
             String namespace,
             Set<String> serviceAccounts,
+            Map<String, String> stamped,
             String path,
             List<FieldProblem> problems) {
         Object kindValue = m.get("kind");
@@ -340,7 +366,7 @@ public final class ManifestRules {
         checkKeys(metadata.get("labels"), path + ".metadata.labels", what, true, problems);
         checkKeys(metadata.get("annotations"), path + ".metadata.annotations", what, false, problems);
         if (BundleRenderer.POD_TEMPLATE_KINDS.contains(kind)) {
-            checkPodController(m, what, serviceAccounts, path, problems);
+            checkPodController(m, what, serviceAccounts, stamped, path, problems);
         } else if (kind.equals("Service")) {
             checkService(m, what, path, problems);
         } else if (kind.equals("Ingress")) {
@@ -463,7 +489,12 @@ public final class ManifestRules {
     }
 
     private static void checkPodController(
-            Map<String, Object> m, String what, Set<String> serviceAccounts, String path, List<FieldProblem> problems) {
+            Map<String, Object> m,
+            String what,
+            Set<String> serviceAccounts,
+            Map<String, String> stamped,
+            String path,
+            List<FieldProblem> problems) {
         if (!(m.get("spec") instanceof Map<?, ?> spec)) {
             problems.add(new FieldProblem(path + ".spec", what + ": is required, with selector and template"));
             return;
@@ -481,6 +512,9 @@ public final class ManifestRules {
         }
         if (template.get("metadata") instanceof Map<?, ?> templateMetadata) {
             checkKeys(templateMetadata.get("labels"), path + ".spec.template.metadata.labels", what, true, problems);
+        }
+        if (spec.get("selector") instanceof Map<?, ?> selector) {
+            checkSelects(selector, template, stamped, what, path, problems);
         }
         if (!(template.get("spec") instanceof Map<?, ?> podSpec)
                 || !(podSpec.get("containers") instanceof List<?> containers)
@@ -508,6 +542,85 @@ public final class ManifestRules {
                 }
             }
         }
+    }
+
+    /**
+     * The selector selects the pod template, as the API server requires of apps/v1 (a manifest that fails here would be
+     * refused on every cluster): it is not empty, it is well formed (string values, an operator Kubernetes knows, values
+     * for In and NotIn only), and it matches the template's labels with those the renderer stamps on every pod
+     * template ({@code stamped}; a selector on the workload's label is judged only once its name is known).
+     */
+    private static void checkSelects(
+            Map<?, ?> selector,
+            Map<?, ?> template,
+            Map<String, String> stamped,
+            String what,
+            String path,
+            List<FieldProblem> problems) {
+        String at = path + ".spec.selector";
+        int before = problems.size();
+        Map<String, String> matchLabels = new LinkedHashMap<>();
+        if (selector.get("matchLabels") instanceof Map<?, ?> m) {
+            m.forEach((key, value) -> {
+                if (key instanceof String k && value instanceof String v) {
+                    matchLabels.put(k, v);
+                } else {
+                    problems.add(new FieldProblem(
+                            at + ".matchLabels", what + ": keys and values must be strings (quote them in YAML)"));
+                }
+            });
+        }
+        List<LabelSelector.Requirement> requirements = new ArrayList<>();
+        if (selector.get("matchExpressions") instanceof List<?> expressions) {
+            for (int i = 0; i < expressions.size(); i++) {
+                Map<?, ?> e = expressions.get(i) instanceof Map<?, ?> map ? map : Map.of();
+                List<?> values = e.get("values") instanceof List<?> v ? v : List.of();
+                if (!(e.get("key") instanceof String || e.get("key") == null)
+                        || values.stream().anyMatch(v -> !(v instanceof String))) {
+                    problems.add(new FieldProblem(
+                            at + ".matchExpressions[" + i + "]",
+                            what + ": key and values must be strings (quote them in YAML)"));
+                    continue;
+                }
+                requirements.add(new LabelSelector.Requirement(
+                        (String) e.get("key"),
+                        e.get("operator") instanceof String op
+                                ? LabelSelector.Operator.fromWire(op).orElse(null)
+                                : null,
+                        values.stream().map(String.class::cast).toList()));
+            }
+        }
+        LabelSelector parsed = new LabelSelector(matchLabels, requirements);
+        parsed.problems(at).forEach(p -> problems.add(new FieldProblem(p.field(), what + ": " + p.message())));
+        if (problems.size() > before) {
+            return;
+        }
+        if (parsed.isEmpty()) {
+            problems.add(new FieldProblem(
+                    at,
+                    what + ": must select the pod template by matchLabels or matchExpressions (an empty selector"
+                            + " is refused for apps/v1)"));
+            return;
+        }
+        Map<String, String> labels = new HashMap<>();
+        if (template.get("metadata") instanceof Map<?, ?> metadata && metadata.get("labels") instanceof Map<?, ?> l) {
+            l.forEach((key, value) -> labels.put(String.valueOf(key), String.valueOf(value)));
+        }
+        boolean judgeable = stamped.containsKey(Workload.WORKLOAD_LABEL)
+                || (!matchLabels.containsKey(Workload.WORKLOAD_LABEL)
+                        && requirements.stream().noneMatch(r -> Workload.WORKLOAD_LABEL.equals(r.key())));
+        labels.putAll(stamped);
+        if (judgeable && !parsed.matches(labels)) {
+            problems.add(new FieldProblem(
+                    path + ".spec.template.metadata.labels",
+                    what + ": the selector " + parsed + " does not select the pod template's labels " + labels
+                            + " (a Kubernetes API server refuses such a manifest)"));
+        }
+    }
+
+    /** The labels the renderer stamps on every pod template of the workload; none when its name is not known. */
+    private static Map<String, String> stamped(String workload) {
+        return workload == null ? Map.of() : Map.of(Workload.WORKLOAD_LABEL, workload);
     }
 
     /**

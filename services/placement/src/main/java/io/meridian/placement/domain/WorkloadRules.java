@@ -56,10 +56,11 @@ public final class WorkloadRules {
         if (workload.manifests().isEmpty()) {
             problems.add(new FieldProblem("manifests", "must hold at least one manifest"));
         }
-        ManifestRules.Checked manifests = ManifestRules.check(workload.namespace(), workload.manifests());
+        ManifestRules.Checked manifests =
+                ManifestRules.check(workload.name(), workload.namespace(), workload.manifests());
         problems.addAll(manifests.problems());
-        problems.addAll(
-                ManifestRules.checkOverrides(workload.namespace(), manifests.manifests(), workload.overrides()));
+        problems.addAll(ManifestRules.checkOverrides(
+                workload.name(), workload.namespace(), manifests.manifests(), workload.overrides()));
         for (int i = 0; i < workload.overrides().size(); i++) {
             selector(workload.overrides().get(i).clusters(), "overrides[" + i + "].clusters", problems);
         }

@@ -172,6 +172,76 @@ class ManifestRulesTest {
                         "manifests[0].spec.template.spec.containers[0].image");
     }
 
+    @Test
+    void aSelectorMustSelectItsPodTemplateAsTheApiServerRequires() {
+        List<FieldProblem> problems = ManifestRules.check(
+                        "shop",
+                        List.of(
+                                manifest("{apiVersion: apps/v1, kind: Deployment, metadata: {name: a}, spec: {selector:"
+                                        + " {matchLabels: {app: web}}, template: {metadata: {labels: {app: api}},"
+                                        + " spec: {containers: [{name: a, image: nginx}]}}}}"),
+                                manifest("{apiVersion: apps/v1, kind: StatefulSet, metadata: {name: b}, spec:"
+                                        + " {selector: {matchExpressions: [{key: tier, operator: In, values: [gold]}]},"
+                                        + " template: {metadata: {labels: {tier: silver}}, spec: {containers: [{name:"
+                                        + " b, image: nginx}]}}}}"),
+                                manifest("{apiVersion: apps/v1, kind: Deployment, metadata: {name: c}, spec:"
+                                        + " {selector: {}, template: {metadata: {labels: {app: c}}, spec:"
+                                        + " {containers: [{name: c, image: nginx}]}}}}"),
+                                manifest("{apiVersion: apps/v1, kind: Deployment, metadata: {name: d}, spec:"
+                                        + " {selector: {matchLabels: {app: d}, matchExpressions: [{key: tier, operator:"
+                                        + " NotIn, values: [canary]}, {key: team, operator: Exists}]}, template:"
+                                        + " {metadata: {labels: {app: d, team: x}}, spec: {containers: [{name: d,"
+                                        + " image: nginx}]}}}}")))
+                .problems();
+
+        assertThat(problems)
+                .extracting(FieldProblem::field)
+                .containsExactly(
+                        "manifests[0].spec.template.metadata.labels",
+                        "manifests[1].spec.template.metadata.labels",
+                        "manifests[2].spec.selector");
+        assertThat(problems.getFirst().message()).contains("app=web");
+        assertThat(problems.get(1).message()).contains("tier in (gold)");
+    }
+
+    @Test
+    void aSelectorIsWellFormedAndMaySelectByTheLabelMeridianStampsOnEveryPod() {
+        String bySelector = "{apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {selector: %s,"
+                + " template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: nginx}]}}}}";
+        assertThat(ManifestRules.check(
+                                "checkout",
+                                "shop",
+                                List.of(manifest(
+                                        bySelector.formatted("{matchLabels: {meridian.io/workload: checkout}}"))))
+                        .problems())
+                .isEmpty();
+        assertThat(ManifestRules.check(
+                                "checkout",
+                                "shop",
+                                List.of(manifest(bySelector.formatted(
+                                        "{matchExpressions: [{key: meridian.io/workload, operator: DoesNotExist}]}"))))
+                        .problems())
+                .extracting(FieldProblem::field)
+                .containsExactly("manifests[0].spec.template.metadata.labels");
+        assertThat(ManifestRules.check(
+                                "shop",
+                                List.of(
+                                        manifest(bySelector.formatted("{matchLabels: {app: 1}}")),
+                                        manifest(bySelector
+                                                .formatted("{matchExpressions: [{key: app, operator: NotIn}]}")
+                                                .replace("name: web}", "name: api}")),
+                                        manifest(bySelector
+                                                .formatted("{matchExpressions: [{key: app, operator: Equals, values:"
+                                                        + " [web]}]}")
+                                                .replace("name: web}", "name: db}"))))
+                        .problems())
+                .extracting(FieldProblem::field)
+                .containsExactly(
+                        "manifests[0].spec.selector.matchLabels",
+                        "manifests[1].spec.selector.matchExpressions[0].values",
+                        "manifests[2].spec.selector.matchExpressions[0].operator");
+    }
+
     // ------------------------------------------------------------------ overrides
 
     @Test
