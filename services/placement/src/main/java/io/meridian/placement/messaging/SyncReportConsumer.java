@@ -11,7 +11,9 @@ import io.meridian.placement.persistence.DesiredBundleStore;
 import io.meridian.placement.reconcile.PlacementReconciler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -154,8 +157,9 @@ public class SyncReportConsumer {
 
     /**
      * Off the event loop (the first dead letter creates the producer, and a send may wait for metadata), one at a time
-     * in the order of the records. Refused only while the service stops: the record stays in its topic, which every
-     * replica reads again from the start.
+     * in the order they are found: unreadable records while a poll is read, refused ones after their transaction.
+     * Refused only while the service stops: the record stays in its topic, which every replica reads again from the
+     * start.
      */
     private void deadLetter(ConsumerRecord<String, byte[]> record, Throwable failure) {
         try {
@@ -167,8 +171,12 @@ public class SyncReportConsumer {
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /** Before the dead-letter producer closes (observers of the default priority): queued letters go out first. */
+    void stop(@Observes @Priority(Interceptor.Priority.APPLICATION) ShutdownEvent event) throws InterruptedException {
         letters.shutdown();
+        if (!letters.awaitTermination(5, TimeUnit.SECONDS)) {
+            LOG.warn("dead letters still queued at shutdown stay in fleet.sync.v1, which is read again from the start");
+        }
     }
 
     /** A readable report and the record it came in, for its dead letter. */

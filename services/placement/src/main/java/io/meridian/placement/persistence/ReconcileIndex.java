@@ -34,21 +34,24 @@ public class ReconcileIndex {
      * none is absent. One statement for all of them.
      */
     public Uni<Map<String, List<String>>> on(Mutiny.Session s, Collection<String> clusterIds) {
-        Map<String, List<String>> carried = new HashMap<>();
-        return Slices.each(Slices.sorted(clusterIds), slice -> {
-                    var query = s.createNativeQuery(
-                            "SELECT cluster_id, workload FROM workload_cluster WHERE cluster_id IN ("
-                                    + Slices.parameters("cluster", slice.size())
-                                    + ") ORDER BY cluster_id, workload",
-                            Object[].class);
-                    Slices.bind(query::setParameter, "cluster", slice);
-                    return query.getResultList().invoke(rows -> {
-                        for (Object[] row : rows) {
-                            carried.computeIfAbsent((String) row[0], c -> new ArrayList<>())
-                                    .add((String) row[1]);
-                        }
-                    });
-                })
-                .replaceWith(carried);
+        // Made per subscription: a Uni run again starts from nothing.
+        return Uni.createFrom().deferred(() -> {
+            Map<String, List<String>> carried = new HashMap<>();
+            return Slices.each(Slices.sorted(clusterIds), slice -> {
+                        var query = s.createNativeQuery(
+                                "SELECT cluster_id, workload FROM workload_cluster WHERE cluster_id IN ("
+                                        + Slices.parameters("cluster", slice.size())
+                                        + ") ORDER BY cluster_id, workload",
+                                Object[].class);
+                        Slices.bind(query::setParameter, "cluster", slice);
+                        return query.getResultList().invoke(rows -> {
+                            for (Object[] row : rows) {
+                                carried.computeIfAbsent((String) row[0], c -> new ArrayList<>())
+                                        .add((String) row[1]);
+                            }
+                        });
+                    })
+                    .replaceWith(carried);
+        });
     }
 }

@@ -568,26 +568,29 @@ public class WorkloadStore {
 
     /** The progress of each of the workloads that was ever placed, by name; one statement for all of them. */
     public Uni<Map<String, WorkloadProgress>> progresses(Mutiny.Session s, Collection<String> names) {
-        Map<String, WorkloadProgress> progress = new HashMap<>();
-        return Slices.each(Slices.sorted(names), slice -> {
-                    var query = s.createNativeQuery(
-                            "SELECT workload, progress FROM workload_progress WHERE workload IN ("
-                                    + Slices.parameters("w", slice.size())
-                                    + ")",
-                            Object[].class);
-                    Slices.bind(query::setParameter, "w", slice);
-                    return query.getResultList().invoke(rows -> {
-                        for (Object[] row : rows) {
-                            progress.put(
-                                    (String) row[0],
-                                    WorkloadJson.read(
-                                            (String) row[1],
-                                            WorkloadProgress.class,
-                                            "the progress of workload " + row[0]));
-                        }
-                    });
-                })
-                .replaceWith(progress);
+        // Made per subscription: a Uni run again starts from nothing.
+        return Uni.createFrom().deferred(() -> {
+            Map<String, WorkloadProgress> progress = new HashMap<>();
+            return Slices.each(Slices.sorted(names), slice -> {
+                        var query = s.createNativeQuery(
+                                "SELECT workload, progress FROM workload_progress WHERE workload IN ("
+                                        + Slices.parameters("w", slice.size())
+                                        + ")",
+                                Object[].class);
+                        Slices.bind(query::setParameter, "w", slice);
+                        return query.getResultList().invoke(rows -> {
+                            for (Object[] row : rows) {
+                                progress.put(
+                                        (String) row[0],
+                                        WorkloadJson.read(
+                                                (String) row[1],
+                                                WorkloadProgress.class,
+                                                "the progress of workload " + row[0]));
+                            }
+                        });
+                    })
+                    .replaceWith(progress);
+        });
     }
 
     /** Stores a workload's progress and when to look at it again without an event (null: only an event). */
