@@ -266,10 +266,6 @@ public class PlacementResource {
                 });
     }
 
-    private Uni<Workload> live(Mutiny.Session s, String name) {
-        return found(name, workloads.find(s, name));
-    }
-
     // Locked: a concurrent write could otherwise move the workload onto prod between the guard and the command.
     private Uni<Workload> locked(Mutiny.Session s, String name) {
         return found(name, workloads.findForUpdate(s, name));

@@ -102,26 +102,6 @@ public class DesiredBundleStore {
     }
 
     /**
-     * Inventory reported {@code bundleGeneration} of the cluster's bundle applied: every workload generation that
-     * bundle (or an earlier one still in force) carried is applied there. Returns the applied workload generation
-     * of every workload on the cluster.
-     */
-    public Uni<Map<String, Long>> applied(Mutiny.Session session, String clusterId, long bundleGeneration) {
-        return session.createNativeQuery("UPDATE workload_cluster SET applied_generation = declared_generation"
-                        + " WHERE cluster_id = :cluster AND bundle_generation <= :bundle"
-                        + " AND applied_generation <> declared_generation")
-                .setParameter("cluster", clusterId)
-                .setParameter("bundle", bundleGeneration)
-                .executeUpdate()
-                .chain(() -> session.createNativeQuery(
-                                "SELECT workload, applied_generation FROM workload_cluster WHERE cluster_id = :cluster",
-                                Object[].class)
-                        .setParameter("cluster", clusterId)
-                        .getResultList())
-                .map(rows -> byFirstColumn(rows));
-    }
-
-    /**
      * Inventory's reports of clusters' bundles, in the order they came, read per workload ({@link WorkloadSync}): each
      * workload whose own objects applied counts as applied at the generation it carries, whatever the others' objects
      * did, and a workload whose object failed keeps that failure. The rows of all the reports' clusters are read and
@@ -292,12 +272,6 @@ public class DesiredBundleStore {
     /** The bytes of {@code objects} as placement's bundle carries them: JSON, UTF-8, uncompressed. */
     public static long bytesOf(List<Map<String, Object>> objects) {
         return EventJson.write(objects).length;
-    }
-
-    private static Map<String, Long> byFirstColumn(List<Object[]> rows) {
-        Map<String, Long> result = new HashMap<>();
-        rows.forEach(r -> result.put((String) r[0], ((Number) r[1]).longValue()));
-        return result;
     }
 
     /**

@@ -84,10 +84,12 @@ class PlacementStoresComponentTest {
         // Only alpha changes: beta is still carried since bundle generation 1.
         assertThat(declare(cluster, Map.of("store-alpha", 2L, "store-beta", 4L)))
                 .isEqualTo(new Declaration.Declared(cluster, 2, 2));
-        Map<String, Long> afterFirst = inTransaction(s -> bundles.applied(s, cluster, 1));
-        assertThat(afterFirst).containsEntry("store-beta", 4L).containsEntry("store-alpha", 0L);
-        Map<String, Long> afterSecond = inTransaction(s -> bundles.applied(s, cluster, 2));
-        assertThat(afterSecond).containsEntry("store-beta", 4L).containsEntry("store-alpha", 2L);
+        assertThat(appliedAfterReport(cluster, 1))
+                .containsEntry("store-beta", 4L)
+                .containsEntry("store-alpha", 0L);
+        assertThat(appliedAfterReport(cluster, 2))
+                .containsEntry("store-beta", 4L)
+                .containsEntry("store-alpha", 2L);
 
         // The same content again declares nothing and keeps what was applied.
         assertThat(declare(cluster, Map.of("store-alpha", 2L, "store-beta", 4L)))
@@ -392,6 +394,15 @@ class PlacementStoresComponentTest {
 
     private Map<String, Long> applied(String workload) {
         return inTransaction(s -> bundles.reportedOf(s, workload)).applied();
+    }
+
+    /** What inventory's report of the cluster's whole bundle at {@code bundle} applied, by workload. */
+    private Map<String, Long> appliedAfterReport(String cluster, long bundle) {
+        SyncReport report = new SyncReport(DesiredBundleStore.OWNER, cluster, bundle, bundle, List.of(), 5, T0);
+        List<Map<String, WorkloadSync.State>> states = inTransaction(s -> bundles.reported(s, List.of(report)));
+        Map<String, Long> applied = new HashMap<>();
+        states.getFirst().forEach((workload, state) -> applied.put(workload, state.appliedGeneration()));
+        return applied;
     }
 
     private Map<String, WorkloadSync.ApplyFailure> failures(String workload) {
