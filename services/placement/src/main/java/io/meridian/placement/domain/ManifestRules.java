@@ -127,19 +127,18 @@ public final class ManifestRules {
      * selector may select by it); null when it is not known yet.
      */
     public static Checked check(String workload, String namespace, List<Map<String, Object>> manifests) {
-        Map<String, String> stamped = stamped(workload);
         List<FieldProblem> problems = new ArrayList<>();
         List<Map<String, Object>> normalized = new ArrayList<>(manifests.size());
         Map<String, Integer> seen = new HashMap<>();
         for (Map<String, Object> manifest : manifests) {
             normalized.add(normalize(namespace, manifest));
         }
-        Set<String> serviceAccounts = serviceAccounts(normalized);
+        Scope scope = new Scope(namespace, workload, serviceAccounts(normalized));
         for (int i = 0; i < normalized.size(); i++) {
             String path = "manifests[" + i + "]";
             Map<String, Object> manifest = normalized.get(i);
             int before = problems.size();
-            checkObject(manifest, namespace, serviceAccounts, stamped, path, problems);
+            checkObject(manifest, scope, path, problems);
             if (problems.size() == before) {
                 String reference = BundleRenderer.reference(manifest);
                 Integer first = seen.putIfAbsent(reference, i);
@@ -167,12 +166,11 @@ public final class ManifestRules {
     /** The same for the workload named {@code workload} (see {@link #check(String, String, List)}). */
     public static List<FieldProblem> checkOverrides(
             String workload, String namespace, List<Map<String, Object>> manifests, List<WorkloadOverride> overrides) {
-        Map<String, String> stamped = stamped(workload);
         List<FieldProblem> problems = new ArrayList<>();
         Map<String, Map<String, Object>> byReference = new LinkedHashMap<>();
         manifests.forEach(m -> byReference.putIfAbsent(BundleRenderer.reference(m), m));
         boolean hasPods = manifests.stream().anyMatch(m -> BundleRenderer.POD_TEMPLATE_KINDS.contains(m.get("kind")));
-        Set<String> serviceAccounts = serviceAccounts(manifests);
+        Scope scope = new Scope(namespace, workload, serviceAccounts(manifests));
         for (int i = 0; i < overrides.size(); i++) {
             WorkloadOverride override = overrides.get(i);
             String path = "overrides[" + i + "]";
@@ -198,14 +196,7 @@ public final class ManifestRules {
                         path + ".manifest", "is required with mergePatch: the Kind/name of the manifest it patches"));
             }
             if (target != null && override.mergePatch() != null) {
-                checkPatch(
-                        namespace,
-                        serviceAccounts,
-                        stamped,
-                        target,
-                        override.mergePatch(),
-                        path + ".mergePatch",
-                        problems);
+                checkPatch(scope, target, override.mergePatch(), path + ".mergePatch", problems);
             }
             if (override.image() != null) {
                 String problem = ImageReference.problem(override.image());
@@ -229,9 +220,7 @@ public final class ManifestRules {
     }
 
     private static void checkPatch(
-            String namespace,
-            Set<String> serviceAccounts,
-            Map<String, String> stamped,
+            Scope scope,
             Map<String, Object> target,
             Map<String, Object> patch,
             String path,
@@ -254,7 +243,7 @@ public final class ManifestRules {
         }
         if (identityKept) {
             // What the patch makes must pass as a manifest too (no owner references, no reserved labels, pods).
-            checkObject(patched, namespace, serviceAccounts, stamped, path, problems);
+            checkObject(patched, scope, path, problems);
         }
     }
 
@@ -305,13 +294,8 @@ public final class ManifestRules {
         return names;
     }
 
-    private static void checkObject(
-            Map<String, Object> m,
-            String namespace,
-            Set<String> serviceAccounts,
-            Map<String, String> stamped,
-            String path,
-            List<FieldProblem> problems) {
+    private static void checkObject(Map<String, Object> m, Scope scope, String path, List<FieldProblem> problems) {
+        String namespace = scope.namespace();
         Object kindValue = m.get("kind");
         Object apiVersionValue = m.get("apiVersion");
         Object nameValue = m.get("metadata") instanceof Map<?, ?> md ? md.get("name") : null;
@@ -366,7 +350,7 @@ public final class ManifestRules {
         checkKeys(metadata.get("labels"), path + ".metadata.labels", what, true, problems);
         checkKeys(metadata.get("annotations"), path + ".metadata.annotations", what, false, problems);
         if (BundleRenderer.POD_TEMPLATE_KINDS.contains(kind)) {
-            checkPodController(m, what, serviceAccounts, stamped, path, problems);
+            checkPodController(m, what, scope, path, problems);
         } else if (kind.equals("Service")) {
             checkService(m, what, path, problems);
         } else if (kind.equals("Ingress")) {
@@ -489,12 +473,7 @@ public final class ManifestRules {
     }
 
     private static void checkPodController(
-            Map<String, Object> m,
-            String what,
-            Set<String> serviceAccounts,
-            Map<String, String> stamped,
-            String path,
-            List<FieldProblem> problems) {
+            Map<String, Object> m, String what, Scope scope, String path, List<FieldProblem> problems) {
         if (!(m.get("spec") instanceof Map<?, ?> spec)) {
             problems.add(new FieldProblem(path + ".spec", what + ": is required, with selector and template"));
             return;
@@ -514,7 +493,7 @@ public final class ManifestRules {
             checkKeys(templateMetadata.get("labels"), path + ".spec.template.metadata.labels", what, true, problems);
         }
         if (spec.get("selector") instanceof Map<?, ?> selector) {
-            checkSelects(selector, template, stamped, what, path, problems);
+            checkSelects(selector, template, scope.workload(), what, path, problems);
         }
         if (!(template.get("spec") instanceof Map<?, ?> podSpec)
                 || !(podSpec.get("containers") instanceof List<?> containers)
@@ -523,7 +502,7 @@ public final class ManifestRules {
                     path + ".spec.template.spec.containers", what + ": must list at least one container"));
             return;
         }
-        checkPodSecurity(podSpec, what, serviceAccounts, path + ".spec.template.spec", problems);
+        checkPodSecurity(podSpec, what, scope.serviceAccounts(), path + ".spec.template.spec", problems);
         for (String list : List.of("containers", "initContainers")) {
             if (!(podSpec.get(list) instanceof List<?> entries)) {
                 continue;
@@ -548,12 +527,12 @@ public final class ManifestRules {
      * The selector selects the pod template, as the API server requires of apps/v1 (a manifest that fails here would be
      * refused on every cluster): it is not empty, it is well formed (string values, an operator Kubernetes knows, values
      * for In and NotIn only), and it matches the template's labels with those the renderer stamps on every pod
-     * template ({@code stamped}; a selector on the workload's label is judged only once its name is known).
+     * template (the workload's label; a selector on it is judged only once the workload's name is known).
      */
     private static void checkSelects(
             Map<?, ?> selector,
             Map<?, ?> template,
-            Map<String, String> stamped,
+            String workload,
             String what,
             String path,
             List<FieldProblem> problems) {
@@ -606,10 +585,12 @@ public final class ManifestRules {
         if (template.get("metadata") instanceof Map<?, ?> metadata && metadata.get("labels") instanceof Map<?, ?> l) {
             l.forEach((key, value) -> labels.put(String.valueOf(key), String.valueOf(value)));
         }
-        boolean judgeable = stamped.containsKey(Workload.WORKLOAD_LABEL)
+        boolean judgeable = workload != null
                 || (!matchLabels.containsKey(Workload.WORKLOAD_LABEL)
                         && requirements.stream().noneMatch(r -> Workload.WORKLOAD_LABEL.equals(r.key())));
-        labels.putAll(stamped);
+        if (workload != null) {
+            labels.put(Workload.WORKLOAD_LABEL, workload);
+        }
         if (judgeable && !parsed.matches(labels)) {
             problems.add(new FieldProblem(
                     path + ".spec.template.metadata.labels",
@@ -618,10 +599,11 @@ public final class ManifestRules {
         }
     }
 
-    /** The labels the renderer stamps on every pod template of the workload; none when its name is not known. */
-    private static Map<String, String> stamped(String workload) {
-        return workload == null ? Map.of() : Map.of(Workload.WORKLOAD_LABEL, workload);
-    }
+    /**
+     * What every check of one workload's objects needs: its namespace, its name (null when not known yet) and the
+     * ServiceAccounts it declares.
+     */
+    private record Scope(String namespace, String workload, Set<String> serviceAccounts) {}
 
     /**
      * What would let a pod out onto its node or into another identity: host namespaces, host paths and ports,

@@ -27,6 +27,34 @@ class WorkloadRulesTest {
     }
 
     @Test
+    void aSelectorIsJudgedWithTheWorkloadLabelTheRendererStampsOnItsPods() {
+        String deployment = "{apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {selector:"
+                + " {matchLabels: {meridian.io/workload: %s}}, template: {metadata: {labels: {app: web}}, spec:"
+                + " {containers: [{name: web, image: nginx}]}}}}";
+        Workload own = new Workload(
+                "checkout",
+                "shop",
+                0,
+                List.of(ManifestRulesTest.manifest(deployment.formatted("checkout"))),
+                null,
+                null,
+                null,
+                null);
+        Workload another = new Workload(
+                "checkout",
+                "shop",
+                0,
+                List.of(ManifestRulesTest.manifest(deployment.formatted("cart"))),
+                null,
+                null,
+                null,
+                null);
+
+        assertThat(WorkloadRules.check(own).problems()).isEmpty();
+        assertThat(fields(WorkloadRules.check(another))).containsExactly("manifests[0].spec.template.metadata.labels");
+    }
+
+    @Test
     void nameAndNamespaceAreDnsLabelsAndNoWorkloadGoesToTheClustersOwnNamespaces() {
         Workload w = new Workload("Checkout!", "kube-system", 0, List.of(CONFIG_MAP), null, null, null, null);
 
