@@ -312,6 +312,7 @@ final class ObjectWrites {
         }
         // What the store will hold: the typed metadata drops empty values, so compare after the same round trip.
         Map<String, Object> stored = live == null ? object : canonical(object);
+        validate(write.target(), live, stored);
         if (live != null) {
             if (ServerSideApply.valueEquals(live, stored)) {
                 return new MockResponse().setResponseCode(200).setBody(entry.getValue());
@@ -335,6 +336,36 @@ final class ObjectWrites {
         String json = Serialization.asJson(resource);
         crud.processEvent(write.request().getPath(), key, entry == null ? null : entry.getKey(), resource, json);
         return new MockResponse().setResponseCode(code).setBody(json);
+    }
+
+    /** Refuses, as a real server's validation does, an object of a kind {@link SelectorValidation} checks. */
+    private static void validate(Target target, Map<String, Object> live, Map<String, Object> stored) {
+        String kind = string(stored.get("kind"));
+        if (target.isStatus() || !SelectorValidation.applies(target.group(), kind)) {
+            return;
+        }
+        List<SelectorValidation.FieldError> errors = SelectorValidation.check(kind, live, stored);
+        if (errors.isEmpty()) {
+            return;
+        }
+        String name = string(object(stored, "metadata").get("name"));
+        List<String> described =
+                errors.stream().map(SelectorValidation.FieldError::describe).toList();
+        List<Map<String, Object>> causes = new ArrayList<>();
+        for (SelectorValidation.FieldError error : errors) {
+            Map<String, Object> cause = new LinkedHashMap<>();
+            cause.put("reason", error.reason());
+            cause.put("message", error.detail());
+            cause.put("field", error.field());
+            causes.add(cause);
+        }
+        throw new Refusal(status(
+                422,
+                "Invalid",
+                kind + "." + target.group() + " \"" + name + "\" is invalid: "
+                        + (described.size() == 1 ? described.getFirst() : "[" + String.join(", ", described) + "]"),
+                target.named(name),
+                causes));
     }
 
     /** Sets what a real server sets on a new object and drops what a client cannot set on one. */

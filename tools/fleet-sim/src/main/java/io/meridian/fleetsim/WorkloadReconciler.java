@@ -105,13 +105,6 @@ final class WorkloadReconciler {
         Map<String, String> selected = selectedBy(deployment.getSpec().getSelector(), template);
         List<ReplicaSet> candidates = store.list(REPLICA_SET, ns, selected, ReplicaSet.class);
         List<ReplicaSet> owned = ownedBy(candidates, deployment);
-        if (owned.isEmpty() && !selected.isEmpty() && revisionOf(deployment.getMetadata()) != null) {
-            // Reconciled before, yet none of its ReplicaSets carries its selector: it was changed (a real API server
-            // refuses that). Everything in the namespace, so that the old ones are retired.
-            selected = Map.of();
-            candidates = store.list(REPLICA_SET, ns, ReplicaSet.class);
-            owned = ownedBy(candidates, deployment);
-        }
         int maxRevision =
                 owned.stream().mapToInt(WorkloadReconciler::revision).max().orElse(0);
         ReplicaSet current = owned.stream()

@@ -1,0 +1,174 @@
+package io.meridian.fleetsim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The part of a v1.31 API server's {@code apps/v1} validation that the product meets with its workloads: a
+ * Deployment, StatefulSet, ReplicaSet or DaemonSet must have a non-empty {@code spec.selector} that selects its own
+ * pod template's labels, and once created the selector cannot change. A StatefulSet's spec may change only in
+ * {@code replicas}, {@code ordinals}, {@code template}, {@code updateStrategy},
+ * {@code persistentVolumeClaimRetentionPolicy}, {@code minReadySeconds} and {@code revisionHistoryLimit}. A real server answers a write that breaks
+ * any of these with 422 {@code Invalid} and stores nothing; so does the simulator, with the same fields, reasons and
+ * messages (values printed as Go prints them, close enough to read).
+ *
+ * <p>Checked on the whole object a write would store (after defaulting), never on a {@code status} write, whose
+ * strategy leaves the spec alone.
+ */
+final class SelectorValidation {
+
+    /** One problem, as an entry of {@code Status.details.causes}. */
+    record FieldError(String field, String reason, String detail) {
+
+        /** As the message of the Status prints it: {@code spec.selector: Required value}. */
+        String describe() {
+            return field + ": " + detail;
+        }
+    }
+
+    private static final Set<String> KINDS = Set.of("Deployment", "StatefulSet", "ReplicaSet", "DaemonSet");
+    // The fields ValidateStatefulSetUpdate copies from the old spec before comparing (its message names all but the
+    // last).
+    private static final Set<String> STATEFUL_SET_MUTABLE = Set.of(
+            "replicas",
+            "ordinals",
+            "template",
+            "updateStrategy",
+            "persistentVolumeClaimRetentionPolicy",
+            "minReadySeconds",
+            "revisionHistoryLimit");
+
+    private SelectorValidation() {}
+
+    /** Whether a write of this kind in this API group is validated here. */
+    static boolean applies(String group, String kind) {
+        return "apps".equals(group) && KINDS.contains(kind);
+    }
+
+    /**
+     * The problems of storing {@code next} over {@code live} ({@code null} for a creation), in the order a real server
+     * lists them; empty when the write is valid.
+     */
+    static List<FieldError> check(String kind, Map<String, Object> live, Map<String, Object> next) {
+        List<FieldError> errors = new ArrayList<>();
+        Map<String, Object> spec = map(next.get("spec"));
+        Object selector = spec.get("selector");
+        if (selector == null) {
+            errors.add(new FieldError("spec.selector", "FieldValueRequired", "Required value"));
+        } else if (!(selector instanceof Map<?, ?>) || isEmpty(map(selector))) {
+            errors.add(new FieldError(
+                    "spec.selector",
+                    "FieldValueInvalid",
+                    "Invalid value: " + goSelector(selector) + ": empty selector is invalid for "
+                            + kind.toLowerCase(Locale.ROOT)));
+        } else {
+            Map<String, String> labels =
+                    labels(map(map(spec.get("template")).get("metadata")).get("labels"));
+            if (!selects(map(selector), labels)) {
+                errors.add(new FieldError(
+                        "spec.template.metadata.labels",
+                        "FieldValueInvalid",
+                        "Invalid value: " + goLabels(labels) + ": `selector` does not match template `labels`"));
+            }
+        }
+        if (live != null) {
+            Map<String, Object> liveSpec = map(live.get("spec"));
+            if (kind.equals("StatefulSet")) {
+                if (!ServerSideApply.valueEquals(withoutMutable(liveSpec), withoutMutable(spec))) {
+                    errors.add(new FieldError(
+                            "spec",
+                            "FieldValueForbidden",
+                            "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals',"
+                                    + " 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and"
+                                    + " 'minReadySeconds' are forbidden"));
+                }
+            } else if (!ServerSideApply.valueEquals(liveSpec.get("selector"), selector)) {
+                errors.add(new FieldError(
+                        "spec.selector",
+                        "FieldValueInvalid",
+                        "Invalid value: " + goSelector(selector) + ": field is immutable"));
+            }
+        }
+        return errors;
+    }
+
+    /** Whether a label selector selects these labels (an unknown operator selects nothing, as a server's parse fails). */
+    private static boolean selects(Map<String, Object> selector, Map<String, String> labels) {
+        for (Map.Entry<String, Object> e : map(selector.get("matchLabels")).entrySet()) {
+            if (!Objects.equals(String.valueOf(e.getValue()), labels.get(e.getKey()))) {
+                return false;
+            }
+        }
+        if (selector.get("matchExpressions") instanceof List<?> expressions) {
+            for (Object raw : expressions) {
+                Map<String, Object> expression = map(raw);
+                String key = String.valueOf(expression.get("key"));
+                List<String> values = expression.get("values") instanceof List<?> list
+                        ? list.stream().map(String::valueOf).toList()
+                        : List.of();
+                boolean matches = switch (String.valueOf(expression.get("operator"))) {
+                    case "In" -> labels.containsKey(key) && values.contains(labels.get(key));
+                    case "NotIn" -> !labels.containsKey(key) || !values.contains(labels.get(key));
+                    case "Exists" -> labels.containsKey(key);
+                    case "DoesNotExist" -> !labels.containsKey(key);
+                    default -> false;
+                };
+                if (!matches) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean isEmpty(Map<String, Object> selector) {
+        return map(selector.get("matchLabels")).isEmpty()
+                && !(selector.get("matchExpressions") instanceof List<?> expressions && !expressions.isEmpty());
+    }
+
+    private static Map<String, Object> withoutMutable(Map<String, Object> spec) {
+        Map<String, Object> rest = new TreeMap<>(spec);
+        rest.keySet().removeAll(STATEFUL_SET_MUTABLE);
+        return rest;
+    }
+
+    private static Map<String, String> labels(Object value) {
+        Map<String, String> labels = new TreeMap<>();
+        map(value).forEach((key, label) -> labels.put(key, String.valueOf(label)));
+        return labels;
+    }
+
+    private static String goLabels(Map<String, String> labels) {
+        if (labels.isEmpty()) {
+            return "map[string]string(nil)";
+        }
+        return labels.entrySet().stream()
+                .map(e -> quote(e.getKey()) + ":" + quote(e.getValue()))
+                .collect(Collectors.joining(", ", "map[string]string{", "}"));
+    }
+
+    private static String goSelector(Object selector) {
+        Map<String, Object> fields = map(selector);
+        return "v1.LabelSelector{MatchLabels:" + goLabels(labels(fields.get("matchLabels")))
+                + ", MatchExpressions:"
+                + (fields.get("matchExpressions") instanceof List<?> list && !list.isEmpty()
+                        ? "[]v1.LabelSelectorRequirement{...}"
+                        : "[]v1.LabelSelectorRequirement(nil)")
+                + "}";
+    }
+
+    private static String quote(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+}

@@ -1,0 +1,267 @@
+package io.meridian.fleetsim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A workload's selector is validated as a real API server validates it: it must select its template, and stay. */
+class SelectorValidationTest {
+
+    private static final String MANAGER = "meridian-placement";
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    static ApiServer api;
+    static KubernetesClient client;
+
+    @BeforeAll
+    static void start() {
+        api = ApiServer.start(
+                new ClusterDispatcher(new MutableClock(Instant.parse("2026-12-07T10:00:00Z"))),
+                ApiServer.version(Cloud.GCP),
+                0);
+        client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder()
+                        .withMasterUrl(api.url())
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        api.stop();
+    }
+
+    @Test
+    void aDeploymentWhoseSelectorDoesNotSelectItsTemplateIsInvalidAndNothingIsStored() {
+        String ns = namespace();
+        Deployment odd = deployment(ns, "web", Map.of("app", "web"), Map.of("app", "other"));
+
+        StatusCause byApply = invalid(
+                        () -> apply(odd),
+                        "Deployment.apps \"web\" is invalid: "
+                                + "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}:"
+                                + " `selector` does not match template `labels`")
+                .getDetails()
+                .getCauses()
+                .getFirst();
+        assertThat(byApply.getField()).isEqualTo("spec.template.metadata.labels");
+        assertThat(byApply.getReason()).isEqualTo("FieldValueInvalid");
+        invalid(() -> client.resource(odd).create(), "`selector` does not match template `labels`");
+        invalid(() -> client.resource(odd).dryRun().create(), "`selector` does not match template `labels`");
+
+        assertThat(client.apps().deployments().inNamespace(ns).withName("web").get())
+                .as("a refused write stores nothing")
+                .isNull();
+    }
+
+    @Test
+    void aMissingOrEmptySelectorIsInvalid() {
+        String ns = namespace();
+        Deployment none = deployment(ns, "none", Map.of("app", "none"), Map.of("app", "none"));
+        none.getSpec().setSelector(null);
+        Status missing = invalid(
+                () -> client.resource(none).create(),
+                "Deployment.apps \"none\" is invalid: spec.selector: Required value");
+        assertThat(missing.getDetails().getCauses())
+                .singleElement()
+                .satisfies(cause -> assertThat(cause.getReason()).isEqualTo("FieldValueRequired"));
+
+        Deployment empty = deployment(ns, "empty", Map.of(), Map.of("app", "empty"));
+        assertThat(invalid(() -> apply(empty), "spec.selector: Invalid value: ").getMessage())
+                .endsWith("empty selector is invalid for deployment");
+    }
+
+    @Test
+    void aSelectorWithExpressionsIsJudgedByThemToo() {
+        String ns = namespace();
+        Deployment byTier = deployment(ns, "tiered", Map.of("app", "tiered"), Map.of("app", "tiered", "tier", "web"));
+        byTier.getSpec()
+                .getSelector()
+                .getMatchExpressions()
+                .add(new LabelSelectorRequirementBuilder()
+                        .withKey("tier")
+                        .withOperator("In")
+                        .withValues("web", "api")
+                        .build());
+        assertThat(apply(byTier).getMetadata().getGeneration()).isEqualTo(1L);
+
+        Deployment notTier = deployment(ns, "untiered", Map.of("app", "untiered"), Map.of("app", "untiered"));
+        notTier.getSpec()
+                .getSelector()
+                .getMatchExpressions()
+                .add(new LabelSelectorRequirementBuilder()
+                        .withKey("tier")
+                        .withOperator("Exists")
+                        .build());
+        invalid(() -> apply(notTier), "`selector` does not match template `labels`");
+    }
+
+    @Test
+    void aDeploymentsSelectorCannotChangeByAnyWrite() {
+        String ns = namespace();
+        apply(deployment(ns, "web", Map.of("app", "web"), Map.of("app", "web")));
+
+        Deployment moved = deployment(ns, "web", Map.of("app", "web2"), Map.of("app", "web2"));
+        String immutable = "Deployment.apps \"web\" is invalid: spec.selector: Invalid value: "
+                + "v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"web2\"},"
+                + " MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable";
+        invalid(() -> apply(moved), immutable);
+        invalid(
+                () -> client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName("web")
+                        .edit(d -> {
+                            d.getSpec().getSelector().setMatchLabels(Map.of("app", "web2"));
+                            d.getSpec().getTemplate().getMetadata().setLabels(Map.of("app", "web2"));
+                            return d;
+                        }),
+                immutable);
+
+        Deployment live =
+                client.apps().deployments().inNamespace(ns).withName("web").get();
+        assertThat(live.getSpec().getSelector().getMatchLabels()).isEqualTo(Map.of("app", "web"));
+        assertThat(live.getMetadata().getGeneration()).isEqualTo(1L);
+
+        // The template may change, as long as it stays selected.
+        Deployment extraLabel = deployment(ns, "web", Map.of("app", "web"), Map.of("app", "web", "track", "canary"));
+        assertThat(apply(extraLabel).getMetadata().getGeneration()).isEqualTo(2L);
+    }
+
+    @Test
+    void aStatefulSetMayChangeItsTemplateAndReplicasButNotItsServiceName() {
+        String ns = namespace();
+        apply(statefulSet(ns, "db", "db", 1, "postgres:17"));
+
+        StatefulSet scaledAndRolled = apply(statefulSet(ns, "db", "db", 3, "postgres:17.1"));
+        assertThat(scaledAndRolled.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(scaledAndRolled.getMetadata().getGeneration()).isEqualTo(2L);
+
+        Status forbidden = invalid(
+                () -> apply(statefulSet(ns, "db", "db-headless", 3, "postgres:17.1")),
+                "StatefulSet.apps \"db\" is invalid: spec: Forbidden: updates to statefulset spec for fields other"
+                        + " than 'replicas', 'ordinals', 'template', 'updateStrategy',"
+                        + " 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden");
+        assertThat(forbidden.getDetails().getCauses())
+                .singleElement()
+                .satisfies(cause -> assertThat(cause.getReason()).isEqualTo("FieldValueForbidden"));
+        assertThat(client.apps()
+                        .statefulSets()
+                        .inNamespace(ns)
+                        .withName("db")
+                        .get()
+                        .getSpec()
+                        .getServiceName())
+                .isEqualTo("db");
+    }
+
+    @Test
+    void aStatusWriteIsNotJudgedByTheSpecsRules() {
+        String ns = namespace();
+        Deployment web = apply(deployment(ns, "web", Map.of("app", "web"), Map.of("app", "web")));
+        web.setStatus(new DeploymentStatusBuilder()
+                .withObservedGeneration(1L)
+                .withReplicas(0)
+                .build());
+        // The spec sent with a status write is ignored, whatever it says.
+        web.getSpec().getSelector().setMatchLabels(Map.of("app", "elsewhere"));
+        Deployment updated = client.resource(web).updateStatus();
+        assertThat(updated.getStatus().getObservedGeneration()).isEqualTo(1L);
+        assertThat(updated.getSpec().getSelector().getMatchLabels()).isEqualTo(Map.of("app", "web"));
+    }
+
+    /** Asserts a 422 Invalid whose message contains {@code message}, and returns its Status. */
+    private static Status invalid(ThrowingCallable write, String message) {
+        Throwable thrown = catchThrowable(write);
+        assertThat(thrown).as("the write is refused").isInstanceOf(KubernetesClientException.class);
+        KubernetesClientException refused = (KubernetesClientException) thrown;
+        assertThat(refused.getCode()).isEqualTo(422);
+        assertThat(refused.getStatus().getReason()).isEqualTo("Invalid");
+        assertThat(refused.getStatus().getMessage()).contains(message);
+        return refused.getStatus();
+    }
+
+    private static <T extends HasMetadata> T apply(T object) {
+        return client.resource(object).fieldManager(MANAGER).forceConflicts().serverSideApply();
+    }
+
+    private static Deployment deployment(
+            String ns, String name, Map<String, String> selector, Map<String, String> templateLabels) {
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .withNewSelector()
+                .withMatchLabels(selector)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(templateLabels)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("registry.example/" + name + ":1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static StatefulSet statefulSet(String ns, String name, String serviceName, int replicas, String image) {
+        return new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withServiceName(serviceName)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("db")
+                .withImage(image)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static String namespace() {
+        return "validation-" + NAMES.incrementAndGet();
+    }
+}
