@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a workload may carry to the clusters and how its manifests are stored: the workload kinds inventory admits
@@ -94,6 +95,16 @@ public final class ManifestRules {
 
     /** The one capability a container may add: binding a port below 1024 without running as root. */
     static final String ALLOWED_CAPABILITY = "NET_BIND_SERVICE";
+
+    /** The spec fields of a StatefulSet that may change (the API server's update validation). */
+    private static final Set<String> STATEFUL_SET_MUTABLE = Set.of(
+            "replicas",
+            "ordinals",
+            "template",
+            "updateStrategy",
+            "persistentVolumeClaimRetentionPolicy",
+            "minReadySeconds",
+            "revisionHistoryLimit");
 
     private ManifestRules() {}
 
@@ -244,7 +255,80 @@ public final class ManifestRules {
         if (identityKept) {
             // What the patch makes must pass as a manifest too (no owner references, no reserved labels, pods).
             checkObject(patched, scope, path, problems);
+            // A field a cluster never lets change stays the manifest's: an override added, changed or dropped later
+            // would change it on the clusters it selects, and every one of them would refuse the bundle.
+            Map<String, Object> fixed = immutable(target);
+            Map<String, Object> patchedFixed = immutable(patched);
+            for (String field : changed(fixed, patchedFixed)) {
+                problems.add(new FieldProblem(
+                        path + "." + field,
+                        reference + ": an override must not change " + field + ", which Kubernetes never lets change"
+                                + " once the " + target.get("kind") + " exists; set it in the manifest"));
+            }
         }
+    }
+
+    /**
+     * The problems of replacing a workload's checked manifests {@code current} by {@code next}: a Deployment or
+     * StatefulSet that keeps its name must keep what Kubernetes never lets change once it exists (a Deployment's
+     * selector; a StatefulSet's spec but for its replicas, template, update strategy and a few more). Every cluster
+     * running it would refuse the new generation, and the workload would stay at the old one everywhere.
+     */
+    public static List<FieldProblem> checkChange(List<Map<String, Object>> current, List<Map<String, Object>> next) {
+        Map<String, Map<String, Object>> before = new HashMap<>();
+        current.forEach(m -> before.putIfAbsent(BundleRenderer.reference(m), m));
+        List<FieldProblem> problems = new ArrayList<>();
+        for (int i = 0; i < next.size(); i++) {
+            Map<String, Object> manifest = next.get(i);
+            String reference = BundleRenderer.reference(manifest);
+            Map<String, Object> previous = before.get(reference);
+            if (previous == null || !Objects.equals(previous.get("apiVersion"), manifest.get("apiVersion"))) {
+                continue;
+            }
+            for (String field : changed(immutable(previous), immutable(manifest))) {
+                problems.add(new FieldProblem(
+                        "manifests[" + i + "]." + field,
+                        reference + ": " + field + " cannot change once the " + manifest.get("kind")
+                                + " exists (Kubernetes refuses it on every cluster); keep it, or give the "
+                                + manifest.get("kind") + " another name: the old one then leaves the clusters and the"
+                                + " new one is created"));
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * What of a manifest can never change once its object exists, by field path: a Deployment's selector, a
+     * StatefulSet's whole spec but {@link #STATEFUL_SET_MUTABLE}. A StatefulSet's {@code podManagementPolicy} given
+     * as its default counts as not given, as the server defaults it so.
+     */
+    private static Map<String, Object> immutable(Map<String, Object> manifest) {
+        Map<String, Object> fixed = new LinkedHashMap<>();
+        Object spec = manifest.get("spec");
+        if (!(spec instanceof Map<?, ?> fields)) {
+            return fixed;
+        }
+        Object kind = manifest.get("kind");
+        if ("Deployment".equals(kind)) {
+            fixed.put("spec.selector", fields.get("selector"));
+        } else if ("StatefulSet".equals(kind)) {
+            fields.forEach((key, value) -> {
+                if (!STATEFUL_SET_MUTABLE.contains(key)
+                        && !(key.equals("podManagementPolicy") && "OrderedReady".equals(value))) {
+                    fixed.put("spec." + key, value);
+                }
+            });
+        }
+        fixed.values().removeIf(Objects::isNull);
+        return fixed;
+    }
+
+    /** The paths whose values differ between two {@link #immutable} views, in a stable order. */
+    private static List<String> changed(Map<String, Object> before, Map<String, Object> after) {
+        java.util.TreeSet<String> paths = new TreeSet<>(before.keySet());
+        paths.addAll(after.keySet());
+        paths.removeIf(path -> Objects.equals(before.get(path), after.get(path)));
+        return List.copyOf(paths);
     }
 
     private static Object at(Map<String, Object> tree, List<String> path) {

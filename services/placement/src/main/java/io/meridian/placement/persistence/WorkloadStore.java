@@ -6,10 +6,13 @@ import io.meridian.eventing.audit.AuditTrail;
 import io.meridian.eventing.sql.MultiRowValues;
 import io.meridian.placement.config.PlacementConfig;
 import io.meridian.placement.domain.BundleRenderer;
+import io.meridian.placement.domain.FieldProblem;
+import io.meridian.placement.domain.ManifestRules;
 import io.meridian.placement.domain.PlacementDecision;
 import io.meridian.placement.domain.Workload;
 import io.meridian.placement.domain.WorkloadProgress;
 import io.meridian.placement.domain.WorkloadRevision;
+import io.meridian.servicekit.Problem;
 import io.meridian.servicekit.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -226,6 +229,14 @@ public class WorkloadStore {
         OffsetDateTime now = OffsetDateTime.now(clock);
         return sessions.withTransaction(s -> lockLive(s, next.name()).chain(current -> {
             guard.check(current.workload(), next);
+            List<FieldProblem> unchangeable =
+                    ManifestRules.checkChange(current.workload().manifests(), next.manifests());
+            if (!unchangeable.isEmpty()) {
+                return Uni.createFrom()
+                        .failure(ProblemException.invalid(unchangeable.stream()
+                                .map(p -> new Problem.FieldError(p.field(), p.message()))
+                                .toList()));
+            }
             if (WorkloadJson.sameContent(current.workload(), next)) {
                 return Uni.createFrom().item(new Change(current, false));
             }
@@ -258,6 +269,14 @@ public class WorkloadStore {
                 }
                 Workload restored = at(previous, generation + 1);
                 guard.check(current.workload(), restored);
+                List<FieldProblem> unchangeable =
+                        ManifestRules.checkChange(current.workload().manifests(), restored.manifests());
+                if (!unchangeable.isEmpty()) {
+                    return Uni.createFrom()
+                            .failure(ProblemException.conflict("workload '" + name + "' cannot roll back to"
+                                    + " generation " + (generation - 1) + ": "
+                                    + unchangeable.getFirst().message()));
+                }
                 if (WorkloadJson.sameContent(current.workload(), restored)) {
                     return Uni.createFrom()
                             .failure(ProblemException.conflict("generation " + (generation - 1) + " of workload '"

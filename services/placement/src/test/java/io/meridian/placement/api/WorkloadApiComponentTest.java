@@ -145,6 +145,15 @@ class WorkloadApiComponentTest {
                 .statusCode(409)
                 .contentType("application/problem+json")
                 .body("detail", containsString("already exists"));
+
+        // Every cluster would refuse a Deployment whose selector changed: refused here, before it is stored.
+        body.put("manifests", List.of(deployment("web", "ghcr.io/shop/web:3", "web-v3")));
+        write(OPERATOR, "PUT", "/api/v1/workloads/gen-demo", body)
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", contains("manifests[0].spec.selector"))
+                .body("errors[0].message", containsString("give the Deployment another name"));
+        get(VIEWER, "gen-demo").statusCode(200).body("generation", equalTo(2));
     }
 
     @Test
@@ -580,6 +589,11 @@ class WorkloadApiComponentTest {
     }
 
     private static Map<String, Object> deployment(String name, String image) {
+        return deployment(name, image, name);
+    }
+
+    /** A Deployment whose selector and pod template use the label {@code app=<app>}. */
+    private static Map<String, Object> deployment(String name, String image, String app) {
         return Map.of(
                 "apiVersion",
                 "apps/v1",
@@ -590,10 +604,10 @@ class WorkloadApiComponentTest {
                 "spec",
                 Map.of(
                         "replicas", 2,
-                        "selector", Map.of("matchLabels", Map.of("app", name)),
+                        "selector", Map.of("matchLabels", Map.of("app", app)),
                         "template",
                                 Map.of(
-                                        "metadata", Map.of("labels", Map.of("app", name)),
+                                        "metadata", Map.of("labels", Map.of("app", app)),
                                         "spec", Map.of("containers", List.of(Map.of("name", name, "image", image))))));
     }
 }

@@ -26,6 +26,21 @@ class ManifestRulesTest {
                 spec: {containers: [{name: web, image: "ghcr.io/shop/web:1"}]}
             """;
 
+    /** A StatefulSet of the service %1$s named db, with the pod management policy %2$s. */
+    private static final String STATEFUL_SET = """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db}
+            spec:
+              replicas: 1
+              serviceName: %1$s
+              podManagementPolicy: %2$s
+              selector: {matchLabels: {app: db}}
+              template:
+                metadata: {labels: {app: db}}
+                spec: {containers: [{name: db, image: "postgres:17"}]}
+            """;
+
     @Test
     void theNineWorkloadKindsPassInTheirApiVersionAndGetTheWorkloadsNamespace() {
         List<Map<String, Object>> manifests = List.of(
@@ -288,6 +303,96 @@ class ManifestRulesTest {
                                 ClusterSelector.ALL, "Deployment/web", Map.of("kind", "StatefulSet"), null, null)))
                 .extracting(FieldProblem::field)
                 .containsExactly("overrides[0].mergePatch.kind");
+    }
+
+    @Test
+    void anOverrideCannotChangeWhatKubernetesNeverLetsChange() {
+        List<Map<String, Object>> manifests = ManifestRules.check(
+                        "shop", List.of(manifest(DEPLOYMENT), manifest(STATEFUL_SET.formatted("db", "OrderedReady"))))
+                .manifests();
+
+        // Selector and template labels together make a valid Deployment, but not the same one on every cluster.
+        assertThat(overrideProblems(
+                        manifests,
+                        new WorkloadOverride(
+                                ClusterSelector.ALL,
+                                "Deployment/web",
+                                Map.of(
+                                        "spec",
+                                        Map.of(
+                                                "selector", Map.of("matchLabels", Map.of("app", "web-eu")),
+                                                "template",
+                                                        Map.of("metadata", Map.of("labels", Map.of("app", "web-eu"))))),
+                                null,
+                                null)))
+                .singleElement()
+                .satisfies(problem -> {
+                    assertThat(problem.field()).isEqualTo("overrides[0].mergePatch.spec.selector");
+                    assertThat(problem.message()).contains("Deployment/web", "set it in the manifest");
+                });
+        assertThat(overrideProblems(
+                        manifests,
+                        new WorkloadOverride(
+                                ClusterSelector.ALL,
+                                "StatefulSet/db",
+                                Map.of("spec", Map.of("serviceName", "db-eu", "replicas", 5)),
+                                null,
+                                null)))
+                .extracting(FieldProblem::field)
+                .containsExactly("overrides[0].mergePatch.spec.serviceName");
+        assertThat(overrideProblems(
+                        manifests,
+                        new WorkloadOverride(
+                                ClusterSelector.ALL,
+                                "StatefulSet/db",
+                                Map.of("spec", Map.of("replicas", 5, "minReadySeconds", 10)),
+                                null,
+                                null)))
+                .as("what a StatefulSet may change, an override may change")
+                .isEmpty();
+    }
+
+    @Test
+    void aNewGenerationKeepsWhatKubernetesNeverLetsChangeOnAnObjectThatStays() {
+        List<Map<String, Object>> current = ManifestRules.check(
+                        "shop", List.of(manifest(DEPLOYMENT), manifest(STATEFUL_SET.formatted("db", "OrderedReady"))))
+                .manifests();
+        String movedSelector = DEPLOYMENT.replace("{app: web}", "{app: web2}").replace("replicas: 2", "replicas: 3");
+        List<Map<String, Object>> next = ManifestRules.check(
+                        "shop",
+                        List.of(manifest(STATEFUL_SET.formatted("db-headless", "Parallel")), manifest(movedSelector)))
+                .manifests();
+
+        List<FieldProblem> problems = ManifestRules.checkChange(current, next);
+        assertThat(problems)
+                .extracting(FieldProblem::field)
+                .containsExactly(
+                        "manifests[0].spec.podManagementPolicy",
+                        "manifests[0].spec.serviceName",
+                        "manifests[1].spec.selector");
+        assertThat(problems.getLast().message())
+                .contains("Deployment/web: spec.selector cannot change once the Deployment exists", "another name");
+
+        // A new image, replicas, the default policy spelt out, a renamed Deployment: all allowed.
+        List<Map<String, Object>> allowed = ManifestRules.check(
+                        "shop",
+                        List.of(
+                                manifest(DEPLOYMENT.replace("web:1", "web:2").replace("replicas: 2", "replicas: 4")),
+                                manifest(STATEFUL_SET
+                                        .formatted("db", "OrderedReady")
+                                        .replace("replicas: 1", "replicas: 3")),
+                                manifest(movedSelector.replace("name: web}", "name: web2}"))))
+                .manifests();
+        assertThat(ManifestRules.checkChange(current, allowed)).isEmpty();
+        List<Map<String, Object>> noPolicy = ManifestRules.check(
+                        "shop",
+                        List.of(manifest(STATEFUL_SET
+                                .formatted("db", "OrderedReady")
+                                .replace("  podManagementPolicy: OrderedReady\n", ""))))
+                .manifests();
+        assertThat(ManifestRules.checkChange(current, noPolicy))
+                .as("an absent podManagementPolicy is its default")
+                .isEmpty();
     }
 
     @Test
