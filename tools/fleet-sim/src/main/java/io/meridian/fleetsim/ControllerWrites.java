@@ -24,8 +24,11 @@ final class ControllerWrites {
         this.dispatcher = dispatcher;
     }
 
-    /** Creates {@code object}, keeping the UID and creation time it carries; answers it as stored. */
-    GenericKubernetesResource create(HasMetadata object, String manager) {
+    /**
+     * Creates {@code object}, keeping the UID and creation time it carries; answers it as stored, read straight into
+     * the object's own class (a tree in between cost as much again on every controller write).
+     */
+    <T extends HasMetadata> T create(T object, String manager) {
         ResourceKind kind = ResourceKind.of(object.getKind());
         String path = kind.collectionPath(object.getMetadata().getNamespace()) + fieldManager(manager);
         String json = Serialization.asJson(object);
@@ -33,16 +36,16 @@ final class ControllerWrites {
                 object.getMetadata().getUid(),
                 object.getMetadata().getCreationTimestamp(),
                 () -> dispatcher.local(HttpMethod.POST, path, json, "application/json"));
-        return expect(response, "create " + kind + " " + object.getMetadata().getName());
+        return expect(response, "create " + kind + " " + object.getMetadata().getName(), typeOf(object));
     }
 
     /** Replaces the object (an Update; {@code metadata.resourceVersion}, when set, must be current). */
-    GenericKubernetesResource update(HasMetadata object, String manager) {
+    <T extends HasMetadata> T update(T object, String manager) {
         return put(object, "", manager);
     }
 
     /** Replaces the object's {@code status} through the status subresource. */
-    GenericKubernetesResource updateStatus(HasMetadata object, String manager) {
+    <T extends HasMetadata> T updateStatus(T object, String manager) {
         return put(object, "/status", manager);
     }
 
@@ -69,7 +72,7 @@ final class ControllerWrites {
                 path,
                 Headers.builder().add("Content-Type", "application/json").build(),
                 body);
-        return expect(dispatcher.dispatch(request), "scale " + kind + " " + name);
+        return expect(dispatcher.dispatch(request), "scale " + kind + " " + name, GenericKubernetesResource.class);
     }
 
     /** Deletes an object; false when it was not there. */
@@ -78,11 +81,11 @@ final class ControllerWrites {
         if (response.code() == 404) {
             return false;
         }
-        expect(response, "delete " + kind + " " + name);
+        expect(response, "delete " + kind + " " + name, GenericKubernetesResource.class);
         return true;
     }
 
-    private GenericKubernetesResource put(HasMetadata object, String subresource, String manager) {
+    private <T extends HasMetadata> T put(T object, String subresource, String manager) {
         ResourceKind kind = ResourceKind.of(object.getKind());
         String path = kind.objectPath(
                         object.getMetadata().getNamespace(),
@@ -91,19 +94,25 @@ final class ControllerWrites {
                 + fieldManager(manager);
         return expect(
                 dispatcher.local(HttpMethod.PUT, path, Serialization.asJson(object), "application/json"),
-                "update " + kind + subresource + " " + object.getMetadata().getName());
+                "update " + kind + subresource + " " + object.getMetadata().getName(),
+                typeOf(object));
     }
 
     private static String fieldManager(String manager) {
         return "?fieldManager=" + URLEncoder.encode(manager, StandardCharsets.UTF_8);
     }
 
-    private static GenericKubernetesResource expect(MockResponse response, String what) {
+    @SuppressWarnings("unchecked")
+    private static <T extends HasMetadata> Class<T> typeOf(T object) {
+        return (Class<T>) object.getClass();
+    }
+
+    private static <T> T expect(MockResponse response, String what, Class<T> type) {
         String body = response.getBody() == null ? "" : response.getBody().readUtf8();
         if (response.code() < 200 || response.code() >= 300) {
             throw new ClusterStore.StoreException(
                     response.code(), what + " failed with HTTP " + response.code() + ": " + body);
         }
-        return body.isEmpty() ? null : Serialization.unmarshal(body, GenericKubernetesResource.class);
+        return body.isEmpty() ? null : Serialization.unmarshal(body, type);
     }
 }

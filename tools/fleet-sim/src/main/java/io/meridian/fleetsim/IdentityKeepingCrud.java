@@ -52,9 +52,39 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
     private final Set<?> storeWatches = watchListeners();
     private volatile Consumer<WorkloadChange> workloads;
     private volatile Function<RecordedRequest, MockResponse> objectWrites;
+    // The store's objects, indexed by name: fabric8's own map, replaced at construction (see NamedObjects).
+    private final NamedObjects objects;
+    private final Lock reads = ClusterDispatcher.storeLock(this).readLock();
 
     IdentityKeepingCrud() {
         super(List.of());
+        objects = indexedObjects();
+    }
+
+    /**
+     * Puts a {@link NamedObjects} in place of the CRUD store's map. fabric8 keeps the map in a final field and offers no
+     * way to supply one, hence reflection: an upgrade of fabric8 that renames it fails the simulator at its start.
+     */
+    private NamedObjects indexedObjects() {
+        try {
+            Field field = io.fabric8.mockwebserver.crud.CrudDispatcher.class.getDeclaredField("map");
+            field.setAccessible(true);
+            if (!((Map<?, ?>) field.get(this)).isEmpty()) {
+                throw new IllegalStateException("the store holds objects already");
+            }
+            NamedObjects indexed = new NamedObjects();
+            field.set(this, indexed);
+            return indexed;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "fabric8's CrudDispatcher no longer has the Map 'map' the simulator indexes by name", e);
+        }
+    }
+
+    /** The object {@code query} names, found by its name rather than by scanning every stored object. */
+    @Override
+    public Map.Entry<AttributeSet, String> findResource(AttributeSet query) {
+        return query.containsKey(NamedObjects.NAME) ? objects.findNamed(query) : super.findResource(query);
     }
 
     /** Runs a create during which the created object keeps {@code uid} and {@code creationTimestamp}. */
@@ -240,7 +270,20 @@ final class IdentityKeepingCrud extends KubernetesCrudDispatcher {
         if (scale != null) {
             return ScaleSubresource.get(scale, super::handleGet);
         }
-        if (!path.contains("watch=true") && !getKey(path).containsKey("name")) {
+        if (!path.contains("watch=true")) {
+            AttributeSet query = getKey(path);
+            if (query.containsKey(NamedObjects.NAME)) {
+                // One object: answered as fabric8 answers it (its JSON, or a bare 404), found through the index.
+                reads.lock();
+                try {
+                    Map.Entry<AttributeSet, String> found = findResource(query);
+                    return found == null
+                            ? new MockResponse().setResponseCode(404)
+                            : new MockResponse().setResponseCode(200).setBody(found.getValue());
+                } finally {
+                    reads.unlock();
+                }
+            }
             lists.incrementAndGet();
         }
         return super.handleGet(path);

@@ -310,23 +310,28 @@ final class ObjectWrites {
         } else {
             metadata.put("managedFields", managedFields);
         }
-        // What the store will hold: the typed metadata drops empty values, so compare after the same round trip.
-        Map<String, Object> stored = live == null ? object : canonical(object);
+        // What the store will hold: the typed metadata drops empty values, so compare after the same round trip. The
+        // typed object is kept, and what changes after the comparison is set on both, rather than converting again.
+        ObjectMapper mapper = Serialization.jsonMapper();
+        GenericKubernetesResource resource = mapper.convertValue(object, GenericKubernetesResource.class);
+        Map<String, Object> stored = live == null ? object : typedMap(resource);
         validate(write.target(), live, stored);
         if (live != null) {
             if (ServerSideApply.valueEquals(live, stored)) {
                 return new MockResponse().setResponseCode(200).setBody(entry.getValue());
             }
             if (!write.target().isStatus() && specChanged(live, stored)) {
-                object(stored, "metadata").put("generation", generation(live) + 1);
+                long generation = generation(live) + 1;
+                object(stored, "metadata").put("generation", generation);
+                resource.getMetadata().setGeneration(generation);
             }
         }
         if (write.dryRun()) {
             return new MockResponse().setResponseCode(code).setBody(json(stored));
         }
-        object(stored, "metadata").put("resourceVersion", String.valueOf(crud.requestResourceVersion()));
-        GenericKubernetesResource resource =
-                Serialization.jsonMapper().convertValue(stored, GenericKubernetesResource.class);
+        String resourceVersion = String.valueOf(crud.requestResourceVersion());
+        object(stored, "metadata").put("resourceVersion", resourceVersion);
+        resource.getMetadata().setResourceVersion(resourceVersion);
         if (entry != null
                 && resource.isMarkedForDeletion()
                 && resource.getFinalizers().isEmpty()) {
@@ -718,11 +723,10 @@ final class ObjectWrites {
         throw new Refusal(status(400, "BadRequest", "an apply patch must be an object", target, null));
     }
 
-    /** {@code object} as the store will hold it: through fabric8's typed metadata and back. */
+    /** An object as the store will hold it: through fabric8's typed metadata (which drops empty values) and back. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> canonical(Map<String, Object> object) {
-        ObjectMapper mapper = Serialization.jsonMapper();
-        return mapper.convertValue(mapper.convertValue(object, GenericKubernetesResource.class), Map.class);
+    private static Map<String, Object> typedMap(GenericKubernetesResource resource) {
+        return Serialization.jsonMapper().convertValue(resource, Map.class);
     }
 
     private static String json(Object value) {

@@ -134,7 +134,7 @@ final class WorkloadReconciler {
                                     desired + maxSurge(deployment.getSpec().getStrategy(), desired)));
                 }
                 current.getMetadata().setAnnotations(annotations);
-                current = typed(writes.update(current, CONTROLLER_MANAGER), ReplicaSet.class);
+                current = writes.update(current, CONTROLLER_MANAGER);
             }
         }
 
@@ -377,7 +377,7 @@ final class WorkloadReconciler {
                 .withTemplate(template)
                 .endSpec()
                 .build();
-        return typed(writes.create(replicaSet, CONTROLLER_MANAGER), ReplicaSet.class);
+        return writes.create(replicaSet, CONTROLLER_MANAGER);
     }
 
     /** An old ReplicaSet: no pods, zero replicas (the simulator rolls out at once, without surge). */
@@ -394,7 +394,7 @@ final class WorkloadReconciler {
         ReplicaSet updated = old;
         if (!scaled) {
             old.getSpec().setReplicas(0);
-            updated = typed(writes.update(old, CONTROLLER_MANAGER), ReplicaSet.class);
+            updated = writes.update(old, CONTROLLER_MANAGER);
         }
         writeReplicaSetStatus(updated, 0, 0);
     }
@@ -448,7 +448,7 @@ final class WorkloadReconciler {
             return replicaSet;
         }
         replicaSet.setStatus(status);
-        return typed(writes.updateStatus(replicaSet, CONTROLLER_MANAGER), ReplicaSet.class);
+        return writes.updateStatus(replicaSet, CONTROLLER_MANAGER);
     }
 
     // ---- StatefulSets -----------------------------------------------------------------------------------
@@ -517,9 +517,9 @@ final class WorkloadReconciler {
         }
         var status = pod.getStatus();
         pod.setStatus(null);
-        Pod created = typed(writes.create(pod, CONTROLLER_MANAGER), Pod.class);
+        Pod created = writes.create(pod, CONTROLLER_MANAGER);
         created.setStatus(status);
-        return typed(writes.updateStatus(created, KUBELET), Pod.class);
+        return writes.updateStatus(created, KUBELET);
     }
 
     /** The pod as its kubelet reports it: ready unless its workload is broken. */
@@ -536,7 +536,7 @@ final class WorkloadReconciler {
         } else {
             PodStates.unready(pod, breakage, now);
         }
-        return typed(writes.updateStatus(pod, KUBELET), Pod.class);
+        return writes.updateStatus(pod, KUBELET);
     }
 
     /** Worker nodes to place pods on, made placeable; a virtual one when the cluster has no nodes at all. */

@@ -1,0 +1,120 @@
+package io.meridian.fleetsim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store's index by name finds exactly what fabric8's scan of every object finds: across kinds, namespaces and
+ * cluster scope, after label changes (which change an object's attributes) and deletions.
+ */
+class NamedObjectsTest {
+
+    static ClusterDispatcher dispatcher;
+    static ApiServer api;
+    static KubernetesClient client;
+
+    @BeforeAll
+    static void start() {
+        dispatcher = new ClusterDispatcher(new MutableClock(Instant.parse("2026-12-07T10:00:00Z")));
+        api = ApiServer.start(dispatcher, ApiServer.version(Cloud.AZURE), 0);
+        client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder()
+                        .withMasterUrl(api.url())
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        api.stop();
+    }
+
+    @Test
+    void aLookupByNameFindsWhatAScanOfEveryObjectFinds() {
+        for (String ns : List.of("index-a", "index-b")) {
+            for (String name : List.of("web", "api", "db")) {
+                client.configMaps()
+                        .inNamespace(ns)
+                        .resource(new ConfigMapBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .withNamespace(ns)
+                                .addToLabels("app", name)
+                                .endMetadata()
+                                .addToData("k", ns + "/" + name)
+                                .build())
+                        .create();
+            }
+        }
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("web")
+                        .endMetadata()
+                        .build())
+                .create();
+        // A label change gives the object other attributes: the index must follow it.
+        client.configMaps().inNamespace("index-a").withName("api").edit(c -> {
+            c.getMetadata().getLabels().put("tier", "gold");
+            return c;
+        });
+        client.configMaps().inNamespace("index-b").withName("db").delete();
+
+        List<String> paths = new ArrayList<>();
+        for (String ns : List.of("index-a", "index-b", "elsewhere")) {
+            for (String name : List.of("web", "api", "db", "nothing")) {
+                paths.add("/api/v1/namespaces/" + ns + "/configmaps/" + name);
+                paths.add("/api/v1/namespaces/" + ns + "/secrets/" + name);
+            }
+        }
+        paths.add("/api/v1/namespaces/web");
+        paths.add("/api/v1/namespaces/index-a");
+        paths.add("/api/v1/namespaces/api");
+
+        IdentityKeepingCrud crud = dispatcher.crud();
+        int found = 0;
+        for (String path : paths) {
+            AttributeSet query = crud.getKey(path);
+            Map.Entry<AttributeSet, String> indexed = crud.findResource(query);
+            Map.Entry<AttributeSet, String> scanned = crud.getMap().entrySet().stream()
+                    .filter(e -> e.getKey().matches(query))
+                    .findFirst()
+                    .orElse(null);
+            assertThat(indexed).as(path).isEqualTo(scanned);
+            var answer = dispatcher.local(HttpMethod.GET, path, null, null);
+            assertThat(answer.code()).as(path).isEqualTo(scanned == null ? 404 : 200);
+            if (scanned != null) {
+                found++;
+                assertThat(answer.getBody().readUtf8()).as(path).isEqualTo(scanned.getValue());
+            }
+        }
+        // The ConfigMaps web, api, db in index-a and web, api in index-b; the Namespace web (a ConfigMap's namespace is
+        // not made for it).
+        assertThat(found).isEqualTo(6);
+        assertThat(client.configMaps()
+                        .inNamespace("index-a")
+                        .withName("api")
+                        .get()
+                        .getMetadata()
+                        .getLabels())
+                .containsEntry("tier", "gold");
+        assertThat(client.configMaps().inNamespace("index-b").withName("db").get())
+                .isNull();
+    }
+}
