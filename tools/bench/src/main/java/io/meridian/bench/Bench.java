@@ -65,7 +65,7 @@ public final class Bench {
     }
 
     private static final List<String> COMMANDS =
-            List.of("inventory", "identity", "policy", "observability", "notifications", "placement");
+            List.of("inventory", "identity", "policy", "observability", "notifications", "placement", "simulator");
     private static final String USAGE =
             "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--warmup W] [--warmup-seconds S] [--drifts D]"
                     + " [--churn-seconds S]"
@@ -75,7 +75,9 @@ public final class Bench {
                     + "       bench observability [--clusters N] [--objects M] [--seconds S] [--rules R] [--keep-stack]\n"
                     + "       bench notifications [--clusters N] [--receivers R] [--rounds K] [--down D] [--warmup W] [--keep-stack]\n"
                     + "       bench placement [--clusters N] [--objects M] [--workloads W] [--warmup U] [--rollouts R]"
-                    + " [--failover-workloads F] [--failover-after S] [--controller-delay-ms D] [--keep-stack]";
+                    + " [--failover-workloads F] [--failover-after S] [--controller-delay-ms D] [--keep-stack]\n"
+                    + "       bench simulator [--clusters N] [--objects M] [--workloads W] [--warmup U] [--replicas R]"
+                    + " [--controller-delay-ms D]";
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !COMMANDS.contains(args[0])) {
@@ -94,6 +96,7 @@ public final class Bench {
             case "notifications" -> new NotificationBench(bench.repo, options).run();
             case "identity" -> new IdentityBench(options, bench.repo).run();
             case "placement" -> new PlacementBench(options, bench.repo).run();
+            case "simulator" -> new SimulatorBench(options, bench.repo).run();
             case "policy" ->
                 new PolicyBench(
                                 bench.repo,
