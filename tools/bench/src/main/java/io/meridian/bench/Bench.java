@@ -77,7 +77,7 @@ public final class Bench {
                     + "       bench placement [--clusters N] [--objects M] [--workloads W] [--warmup U] [--rollouts R]"
                     + " [--failover-workloads F] [--failover-after S] [--controller-delay-ms D] [--keep-stack]\n"
                     + "       bench simulator [--clusters N] [--objects M] [--workloads W] [--warmup U] [--replicas R]"
-                    + " [--controller-delay-ms D]";
+                    + " [--controller-delay-ms D] [--watch true|false]";
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !COMMANDS.contains(args[0])) {

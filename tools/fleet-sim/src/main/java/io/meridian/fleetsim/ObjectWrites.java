@@ -370,7 +370,8 @@ final class ObjectWrites {
                 kind + "." + target.group() + " \"" + name + "\" is invalid: "
                         + (described.size() == 1 ? described.getFirst() : "[" + String.join(", ", described) + "]"),
                 target.named(name),
-                causes));
+                causes,
+                kind));
     }
 
     /** Sets what a real server sets on a new object and drops what a client cannot set on one. */
@@ -740,6 +741,17 @@ final class ObjectWrites {
     /** A Kubernetes {@code Status} answer. */
     private static MockResponse status(
             int code, String reason, String message, Target target, List<Map<String, Object>> causes) {
+        return status(code, reason, message, target, causes, target == null ? null : target.plural());
+    }
+
+    /** The same, naming the object's kind in {@code details} as {@code detailsKind} (an Invalid answer names the Kind). */
+    private static MockResponse status(
+            int code,
+            String reason,
+            String message,
+            Target target,
+            List<Map<String, Object>> causes,
+            String detailsKind) {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("kind", "Status");
         status.put("apiVersion", "v1");
@@ -751,7 +763,7 @@ final class ObjectWrites {
         if (target != null && target.name() != null) {
             details.put("name", target.name());
             details.put("group", target.group());
-            details.put("kind", target.plural());
+            details.put("kind", detailsKind);
         }
         if (causes != null) {
             details.put("causes", causes);

@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
 /**
  * The part of a v1.31 API server's {@code apps/v1} validation that the product meets with its workloads: a
  * Deployment, StatefulSet, ReplicaSet or DaemonSet must have a non-empty {@code spec.selector} that selects its own
- * pod template's labels, and once created the selector cannot change. A StatefulSet's spec may change only in
- * {@code replicas}, {@code ordinals}, {@code template}, {@code updateStrategy},
- * {@code persistentVolumeClaimRetentionPolicy}, {@code minReadySeconds} and {@code revisionHistoryLimit}. A real server answers a write that breaks
+ * pod template's labels (and well-formed requirements), and once created the selector cannot change. A StatefulSet's
+ * spec may change only in {@code replicas}, {@code ordinals}, {@code template}, {@code updateStrategy},
+ * {@code persistentVolumeClaimRetentionPolicy} and {@code minReadySeconds}. A real server answers a write that breaks
  * any of these with 422 {@code Invalid} and stores nothing; so does the simulator, with the same fields, reasons and
  * messages (values printed as Go prints them, close enough to read).
  *
@@ -33,16 +33,11 @@ final class SelectorValidation {
     }
 
     private static final Set<String> KINDS = Set.of("Deployment", "StatefulSet", "ReplicaSet", "DaemonSet");
-    // The fields ValidateStatefulSetUpdate copies from the old spec before comparing (its message names all but the
-    // last).
-    private static final Set<String> STATEFUL_SET_MUTABLE = Set.of(
-            "replicas",
-            "ordinals",
-            "template",
-            "updateStrategy",
-            "persistentVolumeClaimRetentionPolicy",
-            "minReadySeconds",
-            "revisionHistoryLimit");
+    // The StatefulSet spec fields ValidateStatefulSetUpdate does not copy from the old spec before comparing: every
+    // field of the v1.31 StatefulSetSpec but those its message names (revisionHistoryLimit included: a v1.31 server
+    // refuses its change). A field the server does not know is dropped when it decodes, so never compared.
+    private static final List<String> STATEFUL_SET_FIXED =
+            List.of("selector", "serviceName", "volumeClaimTemplates", "podManagementPolicy", "revisionHistoryLimit");
 
     private SelectorValidation() {}
 
@@ -59,8 +54,15 @@ final class SelectorValidation {
         List<FieldError> errors = new ArrayList<>();
         Map<String, Object> spec = map(next.get("spec"));
         Object selector = spec.get("selector");
+        Map<String, String> labels =
+                labels(map(map(spec.get("template")).get("metadata")).get("labels"));
         if (selector == null) {
-            errors.add(new FieldError("spec.selector", "FieldValueRequired", "Required value"));
+            // A DaemonSet's validation has no Required check; every kind's then judges the template by the missing
+            // selector, which selects nothing.
+            if (!kind.equals("DaemonSet")) {
+                errors.add(new FieldError("spec.selector", "FieldValueRequired", "Required value"));
+            }
+            errors.add(templateNotSelected(labels));
         } else if (!(selector instanceof Map<?, ?>) || isEmpty(map(selector))) {
             errors.add(new FieldError(
                     "spec.selector",
@@ -68,19 +70,18 @@ final class SelectorValidation {
                     "Invalid value: " + goSelector(selector) + ": empty selector is invalid for "
                             + kind.toLowerCase(Locale.ROOT)));
         } else {
-            Map<String, String> labels =
-                    labels(map(map(spec.get("template")).get("metadata")).get("labels"));
-            if (!selects(map(selector), labels)) {
-                errors.add(new FieldError(
-                        "spec.template.metadata.labels",
-                        "FieldValueInvalid",
-                        "Invalid value: " + goLabels(labels) + ": `selector` does not match template `labels`"));
+            List<FieldError> malformed = malformed(map(selector));
+            errors.addAll(malformed);
+            if (malformed.isEmpty() && !selects(map(selector), labels)) {
+                errors.add(templateNotSelected(labels));
             }
         }
         if (live != null) {
             Map<String, Object> liveSpec = map(live.get("spec"));
             if (kind.equals("StatefulSet")) {
-                if (!ServerSideApply.valueEquals(withoutMutable(liveSpec), withoutMutable(spec))) {
+                if (STATEFUL_SET_FIXED.stream()
+                        .anyMatch(field -> !ServerSideApply.valueEquals(
+                                withoutEmpty(liveSpec.get(field)), withoutEmpty(spec.get(field))))) {
                     errors.add(new FieldError(
                             "spec",
                             "FieldValueForbidden",
@@ -88,7 +89,7 @@ final class SelectorValidation {
                                     + " 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and"
                                     + " 'minReadySeconds' are forbidden"));
                 }
-            } else if (!ServerSideApply.valueEquals(liveSpec.get("selector"), selector)) {
+            } else if (!ServerSideApply.valueEquals(withoutEmpty(liveSpec.get("selector")), withoutEmpty(selector))) {
                 errors.add(new FieldError(
                         "spec.selector",
                         "FieldValueInvalid",
@@ -96,6 +97,75 @@ final class SelectorValidation {
             }
         }
         return errors;
+    }
+
+    private static FieldError templateNotSelected(Map<String, String> labels) {
+        return new FieldError(
+                "spec.template.metadata.labels",
+                "FieldValueInvalid",
+                "Invalid value: " + goLabels(labels) + ": `selector` does not match template `labels`");
+    }
+
+    /** The problems of each selector requirement, as ValidateLabelSelectorRequirement reports them. */
+    private static List<FieldError> malformed(Map<String, Object> selector) {
+        List<FieldError> errors = new ArrayList<>();
+        if (!(selector.get("matchExpressions") instanceof List<?> expressions)) {
+            return errors;
+        }
+        for (int i = 0; i < expressions.size(); i++) {
+            Map<String, Object> expression = map(expressions.get(i));
+            String at = "spec.selector.matchExpressions[" + i + "]";
+            boolean hasValues = expression.get("values") instanceof List<?> values && !values.isEmpty();
+            String operator = String.valueOf(expression.get("operator"));
+            switch (operator) {
+                case "In", "NotIn" -> {
+                    if (!hasValues) {
+                        errors.add(new FieldError(
+                                at + ".values",
+                                "FieldValueRequired",
+                                "Required value: must be specified when `operator` is 'In' or 'NotIn'"));
+                    }
+                }
+                case "Exists", "DoesNotExist" -> {
+                    if (hasValues) {
+                        errors.add(new FieldError(
+                                at + ".values",
+                                "FieldValueForbidden",
+                                "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+                    }
+                }
+                default ->
+                    errors.add(new FieldError(
+                            at + ".operator",
+                            "FieldValueNotSupported",
+                            "Unsupported value: \"" + operator
+                                    + "\": supported values: \"In\", \"NotIn\", \"Exists\", \"DoesNotExist\""));
+            }
+        }
+        return errors;
+    }
+
+    /**
+     * A value as the server's typed object holds it: a null, an empty list and an empty map are all "not set" (the
+     * server compares decoded structs, where an omitted and an empty field are the same).
+     */
+    private static Object withoutEmpty(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> kept = new TreeMap<>();
+            map.forEach((key, item) -> {
+                Object cleaned = withoutEmpty(item);
+                if (cleaned != null) {
+                    kept.put(String.valueOf(key), cleaned);
+                }
+            });
+            return kept.isEmpty() ? null : kept;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> kept =
+                    list.stream().map(SelectorValidation::withoutEmpty).toList();
+            return kept.isEmpty() ? null : kept;
+        }
+        return value;
     }
 
     /** Whether a label selector selects these labels (an unknown operator selects nothing, as a server's parse fails). */
@@ -130,12 +200,6 @@ final class SelectorValidation {
     private static boolean isEmpty(Map<String, Object> selector) {
         return map(selector.get("matchLabels")).isEmpty()
                 && !(selector.get("matchExpressions") instanceof List<?> expressions && !expressions.isEmpty());
-    }
-
-    private static Map<String, Object> withoutMutable(Map<String, Object> spec) {
-        Map<String, Object> rest = new TreeMap<>(spec);
-        rest.keySet().removeAll(STATEFUL_SET_MUTABLE);
-        return rest;
     }
 
     private static Map<String, String> labels(Object value) {

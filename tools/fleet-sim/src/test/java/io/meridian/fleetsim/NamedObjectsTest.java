@@ -1,12 +1,14 @@
 package io.meridian.fleetsim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import java.time.Instant;
@@ -43,6 +45,46 @@ class NamedObjectsTest {
     static void stop() {
         client.close();
         api.stop();
+    }
+
+    @Test
+    void everyWayTheStoreChangesKeepsTheIndexAndTheOrder() {
+        NamedObjects objects = new NamedObjects();
+        AttributeSet webPod = key("pods", "web");
+        AttributeSet webService = key("services", "web");
+        AttributeSet apiPod = key("pods", "api");
+        objects.put(webPod, "1");
+        objects.put(webService, "2");
+        objects.put(apiPod, "3");
+
+        // A key stored already keeps its place (as in fabric8's LinkedHashMap), with the new value.
+        assertThat(objects.put(webPod, "1b")).isEqualTo("1");
+        assertThat(objects.keySet()).containsExactly(webPod, webService, apiPod);
+        assertThat(objects.findNamed(key("pods", "web")).getValue()).isEqualTo("1b");
+        // As the simulator rewrites a deleted object's resourceVersion in place.
+        assertThat(objects.computeIfPresent(webService, (k, v) -> v + "b")).isEqualTo("2b");
+        assertThat(objects.computeIfPresent(key("pods", "gone"), (k, v) -> "x")).isNull();
+        assertThat(objects.findNamed(key("services", "web")).getValue()).isEqualTo("2b");
+        // A query by name alone matches the first of that name, in store order.
+        assertThat(objects.findNamed(AttributeSet.map(new Attribute(NamedObjects.NAME, "web")))
+                        .getKey())
+                .isEqualTo(webPod);
+
+        assertThat(objects.remove(webPod)).isEqualTo("1b");
+        assertThat(objects.findNamed(key("pods", "web"))).isNull();
+        assertThat(objects.findNamed(AttributeSet.map(new Attribute(NamedObjects.NAME, "web")))
+                        .getKey())
+                .isEqualTo(webService);
+        assertThatThrownBy(() -> objects.entrySet().removeIf(e -> true))
+                .as("a removal the index would not see is refused")
+                .isInstanceOf(UnsupportedOperationException.class);
+        objects.clear();
+        assertThat(objects).isEmpty();
+        assertThat(objects.findNamed(key("pods", "api"))).isNull();
+    }
+
+    private static AttributeSet key(String plural, String name) {
+        return AttributeSet.map(new Attribute("plural", plural), new Attribute(NamedObjects.NAME, name));
     }
 
     @Test

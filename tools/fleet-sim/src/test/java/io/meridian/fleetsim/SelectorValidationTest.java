@@ -2,6 +2,7 @@ package io.meridian.fleetsim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -83,14 +84,50 @@ class SelectorValidationTest {
         none.getSpec().setSelector(null);
         Status missing = invalid(
                 () -> client.resource(none).create(),
-                "Deployment.apps \"none\" is invalid: spec.selector: Required value");
+                "Deployment.apps \"none\" is invalid: [spec.selector: Required value,"
+                        + " spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"none\"}:"
+                        + " `selector` does not match template `labels`]");
+        assertThat(missing.getDetails().getKind()).isEqualTo("Deployment");
+        assertThat(missing.getDetails().getGroup()).isEqualTo("apps");
         assertThat(missing.getDetails().getCauses())
-                .singleElement()
-                .satisfies(cause -> assertThat(cause.getReason()).isEqualTo("FieldValueRequired"));
+                .extracting(StatusCause::getReason, StatusCause::getField)
+                .containsExactly(
+                        tuple("FieldValueRequired", "spec.selector"),
+                        tuple("FieldValueInvalid", "spec.template.metadata.labels"));
 
         Deployment empty = deployment(ns, "empty", Map.of(), Map.of("app", "empty"));
         assertThat(invalid(() -> apply(empty), "spec.selector: Invalid value: ").getMessage())
                 .endsWith("empty selector is invalid for deployment");
+    }
+
+    @Test
+    void aMalformedRequirementIsInvalid() {
+        String ns = namespace();
+        Deployment noValues = deployment(ns, "novalues", Map.of("app", "novalues"), Map.of("app", "novalues"));
+        noValues.getSpec()
+                .getSelector()
+                .getMatchExpressions()
+                .add(new LabelSelectorRequirementBuilder()
+                        .withKey("tier")
+                        .withOperator("NotIn")
+                        .build());
+        invalid(
+                () -> apply(noValues),
+                "spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In'"
+                        + " or 'NotIn'");
+        Deployment existsWithValues = deployment(ns, "exists", Map.of("app", "exists"), Map.of("app", "exists"));
+        existsWithValues
+                .getSpec()
+                .getSelector()
+                .getMatchExpressions()
+                .add(new LabelSelectorRequirementBuilder()
+                        .withKey("app")
+                        .withOperator("Exists")
+                        .withValues("exists")
+                        .build());
+        invalid(() -> apply(existsWithValues), "spec.selector.matchExpressions[0].values: Forbidden");
+        assertThat(client.apps().deployments().inNamespace(ns).list().getItems())
+                .isEmpty();
     }
 
     @Test
@@ -175,21 +212,15 @@ class SelectorValidationTest {
                         .getSpec()
                         .getServiceName())
                 .isEqualTo("db");
-    }
 
-    @Test
-    void aStatusWriteIsNotJudgedByTheSpecsRules() {
-        String ns = namespace();
-        Deployment web = apply(deployment(ns, "web", Map.of("app", "web"), Map.of("app", "web")));
-        web.setStatus(new DeploymentStatusBuilder()
-                .withObservedGeneration(1L)
-                .withReplicas(0)
-                .build());
-        // The spec sent with a status write is ignored, whatever it says.
-        web.getSpec().getSelector().setMatchLabels(Map.of("app", "elsewhere"));
-        Deployment updated = client.resource(web).updateStatus();
-        assertThat(updated.getStatus().getObservedGeneration()).isEqualTo(1L);
-        assertThat(updated.getSpec().getSelector().getMatchLabels()).isEqualTo(Map.of("app", "web"));
+        // A v1.31 server refuses a new revisionHistoryLimit too, though its message does not name the field.
+        StatefulSet moreHistory = statefulSet(ns, "db", "db", 3, "postgres:17.1");
+        moreHistory.getSpec().setRevisionHistoryLimit(3);
+        invalid(() -> apply(moreHistory), "spec: Forbidden: updates to statefulset spec");
+        // An empty list the client sends is the same as none.
+        StatefulSet noClaims = statefulSet(ns, "db", "db", 3, "postgres:17.1");
+        noClaims.getSpec().setVolumeClaimTemplates(List.of());
+        assertThat(apply(noClaims).getSpec().getReplicas()).isEqualTo(3);
     }
 
     /** Asserts a 422 Invalid whose message contains {@code message}, and returns its Status. */
