@@ -96,15 +96,12 @@ public final class ManifestRules {
     /** The one capability a container may add: binding a port below 1024 without running as root. */
     static final String ALLOWED_CAPABILITY = "NET_BIND_SERVICE";
 
-    /** The spec fields of a StatefulSet that may change (the API server's update validation). */
-    private static final Set<String> STATEFUL_SET_MUTABLE = Set.of(
-            "replicas",
-            "ordinals",
-            "template",
-            "updateStrategy",
-            "persistentVolumeClaimRetentionPolicy",
-            "minReadySeconds",
-            "revisionHistoryLimit");
+    /**
+     * The spec fields of a v1.31 StatefulSet that never change once it exists (ValidateStatefulSetUpdate compares all but
+     * replicas, ordinals, template, updateStrategy, the PVC retention policy and minReadySeconds), each with the value
+     * the API server defaults it to, which counts as not given: spelling a default out is no change.
+     */
+    private static final Map<String, Object> STATEFUL_SET_FIXED = statefulSetFixed();
 
     private ManifestRules() {}
 
@@ -282,7 +279,10 @@ public final class ManifestRules {
             Map<String, Object> manifest = next.get(i);
             String reference = BundleRenderer.reference(manifest);
             Map<String, Object> previous = before.get(reference);
-            if (previous == null || !Objects.equals(previous.get("apiVersion"), manifest.get("apiVersion"))) {
+            // Only an object that stays is judged: another apiVersion or namespace makes another object.
+            if (previous == null
+                    || !Objects.equals(previous.get("apiVersion"), manifest.get("apiVersion"))
+                    || !Objects.equals(namespaceOf(previous), namespaceOf(manifest))) {
                 continue;
             }
             for (String field : changed(immutable(previous), immutable(manifest))) {
@@ -297,30 +297,96 @@ public final class ManifestRules {
         return problems;
     }
 
+    private static Map<String, Object> statefulSetFixed() {
+        Map<String, Object> fixed = new LinkedHashMap<>();
+        fixed.put("selector", null);
+        fixed.put("serviceName", null);
+        fixed.put("volumeClaimTemplates", null);
+        fixed.put("podManagementPolicy", "OrderedReady");
+        fixed.put("revisionHistoryLimit", 10);
+        return java.util.Collections.unmodifiableMap(fixed);
+    }
+
     /**
      * What of a manifest can never change once its object exists, by field path: a Deployment's selector, a
-     * StatefulSet's whole spec but {@link #STATEFUL_SET_MUTABLE}. A StatefulSet's {@code podManagementPolicy} given
-     * as its default counts as not given, as the server defaults it so.
+     * StatefulSet's {@link #STATEFUL_SET_FIXED} fields. Compared as the API server compares decoded objects: a null, an
+     * empty list or map and a field's default are "not given", and a claim template's defaults and status are left
+     * out, so that a manifest exported from a cluster ({@code kubectl get -o yaml}) is no change.
      */
     private static Map<String, Object> immutable(Map<String, Object> manifest) {
         Map<String, Object> fixed = new LinkedHashMap<>();
-        Object spec = manifest.get("spec");
-        if (!(spec instanceof Map<?, ?> fields)) {
+        if (!(manifest.get("spec") instanceof Map<?, ?> spec)) {
             return fixed;
         }
         Object kind = manifest.get("kind");
         if ("Deployment".equals(kind)) {
-            fixed.put("spec.selector", fields.get("selector"));
+            fixed.put("spec.selector", given(spec.get("selector")));
         } else if ("StatefulSet".equals(kind)) {
-            fields.forEach((key, value) -> {
-                if (!STATEFUL_SET_MUTABLE.contains(key)
-                        && !(key.equals("podManagementPolicy") && "OrderedReady".equals(value))) {
-                    fixed.put("spec." + key, value);
-                }
+            STATEFUL_SET_FIXED.forEach((field, byDefault) -> {
+                Object value =
+                        given(field.equals("volumeClaimTemplates") ? claimTemplates(spec.get(field)) : spec.get(field));
+                // Numbers compare by value: a YAML 10 and a JSON 10 may be parsed as different types.
+                boolean isDefault = byDefault != null
+                        && (byDefault.equals(value)
+                                || (byDefault instanceof Number d
+                                        && value instanceof Number v
+                                        && d.longValue() == v.longValue()));
+                fixed.put("spec." + field, isDefault ? null : value);
             });
         }
         fixed.values().removeIf(Objects::isNull);
         return fixed;
+    }
+
+    /** A value with its nulls, empty lists and empty maps left out, all the way down; null when nothing is left. */
+    private static Object given(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> kept = new java.util.TreeMap<>();
+            map.forEach((key, item) -> {
+                Object cleaned = given(item);
+                if (cleaned != null) {
+                    kept.put(String.valueOf(key), cleaned);
+                }
+            });
+            return kept.isEmpty() ? null : kept;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> kept = new ArrayList<>();
+            list.forEach(item -> kept.add(given(item)));
+            return kept.isEmpty() ? null : kept;
+        }
+        return value;
+    }
+
+    /** Claim templates without what the API server fills in: their apiVersion and kind, status, volumeMode Filesystem. */
+    private static Object claimTemplates(Object templates) {
+        if (!(templates instanceof List<?> list)) {
+            return templates;
+        }
+        List<Object> cleaned = new ArrayList<>();
+        for (Object template : list) {
+            if (!(template instanceof Map<?, ?> claim)) {
+                cleaned.add(template);
+                continue;
+            }
+            Map<String, Object> copy = new LinkedHashMap<>();
+            claim.forEach((key, value) -> copy.put(String.valueOf(key), value));
+            copy.remove("status");
+            copy.remove("apiVersion", "v1");
+            copy.remove("kind", "PersistentVolumeClaim");
+            if (copy.get("spec") instanceof Map<?, ?> spec && "Filesystem".equals(spec.get("volumeMode"))) {
+                Map<String, Object> specCopy = new LinkedHashMap<>();
+                spec.forEach((key, value) -> specCopy.put(String.valueOf(key), value));
+                specCopy.remove("volumeMode");
+                copy.put("spec", specCopy);
+            }
+            cleaned.add(copy);
+        }
+        return cleaned;
+    }
+
+    private static Object namespaceOf(Map<String, Object> manifest) {
+        return manifest.get("metadata") instanceof Map<?, ?> metadata ? metadata.get("namespace") : null;
     }
 
     /** The paths whose values differ between two {@link #immutable} views, in a stable order. */

@@ -396,6 +396,51 @@ class ManifestRulesTest {
     }
 
     @Test
+    void aNewRevisionHistoryLimitIsRefusedButItsDefaultEmptyValuesAndServerFilledClaimFieldsAreNoChange() {
+        String withClaims = STATEFUL_SET.formatted("db", "OrderedReady")
+                + "  volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce],"
+                + " resources: {requests: {storage: 1Gi}}}}]\n";
+        List<Map<String, Object>> current =
+                ManifestRules.check("shop", List.of(manifest(withClaims))).manifests();
+
+        // As kubectl get -o yaml shows it: defaults spelt out, an empty expression list, the claim's filled-in fields.
+        String exported = withClaims
+                        .replace(
+                                "selector: {matchLabels: {app: db}}",
+                                "selector: {matchLabels: {app: db}, matchExpressions: []}")
+                        .replace(
+                                "{metadata: {name: data}, spec: {accessModes",
+                                "{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: data,"
+                                        + " creationTimestamp: null}, status: {phase: Pending}, spec: {volumeMode: Filesystem,"
+                                        + " accessModes")
+                + "  revisionHistoryLimit: 10\n";
+        assertThat(ManifestRules.checkChange(
+                        current,
+                        ManifestRules.check("shop", List.of(manifest(exported))).manifests()))
+                .isEmpty();
+
+        List<Map<String, Object>> lessHistory = ManifestRules.check(
+                        "shop", List.of(manifest(withClaims + "  revisionHistoryLimit: 3\n")))
+                .manifests();
+        assertThat(ManifestRules.checkChange(current, lessHistory))
+                .extracting(FieldProblem::field)
+                .containsExactly("manifests[0].spec.revisionHistoryLimit");
+
+        List<Map<String, Object>> bigger = ManifestRules.check(
+                        "shop", List.of(manifest(withClaims.replace("storage: 1Gi", "storage: 5Gi"))))
+                .manifests();
+        assertThat(ManifestRules.checkChange(current, bigger))
+                .extracting(FieldProblem::field)
+                .containsExactly("manifests[0].spec.volumeClaimTemplates");
+
+        // In another namespace it is another object: nothing to keep.
+        List<Map<String, Object>> moved = ManifestRules.check(
+                        "shop-eu", List.of(manifest(withClaims.replace("serviceName: db", "serviceName: db-eu"))))
+                .manifests();
+        assertThat(ManifestRules.checkChange(current, moved)).isEmpty();
+    }
+
+    @Test
     void whatAPatchMakesMustStillBeAValidManifest() {
         List<Map<String, Object>> manifests =
                 ManifestRules.check("shop", List.of(manifest(DEPLOYMENT))).manifests();
