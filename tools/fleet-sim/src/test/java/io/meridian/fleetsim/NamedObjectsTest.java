@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
@@ -25,26 +23,20 @@ import org.junit.jupiter.api.Test;
  */
 class NamedObjectsTest {
 
+    static TestApiServer server;
     static ClusterDispatcher dispatcher;
-    static ApiServer api;
     static KubernetesClient client;
 
     @BeforeAll
     static void start() {
-        dispatcher = new ClusterDispatcher(new MutableClock(Instant.parse("2026-12-07T10:00:00Z")));
-        api = ApiServer.start(dispatcher, ApiServer.version(Cloud.AZURE), 0);
-        client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder()
-                        .withMasterUrl(api.url())
-                        .withRequestRetryBackoffLimit(0)
-                        .build())
-                .build();
+        server = TestApiServer.start(new MutableClock(Instant.parse("2026-12-07T10:00:00Z")), Cloud.AZURE);
+        dispatcher = server.dispatcher();
+        client = server.client();
     }
 
     @AfterAll
     static void stop() {
-        client.close();
-        api.stop();
+        server.close();
     }
 
     @Test

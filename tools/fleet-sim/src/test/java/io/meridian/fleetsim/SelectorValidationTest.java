@@ -12,9 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.List;
@@ -31,27 +29,18 @@ class SelectorValidationTest {
     private static final String MANAGER = "meridian-placement";
     private static final AtomicInteger NAMES = new AtomicInteger();
 
-    static ApiServer api;
+    static TestApiServer server;
     static KubernetesClient client;
 
     @BeforeAll
     static void start() {
-        api = ApiServer.start(
-                new ClusterDispatcher(new MutableClock(Instant.parse("2026-12-07T10:00:00Z"))),
-                ApiServer.version(Cloud.GCP),
-                0);
-        client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder()
-                        .withMasterUrl(api.url())
-                        .withRequestRetryBackoffLimit(0)
-                        .build())
-                .build();
+        server = TestApiServer.start(new MutableClock(Instant.parse("2026-12-07T10:00:00Z")), Cloud.GCP);
+        client = server.client();
     }
 
     @AfterAll
     static void stop() {
-        client.close();
-        api.stop();
+        server.close();
     }
 
     @Test

@@ -12,9 +12,7 @@ import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -44,24 +42,20 @@ class ServerSideApplyTest {
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
+    static TestApiServer server;
     static ApiServer api;
     static KubernetesClient client;
 
     @BeforeAll
     static void start() {
-        api = ApiServer.start(new ClusterDispatcher(CLOCK), ApiServer.version(Cloud.AWS), 0);
-        client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder()
-                        .withMasterUrl(api.url())
-                        .withRequestRetryBackoffLimit(0)
-                        .build())
-                .build();
+        server = TestApiServer.start(CLOCK, Cloud.AWS);
+        api = server.api();
+        client = server.client();
     }
 
     @AfterAll
     static void stop() {
-        client.close();
-        api.stop();
+        server.close();
     }
 
     @Test
