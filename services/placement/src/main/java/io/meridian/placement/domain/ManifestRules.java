@@ -3,12 +3,15 @@ package io.meridian.placement.domain;
 import io.meridian.contracts.selector.LabelSelector;
 import io.meridian.contracts.selector.LabelSyntax;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -116,7 +119,7 @@ public final class ManifestRules {
         kinds.put("PodDisruptionBudget", "policy/v1");
         kinds.put("NetworkPolicy", "networking.k8s.io/v1");
         kinds.put("Ingress", "networking.k8s.io/v1");
-        return java.util.Collections.unmodifiableMap(kinds);
+        return Collections.unmodifiableMap(kinds);
     }
 
     /** The manifests as placement stores them, and every problem found in them. */
@@ -304,7 +307,7 @@ public final class ManifestRules {
         fixed.put("volumeClaimTemplates", null);
         fixed.put("podManagementPolicy", "OrderedReady");
         fixed.put("revisionHistoryLimit", 10);
-        return java.util.Collections.unmodifiableMap(fixed);
+        return Collections.unmodifiableMap(fixed);
     }
 
     /**
@@ -341,7 +344,7 @@ public final class ManifestRules {
     /** A value with its nulls, empty lists and empty maps left out, all the way down; null when nothing is left. */
     private static Object given(Object value) {
         if (value instanceof Map<?, ?> map) {
-            Map<String, Object> kept = new java.util.TreeMap<>();
+            Map<String, Object> kept = new TreeMap<>();
             map.forEach((key, item) -> {
                 Object cleaned = given(item);
                 if (cleaned != null) {
@@ -391,7 +394,7 @@ public final class ManifestRules {
 
     /** The paths whose values differ between two {@link #immutable} views, in a stable order. */
     private static List<String> changed(Map<String, Object> before, Map<String, Object> after) {
-        java.util.TreeSet<String> paths = new TreeSet<>(before.keySet());
+        TreeSet<String> paths = new TreeSet<>(before.keySet());
         paths.addAll(after.keySet());
         paths.removeIf(path -> Objects.equals(before.get(path), after.get(path)));
         return List.copyOf(paths);
@@ -433,7 +436,7 @@ public final class ManifestRules {
 
     /** The names of the ServiceAccounts among {@code manifests}: the only ones their pods may run as. */
     private static Set<String> serviceAccounts(List<Map<String, Object>> manifests) {
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (Map<String, Object> m : manifests) {
             if ("ServiceAccount".equals(m.get("kind"))
                     && m.get("metadata") instanceof Map<?, ?> metadata
