@@ -100,21 +100,17 @@ public final class Bench {
             case "policy" ->
                 new PolicyBench(
                                 bench.repo,
-                                bench.option("clusters", 100),
-                                bench.option("objects", 1000),
-                                bench.option("probes", 300))
+                                Options.number(options, "clusters", 100),
+                                Options.number(options, "objects", 1000),
+                                Options.number(options, "probes", 300))
                         .run(options.containsKey("keep-stack"));
             default -> bench.inventory();
         }
     }
 
-    private int option(String name, int fallback) {
-        return Integer.parseInt(options.getOrDefault(name, Integer.toString(fallback)));
-    }
-
     private void inventory() throws Exception {
-        int clusters = option("clusters", 100);
-        int objects = option("objects", 1000);
+        int clusters = Options.number(options, "clusters", 100);
+        int objects = Options.number(options, "objects", 1000);
         BenchStack stack = new BenchStack(repo);
         stack.freshUp();
         try (Fleet fleet = Fleet.start(
@@ -265,7 +261,8 @@ public final class Bench {
             holders.print();
 
             bundles(stack, fleet, inventory);
-            ServiceProcess restarted = option("restart", 1) > 0 ? restart(stack, fleet, inventory, api) : null;
+            ServiceProcess restarted =
+                    Options.number(options, "restart", 1) > 0 ? restart(stack, fleet, inventory, api) : null;
             try (AutoCloseable ignored = restarted == null ? () -> {} : restarted) {
                 double produced = new KafkaBaseline(stack.kafka(), totalObjects).run();
                 if (published > 0) {
@@ -294,7 +291,7 @@ public final class Bench {
      */
     private ServiceProcess restart(BenchStack stack, Fleet fleet, ServiceProcess inventory, Api api) throws Exception {
         List<SimulatedCluster> clusters = fleet.clusters();
-        int settle = option("restart-settle", 20);
+        int settle = Options.number(options, "restart-settle", 20);
         Set<String> resynced = ConcurrentHashMap.newKeySet();
         Thread markers = watchResyncMarkers(stack.kafka(), resynced);
         long writesBefore = writeRequests(clusters);
@@ -339,16 +336,16 @@ public final class Bench {
     }
 
     private void bundles(BenchStack stack, Fleet fleet, ServiceProcess inventory) throws Exception {
-        int rounds = option("rounds", 10);
-        int drifts = option("drifts", 30);
+        int rounds = Options.number(options, "rounds", 10);
+        int drifts = Options.number(options, "drifts", 30);
         List<SimulatedCluster> clusters = fleet.clusters();
         Table table = new Table("bundles: one change fanned out to " + clusters.size() + " clusters, " + rounds
                 + " rounds; drift repair " + drifts + " times");
         Properties props = stack.kafka();
         props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ClusterKeyPartitioner.class.getName());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-        int warmup = option("warmup", 1);
-        int warmupSeconds = option("warmup-seconds", 30);
+        int warmup = Options.number(options, "warmup", 1);
+        int warmupSeconds = Options.number(options, "warmup-seconds", 30);
         Stats warmupRounds = new Stats();
         double coldStart = Double.NaN;
         Stats perCluster = new Stats();
@@ -501,8 +498,8 @@ public final class Bench {
      * every period; nothing Meridian set changes, so every drift report and every write is false.
      */
     private void statusChurn(BenchStack stack, List<SimulatedCluster> clusters, Table table) throws Exception {
-        int seconds = option("churn-seconds", 60);
-        Duration period = Duration.ofSeconds(option("churn-period", 5));
+        int seconds = Options.number(options, "churn-seconds", 60);
+        Duration period = Duration.ofSeconds(Options.number(options, "churn-period", 5));
         if (seconds <= 0) {
             return;
         }

@@ -46,14 +46,10 @@ final class IdentityBench {
         this.repo = repo;
     }
 
-    private int option(String name, int fallback) {
-        return Integer.parseInt(options.getOrDefault(name, Integer.toString(fallback)));
-    }
-
     void run() throws Exception {
-        int clusters = option("clusters", 100);
-        int objects = option("objects", 200);
-        int rounds = option("rounds", 10);
+        int clusters = Options.number(options, "clusters", 100);
+        int objects = Options.number(options, "objects", 200);
+        int rounds = Options.number(options, "rounds", 10);
         BenchStack stack = new BenchStack(repo);
         stack.freshUp();
         Map<String, String> inventoryConfig = new java.util.HashMap<>();
@@ -112,8 +108,8 @@ final class IdentityBench {
             Stats revocation = new Stats();
             Table table = new Table("identity: one group grant to " + clusters + " clusters, " + rounds
                     + " rounds (approval -> RoleBinding applied on every cluster), 2 cores");
-            int warmup = option("warmup", 1);
-            int warmupSeconds = option("warmup-seconds", 30);
+            int warmup = Options.number(options, "warmup", 1);
+            int warmupSeconds = Options.number(options, "warmup-seconds", 30);
             Stats warmupRounds = new Stats();
             double coldStart = Double.NaN;
             long warmupStarted = System.nanoTime();

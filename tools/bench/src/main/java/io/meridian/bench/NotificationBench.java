@@ -62,16 +62,12 @@ final class NotificationBench {
         this.options = options;
     }
 
-    private int option(String name, int fallback) {
-        return Integer.parseInt(options.getOrDefault(name, Integer.toString(fallback)));
-    }
-
     void run() throws Exception {
-        int clusters = option("clusters", 100);
-        int receivers = option("receivers", 20);
-        int rounds = option("rounds", 5);
-        int down = option("down", 10);
-        int warmup = option("warmup", 1);
+        int clusters = Options.number(options, "clusters", 100);
+        int receivers = Options.number(options, "receivers", 20);
+        int rounds = Options.number(options, "rounds", 5);
+        int down = Options.number(options, "down", 10);
+        int warmup = Options.number(options, "warmup", 1);
         if ((warmup + rounds) * down > clusters) {
             throw new IllegalArgumentException(
                     "(--warmup + --rounds) x --down must not exceed --clusters (each round its own)");
@@ -106,7 +102,7 @@ final class NotificationBench {
         try (Fleet fleet = Fleet.start(
                         FleetOptions.defaults()
                                 .withClusters(clusters)
-                                .withObjectsPerCluster(option("objects", 50))
+                                .withObjectsPerCluster(Options.number(options, "objects", 50))
                                 .withControlPort(0)
                                 .withOutDir(repo.resolve(".meridian/bench/fleet")),
                         line -> System.out.println("fleet-sim: " + line));

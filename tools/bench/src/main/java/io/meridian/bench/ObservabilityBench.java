@@ -54,15 +54,11 @@ final class ObservabilityBench {
         this.options = options;
     }
 
-    private int option(String name, int fallback) {
-        return Integer.parseInt(options.getOrDefault(name, Integer.toString(fallback)));
-    }
-
     void run() throws Exception {
-        int clusters = option("clusters", 100);
-        int objects = option("objects", 300);
-        int seconds = option("seconds", 120);
-        int rules = option("rules", 20);
+        int clusters = Options.number(options, "clusters", 100);
+        int objects = Options.number(options, "objects", 300);
+        int seconds = Options.number(options, "seconds", 120);
+        int rules = Options.number(options, "rules", 20);
         BenchStack stack = new BenchStack(repo);
         stack.freshUp();
         try (Fleet fleet = Fleet.start(

@@ -77,14 +77,10 @@ final class PlacementBench {
         this.repo = repo;
     }
 
-    private int option(String name, int fallback) {
-        return Integer.parseInt(options.getOrDefault(name, Integer.toString(fallback)));
-    }
-
     void run() throws Exception {
-        int clusters = option("clusters", 100);
-        int objects = option("objects", 150);
-        Duration controllerDelay = Duration.ofMillis(option("controller-delay-ms", 1000));
+        int clusters = Options.number(options, "clusters", 100);
+        int objects = Options.number(options, "objects", 150);
+        Duration controllerDelay = Duration.ofMillis(Options.number(options, "controller-delay-ms", 1000));
         BenchStack stack = new BenchStack(repo);
         stack.freshUp();
         Map<String, String> inventoryConfig = Map.of(
@@ -115,7 +111,8 @@ final class PlacementBench {
             rollOut(created.rolled(), table);
             long heapLoaded = LiveHeap.bytes(placement.pid());
             table.row(
-                    "placement live heap after GC, " + (option("warmup", 2) + option("workloads", 10))
+                    "placement live heap after GC, "
+                            + (Options.number(options, "warmup", 2) + Options.number(options, "workloads", 10))
                             + " workloads on every chosen cluster",
                     LiveHeap.mib(heapLoaded) + " (RSS " + placement.rssMiB() + " MiB)");
             removeAll(inventoryApi, table);
@@ -168,8 +165,8 @@ final class PlacementBench {
     private Created create(
             BenchStack stack, int clusters, Table table, ServiceProcess inventory, ServiceProcess placement)
             throws Exception {
-        int warmup = option("warmup", 2);
-        int workloads = option("workloads", 10);
+        int warmup = Options.number(options, "warmup", 2);
+        int workloads = Options.number(options, "workloads", 10);
         Map<String, Long> declared = new ConcurrentHashMap<>();
         Map<String, Long> applied = new ConcurrentHashMap<>();
         AtomicReference<String> watched = new AtomicReference<>("\u0000");
@@ -329,7 +326,7 @@ final class PlacementBench {
     // ------------------------------------------------------------------ (b) a new image in waves
 
     private void rollOut(String name, Table table) throws Exception {
-        int rollouts = option("rollouts", 3);
+        int rollouts = Options.number(options, "rollouts", 3);
         Stats total = new Stats();
         Stats perWave = new Stats();
         int waves = 0;
@@ -417,8 +414,8 @@ final class PlacementBench {
     // ------------------------------------------------------------------ (c) failover
 
     private void failover(List<String> roomy, Fleet fleet, Table table) throws Exception {
-        int workloads = option("failover-workloads", 10);
-        Duration after = Duration.ofSeconds(option("failover-after", 10));
+        int workloads = Options.number(options, "failover-workloads", 10);
+        Duration after = Duration.ofSeconds(Options.number(options, "failover-after", 10));
         if (roomy.size() <= FAILOVER_CLUSTERS) {
             throw new IllegalStateException(
                     "the failover needs more than " + FAILOVER_CLUSTERS + " clusters with room");

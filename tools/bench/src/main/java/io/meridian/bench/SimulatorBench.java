@@ -44,23 +44,19 @@ final class SimulatorBench {
         this.repo = repo;
     }
 
-    private int option(String name, int fallback) {
-        return Integer.parseInt(options.getOrDefault(name, Integer.toString(fallback)));
-    }
-
     void run() throws Exception {
-        int clusters = option("clusters", 100);
-        int workloads = option("workloads", 10);
-        int warmup = option("warmup", 3);
-        int replicas = option("replicas", 2);
+        int clusters = Options.number(options, "clusters", 100);
+        int workloads = Options.number(options, "workloads", 10);
+        int warmup = Options.number(options, "warmup", 3);
+        int replicas = Options.number(options, "replicas", 2);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         threads.setThreadCpuTimeEnabled(true);
         try (Fleet fleet = Fleet.start(
                 FleetOptions.defaults()
                         .withClusters(clusters)
-                        .withObjectsPerCluster(option("objects", 150))
+                        .withObjectsPerCluster(Options.number(options, "objects", 150))
                         .withControlPort(0)
-                        .withControllerDelay(Duration.ofMillis(option("controller-delay-ms", 100)))
+                        .withControllerDelay(Duration.ofMillis(Options.number(options, "controller-delay-ms", 100)))
                         .withOutDir(repo.resolve(".meridian/bench/simulator")),
                 line -> System.out.println("fleet-sim: " + line))) {
             List<SimulatedCluster> all = fleet.clusters();
