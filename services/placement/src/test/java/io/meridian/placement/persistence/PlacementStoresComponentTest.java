@@ -1,6 +1,7 @@
 package io.meridian.placement.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.meridian.contracts.Topic;
 import io.meridian.contracts.selector.ClusterSelector;
@@ -22,6 +23,7 @@ import io.meridian.placement.domain.WorkloadProgress;
 import io.meridian.placement.domain.WorkloadRevision;
 import io.meridian.placement.domain.WorkloadSync;
 import io.meridian.placement.reconcile.WorkloadOwnership;
+import io.meridian.servicekit.ProblemException;
 import io.meridian.testsupport.KafkaTestResource;
 import io.meridian.testsupport.PostgresTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -322,6 +324,69 @@ class PlacementStoresComponentTest {
         assertThat(rolledBack.stored().workload().generation()).isEqualTo(26);
         assertThat(rolledBack.stored().workload().manifests())
                 .isEqualTo(revisionsWorkload(name, 24).manifests());
+    }
+
+    @Test
+    void aGenerationWhoseSelectorDiffersIsNeitherStoredNorRolledBackTo() {
+        unreconciled(List.of("store-selector"), this::selectorKept);
+    }
+
+    private void selectorKept() {
+        String name = "store-selector";
+        await(() -> workloads.create(selectorWorkload(name, "web", 1), "test", (current, next) -> {}));
+        await(() -> workloads.replace(selectorWorkload(name, "web", 2), "test", (current, next) -> {}));
+
+        ProblemException moved = (ProblemException) catchThrowable(() ->
+                await(() -> workloads.replace(selectorWorkload(name, "web-v3", 3), "test", (current, next) -> {})));
+        assertThat(moved.problem().status()).isEqualTo(400);
+        assertThat(moved.problem().errors())
+                .extracting(io.meridian.servicekit.Problem.FieldError::field)
+                .containsExactly("manifests[0].spec.selector");
+
+        // A generation stored before the check existed, whose Deployment selected other pods: no way back to it.
+        inTransaction(s -> s.createNativeQuery(
+                        "UPDATE workload_revision SET spec = :spec" + " WHERE workload = :name AND generation = 1")
+                .setParameter("spec", WorkloadJson.write(selectorWorkload(name, "web-old", 1)))
+                .setParameter("name", name)
+                .executeUpdate());
+        ProblemException refused = (ProblemException)
+                catchThrowable(() -> await(() -> workloads.rollback(name, "test", (current, next) -> {})));
+        assertThat(refused.problem().status()).isEqualTo(409);
+        assertThat(refused.problem().detail())
+                .contains("cannot roll back to generation 1", "Deployment/web: spec.selector cannot change");
+        assertThat(await(() -> workloads.get(name)).workload().generation()).isEqualTo(2);
+    }
+
+    /** A workload of one Deployment selecting {@code app=<app>}, at the image tag {@code tag}. */
+    private static Workload selectorWorkload(String name, String app, int tag) {
+        Workload base = revisionsWorkload(name, 0);
+        return new Workload(
+                name,
+                "shop",
+                0,
+                List.of(Map.of(
+                        "apiVersion",
+                        "apps/v1",
+                        "kind",
+                        "Deployment",
+                        "metadata",
+                        Map.of("name", "web", "namespace", "shop"),
+                        "spec",
+                        Map.of(
+                                "selector",
+                                Map.of("matchLabels", Map.of("app", app)),
+                                "template",
+                                Map.of(
+                                        "metadata",
+                                        Map.of("labels", Map.of("app", app)),
+                                        "spec",
+                                        Map.of(
+                                                "containers",
+                                                List.of(Map.of("name", "web", "image", "nginx:1." + tag))))))),
+                base.placement(),
+                base.rollout(),
+                base.failover(),
+                List.of());
     }
 
     // ------------------------------------------------------------------ helpers
