@@ -353,11 +353,16 @@ class PlacementStoresComponentTest {
                 catchThrowable(() -> await(() -> workloads.rollback(name, "test", (current, next) -> {})));
         assertThat(refused.problem().status()).isEqualTo(409);
         assertThat(refused.problem().detail())
-                .contains("cannot roll back to generation 1", "Deployment/web: spec.selector cannot change");
+                .contains(
+                        "cannot roll back to generation 1",
+                        "Deployment/store-selector-web: spec.selector cannot change");
         assertThat(await(() -> workloads.get(name)).workload().generation()).isEqualTo(2);
     }
 
-    /** A workload of one Deployment selecting {@code app=<app>}, at the image tag {@code tag}. */
+    /**
+     * A workload of one Deployment, {@code <name>-web} (a name no other test's workload declares), selecting
+     * {@code app=<app>}, at the image tag {@code tag}.
+     */
     private static Workload selectorWorkload(String name, String app, int tag) {
         Workload base = revisionsWorkload(name, 0);
         return new Workload(
@@ -370,7 +375,7 @@ class PlacementStoresComponentTest {
                         "kind",
                         "Deployment",
                         "metadata",
-                        Map.of("name", "web", "namespace", "shop"),
+                        Map.of("name", name + "-web", "namespace", "shop"),
                         "spec",
                         Map.of(
                                 "selector",
