@@ -103,6 +103,7 @@ public class BundleEngine {
         this.claims = claims;
         this.clock = clock;
         this.driftWatch = new DriftWatch(this::onDrift, connections::observing);
+        connections.onInformerCreated(driftWatch::informerCreated);
         this.applications = new GroupCommit<>(
                 "bundle-status", 500, a -> a.report().key(), batch -> Await.on(() -> store.recordApplications(batch)));
         this.intents = new GroupCommit<>(

@@ -6,8 +6,11 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -18,6 +21,13 @@ import org.jboss.logging.Logger;
  * cache is warm before the first bundle arrives; other kinds get an informer of their own, filtered by the
  * managed-by label. Kinds without a typed model in the client (custom resources) are covered by the engine's
  * periodic resync instead.
+ *
+ * <p>The handler on a connection's informer is added before the informer starts ({@link #informerCreated}), and hears
+ * every managed object of its kind from the informer's first list on, whether or not a bundle declares the kind yet
+ * (the engine ignores an object no bundle wants). Added when a bundle first declared the kind, it was handed every
+ * object the informer held, each parsed from its JSON, while the bundle waited: with 100 clusters declaring a kind at
+ * once, a second of CPU that delayed the whole fan-out ({@code bench inventory}'s first round). What was there before
+ * a kind was declared needs no such replay: the run that declares it applies every object it wants.
  */
 final class DriftWatch {
 
@@ -50,10 +60,25 @@ final class DriftWatch {
     private final ObservedKinds observed;
     private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Watch>> watches = new ConcurrentHashMap<>();
+    // The connections' informers that carry a handler of ours from before they started; weak, as a connection replaces
+    // its informers at every connect.
+    private final Set<SharedIndexInformer<?>> handledFromStart =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     DriftWatch(Listener listener, ObservedKinds observed) {
         this.listener = listener;
         this.observed = observed;
+    }
+
+    /**
+     * Adds a handler to an informer a cluster connection is about to start, observing {@code apiVersionKind}: it hears
+     * every managed object of the kind from the informer's list on, with nothing handed to it twice.
+     */
+    void informerCreated(String cluster, String apiVersionKind, SharedIndexInformer<HasMetadata> informer) {
+        int slash = apiVersionKind.lastIndexOf('/');
+        informer.addEventHandler(
+                new Handler<>(cluster, apiVersionKind.substring(0, slash), apiVersionKind.substring(slash + 1)));
+        handledFromStart.add(informer);
     }
 
     /** Makes sure every kind is watched on the cluster with the given (current) client. */
@@ -65,6 +90,15 @@ final class DriftWatch {
         Map<String, Watch> byKind = watches.computeIfAbsent(cluster, c -> new ConcurrentHashMap<>());
         for (String apiVersionKind : apiVersionKinds) {
             SharedIndexInformer<HasMetadata> shared = observed.informer(cluster, apiVersionKind);
+            if (shared != null && handledFromStart.contains(shared)) {
+                // Followed since the informer started; an informer of our own, or a handler on the connection's
+                // earlier informer, is not needed any more.
+                Watch replaced = byKind.remove(apiVersionKind);
+                if (replaced != null) {
+                    replaced.stop();
+                }
+                continue;
+            }
             Watch existing = byKind.get(apiVersionKind);
             if (existing != null && (shared == null ? !existing.shared() : existing.informer() == shared)) {
                 continue; // already followed, through the current informer
@@ -77,8 +111,8 @@ final class DriftWatch {
             String apiVersion = apiVersionKind.substring(0, slash);
             String kind = apiVersionKind.substring(slash + 1);
             if (shared != null) {
-                // Added to a running informer, the handler first hears of every object already there: the initial
-                // check for drift, as with an informer of our own.
+                // An informer the connection created before the engine asked to be told (a start-up race): added to it
+                // running, the handler first hears of every object already there.
                 Handler<HasMetadata> handler = new Handler<>(cluster, apiVersion, kind);
                 shared.addEventHandler(handler);
                 byKind.put(apiVersionKind, new Watch(shared, handler, true));
@@ -120,29 +154,29 @@ final class DriftWatch {
      * read unless the cache is the connection's, which sees every object of the kind.
      */
     BundleApplier.Cached cached(String cluster, DesiredObject object) {
-        Map<String, Watch> byKind = watches.get(cluster);
-        Watch watch = byKind == null
-                ? null
-                : byKind.get(object.ref().apiVersion() + "/" + object.ref().kind());
+        String apiVersionKind = object.ref().apiVersion() + "/" + object.ref().kind();
+        // The connection's informer sees every object of the kind; one of our own sees only Meridian's.
+        SharedIndexInformer<? extends HasMetadata> informer = observed.informer(cluster, apiVersionKind);
+        boolean shared = informer != null;
+        if (!shared) {
+            Map<String, Watch> byKind = watches.get(cluster);
+            Watch watch = byKind == null ? null : byKind.get(apiVersionKind);
+            informer = watch == null || watch.shared() ? null : watch.informer();
+        }
         // A watch being reopened (or one that cannot be) has missed what happened meanwhile: only the server knows.
-        if (watch == null
-                || !watch.informer().hasSynced()
-                || !watch.informer().isRunning()
-                || !watch.informer().isWatching()) {
+        if (informer == null || !informer.hasSynced() || !informer.isRunning() || !informer.isWatching()) {
             return BundleApplier.Cached.UNKNOWN;
         }
         // The informer's own key function, as its store keys the object.
-        HasMetadata live = watch.informer()
-                .getStore()
+        HasMetadata live = informer.getStore()
                 .getByKey(io.fabric8.kubernetes.client.informers.cache.Cache.namespaceKeyFunc(
                         object.ref().namespace(), object.ref().name()));
-        // The connection's shared informer sees every object of the kind; one of our own sees only Meridian's.
         return new BundleApplier.Cached(
                 true,
                 live == null
                         ? null
                         : withKind(live, object.ref().apiVersion(), object.ref().kind()),
-                watch.shared());
+                shared);
     }
 
     private <T extends HasMetadata> Handler<T> addHandler(

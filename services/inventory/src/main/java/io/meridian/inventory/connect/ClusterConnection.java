@@ -76,6 +76,9 @@ final class ClusterConnection {
     private final java.util.concurrent.atomic.AtomicBoolean statusUnrecorded =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final Consumer<String> connectedListener;
+    private final ClusterConnections.InformerListener informerListener;
+    // Each watched kind by its apiVersion/kind, for the drift watch's lookups of an informer by kind.
+    private final Map<String, WatchedKind> kindsByName;
     // Whether this replica's client event loops ran late within a window: then a probe's silence is ours.
     private final Predicate<Duration> replicaBusyWithin;
     private final Clock clock;
@@ -128,6 +131,7 @@ final class ClusterConnection {
             ObservedResourceMapper mapper,
             java.util.function.Predicate<ObservedStatus> statusSink,
             Consumer<String> connectedListener,
+            ClusterConnections.InformerListener informerListener,
             Predicate<Duration> replicaBusyWithin,
             Clock clock) {
         this.spec = spec;
@@ -137,10 +141,13 @@ final class ClusterConnection {
         this.endpoint = endpoint;
         this.registrationVersion = registrationVersion;
         this.kinds = List.copyOf(kinds);
+        this.kindsByName = new java.util.HashMap<>();
+        kinds.forEach(kind -> kindsByName.put(kind.apiVersion() + "/" + kind.kind(), kind));
         this.timing = timing;
         this.publisher = publisher;
         this.statusSink = statusSink;
         this.connectedListener = connectedListener;
+        this.informerListener = informerListener;
         this.clock = clock;
     }
 
@@ -169,13 +176,8 @@ final class ClusterConnection {
 
     /** The running informer of a kind ({@code apiVersion/kind}), or null when it is not watched. */
     SharedIndexInformer<HasMetadata> informerOf(String apiVersionKind) {
-        for (Map.Entry<WatchedKind, SharedIndexInformer<HasMetadata>> entry : informers.entrySet()) {
-            WatchedKind kind = entry.getKey();
-            if (apiVersionKind.equals(kind.apiVersion() + "/" + kind.kind())) {
-                return entry.getValue();
-            }
-        }
-        return null;
+        WatchedKind kind = kindsByName.get(apiVersionKind);
+        return kind == null ? null : informers.get(kind);
     }
 
     long epoch() {
@@ -449,6 +451,8 @@ final class ClusterConnection {
         Publishing handler = new Publishing(kind);
         handlers.put(kind, handler);
         informer.addEventHandler(handler);
+        // Before it starts: a handler added to a running informer is first handed every object its store holds.
+        informerListener.created(spec.name(), kind.apiVersion() + "/" + kind.kind(), informer);
         informers.put(kind, informer);
         if ("Node".equals(kind.kind()) && kind.group().isEmpty()) {
             nodeInformer = informer;

@@ -42,6 +42,7 @@ public class ClusterConnections {
     private final Map<String, ClusterConnection> running = new ConcurrentHashMap<>();
     private final List<java.util.function.Consumer<String>> connectedListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<InformerListener> informerListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final ExecutorService reconciles = Workers.pool("reconcile-");
     private final ClusterRegistry registry;
@@ -106,6 +107,26 @@ public class ClusterConnections {
     @Scheduled(every = "${meridian.inventory.connections.resync-interval:30s}", delayed = "10s")
     void periodicResync() {
         reconcileAllAsync();
+    }
+
+    /** Told of each informer a connection creates, before the informer starts. */
+    @FunctionalInterface
+    public interface InformerListener {
+        void created(
+                String cluster,
+                String apiVersionKind,
+                io.fabric8.kubernetes.client.informers.SharedIndexInformer<io.fabric8.kubernetes.api.model.HasMetadata>
+                        informer);
+    }
+
+    /**
+     * Called with each informer a connection creates (a connect or a relist creates them all anew), before it starts,
+     * so that a handler added then hears the informer's list and every change after it. A handler added to a running
+     * informer is first handed every object in its store, each parsed from its JSON ({@link SerializedItemStore}):
+     * about a second of CPU for 100 clusters' Deployments, and the bundle engine's drift watch did it while applying.
+     */
+    public void onInformerCreated(InformerListener listener) {
+        informerListeners.add(listener);
     }
 
     /** Called with a cluster's name each time it (re)connects: bundles waiting for it can be applied. */
@@ -256,6 +277,7 @@ public class ClusterConnections {
                 mapper,
                 status -> recordStatus(name, status),
                 connected -> connectedListeners.forEach(l -> l.accept(connected)),
+                (of, kind, informer) -> informerListeners.forEach(l -> l.created(of, kind, informer)),
                 network::busyWithin,
                 clock);
         network.pin(name, endpoint);

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.meridian.testsupport.MockCluster;
 import java.time.Duration;
 import java.util.List;
@@ -82,6 +83,66 @@ class DriftWatchTest {
                 drift.stop(cluster.name());
             }
         }
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void aConnectionsInformerIsFollowedFromItsStartAndNothingIsHandedOverAgainWhenABundleDeclaresTheKind() {
+        try (MockCluster cluster = MockCluster.start("drift-watch-shared")) {
+            Map<String, Integer> heard = new java.util.concurrent.ConcurrentHashMap<>();
+            SharedIndexInformer<HasMetadata> connections = (SharedIndexInformer)
+                    cluster.client().rbac().roleBindings().inAnyNamespace().runnableInformer(0);
+            DriftWatch drift = new DriftWatch(
+                    (name, live, deleted) -> heard.merge(live.getMetadata().getName(), 1, Integer::sum),
+                    (name, kind) -> kind.equals(ROLE_BINDING) ? connections : null);
+            for (int i = 0; i < 20; i++) {
+                cluster.client().resource(managed("before-" + i)).create();
+            }
+            cluster.client().resource(unmanaged("someone-elses")).create();
+            try {
+                drift.informerCreated(cluster.name(), ROLE_BINDING, connections);
+                connections.start().toCompletableFuture().join();
+                await().atMost(Duration.ofSeconds(15)).until(() -> heard.size() == 20);
+                assertThat(drift.cached(cluster.name(), binding("before-3")).live())
+                        .as("the connection's informer answers for the kind before any bundle declared it")
+                        .isNotNull();
+
+                drift.watch(cluster.name(), cluster.client(), List.of(ROLE_BINDING));
+                cluster.client().resource(managed("after")).create();
+
+                await().atMost(Duration.ofSeconds(15)).until(() -> heard.containsKey("after"));
+                assertThat(heard)
+                        .as("each managed object heard once: its own creation, never a replay of the store")
+                        .hasSize(21)
+                        .allSatisfy((name, times) -> assertThat(times).as(name).isEqualTo(1))
+                        .doesNotContainKey("someone-elses");
+            } finally {
+                drift.stop(cluster.name());
+                connections.stop();
+            }
+        }
+    }
+
+    private static RoleBinding managed(String name) {
+        return new RoleBindingBuilder(unmanaged(name))
+                .editMetadata()
+                .withLabels(Map.of("app.kubernetes.io/managed-by", "meridian", "meridian.io/owner", "identity"))
+                .endMetadata()
+                .build();
+    }
+
+    private static RoleBinding unmanaged(String name) {
+        return new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("payments")
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "view")
+                .addNewSubject()
+                .withKind("Group")
+                .withName("oidc:" + name)
+                .endSubject()
+                .build();
     }
 
     private static DesiredObject binding(String name) {

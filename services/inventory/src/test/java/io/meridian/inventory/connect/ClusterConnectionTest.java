@@ -433,6 +433,7 @@ class ClusterConnectionTest {
                 new ObservedResourceMapper(),
                 statusSink,
                 name -> {},
+                (name, kind, informer) -> {},
                 replicaBusyWithin,
                 Clock.systemUTC());
     }
