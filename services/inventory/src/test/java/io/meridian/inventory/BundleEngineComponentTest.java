@@ -611,6 +611,67 @@ class BundleEngineComponentTest {
     }
 
     @Test
+    void whatChangedWhileAClusterWasAwayIsDriftOnceItIsBack() {
+        try (MockCluster cluster = registered("bundle-away")) {
+            publish(bundle("bundle-away", 1, DriftPolicy.REPORT, false, roleBinding("kept", "checkout")));
+            awaitReport("bundle-away", 1);
+            RoleBinding applied = cluster.client()
+                    .rbac()
+                    .roleBindings()
+                    .inNamespace("checkout")
+                    .withName("kept")
+                    .get();
+            long before =
+                    sync.awaitFirst(r -> isReport(r, "bundle-away"), EVENTUALLY).offset();
+            cluster.stop();
+            awaitPhase("bundle-away", "Unreachable");
+
+            // Back from a backup in which our own field manager had set another subject: the connection's first list
+            // finds the binding ours, and not as the bundle wants it. Seeded before the connection's next probe.
+            cluster.startAgain();
+            RoleBinding restored = new RoleBindingBuilder(applied)
+                    .editMetadata()
+                    .withResourceVersion(null)
+                    .withUid(null)
+                    .withCreationTimestamp(null)
+                    .withManagedFields(List.of())
+                    .endMetadata()
+                    .editFirstSubject()
+                    .withName("mallory")
+                    .endSubject()
+                    .build();
+            cluster.client()
+                    .resource(restored)
+                    .fieldManager("meridian-" + OWNER)
+                    .forceConflicts()
+                    .serverSideApply();
+
+            sync.awaitFirst(
+                    r -> r.event() != null
+                            && r.event().type().equals(EventType.SYNC_DRIFT_DETECTED.type())
+                            && r.key().equals(OWNER + "/bundle-away")
+                            && r.offset() > before
+                            && EventJson.read(r.value(), DriftEvent.class).change() == DriftEvent.Change.Modified,
+                    EVENTUALLY);
+            awaitPhase("bundle-away", "Ready");
+            // driftPolicy report: the runs after the reconnect leave it as the cluster has it.
+            org.awaitility.Awaitility.await()
+                    .during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(cluster.client()
+                                    .rbac()
+                                    .roleBindings()
+                                    .inNamespace("checkout")
+                                    .withName("kept")
+                                    .get()
+                                    .getSubjects()
+                                    .getFirst()
+                                    .getName())
+                            .isEqualTo("mallory"));
+        }
+    }
+
+    @Test
     void whatARunWillCreateIsRecordedBeforeItWritesSoAnUnfinishedRunIsStillPruned() throws SQLException {
         try (MockCluster cluster = registered("bundle-ahead")) {
             // The API server takes the RoleBinding and turns the ConfigMap away (429): the run stops half-way, with

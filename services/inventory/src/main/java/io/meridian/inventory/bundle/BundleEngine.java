@@ -142,12 +142,26 @@ public class BundleEngine {
             if (client != null) {
                 // Watching the declared kinds before the first apply lets that apply read from the cache.
                 driftWatch.watch(cluster, client, declaredKindsOf(cluster));
+                // Judged before the runs below are queued, so that a drift reported (not repaired) is left alone by
+                // them.
+                driftWatch.changedWhileAway(cluster, wantedOn(cluster));
             }
             // Queued before the cluster's reconciles, on its writer, so none of them reads a half-loaded set.
             ClusterWriter writer = writers.computeIfAbsent(cluster, ClusterWriter::new);
             writer.enqueue(() -> loadApplied(cluster, writer));
             scheduleCluster(cluster);
         });
+    }
+
+    /** The objects the bundles of a cluster want there, as their last runs knew them. */
+    private List<DesiredObject> wantedOn(String cluster) {
+        List<DesiredObject> wanted = new ArrayList<>();
+        bundles.forEach((key, state) -> {
+            if (state.cluster().equals(cluster)) {
+                wanted.addAll(state.desired().values());
+            }
+        });
+        return wanted;
     }
 
     /** What another replica, or this one before a restart, applied on a cluster (another may have written meanwhile). */

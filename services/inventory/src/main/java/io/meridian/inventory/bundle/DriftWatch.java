@@ -22,12 +22,14 @@ import org.jboss.logging.Logger;
  * managed-by label. Kinds without a typed model in the client (custom resources) are covered by the engine's
  * periodic resync instead.
  *
- * <p>The handler on a connection's informer is added before the informer starts ({@link #informerCreated}), and hears
- * every managed object of its kind from the informer's first list on, whether or not a bundle declares the kind yet
- * (the engine ignores an object no bundle wants). Added when a bundle first declared the kind, it was handed every
- * object the informer held, each parsed from its JSON, while the bundle waited: with 100 clusters declaring a kind at
- * once, a second of CPU that delayed the whole fan-out ({@code bench inventory}'s first round). What was there before
- * a kind was declared needs no such replay: the run that declares it applies every object it wants.
+ * <p>The handler on a connection's informer is added before the informer starts ({@link #informerCreated}) and passes
+ * on every change of a managed object of its kind while that informer is the connection's current one, connected,
+ * whether or not a bundle declares the kind yet (the engine ignores an object no bundle wants). What the informer's
+ * list finds before the connection is up is judged after it ({@link #changedWhileAway}), for the objects bundles want
+ * there only. Added when a bundle first declared the kind, the handler was handed every object the informer held, each
+ * parsed from its JSON, while the bundle waited: with 100 clusters declaring a kind at once, a second of CPU that
+ * delayed the whole fan-out ({@code bench inventory}'s first round). The run that declares a kind needs no such replay:
+ * it applies every object it wants.
  */
 final class DriftWatch {
 
@@ -65,6 +67,8 @@ final class DriftWatch {
     private final Set<SharedIndexInformer<?>> handledFromStart =
             Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
+    private volatile boolean stopped;
+
     DriftWatch(Listener listener, ObservedKinds observed) {
         this.listener = listener;
         this.observed = observed;
@@ -76,9 +80,30 @@ final class DriftWatch {
      */
     void informerCreated(String cluster, String apiVersionKind, SharedIndexInformer<HasMetadata> informer) {
         int slash = apiVersionKind.lastIndexOf('/');
-        informer.addEventHandler(
-                new Handler<>(cluster, apiVersionKind.substring(0, slash), apiVersionKind.substring(slash + 1)));
+        informer.addEventHandler(new Handler<>(
+                cluster, apiVersionKind.substring(0, slash), apiVersionKind.substring(slash + 1), informer));
         handledFromStart.add(informer);
+    }
+
+    /**
+     * Passes on, as changed, each of {@code wanted} (objects bundles want on the cluster) that the connection's
+     * informers hold: what the first list after a connect found of them, which their handlers did not pass on while the
+     * connection was not up. The watch of a connection that was away saw nothing meanwhile; an object changed then is
+     * drift too. Only the wanted objects are read from the informers' stores, not every object of their kinds.
+     */
+    void changedWhileAway(String cluster, java.util.Collection<DesiredObject> wanted) {
+        for (DesiredObject object : wanted) {
+            String apiVersionKind =
+                    object.ref().apiVersion() + "/" + object.ref().kind();
+            SharedIndexInformer<HasMetadata> shared = observed.informer(cluster, apiVersionKind);
+            if (shared == null || !handledFromStart.contains(shared)) {
+                continue; // an informer of our own, or a handler added to a running one: both hear the whole list
+            }
+            BundleApplier.Cached cached = cached(cluster, object);
+            if (cached.live() != null) {
+                listener.changed(cluster, cached.live(), false);
+            }
+        }
     }
 
     /** Makes sure every kind is watched on the cluster with the given (current) client. */
@@ -148,8 +173,9 @@ final class DriftWatch {
     }
 
     /**
-     * The object as the watch last saw it. Unknown when its kind is not watched yet, the initial list has not
-     * completed or the watch is not open: then only the API server knows. A known absence may still be wrong (the
+     * The object as the watch last saw it: the connection's informer for a kind the connection observes, else our own.
+     * Unknown when neither observes its kind (yet), the initial list has not completed or the watch is not open: then
+     * only the API server knows. A known absence may still be wrong (the
      * watch lags, or an informer of our own does not see unmanaged objects): the applier confirms an absence with a
      * read unless the cache is the connection's, which sees every object of the kind.
      */
@@ -210,6 +236,7 @@ final class DriftWatch {
     }
 
     synchronized void stopAll() {
+        stopped = true;
         List.copyOf(watches.keySet()).forEach(this::stop);
     }
 
@@ -250,11 +277,27 @@ final class DriftWatch {
         private final String cluster;
         private final String apiVersion;
         private final String kind;
+        // The connection's informer this handler was added to before it started; null for one added later or to an
+        // informer of our own, which pass on everything they are handed.
+        private final SharedIndexInformer<HasMetadata> fromStart;
 
         Handler(String cluster, String apiVersion, String kind) {
+            this(cluster, apiVersion, kind, null);
+        }
+
+        Handler(String cluster, String apiVersion, String kind, SharedIndexInformer<HasMetadata> fromStart) {
             this.cluster = cluster;
             this.apiVersion = apiVersion;
             this.kind = kind;
+            this.fromStart = fromStart;
+        }
+
+        /**
+         * Whether what this handler is handed now may be drift: not while its connection lists (the engine judges what
+         * the list found once the connection is up), nor from an informer a reconnect replaced, nor once stopped.
+         */
+        private boolean passesOn() {
+            return fromStart == null || (!stopped && observed.informer(cluster, apiVersion + "/" + kind) == fromStart);
         }
 
         @Override
@@ -266,7 +309,8 @@ final class DriftWatch {
         @Override
         public void onUpdate(T oldObj, T newObj) {
             if (DesiredObject.ownerOf(newObj.getMetadata().getLabels()) == null
-                    && DesiredObject.ownerOf(oldObj.getMetadata().getLabels()) != null) {
+                    && DesiredObject.ownerOf(oldObj.getMetadata().getLabels()) != null
+                    && passesOn()) {
                 // Someone took our labels off: for a label-filtered informer the object would have vanished, and
                 // it is repaired as if it had. It is named by the labels it had, and the field managers it has now
                 // say who took them.
@@ -283,7 +327,7 @@ final class DriftWatch {
 
         private void changed(T obj, boolean deleted) {
             // A shared informer sees every object of the kind; only the ones Meridian manages can drift.
-            if (DesiredObject.ownerOf(obj.getMetadata().getLabels()) != null) {
+            if (DesiredObject.ownerOf(obj.getMetadata().getLabels()) != null && passesOn()) {
                 listener.changed(cluster, withKind(obj, apiVersion, kind), deleted);
             }
         }

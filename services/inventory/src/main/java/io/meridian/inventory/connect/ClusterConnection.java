@@ -452,7 +452,12 @@ final class ClusterConnection {
         handlers.put(kind, handler);
         informer.addEventHandler(handler);
         // Before it starts: a handler added to a running informer is first handed every object its store holds.
-        informerListener.created(spec.name(), kind.apiVersion() + "/" + kind.kind(), informer);
+        try {
+            informerListener.created(spec.name(), kind.apiVersion() + "/" + kind.kind(), informer);
+        } catch (RuntimeException e) {
+            // A listener's defect costs what it would have heard, not the connection.
+            LOG.errorf(e, "cluster %s: a listener of the %s informer failed", spec.name(), kind.kind());
+        }
         informers.put(kind, informer);
         if ("Node".equals(kind.kind()) && kind.group().isEmpty()) {
             nodeInformer = informer;

@@ -153,7 +153,8 @@ public class ClusterConnections {
     /**
      * The informer that observes a kind ({@code apiVersion/kind}) on a connected cluster, or null when that kind is
      * not observed there. The bundle engine's drift watch shares it rather than open a second watch of the kind.
-     * A reconnect replaces it; the connected listeners hear of that.
+     * A reconnect replaces it; the informer listeners hear of the new one before it starts, the connected listeners once
+     * it has listed.
      */
     public io.fabric8.kubernetes.client.informers.SharedIndexInformer<io.fabric8.kubernetes.api.model.HasMetadata>
             observing(String name, String apiVersionKind) {
