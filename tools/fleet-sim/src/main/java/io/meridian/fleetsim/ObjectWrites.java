@@ -77,6 +77,9 @@ final class ObjectWrites {
     /** The answer to a write, or null when the request is not one handled here (the CRUD store answers it). */
     MockResponse handle(RecordedRequest request) {
         HttpMethod method = request.method();
+        if (method == HttpMethod.DELETE) {
+            return deleteWithPreconditions(request);
+        }
         if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH) {
             return null;
         }
@@ -105,6 +108,74 @@ final class ObjectWrites {
             return status(500, "InternalError", "Internal error occurred: " + e, target, null);
         } finally {
             storeLock.unlock();
+        }
+    }
+
+    /**
+     * A DELETE of one object whose {@code DeleteOptions} carry {@code preconditions} (uid, resourceVersion): refused
+     * with 409 unless the stored object still has them, as a real server checks them in its storage layer; then deleted
+     * by the CRUD store under the same lock, so that nothing changes the object in between. Null (the CRUD store
+     * answers) for any other DELETE.
+     */
+    private MockResponse deleteWithPreconditions(RecordedRequest request) {
+        Target target = Target.parse(request.getPath());
+        if (target == null || target.name() == null || !target.subresource().isEmpty()) {
+            return null;
+        }
+        String body = request.getBody() == null ? "" : request.getBody().readUtf8();
+        Map<String, Object> preconditions = Map.of();
+        if (!body.isBlank()) {
+            try {
+                preconditions = object(parseJson(body, target), "preconditions");
+            } catch (Refusal refusal) {
+                return refusal.response();
+            }
+        }
+        // The body was read: the CRUD store gets the same request with it again.
+        var again = new io.fabric8.mockwebserver.http.Buffer();
+        again.writeUtf8(body);
+        RecordedRequest forward = new RecordedRequest(
+                request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(), again);
+        if (preconditions.isEmpty()) {
+            return crud.dispatch(forward);
+        }
+        storeLock.lock();
+        try {
+            Map.Entry<AttributeSet, String> entry = crud.findResource(crud.getKey(target.path()));
+            if (entry != null) {
+                checkDeletePreconditions(target, parseJson(entry.getValue(), target), preconditions);
+            }
+            return crud.dispatch(forward);
+        } catch (Refusal refusal) {
+            return refusal.response();
+        } finally {
+            storeLock.unlock();
+        }
+    }
+
+    /** A real server's storage check of delete preconditions, uid first, with its messages. */
+    private static void checkDeletePreconditions(
+            Target target, Map<String, Object> live, Map<String, Object> preconditions) {
+        Map<String, Object> liveMetadata = object(live, "metadata");
+        String uid = string(preconditions.get("uid"));
+        String liveUid = string(liveMetadata.get("uid"));
+        String resourceVersion = string(preconditions.get("resourceVersion"));
+        String liveVersion = string(liveMetadata.get("resourceVersion"));
+        String failed = null;
+        if (preconditions.get("uid") != null && !uid.equals(liveUid)) {
+            failed = "UID in precondition: " + uid + ", UID in object meta: " + liveUid;
+        } else if (preconditions.get("resourceVersion") != null && !resourceVersion.equals(liveVersion)) {
+            failed = "ResourceVersion in precondition: " + resourceVersion + ", ResourceVersion in object meta: "
+                    + liveVersion;
+        }
+        if (failed != null) {
+            throw new Refusal(status(
+                    409,
+                    "Conflict",
+                    "Operation cannot be fulfilled on " + target.resource() + " \"" + target.name()
+                            + "\": Precondition failed: " + failed,
+                    target,
+                    null));
         }
     }
 
