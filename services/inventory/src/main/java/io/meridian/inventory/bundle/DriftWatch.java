@@ -75,8 +75,9 @@ final class DriftWatch {
     }
 
     /**
-     * Adds a handler to an informer a cluster connection is about to start, observing {@code apiVersionKind}: it hears
-     * every managed object of the kind from the informer's list on, with nothing handed to it twice.
+     * Adds a handler to an informer a cluster connection is about to start, observing {@code apiVersionKind}: it is
+     * handed every object of the kind from the informer's list on, nothing twice, and passes on the managed ones once
+     * the connection is up (what the list found before is judged by {@link #changedWhileAway}).
      */
     void informerCreated(String cluster, String apiVersionKind, SharedIndexInformer<HasMetadata> informer) {
         int slash = apiVersionKind.lastIndexOf('/');
