@@ -169,13 +169,7 @@ final class ObjectWrites {
                     + liveVersion;
         }
         if (failed != null) {
-            throw new Refusal(status(
-                    409,
-                    "Conflict",
-                    "Operation cannot be fulfilled on " + target.resource() + " \"" + target.name()
-                            + "\": Precondition failed: " + failed,
-                    target,
-                    null));
+            throw conflict(target, "Precondition failed: " + failed);
         }
     }
 
@@ -571,26 +565,27 @@ final class ObjectWrites {
         Map<String, Object> liveMetadata = object(live, "metadata");
         String resourceVersion = string(metadata.get("resourceVersion"));
         if (!resourceVersion.isEmpty() && !resourceVersion.equals(string(liveMetadata.get("resourceVersion")))) {
-            throw new Refusal(status(
-                    409,
-                    "Conflict",
-                    "Operation cannot be fulfilled on " + target.resource() + " \"" + target.name()
-                            + "\": the object has been modified; please apply your changes to the latest version and"
-                            + " try again",
+            throw conflict(
                     target,
-                    null));
+                    "the object has been modified; please apply your changes to the latest version and try again");
         }
         String uid = string(metadata.get("uid"));
         if (!uid.isEmpty() && !uid.equals(string(liveMetadata.get("uid")))) {
-            throw new Refusal(status(
-                    409,
-                    "Conflict",
-                    "Operation cannot be fulfilled on " + target.resource() + " \"" + target.name()
-                            + "\": Precondition failed: UID in precondition: " + uid + ", UID in object meta: "
-                            + string(liveMetadata.get("uid")),
+            throw conflict(
                     target,
-                    null));
+                    "Precondition failed: UID in precondition: " + uid + ", UID in object meta: "
+                            + string(liveMetadata.get("uid")));
         }
+    }
+
+    /** A real server's 409 for a write or delete whose object changed: "Operation cannot be fulfilled on ...". */
+    private static Refusal conflict(Target target, String detail) {
+        return new Refusal(status(
+                409,
+                "Conflict",
+                "Operation cannot be fulfilled on " + target.resource() + " \"" + target.name() + "\": " + detail,
+                target,
+                null));
     }
 
     private static void requireKind(Map<String, Object> body, Target target) {
