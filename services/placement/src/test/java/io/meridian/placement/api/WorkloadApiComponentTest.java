@@ -592,22 +592,7 @@ class WorkloadApiComponentTest {
         return deployment(name, image, name);
     }
 
-    /** A Deployment whose selector and pod template use the label {@code app=<app>}. */
     private static Map<String, Object> deployment(String name, String image, String app) {
-        return Map.of(
-                "apiVersion",
-                "apps/v1",
-                "kind",
-                "Deployment",
-                "metadata",
-                Map.of("name", name),
-                "spec",
-                Map.of(
-                        "replicas", 2,
-                        "selector", Map.of("matchLabels", Map.of("app", app)),
-                        "template",
-                                Map.of(
-                                        "metadata", Map.of("labels", Map.of("app", app)),
-                                        "spec", Map.of("containers", List.of(Map.of("name", name, "image", image))))));
+        return io.meridian.placement.TestManifests.deployment(name, image, app);
     }
 }

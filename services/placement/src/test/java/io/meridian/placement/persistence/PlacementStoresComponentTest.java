@@ -361,7 +361,7 @@ class PlacementStoresComponentTest {
 
     /**
      * A workload of one Deployment, {@code <name>-web} (a name no other test's workload declares), selecting
-     * {@code app=<app>}, at the image tag {@code tag}.
+     * {@code app=<app>}, at the image {@code nginx:1.<tag>}.
      */
     private static Workload selectorWorkload(String name, String app, int tag) {
         Workload base = revisionsWorkload(name, 0);
@@ -369,25 +369,7 @@ class PlacementStoresComponentTest {
                 name,
                 "shop",
                 0,
-                List.of(Map.of(
-                        "apiVersion",
-                        "apps/v1",
-                        "kind",
-                        "Deployment",
-                        "metadata",
-                        Map.of("name", name + "-web", "namespace", "shop"),
-                        "spec",
-                        Map.of(
-                                "selector",
-                                Map.of("matchLabels", Map.of("app", app)),
-                                "template",
-                                Map.of(
-                                        "metadata",
-                                        Map.of("labels", Map.of("app", app)),
-                                        "spec",
-                                        Map.of(
-                                                "containers",
-                                                List.of(Map.of("name", "web", "image", "nginx:1." + tag))))))),
+                List.of(io.meridian.placement.TestManifests.deployment(name + "-web", "nginx:1." + tag, app)),
                 base.placement(),
                 base.rollout(),
                 base.failover(),
