@@ -98,14 +98,16 @@ final class IdentityBench {
             Map<String, Long> applied = new ConcurrentHashMap<>();
             Map<String, Long> removed = new ConcurrentHashMap<>();
             Map<String, Long> declared = new ConcurrentHashMap<>();
+            Map<String, Long> withdrawn = new ConcurrentHashMap<>();
             AtomicReference<String> watched = new AtomicReference<>("");
             Thread reports = watch(stack.kafka(), applied, removed, watched);
-            Thread bundles = watchBundles(stack.kafka(), declared, watched);
+            Thread bundles = watchBundles(stack.kafka(), declared, withdrawn, watched);
             Stats declaredOnAll = new Stats();
             Stats toAll = new Stats();
             Stats perCluster = new Stats();
             Stats perClusterLater = new Stats();
             Stats revocation = new Stats();
+            Stats withdrawnFromAll = new Stats();
             Table table = new Table("identity: one group grant to " + clusters + " clusters, " + rounds
                     + " rounds (approval -> RoleBinding applied on every cluster), 2 cores");
             int warmup = Options.number(options, "warmup", 1);
@@ -132,6 +134,7 @@ final class IdentityBench {
                 applied.clear();
                 removed.clear();
                 declared.clear();
+                withdrawn.clear();
                 JsonNode created = send(
                         identity.baseUrl(),
                         admin,
@@ -179,6 +182,10 @@ final class IdentityBench {
                 }
                 if (timed) {
                     revocation.add(Bench.millis(revoked));
+                    withdrawn.values().stream()
+                            .mapToLong(Long::longValue)
+                            .max()
+                            .ifPresent(last -> withdrawnFromAll.add((last - revoked) / 1e6));
                 }
             }
             reports.interrupt();
@@ -189,6 +196,7 @@ final class IdentityBench {
             table.latency("approval -> applied, per cluster", perCluster);
             table.latency("the same, rounds 2.." + rounds, perClusterLater);
             table.latency("approval -> applied on all clusters", toAll);
+            table.latency("revocation -> bundle withdrawn for every cluster (identity)", withdrawnFromAll);
             table.latency("revocation -> removed from all clusters", revocation);
             table.row("identity RSS", identity.rssMiB() + " MiB");
             table.row(
@@ -243,13 +251,25 @@ final class IdentityBench {
         });
     }
 
-    /** Per cluster, when identity's bundle holding the watched binding reached {@code fleet.desired.identity.v1}. */
-    private static Thread watchBundles(Properties kafka, Map<String, Long> declared, AtomicReference<String> binding) {
+    /**
+     * Per cluster, when identity's bundle holding the watched binding reached {@code fleet.desired.identity.v1}, and
+     * when a bundle without it (the bench's only grant: a tombstone) followed.
+     */
+    private static Thread watchBundles(
+            Properties kafka,
+            Map<String, Long> declared,
+            Map<String, Long> withdrawn,
+            AtomicReference<String> binding) {
         return Bench.consume(kafka, Topic.DESIRED_IDENTITY.topicName(), record -> {
-            if (record.value() != null
-                    && record.key().startsWith("identity/")
-                    && new String(record.value(), StandardCharsets.UTF_8).contains(binding.get())) {
+            if (!record.key().startsWith("identity/")) {
+                return;
+            }
+            boolean holds = record.value() != null
+                    && new String(record.value(), StandardCharsets.UTF_8).contains(binding.get());
+            if (holds) {
                 declared.putIfAbsent(record.key(), System.nanoTime());
+            } else if (declared.containsKey(record.key())) {
+                withdrawn.putIfAbsent(record.key(), System.nanoTime());
             }
         });
     }
