@@ -256,14 +256,13 @@ public class DesiredBundleDeclarer {
             chain = chain.chain(() -> upsert(session, owner, chunk, now));
         }
         // Tombstones have no data, so they cannot share the multi-row statement of the bundles.
-        for (String clusterId : plan.tombstones()) {
-            chain = chain.chain(() -> outbox.appendTombstone(
-                            session,
-                            topic,
-                            EventType.DESIRED_BUNDLE_DECLARED,
-                            DesiredBundle.key(owner, clusterId),
-                            clusterId)
-                    .replaceWithVoid());
+        if (!plan.tombstones().isEmpty()) {
+            List<Outbox.Tombstone> tombstones = plan.tombstones().stream()
+                    .map(clusterId -> new Outbox.Tombstone(DesiredBundle.key(owner, clusterId), clusterId))
+                    .toList();
+            chain = chain.chain(
+                    () -> outbox.appendTombstones(session, topic, EventType.DESIRED_BUNDLE_DECLARED, tombstones)
+                            .replaceWithVoid());
         }
         if (!plan.messages().isEmpty()) {
             chain = chain.chain(() -> outbox.appendAll(session, plan.messages()).replaceWithVoid());

@@ -25,11 +25,13 @@ import org.hibernate.reactive.mutiny.Mutiny;
 public class Outbox {
 
     private static final String INSERT = "INSERT INTO outbox (topic, record_key, ce_id, ce_type, ce_source,"
-            + " ce_subject, ce_time, ce_dataschema, payload)"
-            + " VALUES (:topic, :key, :id, :type, :source, :subject, :time, :dataschema, :payload)";
-    private static final String INSERT_TOMBSTONE = "INSERT INTO outbox (topic, record_key, ce_id, ce_type,"
-            + " ce_source, ce_subject, ce_time, ce_dataschema)"
-            + " VALUES (:topic, :key, :id, :type, :source, :subject, :time, :dataschema)";
+            + " ce_subject, ce_time, ce_dataschema, payload) VALUES ";
+    private static final String ROW =
+            "(:topic#, :key#, :id#, :type#, :source#, :subject#, :time#, :dataschema#, :payload#)";
+    private static final String INSERT_TOMBSTONES = "INSERT INTO outbox (topic, record_key, ce_id, ce_type,"
+            + " ce_source, ce_subject, ce_time, ce_dataschema) VALUES ";
+    private static final String TOMBSTONE_ROW =
+            "(:topic#, :key#, :id#, :type#, :source#, :subject#, :time#, :dataschema#)";
 
     private final Clock clock;
     private final URI source;
@@ -57,16 +59,7 @@ public class Outbox {
 
     /** Appends one event about a change made in {@code session}'s current transaction, on the message's topic. */
     public Uni<CloudEvent> append(Mutiny.Session session, Message message) {
-        CloudEvent event = CloudEvent.of(
-                message.type(), source, message.subject(), OffsetDateTime.now(clock), EventJson.write(message.data()));
-        EventTooLargeException tooLarge = tooLarge(message.topic(), message.key(), event);
-        if (tooLarge != null) {
-            return Uni.createFrom().failure(tooLarge);
-        }
-        return insert(session, INSERT, message.topic(), message.key(), event)
-                .setParameter("payload", event.data())
-                .executeUpdate()
-                .replaceWith(event);
+        return appendAll(session, List.of(message)).map(List::getFirst);
     }
 
     /**
@@ -122,31 +115,14 @@ public class Outbox {
     }
 
     private static Uni<Void> insertRows(Mutiny.Session session, List<Message> messages, List<CloudEvent> events) {
-        String sql = "INSERT INTO outbox (topic, record_key, ce_id, ce_type, ce_source, ce_subject, ce_time,"
-                + " ce_dataschema, payload) VALUES " + MultiRowValues.of(ROW, messages.size());
-        Mutiny.Query<?> query = session.createNativeQuery(sql);
+        Mutiny.Query<?> query = session.createNativeQuery(INSERT + MultiRowValues.of(ROW, messages.size()));
         for (int i = 0; i < messages.size(); i++) {
             Message message = messages.get(i);
             CloudEvent event = events.get(i);
-            query.setParameter("topic" + i, message.topic().topicName())
-                    .setParameter("key" + i, message.key())
-                    .setParameter("id" + i, event.id())
-                    .setParameter("type" + i, event.type())
-                    .setParameter("source" + i, event.source().toString())
-                    .setParameter("subject" + i, event.subject())
-                    .setParameter("time" + i, event.time())
-                    .setParameter(
-                            "dataschema" + i,
-                            event.dataschema() == null
-                                    ? null
-                                    : event.dataschema().toString())
-                    .setParameter("payload" + i, event.data());
+            bindAttributes(query, i, message.topic(), message.key(), event).setParameter("payload" + i, event.data());
         }
         return query.executeUpdate().replaceWithVoid();
     }
-
-    private static final String ROW =
-            "(:topic#, :key#, :id#, :type#, :source#, :subject#, :time#, :dataschema#, :payload#)";
 
     /** Appends a tombstone (null value) for {@code key}, with the CloudEvent attributes in its headers. */
     public Uni<CloudEvent> appendTombstone(Mutiny.Session session, EventType type, String key, String subject) {
@@ -156,18 +132,53 @@ public class Outbox {
     /** Appends a tombstone (null value) for {@code key} on {@code topic}, e.g. an owner's desired topic. */
     public Uni<CloudEvent> appendTombstone(
             Mutiny.Session session, Topic topic, EventType type, String key, String subject) {
+        return appendTombstones(session, topic, type, List.of(new Tombstone(key, subject)))
+                .map(List::getFirst);
+    }
+
+    /** The key of a record to delete from a compacted topic, and what the deletion is about (e.g. the cluster). */
+    public record Tombstone(String key, String subject) {
+        public Tombstone {
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /**
+     * Appends tombstones on {@code topic} in list order, with one statement per thousand instead of one per tombstone
+     * (a grant revoked on a hundred clusters withdraws a hundred bundles). When one key would be too large, none is
+     * written and the result is an {@link EventTooLargeException} naming the first such key.
+     */
+    public Uni<List<CloudEvent>> appendTombstones(
+            Mutiny.Session session, Topic topic, EventType type, List<Tombstone> tombstones) {
         if (!type.travelsOn(topic)) {
             throw new IllegalArgumentException(type.type() + " does not travel on " + topic.topicName());
         }
-        CloudEvent event = CloudEvent.of(type, source, subject, OffsetDateTime.now(clock), null);
-        // A tombstone has no value, but a key or subject alone can still be too large.
-        EventTooLargeException tooLarge = tooLarge(topic, key, event);
-        if (tooLarge != null) {
-            return Uni.createFrom().failure(tooLarge);
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        List<CloudEvent> events = new ArrayList<>(tombstones.size());
+        for (Tombstone tombstone : tombstones) {
+            CloudEvent event = CloudEvent.of(type, source, tombstone.subject(), now, null);
+            // A tombstone has no value, but a key or subject alone can still be too large.
+            EventTooLargeException tooLarge = tooLarge(topic, tombstone.key(), event);
+            if (tooLarge != null) {
+                return Uni.createFrom().failure(tooLarge);
+            }
+            events.add(event);
         }
-        return insert(session, INSERT_TOMBSTONE, topic, key, event)
-                .executeUpdate()
-                .replaceWith(event);
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < tombstones.size(); from += ROWS_PER_INSERT) {
+            int start = from;
+            int end = Math.min(tombstones.size(), from + ROWS_PER_INSERT);
+            chain = chain.chain(() -> {
+                // Without the payload column, which stays NULL: that is what makes the record a tombstone.
+                Mutiny.Query<?> query =
+                        session.createNativeQuery(INSERT_TOMBSTONES + MultiRowValues.of(TOMBSTONE_ROW, end - start));
+                for (int i = start; i < end; i++) {
+                    bindAttributes(query, i - start, topic, tombstones.get(i).key(), events.get(i));
+                }
+                return query.executeUpdate().replaceWithVoid();
+            });
+        }
+        return chain.replaceWith(events);
     }
 
     /**
@@ -181,18 +192,18 @@ public class Outbox {
                 : new EventTooLargeException(topic.topicName(), event.type(), event.subject(), size, maxRecordBytes);
     }
 
-    private static Mutiny.Query<?> insert(
-            Mutiny.Session session, String sql, Topic topic, String key, CloudEvent event) {
-        Mutiny.Query<?> query = session.createNativeQuery(sql);
-        return query.setParameter("topic", topic.topicName())
-                .setParameter("key", Objects.requireNonNull(key, "key"))
-                .setParameter("id", event.id())
-                .setParameter("type", event.type())
-                .setParameter("source", event.source().toString())
-                .setParameter("subject", event.subject())
-                .setParameter("time", event.time())
+    /** Binds the columns every outbox row has, of row {@code i} of a multi-row statement. */
+    private static Mutiny.Query<?> bindAttributes(
+            Mutiny.Query<?> query, int i, Topic topic, String key, CloudEvent event) {
+        return query.setParameter("topic" + i, topic.topicName())
+                .setParameter("key" + i, key)
+                .setParameter("id" + i, event.id())
+                .setParameter("type" + i, event.type())
+                .setParameter("source" + i, event.source().toString())
+                .setParameter("subject" + i, event.subject())
+                .setParameter("time" + i, event.time())
                 .setParameter(
-                        "dataschema",
+                        "dataschema" + i,
                         event.dataschema() == null ? null : event.dataschema().toString());
     }
 }

@@ -190,6 +190,39 @@ class DesiredBundleDeclarerTest {
     }
 
     @Test
+    void aWithdrawalFromMoreClustersThanOneStatementHoldsSendsEveryClusterItsTombstone() {
+        String owner = OWNER;
+        String batch = cluster("w");
+        List<WantedBundle> wanted = new ArrayList<>();
+        List<WantedBundle> nothing = new ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            wanted.add(WantedBundle.of(batch + i, List.of(configMap("a", i))));
+            nothing.add(WantedBundle.nothing(batch + i));
+        }
+        declareAll(owner, wanted);
+        List<Declaration> withdrawn = declareAll(owner, nothing);
+        for (int i = 0; i < nothing.size(); i++) {
+            assertThat(withdrawn.get(i)).isEqualTo(new Tombstoned(batch + i, 1));
+        }
+        assertThat(declaredClusters(owner)).noneMatch(c -> c.startsWith(batch));
+        // Every cluster's bundle is followed by its tombstone, about that cluster, the statement boundary included.
+        Awaits.eventually(() -> {
+            Map<String, List<Received>> byKey = new java.util.HashMap<>();
+            desired.all()
+                    .forEach(r -> byKey.computeIfAbsent(r.key(), k -> new ArrayList<>())
+                            .add(r));
+            for (int i = 0; i < nothing.size(); i++) {
+                List<Received> records = byKey.getOrDefault(DesiredBundle.key(owner, batch + i), List.of());
+                assertThat(records)
+                        .as("records of %s", batch + i)
+                        .extracting(Received::isTombstone)
+                        .containsExactly(false, true);
+                assertThat(records.getLast().header(CloudEventHeaders.SUBJECT)).isEqualTo(batch + i);
+            }
+        });
+    }
+
+    @Test
     void twoTransactionsRacingForAClusterNeverShareAGeneration() throws Exception {
         String owner = OWNER;
         String c1 = cluster("c1");
