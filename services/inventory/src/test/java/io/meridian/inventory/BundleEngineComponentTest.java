@@ -715,18 +715,7 @@ class BundleEngineComponentTest {
             awaitReport("bundle-fenced", 1);
             long writes = cluster.writeRequests();
 
-            // Kafka gave the cluster's partition to another replica, which claimed it (and lives); this one has not
-            // noticed.
-            int partition = ownership.claim("bundle-fenced").orElseThrow().partition();
-            sql(
-                    "INSERT INTO inventory.inventory_replica (holder, seen_at) VALUES (?, clock_timestamp()"
-                            + " + interval '10 minutes')",
-                    OTHER_REPLICA);
-            assertThat(sql(
-                            "UPDATE inventory.cluster_partition_claim SET epoch = epoch + 1, holder = ?"
-                                    + " WHERE partition_no = " + partition,
-                            OTHER_REPLICA))
-                    .isEqualTo(1);
+            int partition = handToAnotherReplica("bundle-fenced");
             try {
                 publish(bundle(
                         "bundle-fenced",
@@ -763,6 +752,51 @@ class BundleEngineComponentTest {
                             org.assertj.core.groups.Tuple.tuple("first", Outcome.Unchanged),
                             org.assertj.core.groups.Tuple.tuple("second", Outcome.Created));
         }
+    }
+
+    @Test
+    void aReplicaWhosePartitionAnotherReplicaClaimedPrunesNothingOfAWithdrawnBundle() throws SQLException {
+        try (MockCluster cluster = registered("prune-fenced")) {
+            publish(bundle("prune-fenced", 1, DriftPolicy.REPAIR, false, roleBinding("kept", "payments")));
+            awaitReport("prune-fenced", 1);
+            long writes = cluster.writeRequests();
+            handToAnotherReplica("prune-fenced");
+            try {
+                tombstone("prune-fenced");
+                // The claim is checked right before the first delete: the withdrawal waits for the cluster's replica.
+                Awaits.eventually(
+                        EVENTUALLY,
+                        () -> given().header("Authorization", VIEWER)
+                                .get("/api/v1/clusters/prune-fenced/sync")
+                                .then()
+                                .body("owners[0].state", equalTo("WaitingForCluster")));
+                assertThat(paymentsBinding(cluster, "kept")).isNotNull();
+                assertThat(cluster.writeRequests()).isEqualTo(writes);
+            } finally {
+                sql("DELETE FROM inventory.inventory_replica WHERE holder = ?", OTHER_REPLICA);
+            }
+            Awaits.eventually(
+                    EVENTUALLY,
+                    () -> assertThat(paymentsBinding(cluster, "kept")).isNull());
+        }
+    }
+
+    /**
+     * Kafka gave the cluster's partition to another replica, which claimed it (and lives, until its row in
+     * {@code inventory_replica} is deleted); this one has not noticed. Answers the partition.
+     */
+    private int handToAnotherReplica(String clusterName) throws SQLException {
+        int partition = ownership.claim(clusterName).orElseThrow().partition();
+        sql(
+                "INSERT INTO inventory.inventory_replica (holder, seen_at) VALUES (?, clock_timestamp()"
+                        + " + interval '10 minutes')",
+                OTHER_REPLICA);
+        assertThat(sql(
+                        "UPDATE inventory.cluster_partition_claim SET epoch = epoch + 1, holder = ?"
+                                + " WHERE partition_no = " + partition,
+                        OTHER_REPLICA))
+                .isEqualTo(1);
+        return partition;
     }
 
     @Test

@@ -79,7 +79,6 @@ public class BundleEngine {
     private final ClusterConnections connections;
     private final ClusterOwnership ownership;
     private final BundleStore store;
-    private final PartitionClaims claims;
     private final DriftWatch driftWatch;
     private final Clock clock;
     private final Duration resyncInterval;
@@ -92,7 +91,6 @@ public class BundleEngine {
             ClusterConnections connections,
             ClusterOwnership ownership,
             BundleStore store,
-            PartitionClaims claims,
             Clock clock,
             MeterRegistry registry,
             BundlesConfig config) {
@@ -100,7 +98,6 @@ public class BundleEngine {
         this.resyncInterval = config.resyncInterval();
         this.ownership = ownership;
         this.store = store;
-        this.claims = claims;
         this.clock = clock;
         this.driftWatch = new DriftWatch(this::onDrift, connections::observing);
         connections.onInformerCreated(driftWatch::informerCreated);
@@ -305,7 +302,7 @@ public class BundleEngine {
             BundleApplier.Result result = switch (work) {
                 case BundleStep.RemoveAll removeAll -> {
                     bundles.computeIfPresent(key, (k, s) -> s.withDesired(Map.of()));
-                    yield applier.deleteAll(owner, previous, () -> checkClaim(claim));
+                    yield applier.deleteAll(owner, previous, () -> checkClaim(state, claim));
                 }
                 case BundleStep.Apply apply -> {
                     // Known before writing, so the watch sees our own writes as wanted, not as drift.
@@ -318,7 +315,7 @@ public class BundleEngine {
                             apply.objects(),
                             apply.invalid(),
                             previous,
-                            () -> checkClaim(claim));
+                            () -> checkClaim(state, claim));
                 }
             };
             long duration = clock.millis() - started;
@@ -406,9 +403,12 @@ public class BundleEngine {
         return result;
     }
 
-    /** Right before a run deletes objects on a cluster: still this replica's to write to? Throws Fenced if not. */
-    private void checkClaim(Claim claim) {
-        Await.on(() -> claims.checkNow(claim));
+    /**
+     * Right before a run deletes objects on a cluster: still this replica's to write to? Throws Fenced if not. An intent
+     * without objects, so that the checks of a revocation pruning on a hundred clusters share a few transactions.
+     */
+    private void checkClaim(BundleState state, Claim claim) {
+        intents.commit(new BundleStore.Intent(state.owner(), state.cluster(), List.of(), claim));
     }
 
     /**

@@ -145,11 +145,6 @@ public class PartitionClaims {
                 .replaceWithVoid();
     }
 
-    /** {@link #check} in a transaction of its own: right before a run deletes objects (prunes) on a cluster. */
-    public Uni<Void> checkNow(Claim claim) {
-        return sessions.withTransaction(session -> check(session, List.of(claim)));
-    }
-
     /**
      * Fails with {@link Fenced} unless every claim is still this replica's at its epoch; holds the claims (FOR SHARE)
      * until the caller's transaction ends, so a takeover waits for the write being recorded, and no write recorded
