@@ -5,10 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.meridian.contracts.kafka.UnreadableEventException;
 import java.io.IOException;
+import java.time.Instant;
 
 /**
  * The one JSON mapping of event data. Unknown fields are ignored so that a reader of version N keeps
@@ -18,6 +20,9 @@ public final class EventJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
+            // After JavaTimeModule, so that it replaces that module's reader of instants.
+            .registerModule(new SimpleModule("meridian-instants")
+                    .addDeserializer(Instant.class, new IsoInstants.Deserializer()))
             .registerModule(new Jdk8Module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
