@@ -65,8 +65,8 @@ public final class Bench {
                 .normalize();
     }
 
-    private static final List<String> COMMANDS =
-            List.of("inventory", "identity", "policy", "observability", "notifications", "placement", "simulator");
+    private static final List<String> COMMANDS = List.of(
+            "inventory", "identity", "policy", "observability", "notifications", "placement", "simulator", "idle");
     private static final String USAGE =
             "usage: bench inventory [--clusters N] [--objects M] [--rounds R] [--warmup W] [--warmup-seconds S] [--drifts D]"
                     + " [--drift-warmup W] [--churn-seconds S]"
@@ -78,7 +78,8 @@ public final class Bench {
                     + "       bench placement [--clusters N] [--objects M] [--workloads W] [--warmup U] [--rollouts R]"
                     + " [--failover-workloads F] [--failover-after S] [--controller-delay-ms D] [--keep-stack]\n"
                     + "       bench simulator [--clusters N] [--objects M] [--workloads W] [--warmup U] [--replicas R]"
-                    + " [--controller-delay-ms D] [--watch true|false]";
+                    + " [--controller-delay-ms D] [--watch true|false]\n"
+                    + "       bench idle [--clusters N] [--objects M] [--seconds S] [--settle S] [--keep-stack]";
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !COMMANDS.contains(args[0])) {
@@ -98,6 +99,7 @@ public final class Bench {
             case "identity" -> new IdentityBench(options, bench.repo).run();
             case "placement" -> new PlacementBench(options, bench.repo).run();
             case "simulator" -> new SimulatorBench(options, bench.repo).run();
+            case "idle" -> new IdleBench(options, bench.repo).run();
             case "policy" ->
                 new PolicyBench(
                                 bench.repo,
@@ -121,29 +123,7 @@ public final class Bench {
                                 .withControlPort(0)
                                 .withOutDir(repo.resolve(".meridian/bench/fleet")),
                         line -> System.out.println("fleet-sim: " + line));
-                ServiceProcess inventory = stack.start(
-                        "inventory",
-                        18081,
-                        Map.of(
-                                "meridian.inventory.credentials.active-key-id",
-                                "bench",
-                                "meridian.inventory.credentials.keys.bench",
-                                java.util.Base64.getEncoder()
-                                        .encodeToString(UUID.randomUUID()
-                                                .toString()
-                                                .substring(0, 32)
-                                                .getBytes(StandardCharsets.US_ASCII)),
-                                // The bench declares bundles itself, playing two owners whose services it does not
-                                // start: the owner comes from the topic (inventory reads no other), so it writes their
-                                // desired topics, and inventory must admit its source and kinds for them.
-                                "meridian.inventory.bundles.owners." + BENCH_OWNER + ".kinds",
-                                BENCH_OWNER_KINDS,
-                                "meridian.inventory.bundles.owners." + BENCH_OWNER + ".source",
-                                BENCH_SOURCE,
-                                "meridian.inventory.bundles.owners." + WARMUP_OWNER + ".kinds",
-                                BENCH_OWNER_KINDS,
-                                "meridian.inventory.bundles.owners." + WARMUP_OWNER + ".source",
-                                BENCH_SOURCE))) {
+                ServiceProcess inventory = stack.start("inventory", BenchStack.PORTS.get("inventory"), benchOwners())) {
             Api api = new Api(inventory.baseUrl(), Api.token(stack.keycloak(), "admin"));
             int totalObjects = fleet.clusters().stream()
                     .mapToInt(SimulatedCluster::objectCount)
@@ -714,6 +694,45 @@ public final class Bench {
                 consumer.close(Duration.ZERO);
             }
         });
+    }
+
+    /**
+     * inventory's settings for this bench: it declares bundles itself, playing two owners whose services it does not
+     * start. The owner comes from the topic (inventory reads no other), so it writes their desired topics, and
+     * inventory must admit its source and kinds for them.
+     */
+    private static Map<String, String> benchOwners() {
+        Map<String, String> config = new HashMap<>(BenchStack.required("inventory"));
+        for (String owner : List.of(BENCH_OWNER, WARMUP_OWNER)) {
+            config.put("meridian.inventory.bundles.owners." + owner + ".kinds", BENCH_OWNER_KINDS);
+            config.put("meridian.inventory.bundles.owners." + owner + ".source", BENCH_SOURCE);
+        }
+        return config;
+    }
+
+    /** Registers the simulated fleet with inventory (eight requests at a time) and waits until every cluster is Ready. */
+    static void registerAndAwaitReady(Fleet fleet, Api inventory, int clusters) throws Exception {
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<Integer>> posts = new ArrayList<>();
+            for (Map<String, Object> body : fleet.registrations()) {
+                posts.add(pool.submit(() -> inventory.post("/api/v1/clusters", body)));
+            }
+            for (Future<Integer> post : posts) {
+                post.get();
+            }
+        }
+        long start = System.nanoTime();
+        while (inventory
+                        .get("/api/v1/clusters?phase=Ready&limit=1")
+                        .path("total")
+                        .asInt()
+                < clusters) {
+            if (seconds(start) > 600) {
+                throw new IllegalStateException("not every cluster Ready within 600 s");
+            }
+            Thread.sleep(500);
+        }
+        System.out.printf("all %d clusters Ready after %.1f s%n", clusters, seconds(start));
     }
 
     static double seconds(long startNanos) {

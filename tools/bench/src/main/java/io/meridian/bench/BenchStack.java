@@ -8,14 +8,17 @@ import io.meridian.stack.LocalStack;
 import io.meridian.stack.ServiceLaunch;
 import io.meridian.stack.ServiceProcess;
 import io.meridian.stack.StackPorts;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
@@ -26,6 +29,15 @@ import org.apache.kafka.clients.CommonClientConfigs;
 final class BenchStack {
 
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(90);
+
+    /** The REST port of each service on the bench stack, numbered as the local demo numbers them. */
+    static final Map<String, Integer> PORTS = Map.of(
+            "inventory", 18081,
+            "identity", 18082,
+            "policy", 18083,
+            "cost", 18084,
+            "observability", 18085,
+            "placement", 18086);
 
     private final Path repo;
     private final LocalStack stack;
@@ -91,6 +103,33 @@ final class BenchStack {
             throw notReady;
         }
         return process;
+    }
+
+    /** Starts a packaged service on its bench port with the settings it cannot start without and no others. */
+    ServiceProcess start(String service) {
+        return start(service, PORTS.get(service), required(service));
+    }
+
+    /**
+     * What a service cannot start without on the bench stack: inventory a credential key (a fresh random one: the
+     * stack starts empty), identity the realm's dev-only secret of its client, whose service account looks subjects
+     * up. Callers add their own settings to it.
+     */
+    static Map<String, String> required(String service) {
+        return switch (service) {
+            case "inventory" ->
+                Map.of(
+                        "meridian.inventory.credentials.active-key-id",
+                        "bench",
+                        "meridian.inventory.credentials.keys.bench",
+                        Base64.getEncoder()
+                                .encodeToString(UUID.randomUUID()
+                                        .toString()
+                                        .substring(0, 32)
+                                        .getBytes(StandardCharsets.US_ASCII)));
+            case "identity" -> Map.of("quarkus.oidc.credentials.secret", "meridian-identity-secret");
+            default -> Map.of();
+        };
     }
 
     /**

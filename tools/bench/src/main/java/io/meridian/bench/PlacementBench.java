@@ -20,17 +20,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -83,13 +78,6 @@ final class PlacementBench {
         Duration controllerDelay = Duration.ofMillis(Options.number(options, "controller-delay-ms", 1000));
         BenchStack stack = new BenchStack(repo);
         stack.freshUp();
-        Map<String, String> inventoryConfig = Map.of(
-                "meridian.inventory.credentials.active-key-id",
-                "bench",
-                "meridian.inventory.credentials.keys.bench",
-                Base64.getEncoder()
-                        .encodeToString(
-                                UUID.randomUUID().toString().substring(0, 32).getBytes(StandardCharsets.US_ASCII)));
         try (Fleet fleet = Fleet.start(
                         FleetOptions.defaults()
                                 .withClusters(clusters)
@@ -98,12 +86,12 @@ final class PlacementBench {
                                 .withControlPort(0)
                                 .withOutDir(repo.resolve(".meridian/bench/fleet")),
                         line -> System.out.println("fleet-sim: " + line));
-                ServiceProcess inventory = stack.start("inventory", 18081, inventoryConfig);
-                ServiceProcess placement = stack.start("placement", 18086, Map.of())) {
+                ServiceProcess inventory = stack.start("inventory");
+                ServiceProcess placement = stack.start("placement")) {
             token = Api.token(stack.keycloak(), "admin");
             placementUrl = placement.baseUrl();
             Api inventoryApi = new Api(inventory.baseUrl(), token);
-            register(fleet, inventoryApi, clusters);
+            Bench.registerAndAwaitReady(fleet, inventoryApi, clusters);
 
             Table table = new Table("placement: " + clusters + " clusters, controller delay "
                     + controllerDelay.toMillis() + " ms, 2 cores");
@@ -127,30 +115,6 @@ final class PlacementBench {
                 stack.down();
             }
         }
-    }
-
-    private static void register(Fleet fleet, Api inventory, int clusters) throws Exception {
-        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
-            List<Future<Integer>> posts = new ArrayList<>();
-            for (Map<String, Object> body : fleet.registrations()) {
-                posts.add(pool.submit(() -> inventory.post("/api/v1/clusters", body)));
-            }
-            for (Future<Integer> post : posts) {
-                post.get();
-            }
-        }
-        long start = System.nanoTime();
-        while (inventory
-                        .get("/api/v1/clusters?phase=Ready&limit=1")
-                        .path("total")
-                        .asInt()
-                < clusters) {
-            if (Bench.seconds(start) > 600) {
-                throw new IllegalStateException("not every cluster Ready within 600 s");
-            }
-            Thread.sleep(500);
-        }
-        System.out.printf("all %d clusters Ready after %.1f s%n", clusters, Bench.seconds(start));
     }
 
     // ------------------------------------------------------------------ (a) a workload on every cluster
