@@ -715,8 +715,8 @@ class BundleEngineComponentTest {
             awaitReport("bundle-fenced", 1);
             long writes = cluster.writeRequests();
 
-            int partition = handToAnotherReplica("bundle-fenced");
             try {
+                int partition = handToAnotherReplica("bundle-fenced");
                 publish(bundle(
                         "bundle-fenced",
                         2,
@@ -760,8 +760,8 @@ class BundleEngineComponentTest {
             publish(bundle("prune-fenced", 1, DriftPolicy.REPAIR, false, roleBinding("kept", "payments")));
             awaitReport("prune-fenced", 1);
             long writes = cluster.writeRequests();
-            handToAnotherReplica("prune-fenced");
             try {
+                handToAnotherReplica("prune-fenced");
                 tombstone("prune-fenced");
                 // The claim is checked right before the first delete: the withdrawal waits for the cluster's replica.
                 Awaits.eventually(

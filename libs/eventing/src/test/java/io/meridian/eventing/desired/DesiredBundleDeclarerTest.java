@@ -205,7 +205,8 @@ class DesiredBundleDeclarerTest {
             assertThat(withdrawn.get(i)).isEqualTo(new Tombstoned(batch + i, 1));
         }
         assertThat(declaredClusters(owner)).noneMatch(c -> c.startsWith(batch));
-        // Every cluster's bundle is followed by its tombstone, about that cluster, the statement boundary included.
+        // Every cluster, the one past the first statement's thousand included, ends with a tombstone about it (a
+        // relay that resent a batch may have repeated records; the last one counts).
         Awaits.eventually(() -> {
             Map<String, List<Received>> byKey = new java.util.HashMap<>();
             desired.all()
@@ -213,10 +214,10 @@ class DesiredBundleDeclarerTest {
                             .add(r));
             for (int i = 0; i < nothing.size(); i++) {
                 List<Received> records = byKey.getOrDefault(DesiredBundle.key(owner, batch + i), List.of());
-                assertThat(records)
-                        .as("records of %s", batch + i)
-                        .extracting(Received::isTombstone)
-                        .containsExactly(false, true);
+                assertThat(records).as("records of %s", batch + i).isNotEmpty();
+                assertThat(records.getLast().isTombstone())
+                        .as("last record of %s", batch + i)
+                        .isTrue();
                 assertThat(records.getLast().header(CloudEventHeaders.SUBJECT)).isEqualTo(batch + i);
             }
         });
