@@ -69,6 +69,12 @@ class ObservabilityComponentTest {
     @TestHTTPResource(value = "metrics", management = true)
     URL managementMetrics;
 
+    @jakarta.inject.Inject
+    io.meridian.observability.domain.SeriesStore series;
+
+    @jakarta.inject.Inject
+    io.meridian.observability.messaging.MetricsPublisher metricsPublisher;
+
     private static final String OPERATOR = Tokens.bearer("olga", Tokens.OPERATOR);
     private static final String VIEWER = Tokens.bearer("vera", Tokens.VIEWER);
     private static final Duration EVENTUALLY = Duration.ofSeconds(30);
@@ -151,6 +157,38 @@ class ObservabilityComponentTest {
                 });
         // The slow endpoint times out on its own; the fast one went on being scraped meanwhile.
         assertThat(metricsOf("aws-slow-1")).isEmpty();
+    }
+
+    @Test
+    void batchesOfOtherReplicasAreStoredFromTheTopicAndThisReplicasOwnWhenScraped() throws Exception {
+        // One key, so one partition: the other replica's batch arrives after this replica's own.
+        String cluster = "replicas-1";
+        Instant at = Instant.now();
+        metricsPublisher
+                .publish(new MetricsBatch(
+                        cluster, at, List.of(new io.meridian.contracts.metrics.Sample("own_metric", Map.of(), 1, at))))
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        producer.send(
+                EventType.METRICS_SAMPLED,
+                cluster,
+                cluster,
+                new MetricsBatch(
+                        cluster,
+                        at,
+                        List.of(new io.meridian.contracts.metrics.Sample("other_metric", Map.of(), 2, at))));
+        Awaits.eventually(
+                EVENTUALLY,
+                () -> assertThat(series.select("other_metric", cluster, id -> true))
+                        .hasSize(1));
+        // This replica's own batch is not read back: only a scrape stores it.
+        assertThat(series.select("own_metric", cluster, id -> true)).isEmpty();
+
+        expositions.put("aws-stored-1", exposition(2, 1.5, 0));
+        register("aws-stored-1", ClusterPhase.Ready, true);
+        Awaits.eventually(
+                EVENTUALLY,
+                () -> assertThat(series.select("kube_node_status_condition", "aws-stored-1", id -> true))
+                        .isNotEmpty());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.meridian.observability.domain;
 
+import io.meridian.contracts.metrics.MetricsBatch;
+import io.meridian.contracts.metrics.Sample;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -72,6 +74,14 @@ public final class SeriesStore {
     public SeriesStore(int maxSeries, long windowMillis) {
         this.maxSeries = maxSeries;
         this.windowMillis = windowMillis;
+    }
+
+    /** Adds every sample of one scrape; a sample without its own time takes the scrape's. */
+    public void appendAll(MetricsBatch batch) {
+        for (Sample s : batch.samples()) {
+            long t = (s.timestamp() == null ? batch.scrapedAt() : s.timestamp()).toEpochMilli();
+            append(new SeriesId(batch.clusterId(), s.metric(), s.labels()), t, s.value());
+        }
     }
 
     /** Adds a sample; false when the series is new and the store is full (the sample is dropped). */

@@ -11,13 +11,18 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -30,6 +35,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public class MetricsPublisher {
 
     private static final URI SOURCE = URI.create("/meridian/observability");
+    /** The header naming the replica that scraped a batch (a random id per start). */
+    static final String REPLICA_HEADER = "meridian-replica";
+
+    private final byte[] replica = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
 
     private final KafkaProducer<String, byte[]> producer;
     private final Clock clock;
@@ -64,6 +73,7 @@ public class MetricsPublisher {
         ProducerRecord<String, byte[]> record =
                 new ProducerRecord<>(EventType.METRICS_SAMPLED.topic().topicName(), batch.key(), event.data());
         CloudEventHeaders.write(event, record.headers());
+        record.headers().add(REPLICA_HEADER, replica);
         CompletableFuture<Void> sent = new CompletableFuture<>();
         producer.send(record, (metadata, error) -> {
             if (error != null) {
@@ -73,6 +83,12 @@ public class MetricsPublisher {
             }
         });
         return sent;
+    }
+
+    /** Whether a record on {@code fleet.metrics.v1} is a batch this replica (in this run) published. */
+    public boolean publishedHere(Headers headers) {
+        Header header = headers.lastHeader(REPLICA_HEADER);
+        return header != null && Arrays.equals(header.value(), replica);
     }
 
     void close(@Observes ShutdownEvent shutdown) {

@@ -8,6 +8,7 @@ import io.meridian.observability.domain.ExpositionFormat;
 import io.meridian.observability.domain.ExpositionLimits;
 import io.meridian.observability.domain.ExpositionParser;
 import io.meridian.observability.domain.FleetView;
+import io.meridian.observability.domain.SeriesStore;
 import io.meridian.observability.messaging.MetricsPublisher;
 import io.meridian.servicekit.endpoints.EndpointAllowList;
 import io.micrometer.core.instrument.Counter;
@@ -69,6 +70,7 @@ public class MetricsScraper {
     private final FleetView fleet;
     private final ClusterOwnership ownership;
     private final MetricsPublisher publisher;
+    private final SeriesStore store;
     private final ObservabilityConfig config;
     private final Clock clock;
     private final ExpositionFetcher fetcher;
@@ -87,6 +89,7 @@ public class MetricsScraper {
             FleetView fleet,
             ClusterOwnership ownership,
             MetricsPublisher publisher,
+            SeriesStore store,
             ObservabilityConfig config,
             Clock clock,
             MeterRegistry registry,
@@ -94,6 +97,7 @@ public class MetricsScraper {
         this.fleet = fleet;
         this.ownership = ownership;
         this.publisher = publisher;
+        this.store = store;
         this.config = config;
         this.clock = clock;
         this.registry = registry;
@@ -191,9 +195,10 @@ public class MetricsScraper {
                 Instant at = s.timestampMillis() == null ? started : Instant.ofEpochMilli(s.timestampMillis());
                 batch.add(new Sample(s.metric(), s.labels(), s.value(), at));
             }
-            publisher
-                    .publish(new MetricsBatch(clusterId, started, batch))
-                    .get(config.scrape().timeout().toMillis(), TimeUnit.MILLISECONDS);
+            MetricsBatch published = new MetricsBatch(clusterId, started, batch);
+            publisher.publish(published).get(config.scrape().timeout().toMillis(), TimeUnit.MILLISECONDS);
+            // This replica's consumer skips its own batches: they are stored here, once Kafka has them.
+            store.appendAll(published);
             samples.increment(batch.size());
             status.put(
                     clusterId,
