@@ -163,19 +163,17 @@ class ObservabilityComponentTest {
     void batchesOfOtherReplicasAreStoredFromTheTopicAndThisReplicasOwnWhenScraped() throws Exception {
         // One key, so one partition: the other replica's batch arrives after this replica's own.
         String cluster = "replicas-1";
+        // The consumer starts at the newest records: first make sure it reads this partition.
+        Awaits.eventually(EVENTUALLY, () -> {
+            producer.send(EventType.METRICS_SAMPLED, cluster, cluster, otherReplicasBatch(cluster, "warm_metric"));
+            assertThat(series.select("warm_metric", cluster, id -> true)).hasSize(1);
+        });
         Instant at = Instant.now();
         metricsPublisher
                 .publish(new MetricsBatch(
                         cluster, at, List.of(new io.meridian.contracts.metrics.Sample("own_metric", Map.of(), 1, at))))
                 .get(30, java.util.concurrent.TimeUnit.SECONDS);
-        producer.send(
-                EventType.METRICS_SAMPLED,
-                cluster,
-                cluster,
-                new MetricsBatch(
-                        cluster,
-                        at,
-                        List.of(new io.meridian.contracts.metrics.Sample("other_metric", Map.of(), 2, at))));
+        producer.send(EventType.METRICS_SAMPLED, cluster, cluster, otherReplicasBatch(cluster, "other_metric"));
         Awaits.eventually(
                 EVENTUALLY,
                 () -> assertThat(series.select("other_metric", cluster, id -> true))
@@ -838,6 +836,12 @@ class ObservabilityComponentTest {
                 + "destination_cluster=\"gcp-b\",destination_workload=\"db\",destination_namespace=\"data\"} 123456\n");
         out.append("something_weird NaN\n");
         return out.toString();
+    }
+
+    private static MetricsBatch otherReplicasBatch(String cluster, String metric) {
+        Instant at = Instant.now();
+        return new MetricsBatch(
+                cluster, at, List.of(new io.meridian.contracts.metrics.Sample(metric, Map.of(), 2, at)));
     }
 
     private static void register(String cluster, ClusterPhase phase, boolean withMetrics) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -196,9 +197,11 @@ public class MetricsScraper {
                 batch.add(new Sample(s.metric(), s.labels(), s.value(), at));
             }
             MetricsBatch published = new MetricsBatch(clusterId, started, batch);
-            publisher.publish(published).get(config.scrape().timeout().toMillis(), TimeUnit.MILLISECONDS);
-            // This replica's consumer skips its own batches: they are stored here, once Kafka has them.
-            store.appendAll(published);
+            // This replica's consumer skips its own batches: they are stored here once Kafka has them, also when that
+            // takes longer than the scrape may wait (the producer goes on retrying a batch the wait gave up on).
+            CompletableFuture<Void> sent = publisher.publish(published);
+            sent.thenRunAsync(() -> store.appendAll(published), pool);
+            sent.get(config.scrape().timeout().toMillis(), TimeUnit.MILLISECONDS);
             samples.increment(batch.size());
             status.put(
                     clusterId,
