@@ -116,13 +116,8 @@ public final class Bench {
         int objects = Options.number(options, "objects", 1000);
         BenchStack stack = new BenchStack(repo);
         stack.freshUp();
-        try (Fleet fleet = Fleet.start(
-                        FleetOptions.defaults()
-                                .withClusters(clusters)
-                                .withObjectsPerCluster(objects)
-                                .withControlPort(0)
-                                .withOutDir(repo.resolve(".meridian/bench/fleet")),
-                        line -> System.out.println("fleet-sim: " + line));
+        try (Fleet fleet = stack.fleet(
+                        FleetOptions.defaults().withClusters(clusters).withObjectsPerCluster(objects));
                 ServiceProcess inventory = stack.start("inventory", BenchStack.PORTS.get("inventory"), benchOwners())) {
             Api api = new Api(inventory.baseUrl(), Api.token(stack.keycloak(), "admin"));
             int totalObjects = fleet.clusters().stream()

@@ -3,6 +3,8 @@ package io.meridian.bench;
 import io.meridian.contracts.kafka.KafkaPrincipal;
 import io.meridian.contracts.kafka.ScramLogin;
 import io.meridian.contracts.kafka.UserPasswords;
+import io.meridian.fleetsim.Fleet;
+import io.meridian.fleetsim.FleetOptions;
 import io.meridian.stack.FreePorts;
 import io.meridian.stack.LocalStack;
 import io.meridian.stack.ServiceLaunch;
@@ -103,6 +105,16 @@ final class BenchStack {
             throw notReady;
         }
         return process;
+    }
+
+    /**
+     * Starts the simulated fleet in this JVM, its files under {@code .meridian/bench/fleet}, its control API on a free
+     * port, and its progress printed.
+     */
+    Fleet fleet(FleetOptions options) {
+        return Fleet.start(
+                options.withControlPort(0).withOutDir(repo.resolve(".meridian/bench/fleet")),
+                line -> System.out.println("fleet-sim: " + line));
     }
 
     /** Starts a packaged service on its bench port with the settings it cannot start without and no others. */

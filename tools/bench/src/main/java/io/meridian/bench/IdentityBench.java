@@ -47,13 +47,8 @@ final class IdentityBench {
         int rounds = Options.number(options, "rounds", 10);
         BenchStack stack = new BenchStack(repo);
         stack.freshUp();
-        try (Fleet fleet = Fleet.start(
-                        FleetOptions.defaults()
-                                .withClusters(clusters)
-                                .withObjectsPerCluster(objects)
-                                .withControlPort(0)
-                                .withOutDir(repo.resolve(".meridian/bench/fleet")),
-                        line -> System.out.println("fleet-sim: " + line));
+        try (Fleet fleet = stack.fleet(
+                        FleetOptions.defaults().withClusters(clusters).withObjectsPerCluster(objects));
                 ServiceProcess inventory = stack.start("inventory");
                 ServiceProcess identity = stack.start("identity")) {
             String admin = Api.token(stack.keycloak(), "admin");

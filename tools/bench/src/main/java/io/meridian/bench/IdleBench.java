@@ -40,13 +40,8 @@ final class IdleBench {
         BenchStack stack = new BenchStack(repo);
         stack.freshUp();
         Map<String, ServiceProcess> services = new LinkedHashMap<>();
-        try (Fleet fleet = Fleet.start(
-                FleetOptions.defaults()
-                        .withClusters(clusters)
-                        .withObjectsPerCluster(objects)
-                        .withControlPort(0)
-                        .withOutDir(repo.resolve(".meridian/bench/fleet")),
-                line -> System.out.println("fleet-sim: " + line))) {
+        try (Fleet fleet =
+                stack.fleet(FleetOptions.defaults().withClusters(clusters).withObjectsPerCluster(objects))) {
             try {
                 for (String service : SERVICES) {
                     services.put(service, stack.start(service));

@@ -99,13 +99,9 @@ final class NotificationBench {
         String key = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
         BenchStack stack = new BenchStack(repo);
         stack.freshUp();
-        try (Fleet fleet = Fleet.start(
-                        FleetOptions.defaults()
-                                .withClusters(clusters)
-                                .withObjectsPerCluster(Options.number(options, "objects", 50))
-                                .withControlPort(0)
-                                .withOutDir(repo.resolve(".meridian/bench/fleet")),
-                        line -> System.out.println("fleet-sim: " + line));
+        try (Fleet fleet = stack.fleet(FleetOptions.defaults()
+                        .withClusters(clusters)
+                        .withObjectsPerCluster(Options.number(options, "objects", 50)));
                 ServiceProcess service = stack.start(
                         "observability",
                         18085,

@@ -61,13 +61,8 @@ final class ObservabilityBench {
         int rules = Options.number(options, "rules", 20);
         BenchStack stack = new BenchStack(repo);
         stack.freshUp();
-        try (Fleet fleet = Fleet.start(
-                        FleetOptions.defaults()
-                                .withClusters(clusters)
-                                .withObjectsPerCluster(objects)
-                                .withControlPort(0)
-                                .withOutDir(repo.resolve(".meridian/bench/fleet")),
-                        line -> System.out.println("fleet-sim: " + line));
+        try (Fleet fleet = stack.fleet(
+                        FleetOptions.defaults().withClusters(clusters).withObjectsPerCluster(objects));
                 ServiceProcess service = stack.start(
                         "observability", 18085, Map.of("meridian.observability.alerts.startup-grace", "0s"))) {
             Api api = new Api(service.baseUrl(), Api.token(stack.keycloak(), "admin"));

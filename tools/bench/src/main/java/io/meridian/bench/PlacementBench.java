@@ -78,14 +78,10 @@ final class PlacementBench {
         Duration controllerDelay = Duration.ofMillis(Options.number(options, "controller-delay-ms", 1000));
         BenchStack stack = new BenchStack(repo);
         stack.freshUp();
-        try (Fleet fleet = Fleet.start(
-                        FleetOptions.defaults()
-                                .withClusters(clusters)
-                                .withObjectsPerCluster(objects)
-                                .withControllerDelay(controllerDelay)
-                                .withControlPort(0)
-                                .withOutDir(repo.resolve(".meridian/bench/fleet")),
-                        line -> System.out.println("fleet-sim: " + line));
+        try (Fleet fleet = stack.fleet(FleetOptions.defaults()
+                        .withClusters(clusters)
+                        .withObjectsPerCluster(objects)
+                        .withControllerDelay(controllerDelay));
                 ServiceProcess inventory = stack.start("inventory");
                 ServiceProcess placement = stack.start("placement")) {
             token = Api.token(stack.keycloak(), "admin");
