@@ -173,6 +173,18 @@ public class MetricsScraper {
         });
     }
 
+    /**
+     * Runs work on the scrape pool; once the service stops, drops it. An acknowledgement completing on the producer's
+     * thread after the pool shut down would otherwise throw into the producer's callback.
+     */
+    private void unlessStopping(Runnable work) {
+        try {
+            pool.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the store goes with the service
+        }
+    }
+
     /** Scrapes one cluster now, on the calling thread. */
     void scrape(String clusterId, String url) {
         Instant started = clock.instant();
@@ -200,7 +212,7 @@ public class MetricsScraper {
             // This replica's consumer skips its own batches: they are stored here once Kafka has them, also when that
             // takes longer than the scrape may wait (the producer goes on retrying a batch the wait gave up on).
             CompletableFuture<Void> sent = publisher.publish(published);
-            sent.thenRunAsync(() -> store.appendAll(published), pool);
+            sent.thenRunAsync(() -> store.appendAll(published), this::unlessStopping);
             sent.get(config.scrape().timeout().toMillis(), TimeUnit.MILLISECONDS);
             samples.increment(batch.size());
             status.put(
