@@ -44,7 +44,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -729,55 +728,7 @@ class PlacementComponentTest {
 
     private static Map<String, Object> workload(
             String name, String scope, String image, Map<String, Object> placementExtras, Map<String, Object> extras) {
-        Map<String, Object> placement = new LinkedHashMap<>();
-        placement.put("clusterSelector", Map.of("labelSelector", "test=" + scope));
-        placement.putAll(placementExtras);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name);
-        body.put("namespace", NAMESPACE);
-        body.put(
-                "manifests",
-                List.of(
-                        Map.of(
-                                "apiVersion",
-                                "apps/v1",
-                                "kind",
-                                "Deployment",
-                                "metadata",
-                                Map.of("name", name),
-                                "spec",
-                                Map.of(
-                                        "replicas", 2,
-                                        "selector", Map.of("matchLabels", Map.of("app", name)),
-                                        "template",
-                                                Map.of(
-                                                        "metadata", Map.of("labels", Map.of("app", name)),
-                                                        "spec",
-                                                                Map.of(
-                                                                        "containers",
-                                                                        List.of(Map.of(
-                                                                                "name",
-                                                                                "app",
-                                                                                "image",
-                                                                                image,
-                                                                                "resources",
-                                                                                Map.of(
-                                                                                        "requests",
-                                                                                        Map.of(
-                                                                                                "cpu", "100m", "memory",
-                                                                                                "128Mi")))))))),
-                        Map.of(
-                                "apiVersion",
-                                "v1",
-                                "kind",
-                                "ConfigMap",
-                                "metadata",
-                                Map.of("name", name + "-config"),
-                                "data",
-                                Map.of("greeting", "hello"))));
-        body.put("placement", placement);
-        body.putAll(extras);
-        return body;
+        return TestManifests.workload(name, NAMESPACE, scope, image, placementExtras, extras);
     }
 
     private static void create(Map<String, Object> body) {

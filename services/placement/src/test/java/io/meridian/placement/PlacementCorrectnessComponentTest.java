@@ -39,7 +39,6 @@ import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -243,7 +242,9 @@ class PlacementCorrectnessComponentTest {
                 overrides.isEmpty() ? Map.of() : Map.of("overrides", overrides));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> manifests = (List<Map<String, Object>>) body.get("manifests");
-        body.put("manifests", List.of(manifests.get(0), configMap(name, Map.of("blob", "x".repeat(blobBytes)))));
+        body.put(
+                "manifests",
+                List.of(manifests.get(0), TestManifests.configMap(name, Map.of("blob", "x".repeat(blobBytes)))));
         return body;
     }
 
@@ -444,49 +445,7 @@ class PlacementCorrectnessComponentTest {
 
     private static Map<String, Object> workload(
             String name, String scope, String image, Map<String, Object> placementExtras, Map<String, Object> extras) {
-        Map<String, Object> placement = new LinkedHashMap<>();
-        placement.put("clusterSelector", Map.of("labelSelector", "test=" + scope));
-        placement.putAll(placementExtras);
-        Map<String, Object> container = Map.of(
-                "name",
-                "app",
-                "image",
-                image,
-                "resources",
-                Map.of("requests", Map.of("cpu", "100m", "memory", "128Mi")));
-        Map<String, Object> deployment = Map.of(
-                "apiVersion",
-                "apps/v1",
-                "kind",
-                "Deployment",
-                "metadata",
-                Map.of("name", name),
-                "spec",
-                Map.of(
-                        "replicas",
-                        2,
-                        "selector",
-                        Map.of("matchLabels", Map.of("app", name)),
-                        "template",
-                        Map.of(
-                                "metadata",
-                                Map.of("labels", Map.of("app", name)),
-                                "spec",
-                                Map.of("containers", List.of(container)))));
-        Map<String, Object> config = configMap(name, Map.of("greeting", "hello"));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name);
-        body.put("namespace", NAMESPACE);
-        body.put("manifests", List.of(deployment, config));
-        body.put("placement", placement);
-        body.putAll(extras);
-        return body;
-    }
-
-    /** The workload's ConfigMap, {@code <name>-config}, holding {@code data}. */
-    private static Map<String, Object> configMap(String name, Map<String, Object> data) {
-        return Map.of(
-                "apiVersion", "v1", "kind", "ConfigMap", "metadata", Map.of("name", name + "-config"), "data", data);
+        return TestManifests.workload(name, NAMESPACE, scope, image, placementExtras, extras);
     }
 
     private static void create(Map<String, Object> body) {
