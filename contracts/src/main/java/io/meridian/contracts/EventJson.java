@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.meridian.contracts.kafka.UnreadableEventException;
+import io.meridian.contracts.metrics.MetricsBatchJson;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -24,6 +25,7 @@ public final class EventJson {
             .registerModule(new SimpleModule("meridian-instants")
                     .addDeserializer(Instant.class, new IsoInstants.Deserializer()))
             .registerModule(new Jdk8Module())
+            .registerModule(MetricsBatchJson.module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)

@@ -1,0 +1,136 @@
+package io.meridian.contracts.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.meridian.contracts.EventJson;
+import io.meridian.contracts.kafka.UnreadableEventException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MetricsBatchJsonTest {
+
+    // Jackson's record binding with the settings of EventJson: what the streaming codec must agree with.
+    private static final ObjectMapper BINDING = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .registerModule(new Jdk8Module())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    @Test
+    void batchesAreWrittenByteForByteAsTheRecordBindingWritesThemAndReadBackEqual() throws Exception {
+        Random random = new Random(20261208);
+        String[] odd = {"a\"quote", "back\\slash", "tab\there", "line\nfeed", "ünïcödé", "\u0001control", "", "x"};
+        for (int i = 0; i < 2_000; i++) {
+            List<Sample> samples = new ArrayList<>();
+            for (int s = random.nextInt(12); s > 0; s--) {
+                Map<String, String> labels = new LinkedHashMap<>();
+                for (int l = random.nextInt(5); l > 0; l--) {
+                    labels.put(
+                            "l" + random.nextInt(6) + odd[random.nextInt(odd.length)], odd[random.nextInt(odd.length)]);
+                }
+                double value = switch (random.nextInt(6)) {
+                    case 0 -> random.nextInt(1000);
+                    case 1 -> random.nextDouble() * 1e-7;
+                    case 2 -> random.nextGaussian() * 1e18;
+                    case 3 -> Double.NaN;
+                    case 4 -> Double.NEGATIVE_INFINITY;
+                    default -> random.nextDouble();
+                };
+                Instant at = random.nextInt(5) == 0
+                        ? null
+                        : Instant.ofEpochSecond(
+                                1_700_000_000L + random.nextInt(100_000_000), random.nextInt(1_000_000_000));
+                samples.add(
+                        new Sample(random.nextInt(9) == 0 ? null : "metric_" + random.nextInt(4), labels, value, at));
+            }
+            MetricsBatch batch = new MetricsBatch(
+                    random.nextInt(9) == 0 ? null : "cluster-" + i,
+                    random.nextInt(9) == 0 ? null : Instant.ofEpochMilli(1_700_000_000_000L + random.nextInt()),
+                    samples);
+
+            byte[] streamed = EventJson.write(batch);
+            assertThat(new String(streamed, StandardCharsets.UTF_8))
+                    .isEqualTo(new String(BINDING.writeValueAsBytes(batch), StandardCharsets.UTF_8));
+            if (samples.stream().allMatch(s -> Double.isFinite(s.value()))) {
+                assertThat(EventJson.read(streamed, MetricsBatch.class)).isEqualTo(batch);
+            }
+        }
+    }
+
+    @Test
+    void theGoldenSampleReadsAsTheRecordBindingReadsIt() throws Exception {
+        byte[] golden = Files.readAllBytes(
+                Path.of("src/test/resources/samples/io.meridian.observability.metrics.sampled.v1/prod-aws-1.json"));
+        MetricsBatch read = EventJson.read(golden, MetricsBatch.class);
+        assertThat(read).isEqualTo(BINDING.readValue(golden, MetricsBatch.class));
+        assertThat(read.samples()).hasSize(4);
+        assertThat(read.samples().getFirst().labels()).containsEntry("instance_type", "m6i.2xlarge");
+    }
+
+    @Test
+    void everyOtherShapeIsReadOrRefusedExactlyAsTheRecordBindingDoes() {
+        String sample =
+                "{\"metric\":\"m\",\"labels\":{\"a\":\"b\"},\"value\":1.5,\"timestamp\":\"2026-12-07T21:00:00Z\"}";
+        List<String> inputs = List.of(
+                // reordered fields and unknown ones, nested, at both levels
+                "{\"samples\":[{\"timestamp\":\"2026-12-07T21:00:00.5Z\",\"value\":2,\"extra\":{\"x\":[1,{\"y\":2}]},"
+                        + "\"labels\":{},\"metric\":\"m\"}],\"future\":[true,null],\"scrapedAt\":\"2026-12-07T21:00:00Z\","
+                        + "\"clusterId\":\"c\"}",
+                // absent fields and nulls
+                "{}",
+                "{\"clusterId\":null,\"scrapedAt\":null,\"samples\":null}",
+                "{\"clusterId\":\"c\",\"samples\":[{\"metric\":\"m\"}]}",
+                "{\"samples\":[{\"metric\":null,\"labels\":null,\"value\":3,\"timestamp\":null}]}",
+                // coercions the binding makes
+                "{\"clusterId\":42,\"samples\":[{\"metric\":7,\"labels\":{\"n\":1,\"t\":true},\"value\":\"1.25\"}]}",
+                "{\"samples\":[{\"value\":1,\"timestamp\":1765141200}]}",
+                "{\"samples\":[{\"value\":1,\"timestamp\":\"2026-12-07T22:16:20+01:00\"}]}",
+                "{\"samples\":[{\"value\":-0.0,\"labels\":{\"a\":\"1\",\"a\":\"2\"}}]}",
+                "{\"samples\":[{\"value\":1e308},{\"value\":12345678901234567890}]}",
+                // what the binding refuses
+                "[" + sample + "]",
+                "{\"samples\":" + sample + "}",
+                "{\"samples\":[null]}",
+                "{\"samples\":[" + sample + ",7]}",
+                "{\"samples\":[{\"value\":null}]}",
+                "{\"samples\":[{\"value\":\"lots\"}]}",
+                "{\"samples\":[{\"value\":1,\"labels\":{\"a\":null}}]}",
+                "{\"samples\":[{\"value\":1,\"labels\":[\"a\"]}]}",
+                "{\"samples\":[{\"value\":1,\"metric\":{\"a\":1}}]}",
+                "{\"samples\":[{\"value\":1,\"timestamp\":\"yesterday\"}]}",
+                "{\"scrapedAt\":\"2026-02-30T00:00:00Z\"}",
+                "{\"clusterId\":\"c\",\"samples\":[" + sample,
+                "null",
+                "\"batch\"");
+        for (String input : inputs) {
+            byte[] bytes = input.getBytes(StandardCharsets.UTF_8);
+            MetricsBatch expected;
+            try {
+                expected = BINDING.readValue(bytes, MetricsBatch.class);
+            } catch (Exception refused) {
+                assertThatThrownBy(() -> EventJson.read(bytes, MetricsBatch.class), "refused by the binding: %s", input)
+                        .isInstanceOf(UnreadableEventException.class);
+                continue;
+            }
+            assertThat(EventJson.read(bytes, MetricsBatch.class)).as(input).isEqualTo(expected);
+        }
+    }
+}
