@@ -232,12 +232,8 @@ public final class FleetSignals {
     private List<Observation> restarts(Instant now) {
         List<Observation> out = new ArrayList<>();
         long from = now.toEpochMilli() - settings.crashLoopWindow().toMillis();
-        long freshAfter = now.toEpochMilli() - settings.staleness().toMillis();
         for (ClusterSnapshot c : fleet.clusters()) {
-            for (SeriesStore.SeriesView s : store.select(RESTARTS, c.clusterId(), id -> true)) {
-                if (s.latest().orElseThrow().timeMillis() < freshAfter) {
-                    continue;
-                }
+            for (SeriesStore.SeriesView s : freshRestarts(c.clusterId(), now)) {
                 Map<String, String> labels = clusterLabels(c);
                 for (String key : List.of("namespace", "pod", "container")) {
                     String v = s.id().labels().get(key);
@@ -251,15 +247,36 @@ public final class FleetSignals {
         return out;
     }
 
-    /** Containers whose restarts grew within the crash-loop window, per cluster. */
+    /**
+     * Containers whose restarts grew within the crash-loop window, per cluster: the restarts signal counted, without
+     * labelling each container's series (health is assessed every 15 s over every container of the fleet).
+     */
     public Map<String, Integer> crashLoopingByCluster(Instant now, double minRestarts) {
         Map<String, Integer> out = new HashMap<>();
-        for (Observation o : restarts(now)) {
-            if (o.value() >= minRestarts) {
-                out.merge(o.labels().get("cluster"), 1, Integer::sum);
+        long from = now.toEpochMilli() - settings.crashLoopWindow().toMillis();
+        for (ClusterSnapshot c : fleet.clusters()) {
+            int crashLooping = 0;
+            for (SeriesStore.SeriesView s : freshRestarts(c.clusterId(), now)) {
+                if (s.increaseSince(from) >= minRestarts) {
+                    crashLooping++;
+                }
+            }
+            if (crashLooping > 0) {
+                out.put(c.clusterId(), crashLooping);
             }
         }
         return out;
+    }
+
+    private List<SeriesStore.SeriesView> freshRestarts(String cluster, Instant now) {
+        long freshAfter = now.toEpochMilli() - settings.staleness().toMillis();
+        List<SeriesStore.SeriesView> fresh = new ArrayList<>();
+        for (SeriesStore.SeriesView s : store.select(RESTARTS, cluster, id -> true)) {
+            if (s.latest().orElseThrow().timeMillis() >= freshAfter) {
+                fresh.add(s);
+            }
+        }
+        return fresh;
     }
 
     private List<Observation> violations() {

@@ -231,4 +231,62 @@ class AlertLifecycleTest {
         assertThat(groups.get(0).counts()).containsEntry(State.FIRING, 2);
         assertThat(groups.get(1).alerts()).hasSize(1);
     }
+
+    @Test
+    void anAlertIsInhibitedByEveryFiringSourceOfEachRuleItMatchesWithTheSameEqualLabelsAndNeverByItself() {
+        InhibitionRule byClusterAndZone = new InhibitionRule(
+                "zone-down",
+                List.of(LabelMatcher.of("alertname", LabelMatcher.Op.EQ, "ZoneDown")),
+                List.of(LabelMatcher.of("severity", LabelMatcher.Op.EQ, "warning")),
+                List.of("cluster", "zone"));
+        InhibitionRule byCluster = new InhibitionRule(
+                "critical-over-warning",
+                List.of(LabelMatcher.of("severity", LabelMatcher.Op.EQ, "critical")),
+                List.of(LabelMatcher.of("severity", LabelMatcher.Op.RE, "warning|critical")),
+                List.of("cluster"));
+        Alert zoneA = firing("f-zone-a", "alertname", "ZoneDown", "severity", "critical", "cluster", "c1", "zone", "a");
+        Alert noZone = firing("f-no-zone", "alertname", "ZoneDown", "severity", "critical", "cluster", "c1");
+        Alert otherCluster = firing("f-c2", "alertname", "ZoneDown", "severity", "warning", "cluster", "c2");
+        Alert quiet = firing("f-quiet", "alertname", "Other", "severity", "info", "cluster", "c1", "zone", "a");
+        var inhibitions = new AlertLifecycle.Inhibitions(
+                List.of(zoneA, noZone, otherCluster, quiet), List.of(byClusterAndZone, byCluster));
+
+        // zone a of c1: ZoneDown in zone a (first rule, and the second), every critical alert of c1 (second rule)
+        assertThat(inhibitions.of(firing("f-t1", "severity", "warning", "cluster", "c1", "zone", "a")))
+                .containsExactly("f-no-zone", "f-zone-a");
+        // a label both lack is equal (f-c2 has no zone either); one only the source lacks is not
+        assertThat(inhibitions.of(firing("f-t2", "severity", "warning", "cluster", "c2")))
+                .containsExactly("f-c2");
+        assertThat(inhibitions.of(firing("f-t4", "severity", "warning", "cluster", "c2", "zone", "b")))
+                .isEmpty();
+        // a critical alert is a source of the second rule, and not its own inhibitor
+        assertThat(inhibitions.of(zoneA)).containsExactly("f-no-zone");
+        // matching no target, or no source with equal labels: not inhibited
+        assertThat(inhibitions.of(quiet)).isEmpty();
+        assertThat(inhibitions.of(firing("f-t3", "severity", "warning", "cluster", "c3", "zone", "a")))
+                .isEmpty();
+    }
+
+    private static Alert firing(String fingerprint, String... labels) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < labels.length; i += 2) {
+            map.put(labels[i], labels[i + 1]);
+        }
+        return new Alert(
+                fingerprint,
+                map.getOrDefault("alertname", "Rule"),
+                map.getOrDefault("severity", "warning"),
+                map,
+                Map.of(),
+                1.0,
+                State.FIRING,
+                T0,
+                T0,
+                null,
+                null,
+                List.of(),
+                List.of(),
+                null,
+                null);
+    }
 }

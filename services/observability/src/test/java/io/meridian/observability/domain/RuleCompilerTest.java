@@ -274,6 +274,43 @@ class RuleCompilerTest {
                 .satisfies(o -> assertThat(o.value()).isEqualTo(2));
     }
 
+    @Test
+    void crashLoopingContainersAreCountedPerClusterAsTheRestartsSignalShowsThem() {
+        FleetView fleet = new FleetView();
+        fleet.cluster(snapshot("c1", ClusterPhase.Ready));
+        fleet.cluster(snapshot("c2", ClusterPhase.Ready));
+        fleet.cluster(snapshot("c3", ClusterPhase.Ready));
+        SeriesStore store = new SeriesStore(100, 3_600_000);
+        long t = NOW.toEpochMilli();
+        // c1: two containers restarted 3 times in the window, one once; c2: one 4 times, but its last sample is
+        // stale; c3: one 3 times before the window began and not since.
+        restarts(store, "c1", "a", t - 600_000, 1, t, 4);
+        restarts(store, "c1", "b", t - 600_000, 0, t, 3);
+        restarts(store, "c1", "c", t - 600_000, 2, t, 3);
+        restarts(store, "c2", "d", t - 900_000, 0, t - 600_000, 4);
+        restarts(store, "c3", "e", t - 1_800_000, 0, t - 1_200_000, 3);
+        restarts(store, "c3", "e", t - 60_000, 3, t, 3);
+        FleetSignals signals = new FleetSignals(fleet, store, settings());
+
+        assertThat(signals.crashLoopingByCluster(NOW, 3)).isEqualTo(Map.of("c1", 2));
+        assertThat(signals.crashLoopingByCluster(NOW, 1)).isEqualTo(Map.of("c1", 3));
+        Map<String, Integer> fromSignal = new java.util.HashMap<>();
+        signals.signal(Signal.CONTAINER_RESTARTS_INCREASE, NOW).stream()
+                .filter(o -> o.value() >= 3)
+                .forEach(o -> fromSignal.merge(o.labels().get("cluster"), 1, Integer::sum));
+        assertThat(signals.crashLoopingByCluster(NOW, 3)).isEqualTo(fromSignal);
+    }
+
+    private static void restarts(
+            SeriesStore store, String cluster, String container, long t1, double v1, long t2, double v2) {
+        var id = new SeriesStore.SeriesId(
+                cluster,
+                FleetSignals.RESTARTS,
+                Map.of("namespace", "n", "pod", "p-" + container, "container", container));
+        store.append(id, t1, v1);
+        store.append(id, t2, v2);
+    }
+
     static FleetSignals.Settings settings() {
         return new FleetSignals.Settings(Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(24));
     }
