@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.type.TypeFactory;
+import io.meridian.contracts.IsoInstants;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +61,9 @@ public final class MetricsBatchJson {
                 out.writeStringField("scrapedAt", batch.scrapedAt().toString());
             }
             out.writeArrayFieldStart("samples");
+            // The samples of a scrape mostly share one time: it is formatted once.
+            Instant lastTime = null;
+            String lastText = null;
             for (Sample sample : batch.samples()) {
                 if (sample == null) {
                     out.writeNull();
@@ -76,7 +80,11 @@ public final class MetricsBatchJson {
                 out.writeEndObject();
                 out.writeNumberField("value", sample.value());
                 if (sample.timestamp() != null) {
-                    out.writeStringField("timestamp", sample.timestamp().toString());
+                    if (!sample.timestamp().equals(lastTime)) {
+                        lastTime = sample.timestamp();
+                        lastText = lastTime.toString();
+                    }
+                    out.writeStringField("timestamp", lastText);
                 }
                 out.writeEndObject();
             }
@@ -214,8 +222,16 @@ public final class MetricsBatchJson {
             };
         }
 
+        // The canonical form directly: context.readValue looks the reader up anew at each call, which cost more than
+        // the rest of a sample.
         private static Instant instant(JsonParser in, JsonToken token, DeserializationContext context)
                 throws IOException {
+            if (token == JsonToken.VALUE_STRING) {
+                Instant canonical = IsoInstants.parseCanonical(in.getText());
+                if (canonical != null) {
+                    return canonical;
+                }
+            }
             return token == JsonToken.VALUE_NULL ? null : context.readValue(in, Instant.class);
         }
 
