@@ -65,10 +65,6 @@ public final class MetricsBatchJson {
             Instant lastTime = null;
             String lastText = null;
             for (Sample sample : batch.samples()) {
-                if (sample == null) {
-                    out.writeNull();
-                    continue;
-                }
                 out.writeStartObject();
                 if (sample.metric() != null) {
                     out.writeStringField("metric", sample.metric());
