@@ -5,13 +5,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.meridian.contracts.kafka.UnreadableEventException;
 import io.meridian.contracts.metrics.MetricsBatchJson;
 import java.io.IOException;
-import java.time.Instant;
 
 /**
  * The one JSON mapping of event data. Unknown fields are ignored so that a reader of version N keeps
@@ -22,8 +20,7 @@ public final class EventJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             // After JavaTimeModule, so that it replaces that module's reader of instants.
-            .registerModule(new SimpleModule("meridian-instants")
-                    .addDeserializer(Instant.class, new IsoInstants.Deserializer()))
+            .registerModule(IsoInstants.module())
             .registerModule(new Jdk8Module())
             .registerModule(MetricsBatchJson.module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import java.io.IOException;
 import java.time.DateTimeException;
@@ -90,6 +91,11 @@ public final class IsoInstants {
             value = value * 10 + (c - '0');
         }
         return value;
+    }
+
+    /** The reader of instants below as a module, registered after Jackson's JavaTimeModule so that it replaces its. */
+    public static SimpleModule module() {
+        return new SimpleModule("meridian-instants").addDeserializer(Instant.class, new Deserializer());
     }
 
     /** Jackson's reader of instants with {@link #parseCanonical} first. */

@@ -26,7 +26,8 @@ import java.util.Map;
  * observability's with the fleet at rest. The JSON is the one the record binding writes (same fields, order and
  * omissions), and reading accepts what the binding accepts: the usual shape is read directly, and any other token (a
  * number written as a string, a null, a single sample instead of an array) is handed to Jackson's own readers, so
- * its coercions and its errors are the same.
+ * its coercions and its errors are the same. One difference: a field of a batch or a sample given twice is always
+ * refused, where the binding refused it only once it had every field (and kept the later value before).
  */
 public final class MetricsBatchJson {
 
@@ -103,12 +104,22 @@ public final class MetricsBatchJson {
             String clusterId = null;
             Instant scrapedAt = null;
             List<Sample> samples = null;
+            int seen = 0;
             for (String field = in.nextFieldName(); field != null; field = in.nextFieldName()) {
                 JsonToken token = in.nextToken();
                 switch (field) {
-                    case "clusterId" -> clusterId = string(in, token, context);
-                    case "scrapedAt" -> scrapedAt = instant(in, token, context);
-                    case "samples" -> samples = samples(in, token, context);
+                    case "clusterId" -> {
+                        seen = once(seen, 1, field, MetricsBatch.class, context);
+                        clusterId = string(in, token, context);
+                    }
+                    case "scrapedAt" -> {
+                        seen = once(seen, 2, field, MetricsBatch.class, context);
+                        scrapedAt = instant(in, token, context);
+                    }
+                    case "samples" -> {
+                        seen = once(seen, 4, field, MetricsBatch.class, context);
+                        samples = samples(in, token, context);
+                    }
                     default -> in.skipChildren();
                 }
             }
@@ -142,18 +153,29 @@ public final class MetricsBatchJson {
             double value = 0;
             boolean valueRead = false;
             Instant timestamp = null;
+            int seen = 0;
             for (String field = in.nextFieldName(); field != null; field = in.nextFieldName()) {
                 JsonToken token = in.nextToken();
                 switch (field) {
-                    case "metric" -> metric = string(in, token, context);
-                    case "labels" -> labels = labels(in, token, context);
+                    case "metric" -> {
+                        seen = once(seen, 1, field, Sample.class, context);
+                        metric = string(in, token, context);
+                    }
+                    case "labels" -> {
+                        seen = once(seen, 2, field, Sample.class, context);
+                        labels = labels(in, token, context);
+                    }
                     case "value" -> {
+                        seen = once(seen, 4, field, Sample.class, context);
                         value = token == JsonToken.VALUE_NUMBER_FLOAT || token == JsonToken.VALUE_NUMBER_INT
                                 ? in.getDoubleValue()
                                 : context.readValue(in, Double.TYPE);
                         valueRead = true;
                     }
-                    case "timestamp" -> timestamp = instant(in, token, context);
+                    case "timestamp" -> {
+                        seen = once(seen, 8, field, Sample.class, context);
+                        timestamp = instant(in, token, context);
+                    }
                     default -> in.skipChildren();
                 }
             }
@@ -166,6 +188,18 @@ public final class MetricsBatchJson {
             double v = value;
             Instant t = timestamp;
             return construct(in, () -> new Sample(m, l, v, t));
+        }
+
+        /**
+         * Refuses a field given twice: the record binding refused it too (it builds the record once it has every field),
+         * and two readers that kept different copies would see different batches.
+         */
+        private static int once(int seen, int bit, String field, Class<?> type, DeserializationContext context)
+                throws IOException {
+            if ((seen & bit) != 0) {
+                context.reportInputMismatch(type, "field '%s' appears twice", field);
+            }
+            return seen | bit;
         }
 
         private static double absentValue(JsonParser in, DeserializationContext context) throws IOException {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.meridian.contracts.EventJson;
+import io.meridian.contracts.IsoInstants;
 import io.meridian.contracts.kafka.UnreadableEventException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +25,11 @@ import org.junit.jupiter.api.Test;
 
 class MetricsBatchJsonTest {
 
-    // Jackson's record binding with the settings of EventJson: what the streaming codec must agree with.
+    // Jackson's record binding with the settings and modules of EventJson but MetricsBatchJson: what the streaming
+    // codec must agree with.
     private static final ObjectMapper BINDING = new ObjectMapper()
             .registerModule(new JavaTimeModule())
+            .registerModule(IsoInstants.module())
             .registerModule(new Jdk8Module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -40,6 +43,8 @@ class MetricsBatchJsonTest {
         String[] odd = {"a\"quote", "back\\slash", "tab\there", "line\nfeed", "ünïcödé", "\u0001control", "", "x"};
         for (int i = 0; i < 2_000; i++) {
             List<Sample> samples = new ArrayList<>();
+            Instant shared = Instant.ofEpochSecond(
+                    1_700_000_000L + random.nextInt(100_000_000), random.nextInt(1000) * 1_000_000L);
             for (int s = random.nextInt(12); s > 0; s--) {
                 Map<String, String> labels = new LinkedHashMap<>();
                 for (int l = random.nextInt(5); l > 0; l--) {
@@ -54,10 +59,13 @@ class MetricsBatchJsonTest {
                     case 4 -> Double.NEGATIVE_INFINITY;
                     default -> random.nextDouble();
                 };
+                // Most samples of a scrape share its time (the writer formats a shared time once), some have none.
                 Instant at = random.nextInt(5) == 0
                         ? null
-                        : Instant.ofEpochSecond(
-                                1_700_000_000L + random.nextInt(100_000_000), random.nextInt(1_000_000_000));
+                        : random.nextBoolean()
+                                ? shared
+                                : Instant.ofEpochSecond(
+                                        1_700_000_000L + random.nextInt(100_000_000), random.nextInt(1_000_000_000));
                 samples.add(
                         new Sample(random.nextInt(9) == 0 ? null : "metric_" + random.nextInt(4), labels, value, at));
             }
@@ -69,9 +77,27 @@ class MetricsBatchJsonTest {
             byte[] streamed = EventJson.write(batch);
             assertThat(new String(streamed, StandardCharsets.UTF_8))
                     .isEqualTo(new String(BINDING.writeValueAsBytes(batch), StandardCharsets.UTF_8));
-            if (samples.stream().allMatch(s -> Double.isFinite(s.value()))) {
-                assertThat(EventJson.read(streamed, MetricsBatch.class)).isEqualTo(batch);
-            }
+            // NaN and the infinities are written as strings, as the binding writes them, and read back.
+            assertThat(EventJson.read(streamed, MetricsBatch.class)).isEqualTo(batch);
+        }
+    }
+
+    @Test
+    void aFieldGivenTwiceIsRefusedWhereverItStands() {
+        // The binding refused a repeat only once it had every field of the record, and kept the later value before:
+        // what a batch says must not depend on which reader read it.
+        for (String input : List.of(
+                "{\"clusterId\":\"a\",\"clusterId\":\"b\",\"scrapedAt\":null,\"samples\":[]}",
+                "{\"scrapedAt\":\"2026-12-07T21:00:00Z\",\"scrapedAt\":\"2026-12-07T22:00:00Z\"}",
+                "{\"samples\":[],\"samples\":[]}",
+                "{\"samples\":[{\"metric\":\"m\",\"metric\":\"n\",\"value\":1}]}",
+                "{\"samples\":[{\"value\":1,\"labels\":{},\"labels\":{\"a\":\"b\"}}]}",
+                "{\"samples\":[{\"value\":1,\"value\":2}]}",
+                "{\"samples\":[{\"value\":1,\"timestamp\":null,\"timestamp\":\"2026-12-07T21:00:00Z\"}]}")) {
+            assertThatThrownBy(() -> EventJson.read(input.getBytes(StandardCharsets.UTF_8), MetricsBatch.class))
+                    .as(input)
+                    .isInstanceOf(UnreadableEventException.class)
+                    .hasMessageContaining("appears twice");
         }
     }
 
@@ -119,7 +145,10 @@ class MetricsBatchJsonTest {
                 "{\"scrapedAt\":\"2026-02-30T00:00:00Z\"}",
                 "{\"clusterId\":\"c\",\"samples\":[" + sample,
                 "null",
-                "\"batch\"");
+                "\"batch\"",
+                // a field given twice, at either level, before or after the others
+                "{\"clusterId\":\"a\",\"scrapedAt\":null,\"samples\":[],\"clusterId\":\"b\"}",
+                "{\"samples\":[{\"metric\":\"m\",\"labels\":{},\"value\":1,\"timestamp\":null,\"value\":2}]}");
         for (String input : inputs) {
             byte[] bytes = input.getBytes(StandardCharsets.UTF_8);
             MetricsBatch expected;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.meridian.contracts.EventJson;
+import io.meridian.contracts.IsoInstants;
 import io.meridian.contracts.metrics.MetricsBatch;
 import io.meridian.contracts.metrics.Sample;
 import io.meridian.cost.domain.UsageLedger;
@@ -33,8 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * What one scrape of one cluster costs on {@code fleet.metrics.v1} (not a test; surefire does not run it): writing
  * the batch (observability), reading it and folding it into the hourly usage (cost). A batch is shaped like the
  * simulator's scrape of a cluster with 100 pods on 5 nodes: 327 samples. {@code codec=binding} is Jackson's record
- * binding with the settings of {@link EventJson}, as every batch was handled before {@code MetricsBatchJson};
- * {@code codec=streaming} is {@link EventJson} itself. Run with
+ * binding with the settings and modules of {@link EventJson} (its fast reader of instants included), as every batch
+ * was handled before {@code MetricsBatchJson}; {@code codec=streaming} is {@link EventJson} itself. The trial fails
+ * unless both read the batch alike. Run with
  * {@code tools/bench/bin/jmh cost io.meridian.cost.bench.MetricsBatchBenchmark}.
  */
 @Fork(
@@ -49,6 +51,7 @@ public class MetricsBatchBenchmark {
 
     private static final ObjectMapper BINDING = new ObjectMapper()
             .registerModule(new JavaTimeModule())
+            .registerModule(IsoInstants.module())
             .registerModule(new Jdk8Module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -100,6 +103,14 @@ public class MetricsBatchBenchmark {
                 scrapedAt));
         batch = new MetricsBatch("aws-prod-1", scrapedAt, samples);
         bytes = EventJson.write(batch);
+        try {
+            if (!EventJson.read(bytes, MetricsBatch.class).equals(BINDING.readValue(bytes, MetricsBatch.class))
+                    || !java.util.Arrays.equals(bytes, BINDING.writeValueAsBytes(batch))) {
+                throw new IllegalStateException("the streaming codec and the binding disagree on the batch");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Setup(Level.Iteration)
