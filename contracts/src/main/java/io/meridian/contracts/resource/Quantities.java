@@ -91,6 +91,16 @@ public final class Quantities {
         }
     }
 
+    /**
+     * The value Kubernetes keeps for a quantity, to compare two spellings of it: exact, rounded up to nano units as the
+     * API server rounds, without trailing zeros, so that {@code 1Gi}, {@code 1024Mi} and {@code 1073741824} are equal.
+     * Null when the value is not a quantity.
+     */
+    public static BigDecimal canonical(Object raw) {
+        BigDecimal value = decimal(raw);
+        return value == null ? null : value.setScale(9, RoundingMode.CEILING).stripTrailingZeros();
+    }
+
     private static BigDecimal decimal(Object raw) {
         if (raw instanceof Integer || raw instanceof Long || raw instanceof Short || raw instanceof Byte) {
             return BigDecimal.valueOf(((Number) raw).longValue());

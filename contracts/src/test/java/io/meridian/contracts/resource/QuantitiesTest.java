@@ -37,6 +37,25 @@ class QuantitiesTest {
     }
 
     @Test
+    void spellingsOfOneQuantityHaveOneCanonicalValueAsTheApiServerKeepsIt() {
+        assertThat(Quantities.canonical("1Gi"))
+                .isEqualTo(Quantities.canonical("1024Mi"))
+                .isEqualTo(Quantities.canonical(1073741824))
+                .isEqualTo(Quantities.canonical("1073741824"))
+                .isEqualTo(Quantities.canonical("1.073741824e9"));
+        assertThat(Quantities.canonical("0.5")).isEqualTo(Quantities.canonical("500m"));
+        assertThat(Quantities.canonical("1k"))
+                .isEqualTo(Quantities.canonical("1000"))
+                .isEqualTo(Quantities.canonical(1000.0));
+        // below a nano the server rounds up
+        assertThat(Quantities.canonical("0.0000000001")).isEqualTo(Quantities.canonical("1n"));
+        assertThat(Quantities.canonical("1Gi")).isNotEqualTo(Quantities.canonical("1G"));
+        assertThat(Quantities.canonical("5Gi")).isNotEqualTo(Quantities.canonical("1Gi"));
+        assertThat(Quantities.canonical("lots")).isNull();
+        assertThat(Quantities.canonical(null)).isNull();
+    }
+
+    @Test
     void readsAsDoubleForCosting() {
         assertThat(Quantities.parse("16Gi") / Quantities.GIB).isEqualTo(16.0);
         assertThat(Quantities.parse("3920m")).isCloseTo(3.92, within(1e-12));

@@ -1,5 +1,6 @@
 package io.meridian.placement.domain;
 
+import io.meridian.contracts.resource.Quantities;
 import io.meridian.contracts.selector.LabelSelector;
 import io.meridian.contracts.selector.LabelSyntax;
 import java.util.ArrayList;
@@ -377,15 +378,39 @@ public final class ManifestRules {
             copy.remove("status");
             copy.remove("apiVersion", "v1");
             copy.remove("kind", "PersistentVolumeClaim");
-            if (copy.get("spec") instanceof Map<?, ?> spec && "Filesystem".equals(spec.get("volumeMode"))) {
+            if (copy.get("spec") instanceof Map<?, ?> spec) {
                 Map<String, Object> specCopy = new LinkedHashMap<>();
                 spec.forEach((key, value) -> specCopy.put(String.valueOf(key), value));
-                specCopy.remove("volumeMode");
+                specCopy.remove("volumeMode", "Filesystem");
+                if (specCopy.get("resources") instanceof Map<?, ?> resources) {
+                    specCopy.put("resources", canonicalQuantities(resources));
+                }
                 copy.put("spec", specCopy);
             }
             cleaned.add(copy);
         }
         return cleaned;
+    }
+
+    /**
+     * A claim's requests and limits by value, as the API server keeps them: {@code 1Gi} and {@code 1024Mi} are one
+     * size, and the server takes the one for the other without a change. What is no quantity stays as written.
+     */
+    private static Map<String, Object> canonicalQuantities(Map<?, ?> resources) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        resources.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> amounts) {
+                Map<String, Object> canonical = new LinkedHashMap<>();
+                amounts.forEach((name, amount) -> {
+                    java.math.BigDecimal exact = Quantities.canonical(amount);
+                    canonical.put(String.valueOf(name), exact == null ? amount : exact);
+                });
+                out.put(String.valueOf(key), canonical);
+            } else {
+                out.put(String.valueOf(key), value);
+            }
+        });
+        return out;
     }
 
     private static Object namespaceOf(Map<String, Object> manifest) {

@@ -426,6 +426,16 @@ class ManifestRulesTest {
                 .extracting(FieldProblem::field)
                 .containsExactly("manifests[0].spec.revisionHistoryLimit");
 
+        // One size spelt another way is no change: the API server keeps both as 1Gi.
+        for (String sameSize : List.of("storage: 1024Mi", "storage: 1073741824", "storage: '1073741824'")) {
+            assertThat(ManifestRules.checkChange(
+                            current,
+                            ManifestRules.check("shop", List.of(manifest(withClaims.replace("storage: 1Gi", sameSize))))
+                                    .manifests()))
+                    .as(sameSize)
+                    .isEmpty();
+        }
+
         List<Map<String, Object>> bigger = ManifestRules.check(
                         "shop", List.of(manifest(withClaims.replace("storage: 1Gi", "storage: 5Gi"))))
                 .manifests();
