@@ -212,6 +212,45 @@ class SelectorValidationTest {
         assertThat(apply(noClaims).getSpec().getReplicas()).isEqualTo(3);
     }
 
+    @Test
+    void aStatefulSetsClaimSizeSpeltAnotherWayIsNoChangeButAnotherSizeIsRefused() {
+        String ns = namespace();
+        apply(withClaim(statefulSet(ns, "db", "db", 1, "postgres:17"), "1Gi"));
+
+        // The server keeps quantities canonical (1024Mi is stored as 1Gi), so the fixed fields compare equal.
+        StatefulSet sameSize = apply(withClaim(statefulSet(ns, "db", "db", 2, "postgres:17"), "1024Mi"));
+        assertThat(sameSize.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(sameSize.getSpec()
+                        .getVolumeClaimTemplates()
+                        .getFirst()
+                        .getSpec()
+                        .getResources()
+                        .getRequests()
+                        .get("storage")
+                        .toString())
+                .isEqualTo("1Gi");
+
+        invalid(
+                () -> apply(withClaim(statefulSet(ns, "db", "db", 2, "postgres:17"), "2Gi")),
+                "spec: Forbidden: updates to statefulset spec");
+    }
+
+    private static StatefulSet withClaim(StatefulSet set, String storage) {
+        set.getSpec()
+                .setVolumeClaimTemplates(List.of(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("data")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withAccessModes("ReadWriteOnce")
+                        .withNewResources()
+                        .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity(storage))
+                        .endResources()
+                        .endSpec()
+                        .build()));
+        return set;
+    }
+
     /** Asserts a 422 Invalid whose message contains {@code message}, and returns its Status. */
     private static Status invalid(ThrowingCallable write, String message) {
         Throwable thrown = catchThrowable(write);
