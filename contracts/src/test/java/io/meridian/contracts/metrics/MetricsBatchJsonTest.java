@@ -3,14 +3,8 @@ package io.meridian.contracts.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.meridian.contracts.EventJson;
-import io.meridian.contracts.IsoInstants;
 import io.meridian.contracts.kafka.UnreadableEventException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,15 +21,15 @@ class MetricsBatchJsonTest {
 
     // Jackson's record binding with the settings and modules of EventJson but MetricsBatchJson: what the streaming
     // codec must agree with.
-    private static final ObjectMapper BINDING = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .registerModule(IsoInstants.module())
-            .registerModule(new Jdk8Module())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private static final ObjectMapper BINDING = EventJson.recordBinding();
+
+    @Test
+    void theBindingComparedWithIsNotTheCodecItself() {
+        assertThat(EventJson.mapper().getRegisteredModuleIds()).contains("meridian-metrics-batch");
+        assertThat(BINDING.getRegisteredModuleIds())
+                .contains("meridian-instants")
+                .doesNotContain("meridian-metrics-batch");
+    }
 
     @Test
     void batchesAreWrittenByteForByteAsTheRecordBindingWritesThemAndReadBackEqual() throws Exception {

@@ -1,13 +1,7 @@
 package io.meridian.cost.bench;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.meridian.contracts.EventJson;
-import io.meridian.contracts.IsoInstants;
 import io.meridian.contracts.metrics.MetricsBatch;
 import io.meridian.contracts.metrics.Sample;
 import io.meridian.cost.domain.UsageLedger;
@@ -49,15 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class MetricsBatchBenchmark {
 
-    private static final ObjectMapper BINDING = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .registerModule(IsoInstants.module())
-            .registerModule(new Jdk8Module())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private static final ObjectMapper BINDING = EventJson.recordBinding();
 
     @Param({"streaming", "binding"})
     public String codec;
