@@ -20,6 +20,11 @@ public final class Quantities {
     private static final Pattern QUANTITY = Pattern.compile(
             "([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]{1,3})?");
 
+    // Longer text is no quantity: no real one comes near it, and parsing a megabyte of digits exactly costs seconds of
+    // CPU (users' manifests reach placement through its REST API). Inventory's own reader of quantities has the same
+    // bound.
+    private static final int MAX_TEXT = 64;
+
     private Quantities() {}
 
     /** The value of a quantity (a string, or a number as YAML reads {@code cpu: 2}); {@code NaN} when not one. */
@@ -27,7 +32,7 @@ public final class Quantities {
         if (raw instanceof Number n) {
             return n.doubleValue();
         }
-        if (!(raw instanceof String text)) {
+        if (!(raw instanceof String text) || text.length() > MAX_TEXT) {
             return Double.NaN;
         }
         Matcher m = QUANTITY.matcher(text.trim());
@@ -92,24 +97,32 @@ public final class Quantities {
     }
 
     /**
-     * The value Kubernetes keeps for a quantity, to compare two spellings of it: exact, rounded up to nano units as the
-     * API server rounds, without trailing zeros, so that {@code 1Gi}, {@code 1024Mi} and {@code 1073741824} are equal.
-     * Null when the value is not a quantity.
+     * The value an API server compares for a request or limit (a ResourceList: a container's, a claim's), to tell
+     * whether two spellings are one amount: exact, rounded up to thousandths away from zero as SetDefaults_ResourceList
+     * rounds, without trailing zeros, so that {@code 1Gi}, {@code 1024Mi} and {@code 1073741824} are equal, and so are
+     * {@code 1.0001} and {@code 1001m}. Null when the value is not a quantity.
      */
-    public static BigDecimal canonical(Object raw) {
+    public static BigDecimal resourceListValue(Object raw) {
         BigDecimal value = decimal(raw);
-        return value == null ? null : value.setScale(9, RoundingMode.CEILING).stripTrailingZeros();
+        return value == null ? null : value.setScale(3, RoundingMode.UP).stripTrailingZeros();
     }
 
     private static BigDecimal decimal(Object raw) {
         if (raw instanceof Integer || raw instanceof Long || raw instanceof Short || raw instanceof Byte) {
             return BigDecimal.valueOf(((Number) raw).longValue());
         }
+        // Exactly, not through a double: YAML and JSON give integers beyond a long as BigInteger.
+        if (raw instanceof java.math.BigInteger big) {
+            return big.bitLength() > 4 * MAX_TEXT ? null : new BigDecimal(big);
+        }
+        if (raw instanceof BigDecimal big) {
+            return big.precision() > MAX_TEXT || Math.abs(big.scale()) > 1000 ? null : big;
+        }
         if (raw instanceof Number n) {
             double d = n.doubleValue();
             return Double.isFinite(d) ? BigDecimal.valueOf(d) : null;
         }
-        if (!(raw instanceof String text)) {
+        if (!(raw instanceof String text) || text.length() > MAX_TEXT) {
             return null;
         }
         Matcher m = QUANTITY.matcher(text.trim());

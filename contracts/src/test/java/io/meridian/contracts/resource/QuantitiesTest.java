@@ -37,22 +37,38 @@ class QuantitiesTest {
     }
 
     @Test
-    void spellingsOfOneQuantityHaveOneCanonicalValueAsTheApiServerKeepsIt() {
-        assertThat(Quantities.canonical("1Gi"))
-                .isEqualTo(Quantities.canonical("1024Mi"))
-                .isEqualTo(Quantities.canonical(1073741824))
-                .isEqualTo(Quantities.canonical("1073741824"))
-                .isEqualTo(Quantities.canonical("1.073741824e9"));
-        assertThat(Quantities.canonical("0.5")).isEqualTo(Quantities.canonical("500m"));
-        assertThat(Quantities.canonical("1k"))
-                .isEqualTo(Quantities.canonical("1000"))
-                .isEqualTo(Quantities.canonical(1000.0));
-        // below a nano the server rounds up
-        assertThat(Quantities.canonical("0.0000000001")).isEqualTo(Quantities.canonical("1n"));
-        assertThat(Quantities.canonical("1Gi")).isNotEqualTo(Quantities.canonical("1G"));
-        assertThat(Quantities.canonical("5Gi")).isNotEqualTo(Quantities.canonical("1Gi"));
-        assertThat(Quantities.canonical("lots")).isNull();
-        assertThat(Quantities.canonical(null)).isNull();
+    void spellingsOfOneRequestOrLimitHaveOneValueAsTheApiServerComparesThem() {
+        assertThat(Quantities.resourceListValue("1Gi"))
+                .isEqualTo(Quantities.resourceListValue("1024Mi"))
+                .isEqualTo(Quantities.resourceListValue(1073741824))
+                .isEqualTo(Quantities.resourceListValue("1073741824"))
+                .isEqualTo(Quantities.resourceListValue("1.073741824e9"));
+        assertThat(Quantities.resourceListValue("0.5")).isEqualTo(Quantities.resourceListValue("500m"));
+        assertThat(Quantities.resourceListValue("1k"))
+                .isEqualTo(Quantities.resourceListValue("1000"))
+                .isEqualTo(Quantities.resourceListValue(1000.0));
+        // a ResourceList is rounded up to thousandths
+        assertThat(Quantities.resourceListValue("1.0001")).isEqualTo(Quantities.resourceListValue("1001m"));
+        assertThat(Quantities.resourceListValue("1n")).isEqualTo(Quantities.resourceListValue("1m"));
+        assertThat(Quantities.resourceListValue("1Gi")).isNotEqualTo(Quantities.resourceListValue("1G"));
+        assertThat(Quantities.resourceListValue("5Gi")).isNotEqualTo(Quantities.resourceListValue("1Gi"));
+        // integers beyond a long are compared exactly, not as doubles
+        assertThat(Quantities.resourceListValue(new java.math.BigInteger("100000000000000000001")))
+                .isNotEqualTo(Quantities.resourceListValue(new java.math.BigInteger("100000000000000000002")));
+        assertThat(Quantities.resourceListValue("lots")).isNull();
+        assertThat(Quantities.resourceListValue(null)).isNull();
+    }
+
+    @Test
+    void aQuantityLongerThanAnyRealOneIsNoneAndCostsNothingToRefuse() {
+        String megabyte = "1" + "0".repeat(1_000_000);
+        assertThat(Quantities.resourceListValue(megabyte)).isNull();
+        assertThat(Quantities.units(megabyte)).isEmpty();
+        assertThat(Quantities.parse(megabyte)).isNaN();
+        assertThat(Quantities.resourceListValue(new java.math.BigInteger(megabyte.substring(0, 5_000))))
+                .isNull();
+        // 64 characters is still one
+        assertThat(Quantities.resourceListValue("1" + "0".repeat(60) + "Gi")).isNotNull();
     }
 
     @Test

@@ -393,8 +393,9 @@ public final class ManifestRules {
     }
 
     /**
-     * A claim's requests and limits by value, as the API server keeps them: {@code 1Gi} and {@code 1024Mi} are one
-     * size, and the server takes the one for the other without a change. What is no quantity stays as written.
+     * A claim's requests and limits by value, as the API server compares them: {@code 1Gi}, {@code 1024Mi} and
+     * {@code 1073741824} are one size, and the server takes the one for the other without a change. What is no
+     * quantity stays as written.
      */
     private static Map<String, Object> canonicalQuantities(Map<?, ?> resources) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -402,7 +403,7 @@ public final class ManifestRules {
             if (value instanceof Map<?, ?> amounts) {
                 Map<String, Object> canonical = new LinkedHashMap<>();
                 amounts.forEach((name, amount) -> {
-                    java.math.BigDecimal exact = Quantities.canonical(amount);
+                    java.math.BigDecimal exact = Quantities.resourceListValue(amount);
                     canonical.put(String.valueOf(name), exact == null ? amount : exact);
                 });
                 out.put(String.valueOf(key), canonical);
