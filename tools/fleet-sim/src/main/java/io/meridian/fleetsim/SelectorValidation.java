@@ -1,6 +1,7 @@
 package io.meridian.fleetsim;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,7 +82,8 @@ final class SelectorValidation {
             if (kind.equals("StatefulSet")) {
                 if (STATEFUL_SET_FIXED.stream()
                         .anyMatch(field -> !ServerSideApply.valueEquals(
-                                withoutEmpty(liveSpec.get(field)), withoutEmpty(spec.get(field))))) {
+                                withoutEmpty(claimsByValue(field, liveSpec.get(field))),
+                                withoutEmpty(claimsByValue(field, spec.get(field)))))) {
                     errors.add(new FieldError(
                             "spec",
                             "FieldValueForbidden",
@@ -143,6 +145,46 @@ final class SelectorValidation {
             }
         }
         return errors;
+    }
+
+    /**
+     * Claim templates with their requests and limits as numbers: the server's Semantic.DeepEqual compares quantities
+     * by value, and keeps some spellings as written (a stored "1073741824" is the same size as a stored "1Gi").
+     */
+    private static Object claimsByValue(String field, Object value) {
+        if (!field.equals("volumeClaimTemplates") || !(value instanceof List<?> templates)) {
+            return value;
+        }
+        List<Object> out = new ArrayList<>();
+        for (Object template : templates) {
+            if (template instanceof Map<?, ?> claim
+                    && claim.get("spec") instanceof Map<?, ?> claimSpec
+                    && claimSpec.get("resources") instanceof Map<?, ?> resources) {
+                Map<String, Object> byValue = new LinkedHashMap<>();
+                resources.forEach((kind, amounts) -> byValue.put(
+                        String.valueOf(kind), amounts instanceof Map<?, ?> list ? quantitiesByValue(list) : amounts));
+                Map<String, Object> specCopy = new LinkedHashMap<>();
+                claimSpec.forEach((key, item) -> specCopy.put(String.valueOf(key), item));
+                specCopy.put("resources", byValue);
+                Map<String, Object> claimCopy = new LinkedHashMap<>();
+                claim.forEach((key, item) -> claimCopy.put(String.valueOf(key), item));
+                claimCopy.put("spec", specCopy);
+                out.add(claimCopy);
+            } else {
+                out.add(template);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> quantitiesByValue(Map<?, ?> amounts) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        amounts.forEach((name, amount) -> out.put(
+                String.valueOf(name),
+                KubernetesDefaults.Quantity.parse(amount)
+                        .map(q -> (Object) q.value().stripTrailingZeros())
+                        .orElse(amount)));
+        return out;
     }
 
     /**

@@ -230,6 +230,12 @@ class SelectorValidationTest {
                         .toString())
                 .isEqualTo("1Gi");
 
+        // Kept as written ("1073741824" is canonical), yet the same size: compared by value, as the server does.
+        assertThat(apply(withClaim(statefulSet(ns, "db", "db", 3, "postgres:17"), "1073741824"))
+                        .getSpec()
+                        .getReplicas())
+                .isEqualTo(3);
+
         invalid(
                 () -> apply(withClaim(statefulSet(ns, "db", "db", 2, "postgres:17"), "2Gi")),
                 "spec: Forbidden: updates to statefulset spec");
