@@ -191,8 +191,9 @@ public final class MetricsBatchJson {
         }
 
         /**
-         * Refuses a field given twice: the record binding refused it too (it builds the record once it has every field),
-         * and two readers that kept different copies would see different batches.
+         * Refuses a field given twice, wherever it stands: the record binding refused it once it had every field of the
+         * record and kept the later value before, and two readers that kept different copies would see different
+         * batches.
          */
         private static int once(int seen, int bit, String field, Class<?> type, DeserializationContext context)
                 throws IOException {
