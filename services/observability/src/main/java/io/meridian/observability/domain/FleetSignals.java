@@ -229,13 +229,17 @@ public final class FleetSignals {
         return out;
     }
 
+    private static final List<String> CONTAINER_LABELS = List.of("namespace", "pod", "container");
+
     private List<Observation> restarts(Instant now) {
         List<Observation> out = new ArrayList<>();
         long from = now.toEpochMilli() - settings.crashLoopWindow().toMillis();
         for (ClusterSnapshot c : fleet.clusters()) {
+            // The cluster's labels once per cluster, copied per container series (a sorted copy is linear).
+            Map<String, String> clusterLabels = clusterLabels(c);
             for (SeriesStore.SeriesView s : freshRestarts(c.clusterId(), now)) {
-                Map<String, String> labels = clusterLabels(c);
-                for (String key : List.of("namespace", "pod", "container")) {
+                Map<String, String> labels = new TreeMap<>(clusterLabels);
+                for (String key : CONTAINER_LABELS) {
                     String v = s.id().labels().get(key);
                     if (v != null) {
                         labels.put(key, v);
